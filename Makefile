@@ -1,0 +1,43 @@
+# Quick start: `make run` (marketplace on http://127.0.0.1:8000) and `make test` (whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate messages check-deploy clean-db
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_regions
+
+## Run the marketplace with demo data on the embedded defaults (PostgreSQL from pgserver, eager tasks).
+run: migrate
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite (PostgreSQL from DATABASE_URL, or the embedded one).
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Rebuild the .mo catalogues after editing locale/*/LC_MESSAGES/django.po (needs gettext).
+messages: install
+	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'tests/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean-db:
+	rm -rf var/pgdata

@@ -1,0 +1,1 @@
+"""Retail buyer organisations, their outlets and placements."""

@@ -1,0 +1,1 @@
+"""Models of the buyers app (see its issue)."""

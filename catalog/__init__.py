@@ -1,0 +1,1 @@
+"""Villages in the programme, producers, curated products, prices and stock."""

@@ -1,0 +1,1 @@
+"""Server-rendered pages (templates, static files, page views) over the apps' services and selectors."""

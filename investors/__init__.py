@@ -1,0 +1,1 @@
+"""Investor profiles, village opportunities and expressions of interest."""

@@ -1,0 +1,1 @@
+"""Models of the investors app (see its issue)."""

@@ -1,0 +1,83 @@
+"""The API's shared pieces: one error format, pagination, error pages for ``/api/``.
+
+Every error the API returns has the shape ``{"code": str, "message": str, "fields": {}}``
+where ``fields`` maps a field path (``"lines.0.quantity"``) to its messages.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from market.core.errors import ApplicationError
+
+
+def error_payload(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"code": code, "message": str(message), "fields": fields or {}}
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten DRF's nested error detail into ``{"a.0.b": ["message", ...]}``."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        out = {}
+        for index, value in enumerate(detail):
+            if value:
+                out.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    items = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(item) for item in items]}
+
+
+def exception_handler(exc, context):
+    """Render every API error in the one format."""
+    if isinstance(exc, ApplicationError):
+        set_rollback()
+        return Response(error_payload(exc.code, exc.message, exc.fields), status=exc.http_status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a bug: Django's 500 handler answers (in JSON under /api/)
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.ValidationError):
+        payload = error_payload("invalid", _("The data you sent is not valid."), _flatten(exc.detail))
+    else:
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        payload = error_payload(code, exc.detail if isinstance(exc.detail, str) else exc.default_detail)
+    set_rollback()
+    return Response(payload, status=exc.status_code, headers=headers)
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def api_not_found(request, exception=None):
+    return JsonResponse(error_payload("not_found", _("Not found.")), status=404)
+
+
+def api_server_error(request):
+    return JsonResponse(
+        error_payload("server_error", _("An unexpected error occurred. We have been notified.")), status=500
+    )

@@ -1,0 +1,1 @@
+"""Carts, checkout split by producer, orders and fulfilment."""

@@ -1,0 +1,1 @@
+"""Indonesian product and village search (database and Elasticsearch backends)."""

@@ -1,0 +1,38 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value, \
+    yield_hotp_counters_from_time
+from rest_framework.test import APIClient
+
+from market.accounts.models import Role
+from tests.factories import OfficerFactory, UserFactory
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=Role.CONSUMER, **kwargs):
+        factory = OfficerFactory if role == Role.OFFICER else UserFactory
+        return factory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def totp_for():
+    """Activate TOTP for a user and return a function that gives a currently valid code."""
+
+    def activate(user):
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+
+        def code() -> str:
+            counter = next(iter(yield_hotp_counters_from_time()))
+            return format_hotp_value(hotp_value(secret, counter))
+
+        return code
+
+    return activate

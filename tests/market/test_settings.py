@@ -1,0 +1,73 @@
+"""Settings load in every mode; production refuses to start without its secrets and passes check --deploy."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "SECRET_KEY": "x7!q2Lr9@kV#tP4zW8mN1sB6yH3cF0jD5gA-eR7uI9oK2lZ4vX",
+    "ALLOWED_HOSTS": "kampung-industri.example.id",
+    "DATABASE_URL": "postgres://kampung:secret@db.internal:5432/kampung",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+
+
+def run_python(code: str, settings: str, extra_env: dict | None = None, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL",
+                                                          "CELERY_BROKER_URL", "CACHE_URL", "EMAIL_HOST",
+                                                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env["DJANGO_SETTINGS_MODULE"] = settings
+    env.update(extra_env or {})
+    return subprocess.run([sys.executable, *args, "-c", code] if code else [sys.executable, *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+SHOW = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DEBUG, s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], "
+    "s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE, s.AUTH_USER_MODEL)"
+)
+
+
+@pytest.mark.parametrize(("settings", "env", "expected"), [
+    ("market.settings.local", {}, "True True DatabaseCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
+    ("market.settings.test", {}, "False True DatabaseCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
+    ("market.settings.local", {"REDIS_URL": "redis://127.0.0.1:6379/3"},
+     "True False RedisCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
+    ("market.settings.production", PROD_ENV,
+     "False False RedisCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
+])
+def test_settings_load_in_every_mode(settings, env, expected):
+    result = run_python(SHOW, settings, env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    if missing == "DATABASE_URL":
+        env["DATABASE_URL"] = ""
+
+    result = run_python(SHOW, "market.settings.production", env)
+
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_check_deploy_has_zero_warnings():
+    result = run_python("", "market.settings.production", PROD_ENV, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_a_non_postgres_database_url_is_refused():
+    result = run_python(SHOW, "market.settings.local", {"DATABASE_URL": "sqlite:///db.sqlite3"})
+
+    assert result.returncode != 0
+    assert "DATABASE_URL must point to PostgreSQL" in result.stderr
