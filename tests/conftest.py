@@ -35,6 +35,17 @@ def tcp_reachable(url: str, timeout: float = 0.5) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache(request):
+    """Start each test with an empty cache: allauth's rate limits count in it, and transactional
+    tests do not roll back the database cache table."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from django.core.cache import cache
+
+        with request.getfixturevalue("django_db_blocker").unblock():
+            cache.clear()
+
+
 @pytest.fixture
 def redis_url() -> str:
     require(tcp_reachable(TEST_REDIS_URL), f"Redis is not reachable at {TEST_REDIS_URL}")
