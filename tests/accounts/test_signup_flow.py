@@ -126,3 +126,28 @@ def test_totp_is_available_to_everyone(client, make_user):
     response = open_totp_setup(client)
     assert response.status_code == 200
     assert 'name="code"' in response.content.decode()
+
+
+def test_password_reset_by_email(client, make_user):
+    user = make_user(email="ani@example.id")
+
+    response = client.post("/accounts/password/reset/", {"email": "ANI@example.id"})
+    assert response["Location"] == "/accounts/password/reset/done/"
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body).group(1)
+
+    form_url = client.get(link)["Location"]  # allauth moves the key into the session
+    response = client.post(form_url, {"password1": "tembakau-Na-Oogst-77", "password2": "tembakau-Na-Oogst-77"})
+    assert response["Location"] == "/accounts/password/reset/key/done/"
+
+    user.refresh_from_db()
+    assert user.check_password("tembakau-Na-Oogst-77")
+    assert not user.check_password(PASSWORD)
+
+
+def test_password_reset_for_an_unknown_email_reveals_nothing(client):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.id"})
+
+    assert response["Location"] == "/accounts/password/reset/done/"
+    assert len(mail.outbox) <= 1  # allauth may tell the address that it has no account
+    assert not User.objects.exists()

@@ -47,6 +47,29 @@ def test_settings_load_in_every_mode(settings, env, expected):
     assert result.stdout.strip().splitlines()[-1] == expected
 
 
+@pytest.mark.parametrize(("env", "backend"), [
+    ({}, "django.core.mail.backends.console.EmailBackend"),
+    ({"EMAIL_FILE_PATH": "/tmp/kampung-mail"}, "django.core.mail.backends.filebased.EmailBackend"),
+    ({"EMAIL_HOST": "smtp.example.id", "EMAIL_PORT": "2525"}, "django.core.mail.backends.smtp.EmailBackend"),
+])
+def test_email_goes_to_the_console_a_folder_or_smtp(env, backend):
+    result = run_python("import django; django.setup(); from django.conf import settings as s; print(s.EMAIL_BACKEND)",
+                        "market.settings.local", env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == backend
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    result = run_python("", "market.settings.production", {**PROD_ENV, "STATIC_ROOT": str(tmp_path)},
+                        "manage.py", "collectstatic", "--noinput", "-v0")
+
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert '"frontend/site.css": "frontend/site.' in manifest
+    assert any(tmp_path.glob("django_htmx/htmx-2.min.*.js.gz"))
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
