@@ -2,7 +2,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from market.settings.base import *  # noqa: F401,F403
-from market.settings.base import DATABASE_URL
+from market.settings.base import DATABASE_URL, MEDIA_STORAGE
 from market.settings.env import env_bool, env_int, env_list, env_required
 
 DEBUG = False
@@ -25,6 +25,6 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

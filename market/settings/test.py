@@ -10,10 +10,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests that need a real worker start one against CELERY_BROKER_URL themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 TEST_CELERY_BROKER_URL = CELERY_BROKER_URL
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 # WhiteNoise serves from the apps' static folders (finders); no collectstatic needed.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

@@ -60,6 +60,17 @@ def test_email_goes_to_the_console_a_folder_or_smtp(env, backend):
     assert result.stdout.strip().splitlines()[-1] == backend
 
 
+def test_media_goes_to_s3_when_a_bucket_is_named():
+    code = ("import django; django.setup(); from django.core.files.storage import storages; d = storages[\"default\"]; "
+            "print(type(d).__name__, d.bucket_name, d.endpoint_url)")
+    local = run_python(code.replace(", d.bucket_name, d.endpoint_url", ""), "market.settings.production", PROD_ENV)
+    s3 = run_python(code, "market.settings.production", {
+        **PROD_ENV, "AWS_STORAGE_BUCKET_NAME": "kampung-media", "AWS_S3_ENDPOINT_URL": "https://s3.example.id"})
+
+    assert local.stdout.strip().splitlines()[-1] == "FileSystemStorage", local.stderr
+    assert s3.stdout.strip().splitlines()[-1] == "S3Storage kampung-media https://s3.example.id", s3.stderr
+
+
 def test_production_static_files_collect_with_hashed_names(tmp_path):
     result = run_python("", "market.settings.production", {**PROD_ENV, "STATIC_ROOT": str(tmp_path)},
                         "manage.py", "collectstatic", "--noinput", "-v0")
