@@ -1,8 +1,8 @@
 """The API's one error format, pagination, throttling, schema and docs."""
 import pytest
 from django.core.cache import cache
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from market.regions.services import region_import_file
 

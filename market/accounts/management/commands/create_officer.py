@@ -1,9 +1,9 @@
 import getpass
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
-from django.core.exceptions import ValidationError
-from django.contrib.auth.password_validation import validate_password
 
 from market.accounts.models import User
 from market.accounts.services import officer_create
