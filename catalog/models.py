@@ -1,1 +1,590 @@
-"""Models of the catalog app (see its issue)."""
+"""Villages in the programme, producers, curated products, prices and stock.
+
+Writes go through ``catalog.services``; reads through ``catalog.selectors``. The database
+keeps the invariants that matter for money and stock (``CheckConstraint``), services keep
+the rest and write an event row for every change of status.
+"""
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from market.core.models import TimeStampedModel
+
+_EAN13 = re.compile(r"^\d{13}$")
+
+
+def ean13_is_valid(code: str) -> bool:
+    """Return whether ``code`` is 13 digits with a correct EAN-13 check digit."""
+    if not _EAN13.match(code or ""):
+        return False
+    digits = [int(c) for c in code]
+    total = sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == digits[12]
+
+
+def validate_ean13(value: str) -> None:
+    if value and not ean13_is_valid(value):
+        raise ValidationError(_("%(value)s is not a valid EAN-13 barcode."), params={"value": value}, code="ean13")
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+class Commodity(models.Model):
+    """A village commodity (komoditas), e.g. ``Kopi robusta``."""
+
+    name = models.CharField(_("name (Indonesian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("commodity")
+        verbose_name_plural = _("commodities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A product category in a tree; ``requires_food_permits`` is set on roots and inherited."""
+
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent"))
+    name = models.CharField(_("name (Indonesian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    requires_food_permits = models.BooleanField(
+        _("requires food permits"), default=False,
+        help_text=_("Food and drink: products need P-IRT or BPOM and halal to be retail ready. Inherited from the root."),
+    )
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(parent=F("pk")), name="category_not_own_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- villages -------------------------------------------------------------------------------
+
+
+class Stage(models.TextChoices):
+    """The programme's stages, in order (the order of declaration is the order of the programme)."""
+
+    SURVEYED = "surveyed", _("Surveyed")
+    SOCIALISATION = "socialisation", _("Socialisation")
+    COACHING = "coaching", _("Coaching (incl. industrial management)")
+    COMMODITY_MANAGEMENT = "commodity_management", _("Commodity management")
+    PACKAGING_DESIGN = "packaging_design", _("Packaging design")
+    SHOWCASE_READY = "showcase_ready", _("Showcase ready")
+
+    @classmethod
+    def index(cls, value: str) -> int:
+        return cls.values.index(value)
+
+    @classmethod
+    def at_or_beyond(cls, value: str) -> list[str]:
+        """Return the stages from ``value`` onwards."""
+        return cls.values[cls.index(value):]
+
+
+class VillageProfile(TimeStampedModel):
+    """A village in the programme; created on demand for a ``regions.Village``."""
+
+    village = models.OneToOneField("regions.Village", on_delete=models.PROTECT, related_name="profile",
+                                   verbose_name=_("village"))
+    flagship_commodity = models.ForeignKey(Commodity, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="flagship_of", verbose_name=_("flagship commodity"))
+    other_commodities = models.ManyToManyField(Commodity, blank=True, related_name="villages",
+                                               verbose_name=_("other commodities"))
+    story = models.TextField(_("story"), blank=True)
+    contact_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="contact_for_villages", limit_choices_to={"role": "officer"},
+                                        verbose_name=_("contact officer"))
+    stage = models.CharField(_("programme stage"), max_length=32, choices=Stage.choices, default=Stage.SURVEYED,
+                             editable=False)
+
+    class Meta:
+        verbose_name = _("village profile")
+        verbose_name_plural = _("village profiles")
+        ordering = ["village_id"]
+        constraints = [models.CheckConstraint(condition=Q(stage__in=Stage.values), name="villageprofile_stage_valid")]
+
+    def __str__(self) -> str:
+        return str(self.village)
+
+
+class VillageStageEvent(models.Model):
+    """One change of a village's programme stage (the history is data)."""
+
+    profile = models.ForeignKey(VillageProfile, on_delete=models.CASCADE, related_name="stage_events")
+    from_stage = models.CharField(_("from stage"), max_length=32, choices=Stage.choices)
+    to_stage = models.CharField(_("to stage"), max_length=32, choices=Stage.choices)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason for moving back"), blank=True)
+    happened_on = models.DateField(_("happened on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("village stage event")
+        verbose_name_plural = _("village stage events")
+        ordering = ["happened_on", "created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(from_stage=F("to_stage")), name="villagestageevent_changes")]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.from_stage} → {self.to_stage}"
+
+
+# --- surveys --------------------------------------------------------------------------------
+
+
+class Infrastructure(models.TextChoices):
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+    NONE = "none", _("None")
+
+
+class Survey(TimeStampedModel):
+    """One survey (pendataan) of a village; a re-survey is a new row, the latest by date counts."""
+
+    profile = models.ForeignKey(VillageProfile, on_delete=models.CASCADE, related_name="surveys")
+    surveyed_on = models.DateField(_("surveyed on"))
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workforce_total = models.PositiveIntegerField(_("workforce (total)"))
+    workforce_women = models.PositiveIntegerField(_("workforce (women)"))
+    workforce_youth = models.PositiveIntegerField(_("workforce (youth)"))
+    existing_businesses = models.PositiveIntegerField(_("existing businesses"))
+    road = models.CharField(_("road"), max_length=8, choices=Infrastructure.choices)
+    electricity = models.CharField(_("electricity"), max_length=8, choices=Infrastructure.choices)
+    internet = models.CharField(_("internet"), max_length=8, choices=Infrastructure.choices)
+    water = models.CharField(_("water"), max_length=8, choices=Infrastructure.choices)
+    problems = models.TextField(_("problems"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+    raw_materials = models.TextField(_("raw materials"), blank=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-surveyed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "surveyed_on"], name="survey_profile_date_unique"),
+            models.CheckConstraint(condition=Q(workforce_women__lte=F("workforce_total")), name="survey_women_lte_total"),
+            models.CheckConstraint(condition=Q(workforce_youth__lte=F("workforce_total")), name="survey_youth_lte_total"),
+        ] + [
+            models.CheckConstraint(condition=Q(**{f"{name}__in": Infrastructure.values}), name=f"survey_{name}_valid")
+            for name in ("road", "electricity", "internet", "water")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} ({self.surveyed_on})"
+
+
+class SurveyCommodity(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="commodities")
+    commodity = models.ForeignKey(Commodity, on_delete=models.PROTECT, related_name="+")
+    estimated_production_per_month = models.DecimalField(_("estimated production per month"), max_digits=12,
+                                                         decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20)
+
+    class Meta:
+        verbose_name = _("surveyed commodity")
+        verbose_name_plural = _("surveyed commodities")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "commodity"], name="surveycommodity_unique"),
+            models.CheckConstraint(condition=Q(estimated_production_per_month__gte=0),
+                                   name="surveycommodity_production_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commodity}: {self.estimated_production_per_month} {self.unit}"
+
+
+# --- producers ------------------------------------------------------------------------------
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    PCS = "pcs", _("pieces")
+    PACK = "pack", _("packs")
+    BOX = "box", _("boxes")
+
+
+class Producer(TimeStampedModel):
+    """A village industry: the catalogue details of a producer ``Organisation``."""
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.PROTECT, related_name="producer",
+                                        limit_choices_to={"kind": "producer"}, verbose_name=_("organisation"))
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="producers",
+                                verbose_name=_("village"))
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    whatsapp = models.CharField(_("WhatsApp"), max_length=20, blank=True)
+    capacity_per_month = models.PositiveIntegerField(_("capacity per month"), default=0)
+    capacity_unit = models.CharField(_("capacity unit"), max_length=8, choices=Unit.choices, default=Unit.KG)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False, verbose_name=_("verified by"))
+
+    class Meta:
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(verified_at__isnull=True, verified_by__isnull=True)
+                                   | Q(verified_at__isnull=False, verified_by__isnull=False),
+                                   name="producer_verified_at_and_by"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class ProducerEvent(models.Model):
+    """A change of a producer's verification."""
+
+    class Kind(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        UNVERIFIED = "unverified", _("Verification withdrawn")
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("producer event")
+        verbose_name_plural = _("producer events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.producer}: {self.get_kind_display()}"
+
+
+class PermitKind(models.TextChoices):
+    NIB = "nib", _("NIB (business identification number)")
+    PIRT = "pirt", _("P-IRT (home-industry food permit)")
+    HALAL = "halal", _("Halal certificate")
+    BPOM_MD = "bpom_md", _("BPOM MD (domestic processed food)")
+    BPOM_ML = "bpom_ml", _("BPOM ML (imported processed food)")
+    SNI = "sni", _("SNI (Indonesian national standard)")
+    TRADEMARK = "trademark", _("Registered trademark")
+
+
+class ProducerPermit(TimeStampedModel):
+    """A licence or certificate a producer holds; only the NIB never expires."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="permits")
+    kind = models.CharField(_("kind"), max_length=16, choices=PermitKind.choices)
+    number = models.CharField(_("number"), max_length=64)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("producer permit")
+        verbose_name_plural = _("producer permits")
+        ordering = ["producer_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "kind"], name="producerpermit_producer_kind_unique"),
+            models.CheckConstraint(condition=Q(kind=PermitKind.NIB) | Q(expires_on__isnull=False),
+                                   name="producerpermit_expiry_required"),
+            models.CheckConstraint(condition=Q(kind__in=PermitKind.values), name="producerpermit_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class PermitExpiryNotice(models.Model):
+    """Natural key of a sent expiry reminder, so a retried daily task never mails twice."""
+
+    permit = models.ForeignKey(ProducerPermit, on_delete=models.CASCADE, related_name="expiry_notices")
+    expires_on = models.DateField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["permit", "expires_on"], name="permitexpirynotice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.permit} ({self.expires_on})"
+
+
+# --- products -------------------------------------------------------------------------------
+
+
+class Product(TimeStampedModel):
+    """A product a producer sells.
+
+    The fields are the producer's working copy. Once approved, ``approved_snapshot`` holds the
+    public data buyers see and ``listed`` is true; a later buyer-relevant edit puts the working
+    copy back into review (``status=submitted``, ``has_pending_changes``) while the snapshot
+    stays on sale, until an officer approves (new snapshot) or rejects (old snapshot kept).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for curation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Packaging(models.TextChoices):
+        NONE = "none", _("No packaging")
+        BASIC = "basic", _("Basic")
+        DESIGNED = "designed", _("Designed")
+        RETAIL_READY = "retail_ready", _("Retail ready")
+
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(_("name (Indonesian)"), max_length=200)
+    description = models.TextField(_("description (Indonesian)"))
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PCS)
+    pack_size = models.DecimalField(_("pack size"), max_digits=10, decimal_places=3, default=1)
+    weight_grams = models.PositiveIntegerField(_("weight (grams)"), null=True, blank=True)
+    shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
+    certifications = ArrayField(models.CharField(max_length=16, choices=PermitKind.choices), default=list, blank=True,
+                                verbose_name=_("certifications"))
+    packaging_status = models.CharField(_("packaging"), max_length=16, choices=Packaging.choices,
+                                        default=Packaging.NONE)
+    sku = models.CharField(_("SKU"), max_length=64)
+    barcode = models.CharField(_("barcode (EAN-13)"), max_length=13, blank=True, validators=[validate_ean13])
+    retail_price = models.PositiveBigIntegerField(_("retail price (rupiah)"), default=0)
+    min_order_qty = models.PositiveIntegerField(_("minimum order quantity"), default=1)
+    order_multiple = models.PositiveIntegerField(_("order multiple"), default=1)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
+    listed = models.BooleanField(_("listed"), default=False, editable=False)
+    has_pending_changes = models.BooleanField(_("has pending changes"), default=False, editable=False)
+    approved_snapshot = models.JSONField(_("approved public data"), default=dict, blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "sku"], name="product_producer_sku_unique"),
+            models.UniqueConstraint(fields=["barcode"], condition=~Q(barcode=""), name="product_barcode_unique"),
+            models.CheckConstraint(condition=Q(barcode="") | Q(barcode__regex=r"^[0-9]{13}$"),
+                                   name="product_barcode_13_digits"),
+            models.CheckConstraint(condition=Q(min_order_qty__gte=1), name="product_moq_gte_1"),
+            models.CheckConstraint(condition=Q(order_multiple__gte=1), name="product_order_multiple_gte_1"),
+            models.CheckConstraint(condition=Q(pack_size__gt=0), name="product_pack_size_gt_0"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "submitted", "approved", "rejected"]),
+                                   name="product_status_valid"),
+            # Something is on sale only if an officer approved it once.
+            models.CheckConstraint(condition=Q(listed=False) | Q(approved_at__isnull=False),
+                                   name="product_listed_was_approved"),
+        ]
+        indexes = [models.Index(fields=["listed", "producer"], name="product_listed_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhotoBase(TimeStampedModel):
+    """A photo stored normalised (see ``catalog.images``), with thumbnails made by a task.
+
+    ``thumbnails`` maps a size in pixels (as a string) to the stored file's name; until the task
+    has run it is empty and pages fall back to the photo itself.
+    """
+
+    image = models.ImageField(_("image"), upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    alt_text = models.CharField(_("description of the photo"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    thumbnails = models.JSONField(_("thumbnails"), default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name
+
+    def thumbnail_name(self, size: int) -> str:
+        """Return the stored name of the smallest thumbnail at least ``size`` wide, else the photo's."""
+        return photo_thumbnail_name(image=self.image.name, thumbnails=self.thumbnails, size=size)
+
+
+def photo_thumbnail_name(*, image: str, thumbnails: dict, size: int) -> str:
+    """Return the name of the smallest thumbnail of at least ``size`` pixels, else ``image``."""
+    fitting = sorted(int(key) for key in thumbnails if int(key) >= size)
+    return thumbnails[str(fitting[0])] if fitting else image
+
+
+class ProductPhoto(PhotoBase):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height")
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+
+
+class VillagePhoto(PhotoBase):
+    profile = models.ForeignKey(VillageProfile, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to="villages/%Y/%m/", width_field="width", height_field="height")
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("village photo")
+        verbose_name_plural = _("village photos")
+
+
+class RejectionReason(models.TextChoices):
+    PHOTOS = "photos", _("Photos are missing or unclear")
+    DESCRIPTION = "description", _("The description is incomplete or misleading")
+    PRICE = "price", _("The price or price tiers are not realistic")
+    PERMITS = "permits", _("Required permits or certificates are missing")
+    PACKAGING = "packaging", _("The packaging is not adequate")
+    OTHER = "other", _("Other (see the note)")
+
+
+class ProductCurationEvent(models.Model):
+    """One change of a product's curation status."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="curation_events")
+    from_status = models.CharField(_("from status"), max_length=16, choices=Product.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Product.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reasons = ArrayField(models.CharField(max_length=16, choices=RejectionReason.choices), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product curation event")
+        verbose_name_plural = _("product curation events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.from_status} → {self.to_status}"
+
+
+class ProductPriceTier(models.Model):
+    """Unit price (rupiah) from ``min_quantity`` units upwards."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_tiers")
+    min_quantity = models.PositiveIntegerField(_("from quantity"))
+    unit_price = models.PositiveBigIntegerField(_("unit price (rupiah)"))
+
+    class Meta:
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
+        ordering = ["product_id", "min_quantity"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "min_quantity"], name="productpricetier_unique"),
+            models.CheckConstraint(condition=Q(min_quantity__gte=1), name="productpricetier_min_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(unit_price__gte=1), name="productpricetier_unit_price_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.min_quantity}+ @ {self.unit_price}"
+
+
+# --- stock ----------------------------------------------------------------------------------
+
+
+class ProductStock(models.Model):
+    """Units on hand and reserved by open orders; available = on_hand - reserved."""
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="stock")
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=0)
+
+    class Meta:
+        verbose_name = _("product stock")
+        verbose_name_plural = _("product stock")
+        constraints = [
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="productstock_reserved_gte_0"),
+            models.CheckConstraint(condition=Q(on_hand__gte=F("reserved")), name="productstock_on_hand_gte_reserved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.on_hand} ({self.reserved} reserved)"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockMovement(models.Model):
+    class Reason(models.TextChoices):
+        RESTOCK = "restock", _("Restock")
+        ORDER_RESERVED = "order_reserved", _("Reserved for an order")
+        ORDER_SHIPPED = "order_shipped", _("Shipped")
+        ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+        CORRECTION = "correction", _("Correction after a count")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_movements")
+    delta_on_hand = models.IntegerField(_("change on hand"))
+    delta_reserved = models.IntegerField(_("change reserved"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.delta_on_hand:+d}/{self.delta_reserved:+d} ({self.reason})"
+
+
+# --- coaching -------------------------------------------------------------------------------
+
+
+class CoachingSession(TimeStampedModel):
+    profile = models.ForeignKey(VillageProfile, on_delete=models.CASCADE, related_name="coaching_sessions")
+    held_on = models.DateField(_("held on"))
+    stage = models.CharField(_("programme stage"), max_length=32, choices=Stage.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    trainer = models.CharField(_("trainer"), max_length=200)
+    materials = models.TextField(_("materials"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attendees = models.ManyToManyField(Producer, through="CoachingAttendance", related_name="coaching_sessions")
+
+    class Meta:
+        verbose_name = _("coaching session")
+        verbose_name_plural = _("coaching sessions")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.held_on})"
+
+
+class CoachingAttendance(models.Model):
+    session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="attendances")
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="coaching_attendances")
+
+    class Meta:
+        verbose_name = _("coaching attendance")
+        verbose_name_plural = _("coaching attendances")
+        constraints = [models.UniqueConstraint(fields=["session", "producer"], name="coachingattendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.producer} @ {self.session}"

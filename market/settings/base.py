@@ -2,6 +2,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from market.db import database_from_url, embedded_database
@@ -222,7 +223,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "catalog-permit-expiry-notify": {
+        "task": "catalog.tasks.permit_expiry_notify_task",
+        "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE is Asia/Jakarta
+    },
+}
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {

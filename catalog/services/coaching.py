@@ -1,0 +1,41 @@
+"""Coaching sessions held in programme villages."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.exceptions import CatalogInvalid
+from catalog.models import CoachingAttendance, CoachingSession, Producer, Stage, VillageProfile
+from catalog.services._auth import require_officer
+from market.accounts.models import User
+
+
+@transaction.atomic
+def coaching_session_record(*, profile: VillageProfile, officer: User, held_on: date, stage: str, topic: str,
+                            trainer: str, attendees: list[Producer] = (), materials: str = "",
+                            outcomes: str = "") -> CoachingSession:
+    """Record a session and who attended; attendees must be producers of the village."""
+    require_officer(officer)
+    errors: dict[str, list[str]] = {}
+    if held_on > timezone.localdate():
+        errors["held_on"] = [str(_("The date cannot be in the future."))]
+    if stage not in Stage.values:
+        errors["stage"] = [str(_("Unknown programme stage."))]
+    if not topic.strip():
+        errors["topic"] = [str(_("This field is required."))]
+    if not trainer.strip():
+        errors["trainer"] = [str(_("This field is required."))]
+    outsiders = sorted(p.name for p in attendees if p.village_id != profile.village_id)
+    if outsiders:
+        errors["attendees"] = [str(_("Not producers of this village: %(names)s.") % {"names": ", ".join(outsiders)})]
+    if errors:
+        raise CatalogInvalid(fields=errors)
+    session = CoachingSession.objects.create(profile=profile, officer=officer, held_on=held_on, stage=stage,
+                                             topic=topic.strip(), trainer=trainer.strip(), materials=materials.strip(),
+                                             outcomes=outcomes.strip())
+    CoachingAttendance.objects.bulk_create(
+        CoachingAttendance(session=session, producer_id=pk) for pk in sorted({p.pk for p in attendees}))
+    return session
