@@ -1,0 +1,4 @@
+"""Pages: officer area (see frontend/urls.py)."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
