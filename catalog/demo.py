@@ -1070,22 +1070,23 @@ class _Loader:
 
         templates = list(TEMPLATES[commodity])
         if craft_group:
-            picks = list(COFFEE_CRAFTS) + rng.sample(TEMPLATES["kopi-robusta"], 2)
+            picks = [("kopi-robusta", t) for t in list(COFFEE_CRAFTS) + rng.sample(TEMPLATES["kopi-robusta"], 2)]
         else:
-            picks = rng.sample(templates, k=min(len(templates), rng.randint(3, 5)))
+            picks = [(commodity, t) for t in rng.sample(templates, k=min(len(templates), rng.randint(3, 5)))]
             if spec.others and rng.random() < 0.4:
-                extra = [t for t in TEMPLATES[rng.choice(spec.others)] if t not in picks]
-                picks += rng.sample(extra, k=min(1, len(extra)))
-        for item, template in enumerate(picks, start=1):
+                other = rng.choice(spec.others)
+                extra = [t for t in TEMPLATES[other] if t not in [t for _c, t in picks]]
+                picks += [(other, t) for t in rng.sample(extra, k=min(1, len(extra)))]
+        for item, (made_of, template) in enumerate(picks, start=1):
             self.product(producer, owner, template, village=village, item=item, permits=set(permits),
-                         stage_reached=stage_reached, food=food)
+                         stage_reached=stage_reached, food=food, commodity=self.commodities[made_of])
         return producer
 
     def expiry(self, rng: random.Random, *, years: int) -> date:
         return self.today + timedelta(days=rng.randint(60, 365 * years))
 
     def product(self, producer, owner, template: ProductTemplate, *, village, item: int, permits: set[str],
-                stage_reached: str, food: bool) -> None:
+                stage_reached: str, food: bool, commodity=None) -> None:
         from catalog.models import PermitKind, Product, RejectionReason
         from catalog.services import (
             product_approve,
@@ -1119,7 +1120,7 @@ class _Loader:
             barcode = ean13_with_check_digit(f"{BARCODE_PREFIX}{1000 + producer.pk % 9000:04d}{item:05d}")
         english = rng.random() < 0.75
         product = product_create(
-            producer=producer, actor=owner, category=category,
+            producer=producer, actor=owner, category=category, commodity=commodity,
             name=template.name.format(village=place), description=template.description.format(village=place),
             name_en=template.name_en.format(village=place) if english else "",
             description_en=template.description_en.format(village=place) if english else "",

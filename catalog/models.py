@@ -351,7 +351,11 @@ class Product(TimeStampedModel):
         RETAIL_READY = "retail_ready", _("Retail ready")
 
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products",
+                                 verbose_name=_("category"))
+    commodity = models.ForeignKey(Commodity, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="products", verbose_name=_("commodity"),
+                                  help_text=_("The village commodity the product is made from."))
     name = models.CharField(_("name (Indonesian)"), max_length=200)
     description = models.TextField(_("description (Indonesian)"))
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)

@@ -22,6 +22,7 @@ from catalog.exceptions import (
 )
 from catalog.models import (
     Category,
+    Commodity,
     PermitKind,
     Producer,
     ProducerPermit,
@@ -38,7 +39,7 @@ from market.accounts.models import User
 Status = Product.Status
 
 EDITABLE_FIELDS = frozenset({
-    "category", "name", "description", "name_en", "description_en", "unit", "pack_size", "weight_grams",
+    "category", "commodity", "name", "description", "name_en", "description_en", "unit", "pack_size", "weight_grams",
     "shelf_life_days", "certifications", "packaging_status", "sku", "barcode", "retail_price", "min_order_qty",
     "order_multiple",
 })
@@ -105,6 +106,10 @@ def _validate(*, producer: Producer, product: Product | None, fields: dict) -> d
             if not isinstance(value, Category):
                 fail(key, _("Choose a category."))
                 continue
+        elif key == "commodity":
+            if value is not None and not isinstance(value, Commodity):
+                fail(key, _("Choose a commodity."))
+                continue
         elif key == "unit":
             if value not in Unit.values:
                 fail(key, _("Unknown unit."))
@@ -162,6 +167,7 @@ def _public_snapshot(product: Product) -> dict:
     return {
         "producer_id": product.producer_id,
         "category_id": product.category_id,
+        "commodity_id": product.commodity_id,
         "name": product.name,
         "description": product.description,
         "name_en": product.name_en,
