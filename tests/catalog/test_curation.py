@@ -47,7 +47,8 @@ def test_submit_approve_lists_the_product_with_a_snapshot():
     assert (product.status, product.listed, product.has_pending_changes, product.approved_by) == (
         "approved", True, False, officer)
     assert product.approved_snapshot == {
-        "producer_id": product.producer_id, "category_id": product.category_id, "name": "Kopi Bubuk",
+        "producer_id": product.producer_id, "category_id": product.category_id, "commodity_id": None,
+        "name": "Kopi Bubuk",
         "description": "Kopi robusta bubuk dari lereng Argopuro.", "name_en": "", "description_en": "",
         "unit": "pack", "pack_size": "1.000", "weight_grams": 250, "shelf_life_days": None, "certifications": [],
         "packaging_status": "none", "sku": product.sku, "barcode": "", "retail_price": 35000, "min_order_qty": 5,
