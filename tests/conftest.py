@@ -46,6 +46,14 @@ def _clear_cache(request):
             cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(request, tmp_path_factory):
+    """Keep uploaded files of each test run out of the project's var/media."""
+    if "settings" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        settings = request.getfixturevalue("settings")
+        settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
 @pytest.fixture
 def redis_url() -> str:
     require(tcp_reachable(TEST_REDIS_URL), f"Redis is not reachable at {TEST_REDIS_URL}")

@@ -80,3 +80,13 @@ def test_a_real_worker_runs_a_task_from_redis(redis_url, tmp_path):
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def test_beat_schedule_names_registered_tasks():
+    from django.conf import settings
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert "catalog.tasks.permit_expiry_notify_task" in scheduled
+    assert scheduled <= set(app.tasks)
