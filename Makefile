@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate messages check-deploy clean-db
+.PHONY: run test install install-dev migrate demo messages check-deploy clean-db
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,12 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_regions
 
+## Load the demo Jember (villages, producers, products, accounts); a second run changes nothing.
+demo: migrate
+	$(PY) manage.py load_demo_data
+
 ## Run the marketplace with demo data on the embedded defaults (PostgreSQL from pgserver, eager tasks).
-run: migrate
+run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (PostgreSQL from DATABASE_URL, or the embedded one).
