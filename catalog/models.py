@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from market.core.models import TimeStampedModel
 
 _EAN13 = re.compile(r"^\d{13}$")
+# Retail readiness: the shortest shelf life modern retail in the regency accepts by default (six months);
+# a buyer organisation may ask for more (buyers.BuyerProfile).
+DEFAULT_MIN_SHELF_LIFE_DAYS = 180
 
 
 def ean13_is_valid(code: str) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import ProducerNotFound, ProductNotFound
 from catalog.models import (
+    DEFAULT_MIN_SHELF_LIFE_DAYS,
     Category,
     CoachingSession,
     Commodity,
@@ -27,7 +28,6 @@ from catalog.models import (
 from market.accounts.models import Membership, User
 
 PUBLIC_FROM_STAGE = Stage.COACHING
-DEFAULT_MIN_SHELF_LIFE_DAYS = 180  # six months, what modern retail in the regency asks for
 
 
 # --- villages -------------------------------------------------------------------------------
