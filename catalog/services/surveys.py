@@ -1,14 +1,15 @@
-"""Village surveys (pendataan): one at a time or in bulk from a CSV file."""
+"""Village surveys (pendataan): one at a time or in bulk from a CSV or Excel (.xlsx) file."""
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,9 @@ from market.accounts.models import User
 from market.regions.models import Village
 
 MAX_REPORTED_ERRORS = 50
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+MAX_COLUMNS = 50
 INFRASTRUCTURE = ("road", "electricity", "internet", "water")
 COUNTS = ("workforce_total", "workforce_women", "workforce_youth", "existing_businesses")
 CSV_COLUMNS = ("village_code", "surveyed_on", *COUNTS, *INFRASTRUCTURE, "commodity", "production_per_month", "unit",
@@ -103,32 +107,78 @@ class SurveyImportResult:
 
 
 def _read_rows(file) -> list[tuple[int, dict[str, str]]] | dict[str, list[str]]:
-    content = file.read()
-    if isinstance(content, bytes):
+    """Return ``(line, {column: text})`` for every non-empty row, or ``{"where": [error]}``."""
+    content = file.read(MAX_FILE_BYTES + 1)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if len(content) > MAX_FILE_BYTES:
+        return {"file": [str(_("The file is larger than %(size)s; split it.") % {"size": filesizeformat(MAX_FILE_BYTES)})]}
+    if content.startswith(b"PK\x03\x04"):
+        table = _xlsx_table(content)
+    else:
         try:
-            content = content.decode("utf-8-sig")
+            text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return {"file": [str(_("The file is not UTF-8 text (save it as CSV UTF-8)."))]}
-    content = content.removeprefix("\ufeff")
-    reader = csv.DictReader(io.StringIO(content))
-    header = [name.strip() for name in reader.fieldnames or []]
+            return {"file": [str(_("The file is not UTF-8 text (save it as CSV UTF-8) nor an Excel workbook (.xlsx)."))]}
+        table = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    if isinstance(table, dict):
+        return table
+    header = [name.strip() for name in (table[0] if table else [])]
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
         return {"line 1": [str(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})]}
-    reader.fieldnames = header
+    if len(table) - 1 > MAX_ROWS:
+        return {"file": [str(_("The file has more than %(rows)s rows; split it.") % {"rows": MAX_ROWS})]}
     rows = []
-    for row in reader:
-        values = {key: (value or "").strip() for key, value in row.items() if key is not None}
+    for line, cells in enumerate(table[1:], start=2):
+        values = {key: (cells[index] if index < len(cells) else "").strip()
+                  for index, key in enumerate(header) if key}
         if any(values.values()):
-            rows.append((reader.line_num, values))
+            rows.append((line, values))
     if not rows:
         return {"file": [str(_("The file has no survey rows."))]}
     return rows
 
 
+def _xlsx_cell(value) -> str:
+    """Return an Excel cell as the text a CSV export would hold (dates ISO, 12.0 as 12)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_table(content: bytes) -> list[list[str]] | dict[str, list[str]]:
+    """Return the first sheet of an .xlsx workbook as rows of text (read-only, bounded)."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError):
+        return {"file": [str(_("The workbook cannot be read; save it again as .xlsx or CSV UTF-8."))]}
+    try:
+        sheet = workbook.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            table.append([_xlsx_cell(value) for value in row[:MAX_COLUMNS]])
+            if len(table) > MAX_ROWS + 1:
+                break
+        return table
+    finally:
+        workbook.close()
+
+
 @transaction.atomic
 def survey_import_csv(*, file, officer: User) -> SurveyImportResult:
-    """Import surveys from a CSV file (UTF-8, comma-separated, with a header row), all or nothing.
+    """Import surveys from a CSV file (UTF-8, comma-separated) or an Excel workbook (.xlsx, first
+    sheet), with a header row, all or nothing. Files over 5 MB or 10,000 rows are refused.
 
     Columns (header names, any order, extra columns ignored):
 

@@ -154,3 +154,65 @@ def test_csv_refuses_an_existing_survey_and_a_missing_column():
 def test_csv_import_is_for_officers():
     with pytest.raises(OfficerRequired):
         survey_import_csv(file=StringIO(HEADER), officer=UserFactory())
+
+
+def xlsx(rows: list[list]) -> BytesIO:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_excel_workbook_imports_like_csv_with_typed_cells():
+    from datetime import datetime
+
+    village("35.09.01.2001")
+    CommodityFactory(slug="kopi-robusta", name="Kopi robusta")
+    rows = [HEADER.split(","),
+            ["35.09.01.2001", datetime(2026, 1, 10), 120.0, 60, 30, 12, "fair", "good", "poor", "good",
+             "kopi-robusta", 1200.5, "kg", "Harga jatuh", None]]
+
+    result = survey_import_csv(file=xlsx(rows), officer=OfficerFactory())
+
+    assert (result.surveys, result.commodity_lines) == (1, 1)
+    assert list(Survey.objects.values_list("surveyed_on", "workforce_total", "needs")) == [(date(2026, 1, 10), 120, "")]
+    assert SurveyCommodity.objects.get().estimated_production_per_month == Decimal("1200.50")
+
+
+def test_excel_errors_name_the_row_and_nothing_is_written():
+    village("35.09.01.2001")
+    rows = [HEADER.split(","),
+            ["35.09.01.2001", "2026-01-10", 10, 20, 1, 1, "good", "good", "good", "good", None, None, None, None, None]]
+
+    with pytest.raises(SurveyFileInvalid) as excinfo:
+        survey_import_csv(file=xlsx(rows), officer=OfficerFactory())
+
+    assert excinfo.value.fields == {"line 2": ["workforce_women: More women than the whole workforce."]}
+    assert Survey.objects.count() == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"PK\x03\x04not really a zip", "The workbook cannot be read; save it again as .xlsx or CSV UTF-8."),
+    ("village_code;Tanggal\n".encode("utf-16"),
+     "The file is not UTF-8 text (save it as CSV UTF-8) nor an Excel workbook (.xlsx)."),
+])
+def test_unreadable_files_are_refused(content, message):
+    with pytest.raises(SurveyFileInvalid) as excinfo:
+        survey_import_csv(file=BytesIO(content), officer=OfficerFactory())
+
+    assert excinfo.value.fields == {"file": [message]}
+
+
+def test_oversized_file_is_refused_before_parsing(monkeypatch):
+    from catalog.services import surveys
+
+    monkeypatch.setattr(surveys, "MAX_FILE_BYTES", 100)
+    with pytest.raises(SurveyFileInvalid) as excinfo:
+        survey_import_csv(file=BytesIO(HEADER.encode() + b"\n" + b"x" * 200), officer=OfficerFactory())
+
+    assert excinfo.value.fields == {"file": ["The file is larger than 100\xa0bytes; split it."]}
