@@ -206,6 +206,14 @@ STORAGES = {
 }
 
 # --- Celery ---------------------------------------------------------------------
+# --- Search: PostgreSQL full-text search by default, Elasticsearch when ELASTICSEARCH_URL is set ---
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "kampung")
+SEARCH_BACKEND = env_str(
+    "SEARCH_BACKEND",
+    "search.backends.elasticsearch.Elasticsearch" if ELASTICSEARCH_URL else "search.backends.database.Database",
+)
+
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 # Without a broker, tasks run in-process so that the one-command local run works.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL is None)

@@ -1,0 +1,119 @@
+"""The contract every search backend fulfils (the shared contract tests in tests/search prove it).
+
+Backends index *documents* built by ``search.documents`` from the approved, public version of
+the catalogue, and answer *queries* with ids in rank order, facet counts and suggestions. Pages
+and the API load what they show from the database by those ids (``catalog.selectors``), so a
+backend that lags behind can never show something curation has withdrawn.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Sort = Literal["relevance", "price_asc", "price_desc", "newest"]
+Audience = Literal["consumer", "buyer"]
+
+MAX_PAGE_SIZE = 50
+MAX_OFFSET = 1000  # deep pages are refused: nobody reads result 1,001 on a phone
+CANDIDATES = 1000  # relevance is ranked over at most this many best text matches
+COUNT_LIMIT = 1000  # totals are counted up to this and reported as "1000+" beyond
+
+PRODUCT_FACETS = ("category", "commodity", "district", "village", "certification", "retail_ready", "in_stock")
+
+
+@dataclass(frozen=True)
+class ProductSearchFilters:
+    category: str | None = None  # slug; includes the category's descendants
+    commodity: str | None = None  # slug
+    district: str | None = None  # Kemendagri code
+    village: str | None = None  # Kemendagri code
+    certifications: tuple[str, ...] = ()  # permit kinds, all required (halal, pirt, bpom_md...)
+    retail_ready: bool | None = None
+    price_min: int | None = None  # rupiah, in the audience's price
+    price_max: int | None = None
+    max_min_order_qty: int | None = None  # "minimum order up to N"
+    in_stock: bool | None = None
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    text: str = ""
+    filters: ProductSearchFilters = field(default_factory=ProductSearchFilters)
+    sort: Sort = "relevance"
+    audience: Audience = "consumer"  # buyers are priced (and price-filtered) by their lowest wholesale tier
+    offset: int = 0
+    limit: int = 20
+    facets: bool = True
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str  # slug, code, permit kind, or "true"/"false"
+    label: str  # Indonesian label (pages translate known labels)
+    count: int
+
+
+@dataclass
+class ProductResults:
+    ids: list[int]  # in rank order
+    total: int  # counted up to COUNT_LIMIT
+    total_is_exact: bool  # False when there are more than COUNT_LIMIT
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # keys from PRODUCT_FACETS
+    did_you_mean: str | None = None  # a corrected query when nothing (or very little) matched
+
+
+@dataclass(frozen=True)
+class VillageQuery:
+    text: str = ""
+    district: str | None = None
+    stage: str | None = None
+    commodity: str | None = None
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass
+class VillageResults:
+    codes: list[str]
+    total: int
+    total_is_exact: bool
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # district, stage, commodity
+    did_you_mean: str | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str  # what goes into the search box
+    kind: Literal["product", "category", "commodity", "village"]
+    url_hint: str = ""  # e.g. a product id or village code for direct links
+
+
+@dataclass
+class IndexReport:
+    indexed: int = 0
+    removed: int = 0
+
+
+class SearchUnavailable(Exception):
+    """The backend cannot be reached; callers retry later (indexing) or say so (queries)."""
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def search_products(self, query: ProductQuery) -> ProductResults: ...
+
+    def search_villages(self, query: VillageQuery) -> VillageResults: ...
+
+    def suggest(self, prefix: str, *, limit: int = 8) -> list[Suggestion]: ...
+
+    def index_products(self, ids: Iterable[int]) -> IndexReport:
+        """Bring these products up to date: (re)index the public ones, remove the others."""
+
+    def index_villages(self, codes: Iterable[str]) -> IndexReport: ...
+
+    def rebuild(self, *, progress: Callable[[int, int], None] | None = None) -> IndexReport:
+        """Index everything from scratch (without downtime where the backend allows)."""
+
+    def ping(self) -> bool: ...

@@ -1,0 +1,164 @@
+"""What the search backends index: flat documents built from the public catalogue.
+
+A product document holds the approved version (``Product.approved_snapshot``) of a product that
+``catalog.selectors.product_list_public`` returns, joined with its producer, village, district,
+category path and commodity. Ids that are no longer public get no document: indexing removes them.
+Building documents costs a fixed number of queries for any number of ids.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from catalog.models import Category, Commodity, ProducerPermit, Stage, VillageProfile
+from catalog.selectors import ProductFilters, product_list_public
+
+
+@dataclass
+class ProductDocument:
+    id: int
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    producer_id: int
+    producer_name: str
+    village_code: str
+    village_name: str
+    district_code: str
+    district_name: str
+    category_slug: str
+    category_path: list[str]  # slugs from the root to the product's category
+    category_names: list[str]  # Indonesian and English names along the path
+    commodity_slug: str  # "" when none
+    commodity_names: list[str]  # Indonesian and English
+    certifications: list[str]  # claimed on the approved version and held valid by the producer today
+    retail_ready: bool
+    retail_price: int
+    wholesale_price: int  # the lowest tier's unit price (retail price when there are no tiers)
+    min_order_qty: int
+    available: int
+    in_stock: bool
+    approved_at: datetime
+    sales_score: float = 0.0  # recent sales, filled by the orders app when it exists
+    stage: str = ""
+
+    def price_for(self, audience: str) -> int:
+        return self.wholesale_price if audience == "buyer" else self.retail_price
+
+
+@dataclass
+class VillageDocument:
+    code: str
+    name: str
+    district_code: str
+    district_name: str
+    stage: str
+    stage_index: int
+    flagship_slug: str
+    commodity_slugs: list[str]  # flagship first, then the others
+    commodity_names: list[str]  # Indonesian and English
+    story: str
+    producers: int
+    listed_products: int
+    extra: dict = field(default_factory=dict)
+
+
+def _category_paths() -> dict[int, tuple[list[str], list[str]]]:
+    rows = {c.pk: c for c in Category.objects.all()}
+    paths: dict[int, tuple[list[str], list[str]]] = {}
+    for pk in rows:
+        slugs, names, node = [], [], rows[pk]
+        while node is not None:
+            slugs.insert(0, node.slug)
+            names[:0] = [n for n in (node.name, node.name_en) if n]
+            node = rows.get(node.parent_id)
+        paths[pk] = (slugs, names)
+    return paths
+
+
+def product_documents(ids: Iterable[int], *, today: date | None = None) -> list[ProductDocument]:
+    """Return documents for those of ``ids`` that are public now (in id order)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    today = today or timezone.localdate()
+    ready = set(product_list_public(filters=ProductFilters(retail_ready=True), today=today)
+                .filter(pk__in=ids).values_list("pk", flat=True))
+    products = list(product_list_public().filter(pk__in=ids).select_related("producer__village__district")
+                    .order_by("pk"))
+    valid: dict[int, set[str]] = {}
+    for producer_id, kind in (ProducerPermit.objects
+                              .filter(producer_id__in={p.producer_id for p in products})
+                              .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+                              .values_list("producer_id", "kind")):
+        valid.setdefault(producer_id, set()).add(kind)
+    paths = _category_paths()
+    commodities = {c.pk: c for c in Commodity.objects.all()}
+    documents = []
+    for product in products:
+        snap = product.approved_snapshot
+        village = product.producer.village
+        slugs, names = paths.get(snap["category_id"], ([], []))
+        commodity = commodities.get(snap.get("commodity_id"))
+        tiers = snap.get("price_tiers") or []
+        stock = getattr(product, "stock", None)
+        available = stock.available if stock is not None else 0
+        documents.append(ProductDocument(
+            id=product.pk, name=snap["name"], name_en=snap.get("name_en", ""),
+            description=snap.get("description", ""), description_en=snap.get("description_en", ""),
+            producer_id=product.producer_id, producer_name=product.producer.name,
+            village_code=village.code, village_name=village.name.title(),
+            district_code=village.district.code, district_name=village.district.name.title(),
+            category_slug=slugs[-1] if slugs else "", category_path=slugs, category_names=names,
+            commodity_slug=commodity.slug if commodity else "",
+            commodity_names=[n for n in (commodity.name, commodity.name_en) if n] if commodity else [],
+            certifications=sorted(set(snap.get("certifications", [])) & valid.get(product.producer_id, set())),
+            retail_ready=product.pk in ready, retail_price=snap["retail_price"],
+            wholesale_price=min([price for _qty, price in tiers], default=snap["retail_price"]),
+            min_order_qty=snap.get("min_order_qty", 1), available=available, in_stock=available > 0,
+            approved_at=product.approved_at, stage=village.profile.stage,
+        ))
+    return documents
+
+
+def public_product_ids() -> Iterator[int]:
+    """Yield the ids of every public product, in batches from the database."""
+    yield from product_list_public().order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+
+
+def village_documents(codes: Iterable[str]) -> list[VillageDocument]:
+    """Return documents for the village profiles among ``codes`` (every stage: investors see all)."""
+    codes = sorted(set(codes))
+    if not codes:
+        return []
+    listed = dict(product_list_public().filter(producer__village_id__in=codes).order_by()
+                  .values("producer__village_id").annotate(n=Count("pk")).values_list("producer__village_id", "n"))
+    profiles = (VillageProfile.objects.filter(village_id__in=codes)
+                .select_related("village__district", "flagship_commodity").prefetch_related("other_commodities")
+                .annotate(producer_count=Count("village__producers", filter=Q(
+                    village__producers__verified_at__isnull=False), distinct=True))
+                .order_by("village_id"))
+    documents = []
+    for profile in profiles:
+        commodities = [c for c in [profile.flagship_commodity, *profile.other_commodities.all()] if c is not None]
+        documents.append(VillageDocument(
+            code=profile.village_id, name=profile.village.name.title(),
+            district_code=profile.village.district_id, district_name=profile.village.district.name.title(),
+            stage=profile.stage, stage_index=Stage.index(profile.stage),
+            flagship_slug=profile.flagship_commodity.slug if profile.flagship_commodity else "",
+            commodity_slugs=[c.slug for c in commodities],
+            commodity_names=[n for c in commodities for n in (c.name, c.name_en) if n],
+            story=profile.story, producers=profile.producer_count, listed_products=listed.get(profile.village_id, 0),
+        ))
+    return documents
+
+
+def village_codes_all() -> list[str]:
+    return list(VillageProfile.objects.order_by("village_id").values_list("village_id", flat=True))
+
+
