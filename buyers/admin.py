@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from buyers.models import BuyerProfile
+from buyers.models import Address, BuyerProfile, Outlet
 
 
 @admin.register(BuyerProfile)
@@ -8,3 +8,32 @@ class BuyerProfileAdmin(admin.ModelAdmin):
     list_display = ["organisation", "min_shelf_life_days"]
     search_fields = ["organisation__name"]
     readonly_fields = ["organisation"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Address books are kept by their owners through the services; officers look, they do not edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Outlet)
+class OutletAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "organisation", "village", "contact_name", "phone", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["organisation", "village"]
+    search_fields = ["name", "organisation__name", "village__name"]
+
+
+@admin.register(Address)
+class AddressAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "user", "village", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["user", "village"]
+    search_fields = ["user__email", "village__name"]

@@ -1,7 +1,7 @@
 """Errors of the buyers app."""
 from django.utils.translation import gettext_lazy as _
 
-from market.core.errors import PermissionDenied, ValidationFailed
+from market.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 
 class BuyerManagerRequired(PermissionDenied):
@@ -11,3 +11,18 @@ class BuyerManagerRequired(PermissionDenied):
 
 class BuyerInvalid(ValidationFailed):
     code = "buyer_invalid"
+
+
+class OutletNotFound(NotFound):
+    code = "outlet_not_found"
+    default_message = _("Outlet not found.")
+
+
+class AddressNotFound(NotFound):
+    code = "address_not_found"
+    default_message = _("Address not found.")
+
+
+class DeliveryPlaceLimit(ValidationFailed):
+    code = "delivery_place_limit"
+    default_message = _("You have reached the maximum number of delivery places; archive one first.")

@@ -26,3 +26,82 @@ class BuyerProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+# --- delivery places: a buyer organisation's outlets and a consumer's addresses ---------------------
+#
+# Both live here, on the buying side, as the buyer's own address book. ``orders`` copies the
+# chosen place into the checkout when an order is placed (a snapshot), so editing or archiving an
+# outlet or address later never changes what a producer was asked to deliver.
+
+PHONE_PATTERN = r"^\+?[0-9]{8,15}$"
+POSTAL_CODE_PATTERN = r"^[0-9]{5}$"
+
+
+class DeliveryPlace(TimeStampedModel):
+    """Where goods are delivered: a name, a contact person with a phone, a street address in a village."""
+
+    name = models.CharField(_("name"), max_length=100)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    phone = models.CharField(_("phone / WhatsApp"), max_length=16)
+    street = models.TextField(_("street address"), max_length=500,
+                              help_text=_("Street, house number, RT/RW, landmarks."))
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("village"))
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    is_active = models.BooleanField(_("active"), default=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def delivery_snapshot(self) -> dict:
+        """Return the place as the plain data an order keeps (the village with its district)."""
+        return {
+            "name": self.name,
+            "contact_name": self.contact_name,
+            "phone": self.phone,
+            "street": self.street,
+            "village_code": self.village_id,
+            "village": self.village.name,
+            "district": self.village.district.name,
+            "postal_code": self.postal_code,
+        }
+
+
+class Outlet(DeliveryPlace):
+    """A store or warehouse of a buyer organisation; orders for the organisation are delivered to one."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="outlets",
+                                     limit_choices_to={"kind": "buyer"}, verbose_name=_("organisation"))
+
+    class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+        ordering = ["organisation_id", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], condition=Q(is_active=True),
+                                    name="outlet_active_name_unique"),
+            models.CheckConstraint(condition=Q(phone__regex=PHONE_PATTERN), name="outlet_phone_format"),
+            models.CheckConstraint(condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_PATTERN),
+                                   name="outlet_postal_code_format"),
+        ]
+
+
+class Address(DeliveryPlace):
+    """A consumer's delivery address (home, office...)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="addresses",
+                             verbose_name=_("user"))
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["user_id", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(phone__regex=PHONE_PATTERN), name="address_phone_format"),
+            models.CheckConstraint(condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_PATTERN),
+                                   name="address_postal_code_format"),
+        ]

@@ -1,7 +1,10 @@
 """Reads of the buyers app."""
 from __future__ import annotations
 
-from buyers.models import DEFAULT_MIN_SHELF_LIFE_DAYS, BuyerProfile
+from django.db.models import QuerySet
+
+from buyers.exceptions import AddressNotFound, OutletNotFound
+from buyers.models import DEFAULT_MIN_SHELF_LIFE_DAYS, Address, BuyerProfile, Outlet
 from market.accounts.models import Organisation, User
 
 
@@ -17,3 +20,43 @@ def buyer_min_shelf_life_days(*, user: User | None) -> int:
                                             organisation__memberships__user=user)
                 .values_list("min_shelf_life_days", flat=True))
     return max(days, default=DEFAULT_MIN_SHELF_LIFE_DAYS)
+
+
+def outlet_list(*, organisation: Organisation, include_archived: bool = False) -> QuerySet[Outlet]:
+    """Return the organisation's outlets (active ones unless ``include_archived``), by name."""
+    qs = Outlet.objects.filter(organisation=organisation).select_related("village__district").order_by("name", "pk")
+    return qs if include_archived else qs.filter(is_active=True)
+
+
+def access_outlet(*, user: User, pk: int, active: bool = True) -> Outlet:
+    """Return the outlet if ``user`` is a member of its organisation or an officer; else ``OutletNotFound``."""
+    qs = Outlet.objects.select_related("organisation", "village__district")
+    if active:
+        qs = qs.filter(is_active=True)
+    if not (user.is_active and user.is_officer):
+        qs = qs.filter(organisation__memberships__user=user) if user.is_authenticated and user.is_active else qs.none()
+    try:
+        return qs.get(pk=pk)
+    except Outlet.DoesNotExist:
+        raise OutletNotFound() from None
+
+
+def address_list(*, user: User) -> QuerySet[Address]:
+    """Return the person's active delivery addresses, by name."""
+    if not user.is_authenticated:
+        return Address.objects.none()
+    return (Address.objects.filter(user=user, is_active=True).select_related("village__district")
+            .order_by("name", "pk"))
+
+
+def access_address(*, user: User, pk: int, active: bool = True) -> Address:
+    """Return one of ``user``'s own addresses (nobody else's, not even an officer's view); else ``AddressNotFound``."""
+    qs = Address.objects.select_related("village__district")
+    if active:
+        qs = qs.filter(is_active=True)
+    if not (user.is_authenticated and user.is_active):
+        raise AddressNotFound()
+    try:
+        return qs.get(pk=pk, user=user)
+    except Address.DoesNotExist:
+        raise AddressNotFound() from None

@@ -101,3 +101,18 @@ class InsufficientStock(Conflict):
         else:
             message = _("Some products do not have enough stock left.")
         super().__init__(message, fields=fields)
+
+
+class VillageNotFound(NotFound):
+    code = "village_not_found"
+    default_message = _("Village not found in the programme.")
+
+
+class PhotoNotFound(NotFound):
+    code = "photo_not_found"
+    default_message = _("Photo not found.")
+
+
+class PermitNotFound(NotFound):
+    code = "permit_not_found"
+    default_message = _("Permit not found.")

@@ -7,7 +7,11 @@ from market.accounts.models import Role
 
 def navigation(request):
     user = getattr(request, "user", None)
-    items = [{"label": _("Home"), "url": reverse("frontend:home"), "name": "home"}]
+    items = [
+        {"label": _("Home"), "url": reverse("frontend:home"), "name": "home"},
+        {"label": _("Villages"), "url": reverse("frontend:village-list"), "name": "villages"},
+        {"label": _("Products"), "url": reverse("frontend:product-list"), "name": "products"},
+    ]
     if user is not None and user.is_authenticated:
         items.append({"label": _("Dashboard"), "url": reverse("frontend:dashboard"), "name": "dashboard"})
         if user.role == Role.OFFICER and user.is_staff:

@@ -50,6 +50,11 @@ class ProductDocument:
     def price_for(self, audience: str) -> int:
         return self.wholesale_price if audience == "buyer" else self.retail_price
 
+    @property
+    def quality(self) -> float:
+        """The static part of relevance, 0..1: retail readiness, stock, recent sales (both backends use it)."""
+        return round(0.5 * self.retail_ready + 0.3 * self.in_stock + 0.2 * min(max(self.sales_score, 0.0), 1.0), 6)
+
 
 @dataclass
 class VillageDocument:
@@ -66,6 +71,11 @@ class VillageDocument:
     producers: int
     listed_products: int
     extra: dict = field(default_factory=dict)
+
+    @property
+    def quality(self) -> float:
+        """The static part of relevance, 0..1: programme stage and products on sale."""
+        return round(0.5 * self.stage_index / 5 + 0.5 * min(self.listed_products, 20) / 20, 6)
 
 
 def _category_paths() -> dict[int, tuple[list[str], list[str]]]:

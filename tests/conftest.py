@@ -46,12 +46,13 @@ def _clear_cache(request):
             cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _media_root(request, tmp_path_factory):
-    """Keep uploaded files of each test run out of the project's var/media."""
-    if "settings" in request.fixturenames or request.node.get_closest_marker("django_db"):
-        settings = request.getfixturevalue("settings")
-        settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Keep uploaded files of the test run out of the project's var/media."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture

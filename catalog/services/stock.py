@@ -14,6 +14,7 @@ from catalog.exceptions import CatalogInvalid, InsufficientStock, ProductNotFoun
 from catalog.models import Product, ProductStock, StockMovement
 from catalog.services._auth import require_producer_editor
 from market.accounts.models import User
+from search.services import search_mark_dirty
 
 Reason = StockMovement.Reason
 
@@ -52,7 +53,11 @@ def _apply(*, rows: dict[int, ProductStock], deltas: dict[int, tuple[int, int]],
         StockMovement(product_id=product_id, delta_on_hand=d_on_hand, delta_reserved=d_reserved, reason=reason,
                       reference=reference, actor=actor)
         for product_id, (d_on_hand, d_reserved) in sorted(deltas.items()))
-    return list(ProductStock.objects.filter(pk__in=[row.pk for row in rows.values()]).order_by("product_id"))
+    changed = list(ProductStock.objects.filter(pk__in=[row.pk for row in rows.values()]).order_by("product_id"))
+    # Search filters on "in stock": only a crossing of zero changes a document.
+    search_mark_dirty(product_ids=[s.product_id for s in changed
+                                   if (s.available > 0) != (rows[s.product_id].available > 0)])
+    return changed
 
 
 @transaction.atomic

@@ -12,12 +12,15 @@ from catalog.models import Commodity, Stage, VillageProfile, VillageStageEvent
 from catalog.services._auth import require_officer
 from market.accounts.models import User
 from market.regions.models import Village
+from search.services import search_mark_dirty
 
 
 @transaction.atomic
 def village_profile_get_or_create(*, village: Village) -> VillageProfile:
     """Return the village's profile, creating it (stage ``surveyed``) on first use."""
-    profile, _created = VillageProfile.objects.get_or_create(village=village)
+    profile, created = VillageProfile.objects.get_or_create(village=village)
+    if created:
+        search_mark_dirty(village_codes=[village.pk])
     return profile
 
 
@@ -40,6 +43,7 @@ def village_profile_update(*, profile: VillageProfile, officer: User, story: str
     profile.save()
     if other_commodities is not None:
         profile.other_commodities.set(other_commodities)
+    search_mark_dirty(village_codes=[profile.village_id])
     return profile
 
 
@@ -72,5 +76,6 @@ def village_advance_stage(*, profile: VillageProfile, to_stage: str, officer: Us
         raise StageReasonRequired(fields={"reason": [str(StageReasonRequired.default_message)]})
     VillageProfile.objects.filter(pk=locked.pk).update(stage=to_stage, updated_at=timezone.now())
     profile.stage = to_stage
+    search_mark_dirty(village_codes=[locked.village_id], village_products=True)  # the stage gates visibility
     return VillageStageEvent.objects.create(profile=locked, from_stage=from_stage, to_stage=to_stage, officer=officer,
                                             note=note.strip(), reason=reason, happened_on=on)

@@ -1,4 +1,253 @@
-"""Pages: catalog area (see frontend/urls.py)."""
-from django.urls import path  # noqa: F401
+"""Pages: the public catalogue (see frontend/urls.py).
 
-urlpatterns: list = []
+Village directory and profiles, the product catalogue, product pages and producer profiles,
+open to everyone. Products come only from ``catalog.selectors.product_list_public`` and are
+shown from their approved snapshot; anything not public is a 404, never a hint that it exists.
+Filters are GET forms that work without JavaScript; a bad filter value is ignored, not reported.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from catalog.exceptions import ProductNotFound
+from catalog.models import PermitKind, Stage
+from catalog.selectors import (
+    PUBLIC_FROM_STAGE,
+    ProductFilters,
+    product_get_public,
+    product_list_public,
+    survey_get_latest,
+    village_stage_timeline,
+)
+from frontend.selectors import (
+    category_choices,
+    coaching_summary,
+    commodity_list_in_programme,
+    district_list_in_programme,
+    localized,
+    producer_get_public,
+    producer_list_public,
+    product_public_details,
+    product_public_view,
+    stage_progress,
+    user_is_producer_member,
+    user_sees_wholesale,
+    village_directory,
+    village_list_public_catalogue,
+    village_profile_get_public,
+)
+from market.accounts.models import Role
+from market.core.errors import NotFound
+
+VILLAGES_PER_PAGE = 24
+PRODUCTS_PER_PAGE = 24
+VILLAGE_PAGE_PRODUCTS = 8  # products shown on a village's page; the catalogue link shows them all
+# Certifications buyers filter by (the NIB identifies a business, it certifies no product).
+CERTIFICATION_CHOICES = [(kind, label) for kind, label in PermitKind.choices if kind != PermitKind.NIB]
+
+
+# --- filter forms (GET; only valid values narrow the list) ----------------------------------
+
+
+class PublicFilterForm(forms.Form):
+    """A GET filter form: ``filters()`` returns the valid values and drops the others."""
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None, False)}
+
+    def active(self, request) -> list[dict]:
+        """Return the filters in use as ``label``, ``value`` and the URL that removes each one."""
+        chips = []
+        for name, value in self.filters().items():
+            field = self.fields[name]
+            if isinstance(field, forms.BooleanField):
+                shown = ""
+            else:
+                shown = dict(_flat_choices(field.choices)).get(value, value)
+            query = request.GET.copy()
+            query.pop(name, None)
+            query.pop("page", None)
+            chips.append({"name": name, "label": field.label, "value": str(shown).strip("\u00a0– "),
+                          "remove_url": f"?{query.urlencode()}" if query else request.path})
+        return chips
+
+
+def _flat_choices(choices):
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            yield from label
+        else:
+            yield value, label
+
+
+class VillageFilterForm(PublicFilterForm):
+    district = forms.ChoiceField(label=_("District (kecamatan)"), required=False)
+    stage = forms.ChoiceField(label=_("Programme stage"), required=False)
+    commodity = forms.ChoiceField(label=_("Commodity"), required=False)
+
+    def __init__(self, *args, districts=(), commodities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("All districts"))] + [(d.code, d.name) for d in districts]
+        self.fields["stage"].choices = [("", _("All stages")), *Stage.choices]
+        self.fields["commodity"].choices = [("", _("All commodities"))] + [(c.slug, localized(c)) for c in commodities]
+
+
+class ProductFilterForm(PublicFilterForm):
+    district = forms.ChoiceField(label=_("District (kecamatan)"), required=False)
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    commodity = forms.ChoiceField(label=_("Commodity"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    certification = forms.ChoiceField(label=_("Certification"), required=False)
+    retail_ready = forms.BooleanField(label=_("Ready for modern retail"), required=False)
+    in_stock = forms.BooleanField(label=_("In stock"), required=False)
+
+    def __init__(self, *args, districts=(), villages=(), commodities=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("All districts"))] + [(d.code, d.name) for d in districts]
+        by_district: dict[str, list] = {}
+        for village in villages:
+            by_district.setdefault(village.district.name, []).append((village.code, village.name))
+        self.fields["village"].choices = [("", _("All villages")), *by_district.items()]
+        self.fields["commodity"].choices = [("", _("All commodities"))] + [(c.slug, localized(c)) for c in commodities]
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+        self.fields["certification"].choices = [("", _("Any certification")), *CERTIFICATION_CHOICES]
+
+    def product_filters(self) -> ProductFilters:
+        return ProductFilters(**self.filters())
+
+
+def _page(request, queryset, per_page: int):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+# --- villages -------------------------------------------------------------------------------
+
+
+@require_GET
+def village_list(request):
+    form = VillageFilterForm(request.GET or None, districts=list(district_list_in_programme()),
+                             commodities=list(commodity_list_in_programme()))
+    filters = form.filters()
+    page = _page(request, village_directory(**filters), VILLAGES_PER_PAGE)
+    for profile in page.object_list:
+        profile.flagship_label = localized(profile.flagship_commodity) if profile.flagship_commodity else ""
+        profile.stage_number = Stage.index(profile.stage) + 1
+    return render(request, "frontend/catalog/village_list.html", {
+        "form": form, "page": page, "active_filters": form.active(request), "stage_count": len(Stage.values),
+    })
+
+
+@require_GET
+def village_detail(request, code: str):
+    profile = village_profile_get_public(code=code)
+    if profile is None:
+        raise Http404(_("No such village in the programme."))
+    survey = survey_get_latest(profile=profile)
+    survey_lines = []
+    if survey is not None:
+        survey_lines = [{"name": localized(line.commodity), "production": line.estimated_production_per_month,
+                         "unit": line.unit} for line in survey.commodities.all()]
+    public = Stage.index(profile.stage) >= Stage.index(PUBLIC_FROM_STAGE)
+    products = product_list_public(filters=ProductFilters(village=profile.village_id)) if public else None
+    product_count = products.count() if products is not None else 0
+    wholesale = user_sees_wholesale(request.user)
+    return render(request, "frontend/catalog/village_detail.html", {
+        "profile": profile,
+        "village": profile.village,
+        "flagship": localized(profile.flagship_commodity) if profile.flagship_commodity else "",
+        "other_commodities": [localized(c) for c in profile.other_commodities.all()],
+        "photos": list(profile.photos.all()),
+        "steps": stage_progress(stage=profile.stage),
+        "stage_number": Stage.index(profile.stage) + 1,
+        "stage_count": len(Stage.values),
+        "timeline": village_stage_timeline(profile=profile),
+        "survey": survey,
+        "survey_lines": survey_lines,
+        "coaching": coaching_summary(profile=profile),
+        "producers": producer_list_public(village_code=profile.village_id),
+        "products_public": public,
+        "products": [product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]] if products else [],
+        "product_count": product_count,
+        "products_url": f"{reverse('frontend:product-list')}?village={profile.village_id}",
+        "wholesale": wholesale,
+    })
+
+
+# --- products -------------------------------------------------------------------------------
+
+
+@require_GET
+def product_list(request):
+    form = ProductFilterForm(
+        request.GET or None,
+        districts=list(district_list_in_programme(stages=Stage.at_or_beyond(PUBLIC_FROM_STAGE))),
+        villages=list(village_list_public_catalogue()),
+        commodities=list(commodity_list_in_programme()),
+        categories=category_choices(),
+    )
+    page = _page(request, product_list_public(filters=form.product_filters()), PRODUCTS_PER_PAGE)
+    return render(request, "frontend/catalog/product_list.html", {
+        "form": form,
+        "page": page,
+        "products": [product_public_view(product) for product in page.object_list],
+        "active_filters": form.active(request),
+        "wholesale": user_sees_wholesale(request.user),
+    })
+
+
+@require_GET
+def product_detail(request, pk: int):
+    try:
+        product = product_get_public(pk=pk)
+    except ProductNotFound:
+        raise Http404(ProductNotFound.default_message) from None
+    member = user_is_producer_member(user=request.user, producer_id=product.producer_id)
+    return render(request, "frontend/catalog/product_detail.html", {
+        "product": product_public_view(product),
+        "details": product_public_details(product=product),
+        "is_member": member,
+        "has_pending_changes": member and product.has_pending_changes,
+        "dashboard_url": reverse("frontend:dashboard-role", kwargs={"role": Role.PRODUCER}),
+        "wholesale": user_sees_wholesale(request.user),
+    })
+
+
+# --- producers ------------------------------------------------------------------------------
+
+
+@require_GET
+def producer_detail(request, pk: int):
+    producer = producer_get_public(pk=pk)
+    if producer is None:
+        raise Http404(NotFound.default_message)
+    page = _page(request, product_list_public(filters=ProductFilters(producer=producer.pk)), PRODUCTS_PER_PAGE)
+    profile = getattr(producer.village, "profile", None)
+    return render(request, "frontend/catalog/producer_detail.html", {
+        "producer": producer,
+        "village": producer.village,
+        "village_has_page": profile is not None,
+        "permits": list(producer.permits.all()),
+        "today": timezone.localdate(),
+        "page": page,
+        "products": [product_public_view(product) for product in page.object_list],
+        "wholesale": user_sees_wholesale(request.user),
+    })
+
+
+urlpatterns = [
+    path("villages/", village_list, name="village-list"),
+    path("villages/<str:code>/", village_detail, name="village-detail"),
+    path("products/", product_list, name="product-list"),
+    path("products/<int:pk>/", product_detail, name="product-detail"),
+    path("producers/<int:pk>/", producer_detail, name="producer-detail"),
+]

@@ -209,6 +209,9 @@ STORAGES = {
 # --- Search: PostgreSQL full-text search by default, Elasticsearch when ELASTICSEARCH_URL is set ---
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "kampung")
+ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")  # instead of user:password in the URL
+ELASTICSEARCH_CA_CERTS = env_str("ELASTICSEARCH_CA_CERTS")  # CA bundle of a cluster with its own CA
+ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 10)  # seconds per request
 SEARCH_BACKEND = env_str(
     "SEARCH_BACKEND",
     "search.backends.elasticsearch.Elasticsearch" if ELASTICSEARCH_URL else "search.backends.database.Database",
@@ -236,7 +239,36 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "catalog.tasks.permit_expiry_notify_task",
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE is Asia/Jakarta
     },
+    "search-sweep": {  # safety net: index whatever is still marked dirty
+        "task": "search.tasks.search_sweep_task",
+        "schedule": 60.0,
+    },
+    "search-permits-expired": {  # readiness and certifications change with the date
+        "task": "search.tasks.search_permits_expired_task",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "search-refresh": {  # weekly full refresh through the dirty queue
+        "task": "search.tasks.search_refresh_task",
+        "schedule": crontab(day_of_week="sunday", hour=2, minute=0),
+    },
+    "orders-expire-reservations": {  # unpaid checkouts give their stock back when the reservation runs out
+        "task": "orders.tasks.checkout_expire_due_task",
+        "schedule": 60.0,
+    },
+    "orders-complete-delivered": {  # delivered orders complete by themselves after 7 days
+        "task": "orders.tasks.order_complete_due_task",
+        "schedule": crontab(minute=20),
+    },
+    "orders-purge-anonymous-carts": {
+        "task": "orders.tasks.cart_purge_stale_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
+
+# --- Orders -----------------------------------------------------------------------
+# How long an unpaid checkout holds its stock before it is released and the orders cancelled.
+ORDERS_CARD_RESERVATION_MINUTES = env_int("ORDERS_CARD_RESERVATION_MINUTES", 30)
+ORDERS_TRANSFER_RESERVATION_HOURS = env_int("ORDERS_TRANSFER_RESERVATION_HOURS", 24)
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -273,6 +305,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per choice set that several fields share (stage, from_stage, to_stage...).
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "catalog.models.Stage",
+        "UnitEnum": "catalog.models.Unit",
+        "InfrastructureEnum": "catalog.models.Infrastructure",
+        "PermitKindEnum": "catalog.models.PermitKind",
+    },
 }
 
 # --- Health check ---------------------------------------------------------------

@@ -4,6 +4,31 @@ Backends index *documents* built by ``search.documents`` from the approved, publ
 the catalogue, and answer *queries* with ids in rank order, facet counts and suggestions. Pages
 and the API load what they show from the database by those ids (``catalog.selectors``), so a
 backend that lags behind can never show something curation has withdrawn.
+
+Shared semantics (``tests/search/test_contract.py`` holds both backends to them):
+
+- Text goes through ``search.language``: normalised (lower case, accents and punctuation gone,
+  ``suwar-suwir`` = ``suwar suwir``, ``kue2`` = ``kue kue``), Indonesian and English stop words
+  dropped (``language.STOP_WORDS``, on documents and queries alike), synonyms expanded at query
+  time (``language.synonym_groups()``). Every remaining query word must match (AND), through its
+  Indonesian or English stem or one of its synonyms. A query made only of stop words counts as
+  no text at all (browse by quality).
+- A word that matches nothing in the index is replaced by the indexed words within the edit
+  distance ``language.max_edits(word)`` (0 up to 2 letters, 1 up to 5, else 2; a transposition
+  counts as one edit); ``did_you_mean`` then holds the query with each such word replaced by its
+  best correction (fewest edits, then most frequent). ``did_you_mean`` is ``None`` otherwise.
+- Facets are disjunctive: each facet counts the matches of the text and of every filter except
+  its own (choosing a district still shows the other districts with their counts). ``category``
+  counts every category along a product's ``category_path`` (a parent counts its descendants'
+  products), ``certification`` every held certification, ``retail_ready``/``in_stock`` have the
+  values ``"true"``/``"false"``. Values are sorted by count (descending), then value; values with
+  no match are left out. Beyond ``COUNT_LIMIT`` matches a backend may count a bounded sample
+  (the best ``COUNT_LIMIT`` matches) and says so with ``total_is_exact=False``.
+- Sorts: ``relevance`` (text rank blended with ``ProductDocument.quality``: retail readiness,
+  stock, recent sales; with no text, quality alone, then id), ``price_asc``/``price_desc`` (the audience's price),
+  ``newest`` (``approved_at``); ties are broken by product id ascending (``newest``: descending).
+- ``suggest(prefix)`` completes every word of ``prefix`` (the last one as a prefix) against
+  category, commodity, product and village names, in that order of kinds, without duplicate texts.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def test_validation_errors_name_each_field(api_client):
 
     body = assert_error(response, 400, "invalid")
     assert set(body["fields"]) == {"email", "password"}
-    assert body["fields"]["password"] == ["Bidang ini harus diisi."]
+    assert body["fields"]["password"] == ["Kolom ini wajib diisi."]
 
 
 def test_error_messages_follow_the_language(api_client):

@@ -1,0 +1,332 @@
+"""Reads of the orders app, with object-level access.
+
+- A shopper (a consumer, or a member acting for a buyer organisation) sees only the checkouts and
+  orders of that context.
+- A producer sees only its own orders: their lines, the buyer's name and the delivery address
+  (copied onto the order), never the checkout with the buyer's other purchases. Views for
+  producers must not follow ``order.checkout``; ``access_order`` tells who is looking
+  (``order.viewer``).
+- Programme officers see everything, with filters.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Producer, Product
+from catalog.selectors import product_list_public
+from market.accounts.models import Membership, Organisation, User
+from orders import pricing
+from orders.exceptions import BuyerMemberRequired, CheckoutNotFound, OrderNotFound, OrdersInvalid
+from orders.models import (
+    Audience,
+    Cart,
+    CartLine,
+    Checkout,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderProblem,
+    PaymentMethod,
+    ProducerDeliveryRule,
+)
+from orders.states import Party, next_statuses
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+# --- shoppers and carts ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """Who is shopping: a person for themself, a member acting for a buyer organisation, or an anonymous visitor.
+
+    Build it with ``shopper_get``, which checks the membership.
+    """
+
+    user: User | None
+    organisation: Organisation | None = None
+    anonymous_token: str = ""
+
+    @property
+    def audience(self) -> str:
+        return Audience.BUSINESS if self.organisation is not None else Audience.CONSUMER
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user is None
+
+    def cart_lookup(self) -> dict:
+        if self.user is None:
+            return {"user__isnull": True, "anonymous_token": self.anonymous_token}
+        return {"user": self.user, "organisation": self.organisation}
+
+    def checkouts_q(self) -> Q:
+        """Return the condition "placed in this shopper context"."""
+        if self.user is None:
+            return Q(pk__in=[])
+        if self.organisation is not None:
+            return Q(organisation=self.organisation)
+        return Q(placed_by=self.user, organisation__isnull=True)
+
+
+def anonymous_token_new() -> str:
+    """Return a fresh token for an anonymous cart; keep it in the session's data (login keeps the data,
+    not the session key)."""
+    return secrets.token_urlsafe(24)
+
+
+def shopper_get(*, user: User | None, organisation: Organisation | None = None,
+                anonymous_token: str = "") -> Shopper:
+    """Return the shopper context of ``user`` (acting for ``organisation`` if given), or an anonymous one.
+
+    Raise ``BuyerMemberRequired`` unless ``organisation`` is a buyer organisation ``user`` belongs to.
+    """
+    if user is None or not user.is_authenticated:
+        if not isinstance(anonymous_token, str) or not _TOKEN.match(anonymous_token):
+            raise OrdersInvalid(_("Your session has no cart yet."))
+        return Shopper(user=None, anonymous_token=anonymous_token)
+    if not user.is_active:
+        raise BuyerMemberRequired()
+    if organisation is not None and (organisation.kind != Organisation.Kind.BUYER or not Membership.objects.filter(
+            user=user, organisation=organisation).exists()):
+        raise BuyerMemberRequired()
+    return Shopper(user=user, organisation=organisation)
+
+
+def buyer_organisation_list(*, user: User) -> QuerySet[Organisation]:
+    """Return the buyer organisations ``user`` may shop for."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=Organisation.Kind.BUYER, memberships__user=user).order_by("name", "pk")
+
+
+def cart_get(*, shopper: Shopper) -> Cart | None:
+    return Cart.objects.filter(**shopper.cart_lookup()).first()
+
+
+def cart_line_count(*, shopper: Shopper) -> int:
+    """Return how many products the shopper's cart holds (for the header badge)."""
+    return CartLine.objects.filter(**{f"cart__{key}": value for key, value in shopper.cart_lookup().items()}).count()
+
+
+def pricing_inputs(*, product_ids: list[int]) -> tuple[dict[int, Product], dict[int, int], dict]:
+    """Return the products on sale among ``product_ids``, their available stock and their producers' delivery
+    rules (two queries)."""
+    products = {p.pk: p for p in product_list_public().filter(pk__in=product_ids)}
+    available = {pk: (p.stock.available if hasattr(p, "stock") else 0) for pk, p in products.items()}
+    producer_ids = {p.producer_id for p in products.values()}
+    rules = {r.producer_id: r for r in ProducerDeliveryRule.objects.filter(producer_id__in=producer_ids)}
+    return products, available, rules
+
+
+def cart_quote(*, shopper: Shopper, delivery: dict[int, str] | None = None) -> pricing.Quote:
+    """Return the shopper's cart priced now (``orders.pricing.quote``), with ``delivery`` options per producer id.
+
+    A fixed number of queries whatever the number of lines.
+    """
+    lines = list(CartLine.objects.filter(**{f"cart__{k}": v for k, v in shopper.cart_lookup().items()})
+                 .order_by("added_at", "pk"))
+    return quote_lines(audience=shopper.audience, lines=lines, delivery=delivery)
+
+
+def quote_lines(*, audience: str, lines: list[CartLine], delivery: dict[int, str] | None = None) -> pricing.Quote:
+    products, available, rules = pricing_inputs(product_ids=[line.product_id for line in lines])
+    return pricing.quote(
+        audience=audience, products=products, available=available, rules=rules, delivery=delivery,
+        items=[pricing.QuoteItem(line.product_id, line.quantity, line.unit_price_seen) for line in lines])
+
+
+def delivery_rule_get(*, producer: Producer) -> ProducerDeliveryRule | None:
+    return ProducerDeliveryRule.objects.filter(producer=producer).first()
+
+
+def checkout_payment_methods(*, shopper: Shopper) -> list[str]:
+    """Return the payment methods the shopper may choose: invoices on terms are for buyer organisations.
+
+    The payments app narrows this further (cards without Stripe keys, organisations not approved
+    for terms) through ``orders.hooks``.
+    """
+    from orders import hooks
+
+    methods = [PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER]
+    if shopper.organisation is not None:
+        methods.append(PaymentMethod.INVOICE)
+    return [method for method in methods if hooks.payment_method_offered(shopper=shopper, method=method)]
+
+
+# --- who is looking at an order -------------------------------------------------------------
+
+
+def _buyer_organisations(user: User) -> QuerySet:
+    return Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.BUYER).values("organisation_id")
+
+
+def _producers_of(user: User) -> QuerySet:
+    return Producer.objects.filter(organisation__memberships__user=user).values("pk")
+
+
+def checkout_parties(*, checkout: Checkout, user: User | None) -> set[str]:
+    """Return the parties ``user`` is for ``checkout`` (buyer, officer); ``None`` is the system."""
+    if user is None:
+        return {Party.SYSTEM}
+    parties: set[str] = set()
+    if not user.is_authenticated or not user.is_active:
+        return parties
+    if user.is_officer:
+        parties.add(Party.OFFICER)
+    if checkout.organisation_id is None:
+        if checkout.placed_by_id == user.pk:
+            parties.add(Party.BUYER)
+    elif Membership.objects.filter(user=user, organisation_id=checkout.organisation_id).exists():
+        parties.add(Party.BUYER)
+    return parties
+
+
+def order_parties(*, order: Order, user: User | None) -> set[str]:
+    """Return the parties ``user`` is for ``order`` (buyer, producer, officer); ``None`` is the system."""
+    parties = checkout_parties(checkout=order.checkout, user=user)
+    if user is not None and user.is_authenticated and user.is_active and Membership.objects.filter(
+            user=user, organisation_id=order.producer.organisation_id).exists():
+        parties.add(Party.PRODUCER)
+    return parties
+
+
+def order_actions(*, order: Order, user: User) -> list[str]:
+    """Return the statuses ``user`` may move ``order`` to now (the buttons to show)."""
+    parties = order_parties(order=order, user=user) - {Party.SYSTEM}
+    return next_statuses(from_status=order.status, parties=parties)
+
+
+# --- checkouts and orders -------------------------------------------------------------------
+
+_ORDER_LINES = Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))
+
+
+def checkout_list(*, shopper: Shopper) -> QuerySet[Checkout]:
+    """Return the shopper context's checkouts, latest first, with their orders and lines (three queries)."""
+    orders = Order.objects.select_related("producer").prefetch_related(_ORDER_LINES).order_by("producer__name", "pk")
+    return (Checkout.objects.filter(shopper.checkouts_q()).select_related("placed_by", "organisation")
+            .prefetch_related(Prefetch("orders", queryset=orders)).order_by("-created_at", "-pk"))
+
+
+def access_checkout(*, user: User, pk: int) -> Checkout:
+    """Return the checkout if ``user`` placed it (or belongs to its buyer organisation) or is an officer;
+    else ``CheckoutNotFound``."""
+    if not (user.is_authenticated and user.is_active):
+        raise CheckoutNotFound()
+    orders = Order.objects.select_related("producer").prefetch_related(_ORDER_LINES).order_by("producer__name", "pk")
+    qs = (Checkout.objects.select_related("placed_by", "organisation", "outlet", "address")
+          .prefetch_related(Prefetch("orders", queryset=orders)))
+    if not user.is_officer:
+        qs = qs.filter(Q(placed_by=user, organisation__isnull=True)
+                       | Q(organisation_id__in=_buyer_organisations(user)))
+    try:
+        return qs.get(pk=pk)
+    except Checkout.DoesNotExist:
+        raise CheckoutNotFound() from None
+
+
+def order_list_for_buyer(*, shopper: Shopper, status: str | None = None) -> QuerySet[Order]:
+    """Return the orders placed in the shopper's context, latest first, with lines (two queries)."""
+    qs = (Order.objects.filter(checkout__in=Checkout.objects.filter(shopper.checkouts_q()))
+          .select_related("producer", "checkout").prefetch_related(_ORDER_LINES).order_by("-created_at", "-pk"))
+    return qs.filter(status=status) if status else qs
+
+
+def order_list_for_producer(*, producer: Producer, status: str | None = None) -> QuerySet[Order]:
+    """Return the producer's orders (awaiting payment excluded: they may never be paid), latest first.
+
+    Only what the producer needs: the order, its lines, the buyer's name and the delivery address.
+    """
+    qs = (Order.objects.filter(producer=producer).exclude(status=Order.Status.AWAITING_PAYMENT)
+          .select_related("producer").prefetch_related(_ORDER_LINES).order_by("-created_at", "-pk"))
+    return qs.filter(status=status) if status else qs
+
+
+def access_order(*, user: User, pk: int) -> Order:
+    """Return the order for a party to it: its buyer, its producer's people or an officer; else ``OrderNotFound``.
+
+    ``order.viewer`` says who is looking (``officer``, ``buyer`` or ``producer``, in that order of
+    precedence). A producer never gets an order that is still awaiting payment.
+    """
+    if not (user.is_authenticated and user.is_active):
+        raise OrderNotFound()
+    qs = Order.objects.select_related("producer__organisation", "checkout").prefetch_related(_ORDER_LINES)
+    if not user.is_officer:
+        buyer = (Q(checkout__placed_by=user, checkout__organisation__isnull=True)
+                 | Q(checkout__organisation_id__in=_buyer_organisations(user)))
+        producer = Q(producer_id__in=_producers_of(user)) & ~Q(status=Order.Status.AWAITING_PAYMENT)
+        qs = qs.filter(buyer | producer)
+    try:
+        order = qs.get(pk=pk)
+    except Order.DoesNotExist:
+        raise OrderNotFound() from None
+    parties = order_parties(order=order, user=user)
+    order.viewer = next(p for p in (Party.OFFICER, Party.BUYER, Party.PRODUCER) if p in parties)
+    return order
+
+
+def order_event_list(*, order: Order) -> QuerySet[OrderEvent]:
+    """Return the order's timeline, oldest first, with who did what."""
+    return OrderEvent.objects.filter(order=order).select_related("actor").order_by("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """What officers narrow all orders by (every field optional)."""
+
+    status: str | None = None
+    producer: int | None = None
+    organisation: int | None = None
+    payment_method: str | None = None
+    placed_from: date | None = None
+    placed_to: date | None = None
+    number: str = ""
+    open_problems: bool | None = None
+
+
+def order_list_for_officers(*, filters: OrderFilters | None = None) -> QuerySet[Order]:
+    """Return every order, latest first, narrowed by ``filters`` (a fixed number of queries per page)."""
+    qs = (Order.objects.select_related("producer", "checkout__placed_by", "checkout__organisation")
+          .prefetch_related(_ORDER_LINES).order_by("-created_at", "-pk"))
+    if filters is None:
+        return qs
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.producer:
+        qs = qs.filter(producer_id=filters.producer)
+    if filters.organisation:
+        qs = qs.filter(checkout__organisation_id=filters.organisation)
+    if filters.payment_method:
+        qs = qs.filter(checkout__payment_method=filters.payment_method)
+    if filters.placed_from:
+        qs = qs.filter(created_at__date__gte=filters.placed_from)
+    if filters.placed_to:
+        qs = qs.filter(created_at__date__lte=filters.placed_to)
+    if filters.number.strip():
+        number = filters.number.strip()
+        qs = qs.filter(Q(number__icontains=number) | Q(checkout__number__icontains=number))
+    if filters.open_problems is not None:
+        open_problem = Exists(OrderProblem.objects.filter(order=OuterRef("pk")).exclude(
+            status=OrderProblem.Status.DECIDED))
+        qs = qs.filter(open_problem) if filters.open_problems else qs.exclude(open_problem)
+    return qs
+
+
+def order_problem_list(*, order: Order) -> QuerySet[OrderProblem]:
+    return (OrderProblem.objects.filter(order=order).select_related("reported_by", "answered_by", "decided_by")
+            .prefetch_related("photos").order_by("created_at", "pk"))
+
+
+def order_problem_list_for_officers(*, status: str | None = None) -> QuerySet[OrderProblem]:
+    """Return reported problems, oldest first (the officers' queue), with their order and photos."""
+    qs = (OrderProblem.objects.select_related("order__producer", "order__checkout", "reported_by")
+          .prefetch_related("photos").order_by("created_at", "pk"))
+    return qs.filter(status=status) if status else qs

@@ -1,0 +1,283 @@
+"""The PostgreSQL backend beyond the shared contract: both typo paths, bounds, vocabulary, queries."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from catalog.services import product_delist
+from market.core.postgres import postgres_extension_available
+from search.backends import database as database_module
+from search.backends.base import ProductQuery, ProductSearchFilters, VillageQuery
+from search.backends.database import Database
+from search.models import ProductEntry, ProductEntryWords, Term, VillageEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def keys(catalogue, ids) -> list[str]:
+    by_id = {product.pk: key for key, product in catalogue.products.items()}
+    return [by_id.get(pk, f"unknown:{pk}") for pk in ids]
+
+
+@pytest.fixture
+def backend(catalogue) -> Database:
+    backend = Database()
+    backend.rebuild()
+    return backend
+
+
+@pytest.fixture(params=[True, False], ids=["pg_trgm", "python-fallback"])
+def typo_backend(request, backend) -> Database:
+    """The backend with the trigram path on (when the server has pg_trgm) or forced off."""
+    if request.param and not postgres_extension_available("pg_trgm"):
+        pytest.skip("pg_trgm is not available on this PostgreSQL server (the embedded one lacks it)")
+    backend.trigram = request.param
+    return backend
+
+
+def recounted_terms() -> dict[str, tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT w, sum(p)::int, sum(v)::int FROM (
+                              SELECT unnest(words) AS w, 1 AS p, 0 AS v FROM search_productentrywords
+                              UNION ALL SELECT unnest(words), 0, 1 FROM search_villageentry) x GROUP BY w""")
+        return {word: (products, villages) for word, products, villages in cursor.fetchall()}
+
+
+def stored_terms() -> dict[str, tuple[int, int]]:
+    return {t.word: (t.products, t.villages) for t in Term.objects.all()}
+
+
+# --- typo tolerance: the same answers with pg_trgm and without ------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected", "correction"), [
+    ("kopu", {"robusta", "luwak", "greenbean", "dripbag"}, "kopi"),
+    ("kpoi", {"robusta", "luwak", "greenbean", "dripbag"}, "kopi"),  # a transposition
+    ("keripk", {"keripik"}, "keripik"),
+    ("tembakua", {"batik"}, "tembakau"),
+    ("madu hutn", {"madu"}, "madu hutan"),
+    ("suwarsuwir", {"suwar"}, "suwar suwir"),  # two indexed words typed as one
+    ("keripikpisang", {"keripik"}, "keripik pisang"),
+    ("xkqz", set(), None),
+    ("ka", set(), None),  # two letters: no typo tolerance
+])
+def test_typo_tolerance(typo_backend, catalogue, text, expected, correction):
+    results = typo_backend.search_products(ProductQuery(text=text))
+
+    assert set(keys(catalogue, results.ids)) == expected
+    assert results.did_you_mean == correction
+
+
+def test_village_typos_use_the_village_vocabulary(typo_backend):
+    results = typo_backend.search_villages(VillageQuery(text="kepatiham"))
+
+    assert (results.codes, results.did_you_mean) == (["35.09.20.1001"], "kepatihan")
+
+
+def test_a_correction_prefers_the_more_frequent_word(typo_backend, catalogue):
+    # "bambo" is one edit from "bambu" and from "bamboo", both in two products: ties go alphabetically.
+    results = typo_backend.search_products(ProductQuery(text="bambo"))
+
+    assert set(keys(catalogue, results.ids)) == {"tas", "keranjang"}
+    assert results.did_you_mean == "bamboo"
+
+
+def test_the_fallback_vocabulary_is_bounded_to_the_most_frequent_words(backend, catalogue, monkeypatch):
+    backend.trigram = False
+    monkeypatch.setattr(database_module, "FALLBACK_VOCABULARY_LIMIT", 3)
+    backend.vocabulary_forget()
+
+    vocabulary = backend._vocabulary("products")
+
+    expected = sorted(((-n, w) for w, (n, _v) in stored_terms().items() if n > 0))[:3]
+    assert vocabulary.counts == {w: -n for n, w in expected}
+
+
+def test_the_fallback_vocabulary_is_cached_until_indexing(backend, catalogue, django_assert_num_queries):
+    backend.trigram = False
+    backend.search_products(ProductQuery(text="kopu"))
+
+    with django_assert_num_queries(5):  # cache, analysis, correction lexemes, search, labels: no vocabulary read
+        backend.search_products(ProductQuery(text="kopu"))
+
+    backend.index_products([catalogue.id("robusta")])
+    assert backend._vocabularies == {}
+
+
+# --- stemming and weights -------------------------------------------------------------------
+
+
+def test_name_weight_ranks_a_product_above_its_category_neighbour(backend, catalogue):
+    assert keys(catalogue, backend.search_products(ProductQuery(text="bambu")).ids) == ["tas", "keranjang"]
+
+
+def test_words_known_by_their_stem_are_not_typos(backend):
+    # The index has "petani" and "pembelian"; "tani" and "pembelian" are known through their stems.
+    analysis = backend.analyse("tani pembelian")
+
+    assert analysis.tsquery == "(('tani')) & (('beli' | 'pembelian'))"  # Indonesian and English stems
+    assert analysis.did_you_mean is None
+
+
+def test_synonym_terms_of_several_words_become_phrases(backend, catalogue, django_capture_on_commit_callbacks):
+    from search.services import synonym_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        synonym_create(terms=["pisang kepok", "Banana"], officer=catalogue.officer)
+
+    assert backend.analyse("banana").tsquery == "(('pisang') <-> ('kepok') | ('banana'))"
+    assert set(keys(catalogue, backend.search_products(ProductQuery(text="pisang kepok")).ids)) == {"keripik"}
+
+
+def test_synonym_terms_that_nothing_holds_are_left_out(backend):
+    assert backend.analyse("ketela pohon").tsquery == "(('singkong'))"  # ketela pohon ~ singkong ~ telo
+
+
+def test_stop_words_alone_are_no_text(backend):
+    assert backend.analyse("yang dan di").tsquery is None
+    assert backend.analyse("").tsquery is None
+
+
+# --- bounds ---------------------------------------------------------------------------------
+
+
+def test_totals_are_counted_up_to_the_limit(backend, catalogue, monkeypatch):
+    monkeypatch.setattr(database_module, "COUNT_LIMIT", 5)
+
+    results = backend.search_products(ProductQuery())
+
+    assert (results.total, results.total_is_exact) == (5, False)
+    assert len(results.ids) == 6  # the candidates: COUNT_LIMIT + 1, ranked
+
+
+def test_relevance_ranks_only_the_best_quality_candidates(backend, catalogue, monkeypatch):
+    monkeypatch.setattr(database_module, "COUNT_LIMIT", 1)
+
+    results = backend.search_products(ProductQuery(text="kopi"))
+
+    # Two candidates, best quality first: robusta and dripbag are retail ready and in stock.
+    assert set(keys(catalogue, results.ids)) == {"robusta", "dripbag"}
+    assert (results.total, results.total_is_exact) == (1, False)
+
+
+def test_price_sorts_read_every_match_not_only_the_candidates(backend, catalogue, monkeypatch):
+    monkeypatch.setattr(database_module, "COUNT_LIMIT", 1)
+
+    results = backend.search_products(ProductQuery(sort="price_asc", limit=3))
+
+    assert keys(catalogue, results.ids) == ["keripik", "dodol", "suwar"]
+
+
+@pytest.mark.parametrize(("offset", "limit", "count"), [(0, 500, 12), (-5, 3, 3), (2000, 5, 0)])
+def test_pages_are_clamped(backend, offset, limit, count):
+    assert len(backend.search_products(ProductQuery(offset=offset, limit=limit)).ids) == count
+
+
+def test_a_search_takes_a_fixed_number_of_queries(backend, django_assert_num_queries):
+    backend.search_products(ProductQuery(text="kopi"))  # the synonym groups are now cached
+
+    with django_assert_num_queries(4):  # cache, analysis, search with facets, facet labels
+        backend.search_products(ProductQuery(text="kopi robusta", filters=ProductSearchFilters(
+            district="35.09.30", category="kopi", certifications=("halal",), retail_ready=True, in_stock=True)))
+    with django_assert_num_queries(2):  # no text: search with facets, labels
+        backend.search_products(ProductQuery(sort="price_desc"))
+    with django_assert_num_queries(1):
+        backend.search_products(ProductQuery(facets=False))
+
+
+def test_suggest_is_one_query(backend, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        backend.suggest("kopi ro")
+
+
+def test_the_search_uses_the_gin_index_when_the_table_is_large_enough(backend):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT product_id FROM search_productentry WHERE document @@ 'kopi'::tsquery")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "search_product_document" in plan
+
+
+# --- facet labels ---------------------------------------------------------------------------
+
+
+def test_facet_labels(backend):
+    results = backend.search_products(ProductQuery(text="kopi"))
+
+    labels = {name: [(v.value, v.label) for v in values] for name, values in results.facets.items()}
+    assert labels["category"] == [("kopi", "Kopi"), ("makanan-minuman", "Makanan & Minuman"),
+                                  ("kopi-bubuk", "Kopi bubuk")]
+    assert labels["district"] == [("35.09.14", "Panti"), ("35.09.30", "Silo")]
+    assert labels["village"] == [("35.09.14.2005", "Suci"), ("35.09.30.2009", "Sidomulyo")]
+    assert labels["commodity"] == [("kopi-robusta", "Kopi robusta")]
+    assert labels["certification"] == [("halal", "Halal certificate"),
+                                       ("pirt", "P-IRT (home-industry food permit)")]
+    assert labels["retail_ready"] == [("false", "Not retail ready"), ("true", "Retail ready")]
+    assert labels["in_stock"] == [("true", "In stock"), ("false", "Out of stock")]
+
+
+# --- indexing and the vocabulary ------------------------------------------------------------
+
+
+def test_rebuild_writes_one_entry_per_public_product_and_village(backend, catalogue):
+    assert set(ProductEntry.objects.values_list("product_id", flat=True)) == catalogue.public_ids
+    assert set(VillageEntry.objects.values_list("village_code", flat=True)) == {
+        "35.09.30.2009", "35.09.14.2005", "35.09.20.1001", "35.09.31.2006"}
+    entry = ProductEntry.objects.get(pk=catalogue.id("keripik"))
+    assert (entry.category_path, entry.commodity_slug, entry.district_code, entry.certifications,
+            entry.retail_ready, entry.in_stock, entry.retail_price, entry.wholesale_price, entry.min_order_qty,
+            entry.quality) == (["makanan-minuman", "makanan-ringan"], "pisang", "35.09.20", ["halal", "pirt"],
+                               True, True, 15_000, 12_000, 1, 0.8)
+
+
+def test_the_vocabulary_counts_stay_exact_through_incremental_indexing(backend, catalogue):
+    assert stored_terms() == recounted_terms()
+    assert stored_terms()["luwak"] == (1, 0)
+
+    product_delist(product=catalogue.products["luwak"], officer=catalogue.officer, reasons=["other"], note="Audit")
+    backend.index_products(catalogue.public_ids)
+
+    assert stored_terms() == recounted_terms()
+    assert "luwak" not in stored_terms()  # the only product with the word is gone
+    assert stored_terms()["kopi"][0] == 3
+
+
+def test_indexing_twice_changes_nothing(backend, catalogue):
+    before = (stored_terms(), sorted(ProductEntry.objects.values_list("product_id", "quality", "name")),
+              sorted(ProductEntryWords.objects.values_list("product_id", "words")))
+
+    report = backend.index_products(catalogue.public_ids)
+
+    assert (report.indexed, report.removed) == (12, 0)
+    assert (stored_terms(), sorted(ProductEntry.objects.values_list("product_id", "quality", "name")),
+            sorted(ProductEntryWords.objects.values_list("product_id", "words"))) == before
+
+
+def test_rebuild_removes_what_is_no_longer_public(backend, catalogue):
+    luwak = catalogue.products["luwak"]
+    product_delist(product=luwak, officer=catalogue.officer, reasons=["other"], note="Audit")
+
+    report = backend.rebuild()
+
+    assert (report.indexed, report.removed) == (15, 1)
+    assert not ProductEntry.objects.filter(pk=luwak.pk).exists()
+    assert not ProductEntryWords.objects.filter(pk=luwak.pk).exists()
+    assert stored_terms() == recounted_terms()
+
+
+def test_rebuild_reports_progress(catalogue):
+    calls = []
+
+    Database().rebuild(progress=lambda done, total: calls.append((done, total)))
+
+    assert calls == [(0, 16), (12, 16), (16, 16)]
+
+
+def test_ping(backend):
+    assert backend.ping() is True
+
+
+def test_an_unknown_sort_is_refused(backend):
+    with pytest.raises(ValueError, match="Unknown sort: 'cheapest'"):
+        backend.search_products(ProductQuery(sort="cheapest"))
