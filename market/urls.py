@@ -11,7 +11,7 @@ from market.core.health import healthz
 api_v1 = [
     path("", include("market.accounts.urls")),
     path("regions/", include("market.regions.urls")),
-    path("catalog/", include("catalog.urls")),
+    path("", include("catalog.urls")),
     path("orders/", include("orders.urls")),
     path("buyers/", include("buyers.urls")),
     path("investors/", include("investors.urls")),
