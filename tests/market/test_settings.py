@@ -105,3 +105,17 @@ def test_a_non_postgres_database_url_is_refused():
 
     assert result.returncode != 0
     assert "DATABASE_URL must point to PostgreSQL" in result.stderr
+
+
+def test_every_environment_variable_is_documented():
+    """docs/configuration.md names every variable the settings read."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(path.read_text() for path in (root / "market/settings").glob("*.py"))
+    read = set(re.findall(r'env_(?:str|int|bool|list|float|required)\(\s*"([A-Z0-9_]+)"', source))
+    documented = set(re.findall(r"`([A-Z0-9_]+)`", (root / "docs/configuration.md").read_text()))
+
+    assert read, "no environment variables found: the pattern is out of date"
+    assert sorted(read - documented) == []
