@@ -60,3 +60,12 @@ def access_address(*, user: User, pk: int, active: bool = True) -> Address:
         return qs.get(pk=pk, user=user)
     except Address.DoesNotExist:
         raise AddressNotFound() from None
+
+
+def outlet_list_for_member(*, user: User) -> QuerySet[Outlet]:
+    """Return the active outlets of every buyer organisation ``user`` is a member of, by organisation and name."""
+    if not (user.is_authenticated and user.is_active):
+        return Outlet.objects.none()
+    return (Outlet.objects.filter(is_active=True, organisation__kind=Organisation.Kind.BUYER,
+                                  organisation__memberships__user=user)
+            .select_related("village__district").order_by("organisation_id", "name", "pk"))

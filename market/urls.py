@@ -12,16 +12,18 @@ api_v1 = [
     path("", include("market.accounts.urls")),
     path("regions/", include("market.regions.urls")),
     path("", include("catalog.urls")),
-    path("orders/", include("orders.urls")),
-    path("buyers/", include("buyers.urls")),
+    path("", include("orders.urls")),
+    path("", include("buyers.urls")),
     path("investors/", include("investors.urls")),
     path("search/", include("search.urls")),
+    path("payments/", include("payments.api_urls")),
 ]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

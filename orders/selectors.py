@@ -330,3 +330,12 @@ def order_problem_list_for_officers(*, status: str | None = None) -> QuerySet[Or
     qs = (OrderProblem.objects.select_related("order__producer", "order__checkout", "reported_by")
           .prefetch_related("photos").order_by("created_at", "pk"))
     return qs.filter(status=status) if status else qs
+
+
+def order_list_for_producer_people(*, user: User, status: str | None = None) -> QuerySet[Order]:
+    """Return the orders of every producer ``user`` is one of the people of (``order_list_for_producer``'s rules)."""
+    if not (user.is_authenticated and user.is_active):
+        return Order.objects.none()
+    qs = (Order.objects.filter(producer_id__in=_producers_of(user)).exclude(status=Order.Status.AWAITING_PAYMENT)
+          .select_related("producer").prefetch_related(_ORDER_LINES).order_by("-created_at", "-pk"))
+    return qs.filter(status=status) if status else qs
