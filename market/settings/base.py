@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "buyers",
     "investors",
     "search",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,28 @@ CELERY_BEAT_SCHEDULE: dict = {
 # How long an unpaid checkout holds its stock before it is released and the orders cancelled.
 ORDERS_CARD_RESERVATION_MINUTES = env_int("ORDERS_CARD_RESERVATION_MINUTES", 30)
 ORDERS_TRANSFER_RESERVATION_HOURS = env_int("ORDERS_TRANSFER_RESERVATION_HOURS", 24)
+
+# --- Payments (docs/configuration.md#payments) -------------------------------------
+# The card method is offered only when both Stripe keys are set; bank transfers always work.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # the local emulator (localstripe) in tests and development
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+STRIPE_MIN_AMOUNT_RUPIAH = env_int("STRIPE_MIN_AMOUNT_RUPIAH", 10_000)  # about USD 0.50, Stripe's minimum
+PLATFORM_COMMISSION_RATE = env_str("PLATFORM_COMMISSION_RATE", "0.05")  # default; per category in the admin
+PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "Bank Jatim")
+PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "0000000000")
+PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "Disperindag Kabupaten Jember")
+CELERY_BEAT_SCHEDULE["payments-reconcile-card"] = {  # a lost webhook never leaves an order stuck
+    "task": "payments.tasks.card_payments_reconcile_task",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["payments-ledger-check"] = {  # the ledger balances and matches the providers
+    "task": "payments.tasks.ledger_check_task",
+    "schedule": crontab(hour=1, minute=30),
+}
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {

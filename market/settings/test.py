@@ -14,3 +14,9 @@ TEST_CELERY_BROKER_URL = CELERY_BROKER_URL
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Card payments are offered in tests; tests/payments point STRIPE_API_BASE at a local emulator
+# (localstripe), and anything else that reached Stripe would fail fast on this closed port.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_kampung")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_kampung")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_test_kampung")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:9")

@@ -1,0 +1,45 @@
+"""Errors of the payments app (``market.core.errors`` family)."""
+from django.utils.translation import gettext_lazy as _
+
+from market.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+
+
+class AmountOutOfRange(ValidationFailed):
+    code = "payment_amount_out_of_range"
+    default_message = _("This amount cannot be paid with this method.")
+
+
+class PaymentNotFound(NotFound):
+    code = "payment_not_found"
+    default_message = _("Payment not found.")
+
+
+class PaymentForbidden(PermissionDenied):
+    code = "payment_forbidden"
+    default_message = _("Only finance officers record payments.")
+
+
+class PaymentInvalid(ValidationFailed):
+    code = "payment_invalid"
+    default_message = _("The payment is not valid.")
+
+
+class PaymentDeclined(ApplicationError):
+    code = "payment_declined"
+    default_message = _("The card was declined. Try another card or pay by bank transfer.")
+    http_status = 402
+
+
+class PaymentNotPossible(Conflict):
+    code = "payment_not_possible"
+    default_message = _("This order cannot be paid now.")
+
+
+class ProviderUnavailable(ApplicationError):
+    code = "payment_provider_unavailable"
+    default_message = _("The payment service is not reachable. Please try again in a few minutes.")
+    http_status = 503
+
+
+class LedgerUnbalanced(Exception):
+    """A programming error: an entry whose debits and credits differ is never written."""

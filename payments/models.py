@@ -1,0 +1,255 @@
+"""Payments, received transfers, Stripe events and the double-entry ledger.
+
+The ledger is the one place money is counted: every payment, commission, refund and payout is
+a ``LedgerEntry`` whose ``LedgerLine`` debits equal its credits (``payments.services.ledger``
+refuses anything else). A producer's balance, pending or available, is derived from the lines
+of its account; it is never stored.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from market.core.models import TimeStampedModel
+
+
+class Provider(models.TextChoices):
+    STRIPE = "stripe", _("Stripe")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+
+
+class Payment(TimeStampedModel):
+    """One attempt to take a checkout's money through one provider.
+
+    ``idempotency_key`` is derived from our records (checkout and attempt number) and stored
+    before the provider is called, so a retried call can never charge twice. ``reference`` is
+    what the provider knows the payment by: the PaymentIntent id, or the bank transfer reference
+    the buyer writes on the transfer.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the money")
+        REQUIRES_ACTION = "requires_action", _("Waiting for the card holder")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    checkout = models.ForeignKey("orders.Checkout", on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(_("provider"), max_length=32, choices=Provider.choices)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    amount = models.PositiveBigIntegerField(_("amount (rupiah)"))
+    received = models.PositiveBigIntegerField(_("received (rupiah)"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    reference = models.CharField(_("reference"), max_length=128, blank=True)
+    failure_code = models.CharField(max_length=64, blank=True)
+    failure_message = models.CharField(max_length=255, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    applied = models.BooleanField(default=False, help_text="Checkout marked paid and the money allocated.")
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reference"], condition=~Q(reference=""),
+                                    name="payment_provider_reference_unique"),
+            models.UniqueConstraint(fields=["checkout", "provider", "attempt"], name="payment_attempt_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=~Q(status="succeeded") | Q(succeeded_at__isnull=False),
+                                   name="payment_succeeded_at"),
+        ]
+        indexes = [models.Index(fields=["provider", "status"], name="payment_provider_status_idx")]
+
+    def __str__(self) -> str:
+        return self.reference or self.idempotency_key
+
+
+class BankTransferReceipt(models.Model):
+    """A transfer an officer saw arrive on the platform's bank account, recorded against a payment."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="receipts")
+    amount = models.PositiveBigIntegerField(_("amount (rupiah)"))
+    bank_reference = models.CharField(_("bank statement reference"), max_length=100)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("received transfer")
+        verbose_name_plural = _("received transfers")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="banktransferreceipt_amount_positive"),
+            # One bank statement line is recorded once, however often the form is sent.
+            models.UniqueConstraint(fields=["bank_reference"], name="banktransferreceipt_bank_reference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment}: {self.amount}"
+
+
+class StripeEvent(models.Model):
+    """A webhook event, recorded once by its id: a replay finds it and changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=255, blank=True)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
+
+
+class CommissionRate(models.Model):
+    """The platform's commission on goods of one category; other categories pay the default rate."""
+
+    category = models.OneToOneField("catalog.Category", on_delete=models.CASCADE, related_name="commission_rate")
+    rate = models.DecimalField(_("rate"), max_digits=5, decimal_places=4, help_text=_("0.0500 is 5%."))
+
+    class Meta:
+        verbose_name = _("commission rate")
+        verbose_name_plural = _("commission rates")
+        constraints = [models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=1), name="commissionrate_range")]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.rate}"
+
+
+class LedgerAccount(models.Model):
+    class Kind(models.TextChoices):
+        ASSET = "asset", _("Asset")
+        LIABILITY = "liability", _("Liability")
+        REVENUE = "revenue", _("Revenue")
+
+    code = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    producer = models.OneToOneField("catalog.Producer", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="ledger_account")
+
+    class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LedgerEntry(models.Model):
+    """One balanced movement of money; ``key`` (natural, e.g. ``payment:12``) makes it happen once."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Money received")
+        ALLOCATION = "allocation", _("Payment allocated to producers and commission")
+        REFUND = "refund", _("Refund")
+        PAYOUT = "payout", _("Payout")
+
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    checkout = models.ForeignKey("orders.Checkout", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="ledger_entries")
+    memo = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LedgerLine(models.Model):
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="lines")
+    # The producer order this money belongs to: pending until that order completes.
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    debit = models.PositiveBigIntegerField(default=0)
+    credit = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(debit=0, credit__gt=0) | Q(credit=0, debit__gt=0),
+                                   name="ledgerline_one_side"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: +{self.debit} -{self.credit}"
+
+
+class ProducerBankAccount(TimeStampedModel):
+    """Where a producer's payouts are transferred (Stripe cannot pay out to Indonesian accounts here)."""
+
+    producer = models.OneToOneField("catalog.Producer", on_delete=models.CASCADE, related_name="bank_account")
+    bank_name = models.CharField(_("bank"), max_length=100)
+    account_number = models.CharField(_("account number"), max_length=34)
+    account_holder = models.CharField(_("account holder"), max_length=200)
+
+    class Meta:
+        verbose_name = _("producer bank account")
+        verbose_name_plural = _("producer bank accounts")
+
+    def __str__(self) -> str:
+        return f"{self.producer}: {self.bank_name} {self.account_number}"
+
+
+class PayoutBatch(TimeStampedModel):
+    """Available balances an officer transfers to producers in one go, exported as a bank CSV file."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To transfer")
+        PAID = "paid", _("Paid")
+
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    minimum = models.PositiveBigIntegerField(_("minimum payout (rupiah)"))
+    total = models.PositiveBigIntegerField(_("total (rupiah)"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payout batch")
+        verbose_name_plural = _("payout batches")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(status="paid") | Q(paid_at__isnull=False),
+                                              name="payoutbatch_paid_at")]
+
+    def __str__(self) -> str:
+        return f"payout batch {self.pk}"
+
+
+class Payout(models.Model):
+    """One producer's transfer in a batch, with the bank account as it was when the batch was made."""
+
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
+    producer = models.ForeignKey("catalog.Producer", on_delete=models.PROTECT, related_name="payouts")
+    amount = models.PositiveBigIntegerField(_("amount (rupiah)"))
+    bank_name = models.CharField(max_length=100)
+    account_number = models.CharField(max_length=34)
+    account_holder = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "producer"], name="payout_one_per_producer_per_batch"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer}: {self.amount}"

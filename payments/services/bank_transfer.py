@@ -1,0 +1,132 @@
+"""Bank transfers: a unique reference per checkout, officers record what arrived, paid in full → placed."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from market.accounts.models import User
+from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
+from orders.models import Checkout, PaymentMethod
+from orders.services import checkout_mark_paid
+from payments.exceptions import PaymentForbidden, PaymentInvalid, PaymentNotFound, PaymentNotPossible
+from payments.models import BankTransferReceipt, Payment, Provider
+from payments.services.ledger import checkout_allocation_post, payment_receipt_post
+
+_REFERENCE = re.compile(r"^KI\d{8}$")
+
+
+def _luhn_digit(digits: str) -> int:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char)
+        if i % 2 == 0:
+            n = n * 2 - 9 if n * 2 > 9 else n * 2
+        total += n
+    return (10 - total % 10) % 10
+
+
+def bank_reference_for(checkout_pk: int) -> str:
+    """Return the transfer reference of a checkout: ``KI`` + 7 digits of its id + a Luhn check digit.
+
+    Unique because the id is; the check digit catches a mistyped digit when an officer records it.
+    """
+    if not 0 < checkout_pk < 10_000_000:
+        raise ValueError(f"checkout id out of range for a reference: {checkout_pk}")
+    digits = f"{checkout_pk:07d}"
+    return f"KI{digits}{_luhn_digit(digits)}"
+
+
+def bank_reference_valid(reference: str) -> bool:
+    return bool(_REFERENCE.match(reference)) and _luhn_digit(reference[2:9]) == int(reference[9])
+
+
+@dataclass(frozen=True)
+class TransferInstructions:
+    reference: str
+    amount: int
+    bank_name: str
+    account_number: str
+    account_name: str
+    pay_before: datetime | None
+
+
+def bank_transfer_start(*, checkout: Checkout) -> TransferInstructions:
+    """Return what the buyer needs to pay a checkout by transfer; its payment row is created once."""
+    if checkout.payment_method != PaymentMethod.BANK_TRANSFER:
+        raise PaymentNotPossible(_("This order is not paid by bank transfer."))
+    reference = bank_reference_for(checkout.pk)
+    payment, _created = Payment.objects.get_or_create(
+        idempotency_key=f"bank_transfer:checkout:{checkout.pk}",
+        defaults={"checkout": checkout, "provider": Provider.BANK_TRANSFER, "amount": checkout.total,
+                  "reference": reference})
+    return TransferInstructions(reference=payment.reference, amount=payment.amount,
+                                bank_name=settings.PAYMENTS_BANK_NAME,
+                                account_number=settings.PAYMENTS_BANK_ACCOUNT_NUMBER,
+                                account_name=settings.PAYMENTS_BANK_ACCOUNT_NAME,
+                                pay_before=checkout.reservation_expires_at)
+
+
+def _mark_paid(*, payment: Payment, actor: User | None) -> None:
+    """Mark the LOCKED payment's checkout paid and allocate the money, or leave it in deposits to refund."""
+    try:
+        with transaction.atomic():
+            checkout_mark_paid(checkout=payment.checkout, reference=payment.reference, actor=actor)
+            checkout_allocation_post(checkout=payment.checkout)
+    except (CheckoutNotPayable, CheckoutAlreadyPaid) as error:
+        # The money arrived after the reservation ran out (or twice): it stays in deposits, owed back.
+        payment.failure_code, payment.failure_message = error.code, str(error.message)[:255]
+        return
+    payment.applied = True
+
+
+@transaction.atomic
+def bank_transfer_record(*, officer: User, reference: str, amount: int, bank_reference: str,
+                         received_on: date) -> Payment:
+    """Record a transfer that arrived (partial or full) against its payment reference.
+
+    Idempotent by the bank statement's reference: recording the same line again changes nothing.
+    When everything is received, the checkout is marked paid and the money allocated; money that
+    arrives for an expired checkout is kept (deposits) to be refunded.
+    """
+    if not getattr(officer, "is_officer", False):
+        raise PaymentForbidden()
+    reference = (reference or "").strip().upper().replace(" ", "")
+    bank_reference = (bank_reference or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not bank_reference_valid(reference):
+        errors["reference"] = [_("Enter a payment reference like KI00001234.")]
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        errors["amount"] = [_("Enter the amount received in whole rupiah.")]
+    if not bank_reference or len(bank_reference) > 100:
+        errors["bank_reference"] = [_("Enter the bank statement reference (at most 100 characters).")]
+    if not isinstance(received_on, date) or received_on > timezone.localdate():
+        errors["received_on"] = [_("Enter the date the money arrived (not in the future).")]
+    if errors:
+        raise PaymentInvalid(fields=errors)
+    payment = (Payment.objects.select_for_update().select_related("checkout")
+               .filter(provider=Provider.BANK_TRANSFER, reference=reference).first())
+    if payment is None:
+        raise PaymentNotFound(fields={"reference": [_("No order waits for a transfer with this reference.")]})
+    earlier = BankTransferReceipt.objects.filter(bank_reference=bank_reference).first()
+    if earlier is not None:
+        if earlier.payment_id == payment.pk and earlier.amount == amount:
+            return payment
+        raise PaymentInvalid(fields={"bank_reference": [_("This bank statement line was already recorded.")]})
+    receipt = BankTransferReceipt.objects.create(payment=payment, amount=amount, bank_reference=bank_reference,
+                                                 received_on=received_on, recorded_by=officer)
+    payment_receipt_post(key=f"receipt:bank_transfer:{receipt.pk}", provider=Provider.BANK_TRANSFER,
+                         amount=amount, checkout=payment.checkout, memo=bank_reference)
+    payment.received += amount
+    fields = ["received", "updated_at"]
+    if payment.received >= payment.amount and not payment.applied:
+        payment.status, payment.succeeded_at = Payment.Status.SUCCEEDED, timezone.now()
+        _mark_paid(payment=payment, actor=officer)
+        fields += ["status", "succeeded_at", "applied", "failure_code", "failure_message"]
+    payment.save(update_fields=fields)
+    return payment

@@ -1,0 +1,184 @@
+"""Card payments through Stripe PaymentIntents, applied idempotently from any source.
+
+The browser's return, a webhook (once, twice, before or after the return, or never) and the
+reconcile task all end in ``payment_intent_apply``, which locks the payment row and only moves it
+forward: a checkout is marked paid once, with the PaymentIntent id as its reference.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import stripe
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from market.accounts.models import User
+from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
+from orders.models import Checkout, PaymentMethod
+from orders.services import checkout_mark_paid
+from payments import money, stripe_client
+from payments.exceptions import PaymentDeclined, PaymentNotFound, PaymentNotPossible, ProviderUnavailable
+from payments.models import Payment, Provider, StripeEvent
+from payments.services.ledger import checkout_allocation_post, payment_receipt_post
+
+logger = logging.getLogger(__name__)
+ACTIVE = (Payment.Status.PENDING, Payment.Status.REQUIRES_ACTION)
+
+
+@transaction.atomic
+def _payment_for_attempt(*, checkout: Checkout, user: User) -> Payment:
+    locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
+    if locked.placed_by_id != user.pk:
+        raise PaymentNotFound()
+    if locked.payment_method != PaymentMethod.CARD:
+        raise PaymentNotPossible(_("This order is not paid by card."))
+    if locked.status == Checkout.Status.PAID:
+        return Payment.objects.get(checkout=locked, provider=Provider.STRIPE, status=Payment.Status.SUCCEEDED,
+                                   applied=True)
+    if locked.status != Checkout.Status.AWAITING_PAYMENT:
+        raise PaymentNotPossible()
+    money.stripe_amount_check(locked.total)
+    active = (Payment.objects.filter(checkout=locked, provider=Provider.STRIPE, status__in=ACTIVE)
+              .order_by("-attempt").first())
+    if active is not None:
+        return active  # a double click, or a retry after a timeout: the same idempotency key
+    attempt = (Payment.objects.filter(checkout=locked, provider=Provider.STRIPE).count()) + 1
+    # The key is stored (committed) before Stripe is called.
+    return Payment.objects.create(checkout=locked, provider=Provider.STRIPE, attempt=attempt, amount=locked.total,
+                                  idempotency_key=f"kampung:checkout:{locked.pk}:card:{attempt}")
+
+
+def card_payment_start(*, checkout: Checkout, user: User, payment_method_id: str) -> Payment:
+    """Create and confirm the PaymentIntent of ``checkout`` with the card Stripe.js collected.
+
+    Return the payment (``succeeded``, or ``requires_action`` for 3-D Secure, whose client secret
+    the page hands to Stripe.js). A declined card marks this attempt failed and raises
+    ``PaymentDeclined``; the buyer may try again (a new attempt, a new key).
+    """
+    if not isinstance(payment_method_id, str) or not payment_method_id.startswith("pm_"):
+        raise PaymentNotPossible(fields={"payment_method_id": [_("Enter your card details again.")]})
+    payment = _payment_for_attempt(checkout=checkout, user=user)
+    if payment.status == Payment.Status.SUCCEEDED:
+        return payment
+    if payment.reference:  # an intent exists: ask Stripe where it is instead of creating another
+        return payment_intent_apply(intent=stripe_client.payment_intent_retrieve(payment.reference))
+    try:
+        intent = stripe_client.payment_intent_create(
+            amount=money.to_stripe_amount(payment.amount), payment_method=payment_method_id,
+            metadata={"checkout": str(checkout.pk), "payment": str(payment.pk)},
+            idempotency_key=payment.idempotency_key)
+    except PaymentDeclined as declined:
+        Payment.objects.filter(pk=payment.pk, status__in=ACTIVE).update(
+            status=Payment.Status.FAILED, failure_code=getattr(declined, "decline_code", "card_declined"),
+            updated_at=timezone.now())
+        raise
+    except stripe.IdempotencyError as error:
+        # The retry of a timed-out attempt came with another card: close this attempt (a webhook
+        # still applies it if Stripe charged it after all) so that the next try gets a new key.
+        Payment.objects.filter(pk=payment.pk, status__in=ACTIVE).update(
+            status=Payment.Status.FAILED, failure_code="idempotency_mismatch", updated_at=timezone.now())
+        raise ProviderUnavailable() from error
+    return payment_intent_apply(intent=intent)
+
+
+_STATUS = {
+    "requires_action": Payment.Status.REQUIRES_ACTION,
+    "requires_payment_method": Payment.Status.FAILED,
+    "canceled": Payment.Status.CANCELLED,
+}
+
+
+@transaction.atomic
+def payment_intent_apply(*, intent) -> Payment | None:
+    """Bring our payment in line with a PaymentIntent (from Stripe, a webhook or the reconcile task).
+
+    Idempotent and order-independent: a succeeded payment never goes back; the checkout is
+    marked paid and the money allocated exactly once. Return None for an intent that is not ours.
+    """
+    if hasattr(intent, "to_dict"):  # a stripe object (the client, a webhook event) or a plain dict
+        intent = intent.to_dict()
+    metadata = intent.get("metadata") or {}
+    payment = (Payment.objects.select_for_update().select_related("checkout")
+               .filter(provider=Provider.STRIPE, reference=intent["id"]).first())
+    if payment is None and str(metadata.get("payment", "")).isdigit():
+        payment = (Payment.objects.select_for_update().select_related("checkout")
+                   .filter(provider=Provider.STRIPE, pk=int(metadata["payment"]), reference="").first())
+    if payment is None:
+        logger.warning("PaymentIntent %s is not one of ours", intent["id"])
+        return None
+    fields = {"updated_at"}
+    if not payment.reference:
+        payment.reference = intent["id"]
+        fields.add("reference")
+    status = intent["status"]
+    if status == "succeeded" and payment.status != Payment.Status.SUCCEEDED:
+        if intent["amount"] != payment.amount * money.IDR_MINOR_PER_RUPIAH or intent["currency"] != "idr":
+            logger.error("PaymentIntent %s amount %s %s does not match payment %s", intent["id"], intent["amount"],
+                         intent["currency"], payment.pk)
+            return payment
+        payment.status, payment.succeeded_at, payment.received = Payment.Status.SUCCEEDED, timezone.now(), payment.amount
+        fields |= {"status", "succeeded_at", "received"}
+        payment_receipt_post(key=f"receipt:stripe:{intent['id']}", provider=Provider.STRIPE, amount=payment.amount,
+                             checkout=payment.checkout, memo=intent["id"])
+        try:
+            with transaction.atomic():
+                checkout_mark_paid(checkout=payment.checkout, reference=intent["id"])
+                checkout_allocation_post(checkout=payment.checkout)
+            payment.applied = True
+        except (CheckoutNotPayable, CheckoutAlreadyPaid) as error:
+            # Paid after the reservation expired (or paid twice): the money is owed back (deposits).
+            payment.failure_code, payment.failure_message = error.code, str(error.message)[:255]
+        fields |= {"applied", "failure_code", "failure_message"}
+    elif status in _STATUS and payment.status in ACTIVE:
+        payment.status = _STATUS[status]
+        error = intent.get("last_payment_error") or {}
+        payment.failure_code = (error.get("code") or "")[:64]
+        fields |= {"status", "failure_code"}
+    payment.save(update_fields=sorted(fields))
+    return payment
+
+
+def stripe_event_process(*, event) -> bool:
+    """Record a verified webhook event once and apply it; return False for one seen before.
+
+    The event row and its effect commit together; a concurrent delivery of the same event waits
+    on the unique event id and then finds it recorded.
+    """
+    obj = event["data"]["object"]
+    obj = obj.to_dict() if hasattr(obj, "to_dict") else obj
+    try:
+        with transaction.atomic():
+            StripeEvent.objects.create(event_id=event["id"], type=event["type"], object_id=obj.get("id", ""),
+                                       payload=event.to_dict() if hasattr(event, "to_dict") else dict(event))
+            if event["type"].startswith("payment_intent."):
+                payment_intent_apply(intent=obj)
+    except IntegrityError:
+        if StripeEvent.objects.filter(event_id=event["id"]).exists():
+            return False
+        raise
+    return True
+
+
+def card_payments_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Ask Stripe about card payments still pending, so a lost webhook never leaves an order stuck."""
+    due = list(Payment.objects.filter(provider=Provider.STRIPE, status__in=ACTIVE,
+                                      updated_at__lte=timezone.now() - older_than)
+               .exclude(reference="").values_list("reference", flat=True)[:200])
+    changed = 0
+    for reference in due:
+        before = Payment.objects.get(provider=Provider.STRIPE, reference=reference).status
+        payment = payment_intent_apply(intent=stripe_client.payment_intent_retrieve(reference))
+        changed += payment is not None and payment.status != before
+    return changed
+
+
+def checkout_payments_cancel(*, checkout: Checkout) -> None:
+    """The checkout expired or was cancelled unpaid: cancel its unfinished PaymentIntents."""
+    from payments.providers import provider_get
+
+    for payment in Payment.objects.filter(checkout=checkout, status__in=ACTIVE).exclude(reference=""):
+        provider_get(payment.provider).cancel(payment=payment)
+        Payment.objects.filter(pk=payment.pk, status__in=ACTIVE).update(status=Payment.Status.CANCELLED,
+                                                                       updated_at=timezone.now())

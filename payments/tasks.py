@@ -1,0 +1,25 @@
+"""Background work of the payments app; every task is safe to run twice."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from payments.services.card import card_payments_reconcile
+
+
+@shared_task
+def card_payments_reconcile_task() -> int:
+    """Every 5 minutes: ask Stripe about card payments still pending (lost webhooks)."""
+    return card_payments_reconcile()
+
+
+@shared_task
+def ledger_check_task() -> dict:
+    """Nightly: prove the ledger balances and matches the providers' records; log an error otherwise."""
+    import logging
+
+    from payments.services.ledger import ledger_check
+
+    problems = ledger_check()
+    if problems:
+        logging.getLogger(__name__).error("ledger check failed: %s", problems)
+    return problems
