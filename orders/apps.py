@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from orders import receivers  # noqa: F401  (connects the login receiver)

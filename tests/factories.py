@@ -1,6 +1,8 @@
 """Factories for the shared kernel; apps add theirs beside their tests."""
 import factory
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.utils import translation
 
 from market.accounts.models import Membership, Organisation, Role, User
 
@@ -15,6 +17,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.id")
     full_name = factory.Faker("name", locale="id_ID")
     role = Role.CONSUMER
+    # A test user reads the language the test runs in, so mail to them matches what the test asserts.
+    language = factory.LazyFunction(lambda: translation.get_language() or settings.LANGUAGE_CODE)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -1,0 +1,594 @@
+"""Pages: the cart, checkout, orders for buyers and consumers, the producers' board and the officers' view.
+
+Every read goes through ``orders.selectors`` (which decide who may see what: anyone else gets a
+404), every change through one ``orders.services`` function; an ``ApplicationError`` is shown
+beside the input it concerns (or as a message) and nothing is changed. The cart works without
+JavaScript; with htmx a quantity change replaces only the cart's body.
+"""
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from buyers.selectors import address_list, outlet_list
+from buyers.services import address_create
+from catalog.models import Producer
+from catalog.selectors import producer_list_for_user
+from frontend.forms.orders import (
+    AddressForm,
+    CartAddForm,
+    CartQuantityForm,
+    CheckoutForm,
+    DeclineForm,
+    OfficerOrderFilterForm,
+    OrderNoteForm,
+    ProblemAnswerForm,
+    ProblemDecideForm,
+    ProblemForm,
+    ShipForm,
+)
+from market.core.errors import ApplicationError, NotFound
+from market.regions.models import District
+from orders.models import Order
+from orders.receivers import CART_SESSION_KEY
+from orders.selectors import (
+    OrderFilters,
+    Shopper,
+    access_checkout,
+    access_order,
+    anonymous_token_new,
+    buyer_organisation_list,
+    cart_quote,
+    checkout_payment_methods,
+    order_actions,
+    order_event_list,
+    order_list_for_buyer,
+    order_list_for_officers,
+    order_list_for_producer,
+    order_problem_list,
+    shopper_get,
+)
+from orders.services import (
+    cart_line_add,
+    cart_line_remove,
+    cart_line_set,
+    cart_prices_accept,
+    checkout_cancel,
+    order_place,
+    order_problem_answer,
+    order_problem_decide,
+    order_problem_report,
+    order_reorder,
+    order_transition,
+)
+from orders.states import Party, next_statuses
+
+ORDERS_PER_PAGE = 20
+Status = Order.Status
+
+
+def not_found_as_404(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+
+    return wrapper
+
+
+def _shopper(request, *, create: bool = False) -> Shopper | None:
+    """Return who is shopping: the signed-in person (for their first buyer organisation, if any) or the visitor.
+
+    An anonymous visitor gets a cart token in the session's data when ``create``; without one, ``None``.
+    """
+    user = request.user
+    if user.is_authenticated:
+        return shopper_get(user=user, organisation=buyer_organisation_list(user=user).first())
+    token = request.session.get(CART_SESSION_KEY, "")
+    if not token:
+        if not create:
+            return None
+        token = request.session[CART_SESSION_KEY] = anonymous_token_new()
+    return shopper_get(user=None, anonymous_token=token)
+
+
+def _next_url(request, default: str) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return default
+
+
+def _error_message(request, exc: ApplicationError) -> None:
+    messages.error(request, str(exc.message))
+    for field, errors in (exc.fields or {}).items():
+        if field not in ("quantity",):
+            for error in errors:
+                messages.error(request, str(error))
+
+
+# --- cart ----------------------------------------------------------------------------------
+
+
+def _cart_context(request, shopper, *, errors: dict | None = None) -> dict:
+    quote = cart_quote(shopper=shopper) if shopper is not None else None
+    return {"quote": quote, "line_errors": errors or {}, "shopper": shopper,
+            "is_business": bool(shopper and shopper.organisation),
+            "stock_short": bool(quote and any(line.stock_short for line in quote.lines))}
+
+
+def _render_cart(request, shopper, *, errors=None, status=200):
+    template = "frontend/orders/_cart_body.html" if request.htmx else "frontend/orders/cart.html"
+    return render(request, template, _cart_context(request, shopper, errors=errors), status=status)
+
+
+@require_safe
+def cart(request):
+    return _render_cart(request, _shopper(request))
+
+
+@require_POST
+def cart_add(request):
+    form = CartAddForm(request.POST)
+    back = _next_url(request, reverse("frontend:cart"))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    shopper = _shopper(request, create=True)
+    try:
+        cart_line_add(shopper=shopper, product_id=form.cleaned_data["product"],
+                      quantity=form.cleaned_data["quantity"])
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        for error in (exc.fields or {}).get("quantity", []):
+            if str(error) != str(exc.message):
+                messages.error(request, str(error))
+        return redirect(back)
+    messages.success(request, _("Added to your cart."))
+    return redirect(back)
+
+
+@require_POST
+def cart_line_update(request, product_id: int):
+    shopper = _shopper(request)
+    if shopper is None:
+        return redirect("frontend:cart")
+    if "remove" in request.POST:
+        cart_line_remove(shopper=shopper, product_id=product_id)
+        if not request.htmx:
+            messages.success(request, _("Removed from your cart."))
+            return redirect("frontend:cart")
+        return _render_cart(request, shopper)
+    form = CartQuantityForm(request.POST)
+    errors = None
+    if not form.is_valid():
+        errors = {product_id: [str(e) for e in form.errors["quantity"]]}
+    else:
+        try:
+            cart_line_set(shopper=shopper, product_id=product_id, quantity=form.cleaned_data["quantity"])
+        except ApplicationError as exc:
+            errors = {product_id: [str(e) for e in (exc.fields or {}).get("quantity", [])] or [str(exc.message)]}
+    if request.htmx:
+        return _render_cart(request, shopper, errors=errors, status=200)
+    if errors:
+        return _render_cart(request, shopper, errors=errors, status=400)
+    messages.success(request, _("Cart updated."))
+    return redirect("frontend:cart")
+
+
+@require_POST
+def cart_accept_prices(request):
+    shopper = _shopper(request)
+    if shopper is not None:
+        cart_prices_accept(shopper=shopper)
+        messages.success(request, _("The new prices are accepted."))
+    return redirect("frontend:cart")
+
+
+# --- checkout ------------------------------------------------------------------------------
+
+
+def _destinations(shopper: Shopper) -> list[tuple[int, str]]:
+    places = outlet_list(organisation=shopper.organisation) if shopper.organisation else address_list(
+        user=shopper.user)
+    return [(place.pk, f"{place.name} – {place.street}, {place.village.name}, {place.village.district.name}")
+            for place in places]
+
+
+def _delivery_from(data, quote) -> dict[int, str]:
+    """Return the delivery option per producer asked for in ``data``, else each producer's first offer."""
+    delivery = {}
+    for part in quote.producers:
+        wanted = data.get(f"delivery_{part.producer_id}") if data is not None else None
+        offered = [choice.option for choice in part.choices]
+        delivery[part.producer_id] = wanted if wanted in offered else offered[0]
+    return delivery
+
+
+def _checkout_form(shopper, data=None, *, key: str | None = None):
+    """Return ``(form, quote)`` for the shopper's cart priced with the chosen (or default) delivery options."""
+    quote = cart_quote(shopper=shopper)
+    delivery = _delivery_from(data, quote)
+    quote = cart_quote(shopper=shopper, delivery=delivery)
+    initial = {"expected_total": quote.total, "idempotency_key": key or uuid.uuid4().hex}
+    form = CheckoutForm(data, initial=initial, destinations=_destinations(shopper),
+                        payment_methods=checkout_payment_methods(shopper=shopper), producers=quote.producers)
+    return form, quote
+
+
+def _render_checkout(request, shopper, form, quote, *, address_form=None, status=200):
+    return render(request, "frontend/orders/checkout.html", {
+        "form": form, "quote": quote, "shopper": shopper, "is_business": shopper.organisation is not None,
+        "address_form": address_form or AddressForm(), "expected_total": quote.total,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    shopper = _shopper(request)
+    if request.method == "GET":
+        form, quote = _checkout_form(shopper)
+        if quote.is_empty:
+            messages.info(request, _("Your cart is empty."))
+            return redirect("frontend:cart")
+        return _render_checkout(request, shopper, form, quote)
+    form, quote = _checkout_form(shopper, request.POST)
+    if not form.is_valid():
+        return _render_checkout(request, shopper, form, quote, status=400)
+    data = form.cleaned_data
+    where = ({"outlet_id": data["destination"]} if shopper.organisation else {"address_id": data["destination"]})
+    try:
+        placed = order_place(shopper=shopper, idempotency_key=data["idempotency_key"],
+                             payment_method=data["payment_method"], delivery=form.delivery(),
+                             expected_total=data["expected_total"], note=data["note"], **where)
+    except ApplicationError as exc:
+        mapping = {"outlet": "destination", "address": "destination", "payment_method": "payment_method",
+                   "note": "note"}
+        shown = False
+        for field, errors in (exc.fields or {}).items():
+            name = mapping.get(field) or (f"delivery_{field}" if f"delivery_{field}" in form.fields else None)
+            for error in errors:
+                if name:
+                    form.add_error(name, str(error))
+                    shown = True
+                else:
+                    form.add_error(None, str(error))
+        if not shown:
+            form.add_error(None, str(exc.message))
+        elif exc.message:
+            messages.error(request, str(exc.message))
+        # Show the current total again with a fresh key: confirming again is a new request.
+        fresh = form.data.copy()
+        fresh["expected_total"] = quote.total
+        fresh["idempotency_key"] = uuid.uuid4().hex
+        form.data = fresh
+        return _render_checkout(request, shopper, form, quote, status=409)
+    messages.success(request, _("Thank you! Your order %(number)s is placed.") % {"number": placed.number})
+    return redirect("frontend:checkout-done", pk=placed.pk)
+
+
+@login_required
+@require_POST
+def checkout_summary(request):
+    """Return the checkout's totals for the chosen delivery options (htmx; the page works without it too)."""
+    shopper = _shopper(request)
+    _form, quote = _checkout_form(shopper, request.POST)
+    return render(request, "frontend/orders/_checkout_summary.html", {"quote": quote, "expected_total": quote.total})
+
+
+@login_required
+@require_POST
+def checkout_address_add(request):
+    shopper = _shopper(request)
+    form = AddressForm(request.POST)
+    if form.is_valid():
+        try:
+            address_create(user=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            for field, errors in (exc.fields or {}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, str(error))
+            if not exc.fields:
+                form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Address saved."))
+            return redirect("frontend:checkout")
+    checkout_form, quote = _checkout_form(shopper)
+    return _render_checkout(request, shopper, checkout_form, quote, address_form=form, status=400)
+
+
+@login_required
+@not_found_as_404
+@require_safe
+def checkout_done(request, pk: int):
+    placed = access_checkout(user=request.user, pk=pk)
+    return render(request, "frontend/orders/checkout_done.html", {"checkout": placed})
+
+
+@login_required
+@not_found_as_404
+@require_safe
+def invoice(request, pk: int):
+    placed = access_checkout(user=request.user, pk=pk)
+    return render(request, "frontend/orders/invoice.html", {"checkout": placed})
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def checkout_cancel_view(request, pk: int):
+    placed = access_checkout(user=request.user, pk=pk)
+    try:
+        checkout_cancel(checkout=placed, actor=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("Your order is cancelled."))
+    return redirect(_next_url(request, reverse("frontend:order-list")))
+
+
+# --- orders of buyers and consumers --------------------------------------------------------
+
+
+@login_required
+@require_safe
+def order_list(request):
+    shopper = _shopper(request)
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else None
+    page = Paginator(order_list_for_buyer(shopper=shopper, status=status), ORDERS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "frontend/orders/order_list.html", {
+        "page": page, "orders": page.object_list, "status": status or "", "statuses": Status.choices})
+
+
+def _order_context(request, order) -> dict:
+    problems = list(order_problem_list(order=order))
+    actions = order_actions(order=order, user=request.user)
+    unpaid = order.status == Status.AWAITING_PAYMENT
+    if unpaid:  # an unpaid order is cancelled with its whole checkout (one payment), not on its own
+        actions = [action for action in actions if action != Status.CANCELLED]
+    return {
+        "order": order, "viewer": order.viewer, "events": list(order_event_list(order=order)),
+        "problems": problems, "actions": actions,
+        "can_report": order.viewer == Party.BUYER and order.status in (Status.DELIVERED, Status.COMPLETED),
+        "can_reorder": order.viewer == Party.BUYER,
+        "problem_form": ProblemForm(), "answer_form": ProblemAnswerForm(), "decide_form": ProblemDecideForm(),
+        "decline_form": DeclineForm(), "ship_form": ShipForm(), "note_form": OrderNoteForm(),
+        "is_officer": request.user.is_officer,
+        "can_cancel_checkout": unpaid and order.viewer in (Party.BUYER, Party.OFFICER),
+    }
+
+
+@login_required
+@not_found_as_404
+@require_safe
+def order_detail(request, pk: int):
+    order = access_order(user=request.user, pk=pk)
+    return render(request, "frontend/orders/order_detail.html", _order_context(request, order))
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def order_action(request, pk: int):
+    """Move an order on (accept, decline, pack, ship, delivered, completed, cancel) as the person may."""
+    order = access_order(user=request.user, pk=pk)
+    back = _next_url(request, reverse("frontend:order-detail", kwargs={"pk": order.pk}))
+    to_status = request.POST.get("to", "")
+    form = (DeclineForm if to_status == Status.DECLINED else ShipForm if to_status == Status.SHIPPED
+            else OrderNoteForm)(request.POST)
+    if to_status not in Status.values or not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        if to_status not in Status.values:
+            messages.error(request, _("This order cannot make that change in its current status."))
+        return redirect(back)
+    try:
+        order_transition(order=order, to_status=to_status, actor=request.user,
+                         note=form.cleaned_data.get("note", ""),
+                         courier=form.cleaned_data.get("courier", ""),
+                         tracking_number=form.cleaned_data.get("tracking_number", ""))
+    except ApplicationError as exc:
+        _error_message(request, exc)
+        return redirect(back)
+    messages.success(request, _("Order %(number)s: %(status)s.") % {
+        "number": order.number, "status": Status(to_status).label})
+    return redirect(back)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def order_problem(request, pk: int):
+    order = access_order(user=request.user, pk=pk)
+    form = ProblemForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            order_problem_report(order=order, actor=request.user, kind=form.cleaned_data["kind"],
+                                 description=form.cleaned_data["description"],
+                                 photos=request.FILES.getlist("photos"))
+        except ApplicationError as exc:
+            for field, errors in (exc.fields or {}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, str(error))
+            if not exc.fields:
+                form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Problem reported. The producer and the programme officers are told."))
+            return redirect("frontend:order-detail", pk=order.pk)
+    context = _order_context(request, order)
+    context["problem_form"] = form
+    return render(request, "frontend/orders/order_detail.html", context, status=400)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def order_reorder_view(request, pk: int):
+    order = access_order(user=request.user, pk=pk)
+    result = order_reorder(order=order, shopper=_shopper(request))
+    for item in result.added:
+        messages.success(request, _("%(name)s: %(count)s added to your cart.") % {"name": item.name,
+                                                                                  "count": item.added})
+    for item in result.items:
+        if item.reason:
+            messages.warning(request, f"{item.name}: {item.reason}")
+    return redirect("frontend:cart")
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def problem_answer(request, pk: int, problem_pk: int):
+    order = access_order(user=request.user, pk=pk)
+    problem = next((p for p in order_problem_list(order=order) if p.pk == problem_pk), None)
+    if problem is None:
+        raise Http404
+    form = ProblemAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            order_problem_answer(problem=problem, actor=request.user, answer=form.cleaned_data["answer"])
+        except ApplicationError as exc:
+            _error_message(request, exc)
+        else:
+            messages.success(request, _("Your answer is sent."))
+    else:
+        messages.error(request, _("Write your answer."))
+    return redirect(_next_url(request, reverse("frontend:order-detail", kwargs={"pk": order.pk})))
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def problem_decide(request, pk: int, problem_pk: int):
+    if not request.user.is_officer:
+        raise Http404
+    order = access_order(user=request.user, pk=pk)
+    problem = next((p for p in order_problem_list(order=order) if p.pk == problem_pk), None)
+    if problem is None:
+        raise Http404
+    form = ProblemDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            order_problem_decide(problem=problem, officer=request.user, decision=form.cleaned_data["decision"],
+                                 note=form.cleaned_data["note"], refund_amount=form.cleaned_data["refund_amount"])
+        except ApplicationError as exc:
+            for field, errors in (exc.fields or {}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, str(error))
+            if not exc.fields:
+                form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect("frontend:order-detail", pk=order.pk)
+    context = _order_context(request, order)
+    context["decide_form"], context["decide_problem"] = form, problem.pk
+    return render(request, "frontend/orders/order_detail.html", context, status=400)
+
+
+# --- the producers' board ------------------------------------------------------------------
+
+
+def _board_producer(request) -> Producer:
+    producers = list(producer_list_for_user(user=request.user))
+    wanted = request.GET.get("producer", "")
+    if wanted:
+        chosen = next((p for p in producers if str(p.pk) == wanted), None)
+        if chosen is None:
+            raise Http404(_("Producer not found."))
+        return chosen
+    if not producers:
+        raise PermissionDenied(_("This dashboard belongs to another role."))
+    return producers[0]
+
+
+@login_required
+@require_safe
+def producer_orders(request):
+    producer = _board_producer(request)
+    status = request.GET.get("status", "")
+    status = status if status in Status.values and status != Status.AWAITING_PAYMENT else None
+    page = Paginator(order_list_for_producer(producer=producer, status=status), ORDERS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    for order in page.object_list:  # every order here is this producer's: its buttons follow from the status
+        order.board_actions = next_statuses(from_status=order.status, parties={Party.PRODUCER})
+    return render(request, "frontend/orders/producer_board.html", {
+        "producer": producer, "page": page, "orders": page.object_list, "status": status or "",
+        "statuses": [c for c in Status.choices if c[0] != Status.AWAITING_PAYMENT],
+        "decline_form": DeclineForm(), "ship_form": ShipForm(), "section": "orders",
+        "board_url": request.get_full_path()})
+
+
+@login_required
+@not_found_as_404
+@require_safe
+def purchase_order(request, pk: int):
+    order = access_order(user=request.user, pk=pk)
+    return render(request, "frontend/orders/purchase_order.html", {"order": order})
+
+
+# --- the officers' view --------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def officer_orders(request):
+    if not (request.user.is_active and request.user.is_officer):
+        raise PermissionDenied(_("Only programme officers can open this page."))
+    producers = Producer.objects.order_by("name", "pk").only("pk", "name")
+    districts = District.objects.filter(villages__producers__isnull=False).distinct().order_by("name")
+    form = OfficerOrderFilterForm(request.GET or None, producers=producers, districts=districts,
+                                  statuses=Status.choices)
+    data = form.cleaned_data if form.is_valid() else {}
+    orders = order_list_for_officers(filters=OrderFilters(
+        status=data.get("status") or None, producer=data.get("producer"),
+        placed_from=data.get("placed_from"), placed_to=data.get("placed_to"),
+        open_problems=True if data.get("open_problems") else None))
+    if data.get("district"):
+        orders = orders.filter(producer__village__district_id=data["district"])
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "frontend/orders/officer_orders.html", {
+        "form": form, "page": page, "orders": page.object_list})
+
+
+urlpatterns = [
+    path("cart/", cart, name="cart"),
+    path("cart/add/", cart_add, name="cart-add"),
+    path("cart/lines/<int:product_id>/", cart_line_update, name="cart-line"),
+    path("cart/accept-prices/", cart_accept_prices, name="cart-accept-prices"),
+    path("checkout/", checkout, name="checkout"),
+    path("checkout/summary/", checkout_summary, name="checkout-summary"),
+    path("checkout/address/", checkout_address_add, name="checkout-address-add"),
+    path("checkout/<int:pk>/", checkout_done, name="checkout-done"),
+    path("checkout/<int:pk>/invoice/", invoice, name="checkout-invoice"),
+    path("checkout/<int:pk>/cancel/", checkout_cancel_view, name="checkout-cancel"),
+    path("orders/", order_list, name="order-list"),
+    path("orders/<int:pk>/", order_detail, name="order-detail"),
+    path("orders/<int:pk>/action/", order_action, name="order-action"),
+    path("orders/<int:pk>/problem/", order_problem, name="order-problem"),
+    path("orders/<int:pk>/reorder/", order_reorder_view, name="order-reorder"),
+    path("orders/<int:pk>/purchase-order/", purchase_order, name="order-purchase-order"),
+    path("orders/<int:pk>/problems/<int:problem_pk>/answer/", problem_answer, name="order-problem-answer"),
+    path("orders/<int:pk>/problems/<int:problem_pk>/decide/", problem_decide, name="order-problem-decide"),
+    path("dashboard/producer/orders/", producer_orders, name="producer-orders"),
+    path("dashboard/officer/orders/", officer_orders, name="officer-orders"),
+]
