@@ -11,6 +11,7 @@ def navigation(request):
         {"label": _("Home"), "url": reverse("frontend:home"), "name": "home"},
         {"label": _("Villages"), "url": reverse("frontend:village-list"), "name": "villages"},
         {"label": _("Products"), "url": reverse("frontend:product-list"), "name": "products"},
+        {"label": _("Search"), "url": reverse("frontend:search"), "name": "search"},
     ]
     if user is not None and user.is_authenticated:
         items.append({"label": _("Dashboard"), "url": reverse("frontend:dashboard"), "name": "dashboard"})
