@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import catalog, home, officer, producer
+from frontend.views import catalog, finance, home, officer, orders, payments, producer, search, terms
 
 app_name = "frontend"
 
@@ -8,8 +8,13 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/", home.dashboard, name="dashboard"),
     # Area pages come before the generic role dashboard so that they can own /dashboard/<role>/.
+    *orders.urlpatterns,
+    *payments.urlpatterns,
+    *finance.urlpatterns,
+    *terms.urlpatterns,
     *producer.urlpatterns,
     *officer.urlpatterns,
     *catalog.urlpatterns,
+    *search.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

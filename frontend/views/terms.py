@@ -1,0 +1,4 @@
+"""Pages: see urlpatterns."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
