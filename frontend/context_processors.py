@@ -13,7 +13,12 @@ def navigation(request):
         {"label": _("Products"), "url": reverse("frontend:product-list"), "name": "products"},
         {"label": _("Search"), "url": reverse("frontend:search"), "name": "search"},
     ]
+    shopper = user is None or not user.is_authenticated or user.role in (Role.BUYER, Role.CONSUMER)
+    if shopper:  # anonymous visitors have a cart too; it joins their account when they sign in
+        items.append({"label": _("Cart"), "url": reverse("frontend:cart"), "name": "cart"})
     if user is not None and user.is_authenticated:
+        if shopper:
+            items.append({"label": _("My orders"), "url": reverse("frontend:order-list"), "name": "orders"})
         items.append({"label": _("Dashboard"), "url": reverse("frontend:dashboard"), "name": "dashboard"})
         if user.role == Role.OFFICER and user.is_staff:
             items.append({"label": _("Administration"), "url": reverse("admin:index"), "name": "admin"})

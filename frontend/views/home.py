@@ -2,6 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from frontend.selectors import programme_area_summary
@@ -12,29 +13,38 @@ DASHBOARD_COPY = {
     Role.PRODUCER: {
         "title": _("Producer dashboard"),
         "intro": _("Manage your products, stock and incoming orders."),
-        "next": [_("Add your products and submit them for curation"), _("Keep stock up to date"),
-                 _("Accept, pack and ship orders")],
+        "links": [],
     },
     Role.BUYER: {
         "title": _("Retail buyer dashboard"),
         "intro": _("Order village products wholesale for your outlets."),
-        "next": [_("Search the curated catalogue"), _("Order wholesale and request quotes"),
-                 _("Track placements in your stores")],
+        "links": [
+            ("frontend:search", _("Search the curated catalogue"), _("Wholesale prices by quantity tier.")),
+            ("frontend:cart", _("Cart"), _("One cart for every producer; check out once to an outlet.")),
+            ("frontend:order-list", _("My orders"), _("Follow each producer's order, confirm delivery, reorder.")),
+        ],
     },
     Role.CONSUMER: {
         "title": _("My shopping"),
         "intro": _("Buy products made in Jember's industrial villages."),
-        "next": [_("Browse village products"), _("Track your orders")],
+        "links": [
+            ("frontend:product-list", _("Browse village products"), _("Curated products from coached villages.")),
+            ("frontend:cart", _("Cart"), _("Check out once, whatever the number of producers.")),
+            ("frontend:order-list", _("My orders"), _("Track your orders and report a problem.")),
+        ],
     },
     Role.INVESTOR: {
         "title": _("Investor dashboard"),
         "intro": _("Discover villages and investment opportunities."),
-        "next": [_("Browse village profiles"), _("Express interest in an opportunity")],
+        "links": [
+            ("frontend:village-list", _("Browse village profiles"), _("Flagship products and programme stages.")),
+            ("frontend:search", _("Search"), _("Find villages and their products.")),
+        ],
     },
     Role.OFFICER: {
         "title": _("Programme officer dashboard"),
         "intro": _("Survey villages, coach producers, curate products and report results."),
-        "next": [_("Villages by programme stage"), _("Curation queue"), _("Programme reports")],
+        "links": [],
     },
 }
 
@@ -58,5 +68,7 @@ def dashboard_role(request, role: str):
     return render(request, "frontend/dashboard/role.html", {
         "role": role,
         "copy": DASHBOARD_COPY[role],
+        "links": [{"url": reverse(name), "label": label, "help": help_text}
+                  for name, label, help_text in DASHBOARD_COPY[role]["links"]],
         "memberships": membership_list(user=request.user),
     })

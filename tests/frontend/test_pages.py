@@ -24,9 +24,33 @@ def test_navigation_is_role_aware(client, make_user):
     anonymous = client.get("/").content.decode()
     assert "/accounts/signup/" in anonymous and "/admin/" not in anonymous
 
+    assert 'href="/cart/"' in anonymous and 'href="/orders/"' not in anonymous  # a visitor's cart joins the account
+
     client.force_login(make_user(role=Role.BUYER))
     buyer = client.get("/").content.decode()
     assert "/dashboard/" in buyer and "/admin/" not in buyer and "/accounts/signup/" not in buyer
+    assert 'href="/cart/"' in buyer and 'href="/orders/"' in buyer
+
+    client.force_login(make_user(role=Role.PRODUCER))
+    producer = client.get("/").content.decode()
+    assert 'href="/cart/"' not in producer and 'href="/orders/"' not in producer
+
+
+@pytest.mark.parametrize(("role", "links"), [
+    (Role.BUYER, ["/search/", "/cart/", "/orders/"]),
+    (Role.CONSUMER, ["/products/", "/cart/", "/orders/"]),
+    (Role.INVESTOR, ["/villages/", "/search/"]),
+])
+def test_each_dashboard_leads_to_the_pages_of_its_role(client, make_user, role, links):
+    client.force_login(make_user(role=role))
+
+    response = client.get(f"/dashboard/{role}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for link in links:
+        assert f'href="{link}"' in html
+        assert client.get(link).status_code == 200
 
 
 def test_officer_navigation_offers_administration(client, make_user, totp_for):
