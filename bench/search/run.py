@@ -1,6 +1,6 @@
 """Benchmark: product search through the database backend over a national-scale catalogue.
 
-Usage: .venv/bin/python bench/search/run.py [products ...]    (default: 100000)
+Usage: .venv/bin/python bench/search/run.py [products ...]    (default: 100000; BENCH_KEEP=1 keeps the database)
 
 For each size it creates a throw-away database (``test_<name>`` of ``DATABASE_URL``, e.g.
 ``postgres://postgres@127.0.0.1:5432/kampung_bench`` gives ``test_kampung_bench``), imports the
@@ -47,6 +47,7 @@ from search.documents import ProductDocument  # noqa: E402
 
 REGIONS = ROOT.parent / "shared" / "data" / "wilayah" / "base.csv"
 BATCH = 1000
+KEEP = os.environ.get("BENCH_KEEP") == "1"  # keep the generated database to look at query plans
 RUNS = 20  # timed runs of each query variant (after one warm-up)
 
 CATEGORIES = [  # slug, parent, name, name_en
@@ -262,7 +263,10 @@ def run(size: int) -> None:
             for line in details:
                 print(f"    {line} ms")
     finally:
-        teardown_databases(old, verbosity=0)
+        if KEEP:
+            print(f"kept the database {connection.settings_dict['NAME']} (BENCH_KEEP=1): drop it yourself")
+        else:
+            teardown_databases(old, verbosity=0)
 
 
 def main() -> None:

@@ -43,6 +43,7 @@ MAX_PAGE_SIZE = 50
 MAX_OFFSET = 1000  # deep pages are refused: nobody reads result 1,001 on a phone
 CANDIDATES = 1000  # relevance is ranked over at most this many best text matches
 COUNT_LIMIT = 1000  # totals are counted up to this and reported as "1000+" beyond
+FACET_SIZE = 30  # values per facet, most frequent first (a regency has 31 districts); a chosen value is always kept
 
 PRODUCT_FACETS = ("category", "commodity", "district", "village", "certification", "retail_ready", "in_stock")
 

@@ -32,6 +32,7 @@ from catalog.models import PermitKind
 from search import language
 from search.backends.base import (
     COUNT_LIMIT,
+    FACET_SIZE,
     MAX_OFFSET,
     MAX_PAGE_SIZE,
     PRODUCT_FACETS,
@@ -344,11 +345,23 @@ class Database:
         rows = self._run(
             table="search_productentry", key="product_id", text=analysis.tsquery, facet_filters=facet_filters,
             always=always, facets=PRODUCT_FACETS if query.facets else (), sort=query.sort, price=price,
-            offset=offset, limit=limit)
+            offset=offset, limit=limit, chosen=self._product_chosen(query))
         ids = [int(value) for value in rows.ids]
         facets = self._labelled_product_facets(rows.facets) if query.facets else {}
         return ProductResults(ids=ids, total=min(rows.total, COUNT_LIMIT), total_is_exact=rows.total <= COUNT_LIMIT,
                               facets=facets, did_you_mean=analysis.did_you_mean)
+
+    @staticmethod
+    def _product_chosen(query: ProductQuery) -> dict[str, set[str]]:
+        """The facet values the query filters on: they stay in the facets however rare."""
+        f = query.filters
+        chosen = {name: {value} for name, value in (("category", f.category), ("commodity", f.commodity),
+                                                    ("district", f.district), ("village", f.village)) if value}
+        chosen.update({name: {"true" if value else "false"} for name, value in
+                       (("retail_ready", f.retail_ready), ("in_stock", f.in_stock)) if value is not None})
+        if f.certifications:
+            chosen["certification"] = set(f.certifications)
+        return chosen
 
     @staticmethod
     def _product_filters(query: ProductQuery, price: str) -> tuple[dict[str, tuple[str, list]], list]:
@@ -399,8 +412,11 @@ class Database:
 
     def _run(self, *, table: str, key: str, text: str | None, facet_filters: dict[str, tuple[str, list]],
              always: list[tuple[str, list]], facets: Iterable[str], sort: str, price: str = "",
-             offset: int, limit: int) -> _Rows:
-        """Run one search statement: results, the capped total and the facets (see the module docstring)."""
+             offset: int, limit: int, chosen: dict[str, set[str]] | None = None) -> _Rows:
+        """Run one search statement: results, the capped total and the facets (see the module docstring).
+
+        Each facet keeps its ``FACET_SIZE`` most frequent values, plus any value in ``chosen``.
+        """
 
         def where(exclude: str | None = None) -> tuple[str, list]:
             clauses = always + [clause for name, clause in sorted(facet_filters.items()) if name != exclude]
@@ -455,8 +471,10 @@ class Database:
                 total = int(number)
             else:
                 counted.setdefault(kind, []).append((value, int(number)))
-        for values in counted.values():
+        for name, values in counted.items():
             values.sort(key=lambda pair: (-pair[1], pair[0]))
+            keep = (chosen or {}).get(name, set())
+            values[:] = values[:FACET_SIZE] + [pair for pair in values[FACET_SIZE:] if pair[0] in keep]
         return _Rows(ids=[value for _pos, value in sorted(ranked)], total=total, facets=counted)
 
     def _labels(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
@@ -516,7 +534,9 @@ class Database:
         always = [("e.document @@ %s::tsquery", [analysis.tsquery])] if analysis.tsquery else []
         rows = self._run(table="search_villageentry", key="village_code", text=analysis.tsquery,
                          facet_filters=facet_filters, always=always, facets=("district", "stage", "commodities"),
-                         sort="relevance", offset=offset, limit=limit)
+                         sort="relevance", offset=offset, limit=limit,
+                         chosen={name: {value} for name, value in (("district", query.district), ("stage", query.stage),
+                                                                   ("commodity", query.commodity)) if value})
         labels = self._labels({kind: {value for value, _n in values} for kind, values in rows.facets.items()})
         stage_labels = dict(Stage.choices)
         facets = {name: [FacetValue(value=value, label=str(stage_labels.get(value, value)) if name == "stage"

@@ -43,6 +43,7 @@ from elasticsearch.dsl import MultiSearch, Q, Search
 from search import language
 from search.backends.base import (
     COUNT_LIMIT,
+    FACET_SIZE,
     MAX_OFFSET,
     MAX_PAGE_SIZE,
     PRODUCT_FACETS,
@@ -75,7 +76,6 @@ from search.es_indices import (
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500  # documents per bulk request (and per read from the catalogue)
-FACET_SIZE = 1000  # values per facet: more than the districts and villages of a regency
 MAX_QUERY_WORDS = 32
 MAX_CORRECTIONS = 10
 TERM_SUGGESTIONS = 10

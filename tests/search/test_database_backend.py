@@ -281,3 +281,17 @@ def test_ping(backend):
 def test_an_unknown_sort_is_refused(backend):
     with pytest.raises(ValueError, match="Unknown sort: 'cheapest'"):
         backend.search_products(ProductQuery(sort="cheapest"))
+
+
+def test_each_facet_keeps_its_most_frequent_values_and_the_chosen_one(backend, monkeypatch):
+    everything = backend.search_products(ProductQuery(text=""))
+    villages = everything.facets["village"]
+    assert len(villages) > 2
+    rarest = villages[-1]
+
+    monkeypatch.setattr(database_module, "FACET_SIZE", 1)
+    trimmed = backend.search_products(ProductQuery(text=""))
+    chosen = backend.search_products(ProductQuery(text="", filters=ProductSearchFilters(village=rarest.value)))
+
+    assert trimmed.facets["village"] == villages[:1]
+    assert chosen.facets["village"] == [villages[0], rarest]  # the chosen value stays, however rare

@@ -328,7 +328,7 @@ def word(text: str) -> dict:
                             "tie_breaker": 0.3}}
 
 
-def facet_agg(field: str, *filters: dict, size: int = 1000) -> dict:
+def facet_agg(field: str, *filters: dict, size: int = 30) -> dict:
     return {"filter": {"bool": {"filter": list(filters)}} if filters else {"match_all": {}},
             "aggs": {"counts": {"terms": {"field": field, "size": size,
                                           "order": [{"_count": "desc"}, {"_key": "asc"}]}}}}
