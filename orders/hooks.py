@@ -9,6 +9,9 @@ The payments app (issue 6) registers its functions here from its ``AppConfig.rea
 - ``register_payment_method_check(fn)``: ``fn(*, shopper, method, total) -> None`` runs inside
   the placing transaction and raises an ``ApplicationError`` to refuse (overdue invoices, credit
   limit); nothing is written then;
+- ``register_checkout_placed(fn)``: ``fn(*, checkout) -> None`` runs inside the placing
+  transaction once the checkout, its orders and numbers are written (the invoice of a checkout
+  on terms: its due date and payment reference);
 - ``register_refund_processor(fn)``: ``fn(*, refund) -> None`` is called after commit, in a task,
   for each requested refund; it pays the money back through the provider that took it and calls
   ``orders.services.order_refund_mark_done(refund=..., reference=...)``;
@@ -26,6 +29,7 @@ from collections.abc import Callable
 
 _offered: list[Callable[..., bool]] = []
 _checks: list[Callable[..., None]] = []
+_placed: list[Callable[..., None]] = []
 _refund_processors: list[Callable[..., None]] = []
 _checkout_closed: list[Callable[..., None]] = []
 
@@ -44,6 +48,10 @@ def register_payment_method_check(fn: Callable[..., None]) -> Callable[..., None
     return _register(_checks, fn)
 
 
+def register_checkout_placed(fn: Callable[..., None]) -> Callable[..., None]:
+    return _register(_placed, fn)
+
+
 def register_refund_processor(fn: Callable[..., None]) -> Callable[..., None]:
     return _register(_refund_processors, fn)
 
@@ -54,7 +62,7 @@ def register_checkout_closed(fn: Callable[..., None]) -> Callable[..., None]:
 
 def unregister(fn: Callable) -> None:
     """Remove ``fn`` from every registry (tests)."""
-    for registry in (_offered, _checks, _refund_processors, _checkout_closed):
+    for registry in (_offered, _checks, _placed, _refund_processors, _checkout_closed):
         while fn in registry:
             registry.remove(fn)
 
@@ -66,6 +74,11 @@ def payment_method_offered(*, shopper, method: str) -> bool:
 def payment_method_check(*, shopper, method: str, total: int) -> None:
     for fn in _checks:
         fn(shopper=shopper, method=method, total=total)
+
+
+def checkout_placed(*, checkout) -> None:
+    for fn in _placed:
+        fn(checkout=checkout)
 
 
 def refund_requested(*, refund) -> int:

@@ -1,12 +1,13 @@
 """Payments API (mounted at /api/v1/payments/): pay a checkout by card or transfer, record transfers, balances."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from payments.exceptions import PaymentForbidden
+from payments.exceptions import PaymentForbidden, TermsNotFound
 from payments.selectors import (
     access_checkout_to_pay,
     card_payment_client_secret,
@@ -15,6 +16,7 @@ from payments.selectors import (
 )
 from payments.services import bank_transfer_record, bank_transfer_start
 from payments.services.card import card_payment_start
+from payments.services.terms import credit_summary_get, terms_invoice_list
 
 
 class CardPaymentSerializer(serializers.Serializer):
@@ -98,3 +100,54 @@ class ProducerBalanceView(APIView):
     def get(self, request, producer_id: int):
         balance = producer_balance_get(user=request.user, producer_id=producer_id)
         return Response({"pending": balance.pending, "available": balance.available})
+
+
+# --- invoices on terms -----------------------------------------------------------------------
+
+
+class TermsInvoiceOut(serializers.Serializer):
+    number = serializers.CharField(source="checkout.number")
+    checkout_id = serializers.IntegerField()
+    placed_at = serializers.DateTimeField(source="checkout.created_at")
+    due_on = serializers.DateField()
+    net_days = serializers.IntegerField()
+    amount = serializers.IntegerField(source="checkout.total")
+    paid = serializers.IntegerField()
+    outstanding = serializers.IntegerField()
+    status = serializers.CharField(source="state", help_text="due, overdue or paid.")
+    reference = serializers.CharField(source="payment.reference", help_text="Write it on the bank transfer.")
+
+
+class TermsInvoiceListView(generics.ListAPIView):
+    """The invoices on terms of the caller's buyer organisation (``?organisation=<id>`` to choose one), unpaid
+    first, and its ``credit``: terms, limit, outstanding, available and how many invoices are overdue."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = TermsInvoiceOut
+
+    def _organisation(self):
+        from orders.selectors import buyer_organisation_list
+
+        organisations = buyer_organisation_list(user=self.request.user)
+        wanted = self.request.query_params.get("organisation")
+        if wanted is not None:
+            organisations = organisations.filter(pk=int(wanted)) if wanted.isdigit() else organisations.none()
+        organisation = organisations.first()
+        if organisation is None:
+            raise TermsNotFound(_("Invoices on terms are for buyer organisations."))
+        return organisation
+
+    @extend_schema(parameters=[OpenApiParameter("organisation", int, required=False)])
+    def get(self, request, *args, **kwargs):
+        self.organisation = self._organisation()
+        response = super().get(request, *args, **kwargs)
+        summary = credit_summary_get(organisation=self.organisation)
+        response.data["credit"] = {
+            "status": summary.terms.status if summary.terms else None,
+            "net_days": summary.terms.net_days if summary.terms else None,
+            "credit_limit": summary.terms.credit_limit if summary.terms else 0,
+            "outstanding": summary.outstanding, "available": summary.available, "overdue": summary.overdue}
+        return response
+
+    def get_queryset(self):
+        return terms_invoice_list(organisation=self.organisation)

@@ -13,5 +13,6 @@ class PaymentsConfig(AppConfig):
 
         hooks.register_payment_method_offered(integration.payment_method_offered)
         hooks.register_payment_method_check(integration.payment_method_check)
+        hooks.register_checkout_placed(integration.checkout_placed)
         hooks.register_refund_processor(integration.refund_process)
         hooks.register_checkout_closed(integration.checkout_closed)

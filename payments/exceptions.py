@@ -43,3 +43,33 @@ class ProviderUnavailable(ApplicationError):
 
 class LedgerUnbalanced(Exception):
     """A programming error: an entry whose debits and credits differ is never written."""
+
+
+class TermsForbidden(PermissionDenied):
+    code = "terms_forbidden"
+    default_message = _("Only programme officers set payment terms.")
+
+
+class TermsInvalid(ValidationFailed):
+    code = "terms_invalid"
+    default_message = _("The payment terms are not valid.")
+
+
+class TermsNotFound(NotFound):
+    code = "terms_not_found"
+    default_message = _("This organisation has no payment terms.")
+
+
+class TermsNotApproved(Conflict):
+    code = "terms_not_approved"
+    default_message = _("Your organisation is not approved to pay by invoice. Choose another payment method.")
+
+
+class InvoiceOverdue(Conflict):
+    code = "invoice_overdue"
+    default_message = _("An invoice is overdue. Pay it before ordering on terms again.")
+
+
+class CreditLimitExceeded(Conflict):
+    code = "credit_limit_exceeded"
+    default_message = _("This order is over your organisation's credit limit.")

@@ -1,20 +1,37 @@
 """The functions ``orders.hooks`` calls (registered in ``PaymentsConfig.ready``)."""
 from __future__ import annotations
 
+from orders.models import PaymentMethod
 from payments.providers import provider_for_method
 
 
 def payment_method_offered(*, shopper, method: str) -> bool:
-    """Hide a method whose provider cannot take money now (the card without Stripe keys)."""
+    """Hide a method that cannot be used now: the card without Stripe keys, the invoice without active terms."""
+    if method == PaymentMethod.INVOICE:
+        from payments.services.terms import credit_terms_active
+
+        return credit_terms_active(organisation=shopper.organisation)
     provider = provider_for_method(method)
     return provider is None or provider.is_configured()
 
 
 def payment_method_check(*, shopper, method: str, total: int) -> None:
-    """Refuse at placing what the provider would refuse later (card amounts outside Stripe's limits)."""
+    """Refuse at placing what would fail later: card amounts outside Stripe's limits, invoices over the credit
+    limit or while one is overdue (this runs inside the placing transaction and locks the terms row)."""
+    if method == PaymentMethod.INVOICE:
+        from payments.services.terms import credit_terms_check
+
+        credit_terms_check(organisation=shopper.organisation, total=total)
+        return
     provider = provider_for_method(method)
     if provider is not None:
         provider.amount_check(amount=total)
+
+
+def checkout_placed(*, checkout) -> None:
+    from payments.services.terms import terms_invoice_open
+
+    terms_invoice_open(checkout=checkout)
 
 
 def refund_process(*, refund) -> None:

@@ -253,3 +253,120 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.producer}: {self.amount}"
+
+
+# --- invoices on terms ------------------------------------------------------------------------
+
+# The largest credit limit an officer can set: far above any village-industry buyer's needs,
+# small enough that a typing slip (an extra zero or three) is refused rather than trusted.
+MAX_CREDIT_LIMIT = 5_000_000_000
+
+
+class CreditTerms(TimeStampedModel):
+    """An approved buyer organisation's payment terms: pay each invoice within ``net_days``, owe at most the limit.
+
+    One row per organisation, changed only through ``payments.services.terms``; every change
+    writes a ``CreditTermsEvent``. The row is also the lock that serialises an organisation's
+    placements on terms, so two checkouts at once can never pass the limit together.
+    """
+
+    class NetDays(models.IntegerChoices):
+        NET_14 = 14, _("Net 14 days")
+        NET_30 = 30, _("Net 30 days")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.PROTECT,
+                                        related_name="credit_terms", limit_choices_to={"kind": "buyer"},
+                                        verbose_name=_("buyer organisation"))
+    net_days = models.PositiveSmallIntegerField(_("payment terms (days)"), choices=NetDays.choices)
+    credit_limit = models.PositiveBigIntegerField(_("credit limit (rupiah)"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"))
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credit terms")
+        verbose_name_plural = _("credit terms")
+        ordering = ["organisation__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(net_days__in=[14, 30]), name="creditterms_net_days_valid"),
+            models.CheckConstraint(condition=Q(credit_limit__gt=0, credit_limit__lte=MAX_CREDIT_LIMIT),
+                                   name="creditterms_limit_range"),
+            models.CheckConstraint(condition=Q(status__in=["active", "suspended"]), name="creditterms_status_valid"),
+            models.CheckConstraint(condition=~Q(status="suspended") | Q(suspended_at__isnull=False),
+                                   name="creditterms_suspended_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: net {self.net_days}, {self.credit_limit}"
+
+
+class CreditTermsEvent(models.Model):
+    """One change of an organisation's terms, with who made it: the history is data."""
+
+    class Kind(models.TextChoices):
+        SET = "set", _("Terms set")
+        SUSPENDED = "suspended", _("Terms suspended")
+
+    terms = models.ForeignKey(CreditTerms, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    net_days = models.PositiveSmallIntegerField()
+    credit_limit = models.PositiveBigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit terms change")
+        verbose_name_plural = _("credit terms changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.terms_id} {self.kind}"
+
+
+class TermsInvoice(models.Model):
+    """A checkout placed on terms: when it is due, and the bank transfer payment it is paid through.
+
+    Written in the placing transaction. What is paid so far is the payment's ``received``; the
+    invoice is settled when its checkout is paid (``bank_transfer_record`` marks it so).
+    """
+
+    checkout = models.OneToOneField("orders.Checkout", on_delete=models.PROTECT, related_name="terms_invoice")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="terms_invoice")
+    net_days = models.PositiveSmallIntegerField(_("payment terms (days)"))
+    due_on = models.DateField(_("due date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice on terms")
+        verbose_name_plural = _("invoices on terms")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["organisation", "due_on"], name="termsinvoice_org_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.checkout}: {self.due_on}"
+
+
+class TermsReminder(models.Model):
+    """A payment reminder sent for an invoice; the unique kind makes each one go out once."""
+
+    invoice = models.ForeignKey(TermsInvoice, on_delete=models.CASCADE, related_name="reminders")
+    # ``before`` (days before the due date) or ``overdue:<n>`` (n days after it)
+    kind = models.CharField(max_length=20)
+    recipients = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "kind"], name="termsreminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.kind}"

@@ -23,3 +23,11 @@ def ledger_check_task() -> dict:
     if problems:
         logging.getLogger(__name__).error("ledger check failed: %s", problems)
     return problems
+
+
+@shared_task
+def terms_reminders_send_task() -> int:
+    """Daily: remind buyer organisations of invoices on terms due soon or overdue (each reminder once)."""
+    from payments.services.terms import terms_reminders_send
+
+    return terms_reminders_send()

@@ -22,6 +22,7 @@ DASHBOARD_COPY = {
             ("frontend:search", _("Search the curated catalogue"), _("Wholesale prices by quantity tier.")),
             ("frontend:cart", _("Cart"), _("One cart for every producer; check out once to an outlet.")),
             ("frontend:order-list", _("My orders"), _("Follow each producer's order, confirm delivery, reorder.")),
+            ("frontend:buyer-invoices", _("Invoices"), _("Invoices on terms: due dates, credit left, how to pay.")),
         ],
     },
     Role.CONSUMER: {

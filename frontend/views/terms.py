@@ -1,4 +1,130 @@
-"""Pages: see urlpatterns."""
-from django.urls import path  # noqa: F401
+"""Pages: invoices on terms. Officers approve and suspend buyer organisations' terms; buyers see their invoices.
 
-urlpatterns: list = []
+Reads come from ``payments.services.terms`` (its reading section), changes go through
+``credit_terms_set`` and ``credit_terms_suspend``; their ``ApplicationError`` is shown in the form
+that asked. Transfers against an invoice's reference are recorded where every bank transfer is
+(``bank_transfer_record``).
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from frontend.forms.terms import CreditFilterForm, CreditTermsForm
+from frontend.views.officer import officer_required
+from market.core.errors import ApplicationError, NotFound
+from orders.selectors import buyer_organisation_list
+from payments.services.terms import (
+    buyer_organisation_credit_list,
+    buyer_organisation_get,
+    credit_summary_get,
+    credit_terms_set,
+    credit_terms_suspend,
+    terms_invoice_list,
+)
+
+ORGANISATIONS_PER_PAGE = 25
+INVOICES_PER_PAGE = 20
+
+
+def _bank() -> dict[str, str]:
+    return {"name": settings.PAYMENTS_BANK_NAME, "number": settings.PAYMENTS_BANK_ACCOUNT_NUMBER,
+            "holder": settings.PAYMENTS_BANK_ACCOUNT_NAME}
+
+
+def _organisation(pk: int):
+    try:
+        return buyer_organisation_get(pk=pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+# --- officers ------------------------------------------------------------------------------
+
+
+@officer_required
+@require_safe
+def officer_credit_list(request):
+    form = CreditFilterForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    page = Paginator(buyer_organisation_credit_list(q=q), ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "frontend/terms/officer_list.html", {"form": form, "page": page, "section": "credit"})
+
+
+def _officer_detail(request, organisation, *, form=None, status=200):
+    summary = credit_summary_get(organisation=organisation)
+    if form is None:
+        initial = ({"net_days": summary.terms.net_days, "credit_limit": summary.terms.credit_limit}
+                   if summary.terms else {"net_days": 30})
+        form = CreditTermsForm(initial=initial)
+    page = Paginator(terms_invoice_list(organisation=organisation), INVOICES_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "frontend/terms/officer_detail.html", {
+        "organisation": organisation, "summary": summary, "form": form, "page": page,
+        "events": summary.terms.events.select_related("actor").order_by("-created_at", "-pk")[:10]
+        if summary.terms else [], "section": "credit"}, status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def officer_credit_detail(request, pk: int):
+    organisation = _organisation(pk)
+    if request.method == "GET":
+        return _officer_detail(request, organisation)
+    form = CreditTermsForm(request.POST)
+    if not form.is_valid():
+        return _officer_detail(request, organisation, form=form, status=400)
+    try:
+        credit_terms_set(officer=request.user, organisation=organisation, **form.cleaned_data)
+    except ApplicationError as exc:
+        form.add_application_error(exc)
+        return _officer_detail(request, organisation, form=form, status=400)
+    messages.success(request, _("The payment terms of %(name)s are saved.") % {"name": organisation.name})
+    return redirect("frontend:officer-credit-detail", pk=organisation.pk)
+
+
+@officer_required
+@require_POST
+def officer_credit_suspend(request, pk: int):
+    organisation = _organisation(pk)
+    try:
+        credit_terms_suspend(officer=request.user, organisation=organisation)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Orders on terms are suspended for %(name)s. Open invoices stay due.")
+                         % {"name": organisation.name})
+    return redirect("frontend:officer-credit-detail", pk=organisation.pk)
+
+
+# --- buyers --------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def buyer_invoices(request):
+    """The buyer organisation's invoices on terms (the organisation the person shops for, as in the cart)."""
+    organisation = buyer_organisation_list(user=request.user).first()
+    if organisation is None:
+        raise Http404(_("Invoices on terms are for buyer organisations."))
+    page = Paginator(terms_invoice_list(organisation=organisation), INVOICES_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "frontend/terms/buyer_invoices.html", {
+        "organisation": organisation, "summary": credit_summary_get(organisation=organisation), "page": page,
+        "bank": _bank(), "today": timezone.localdate()})
+
+
+urlpatterns = [
+    path("dashboard/officer/credit/", officer_credit_list, name="officer-credit"),
+    path("dashboard/officer/credit/<int:pk>/", officer_credit_detail, name="officer-credit-detail"),
+    path("dashboard/officer/credit/<int:pk>/suspend/", officer_credit_suspend, name="officer-credit-suspend"),
+    path("dashboard/buyer/invoices/", buyer_invoices, name="buyer-invoices"),
+]

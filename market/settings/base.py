@@ -292,6 +292,14 @@ CELERY_BEAT_SCHEDULE["payments-ledger-check"] = {  # the ledger balances and mat
     "task": "payments.tasks.ledger_check_task",
     "schedule": crontab(hour=1, minute=30),
 }
+# Invoices on terms: remind N days before the due date, then N days after it and every N days more.
+PAYMENTS_TERMS_REMINDER_DAYS_BEFORE = env_int("PAYMENTS_TERMS_REMINDER_DAYS_BEFORE", 3)
+PAYMENTS_TERMS_REMINDER_FIRST_DAYS_AFTER = env_int("PAYMENTS_TERMS_REMINDER_FIRST_DAYS_AFTER", 1)
+PAYMENTS_TERMS_REMINDER_REPEAT_DAYS = env_int("PAYMENTS_TERMS_REMINDER_REPEAT_DAYS", 7)
+CELERY_BEAT_SCHEDULE["payments-terms-reminders"] = {  # invoices on terms due soon or overdue
+    "task": "payments.tasks.terms_reminders_send_task",
+    "schedule": crontab(hour=8, minute=0),
+}
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {

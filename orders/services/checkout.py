@@ -238,6 +238,7 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
         order.number = number
         Order.objects.filter(pk=order.pk).update(number=number)
     CartLine.objects.filter(cart=cart).delete()
+    hooks.checkout_placed(checkout=checkout)
 
     notify_after_commit(Event.CHECKOUT_PLACED, checkout.pk)
     if on_terms:

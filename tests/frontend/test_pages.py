@@ -1,7 +1,8 @@
 import pytest
 
-from market.accounts.models import Role
+from market.accounts.models import Organisation, Role
 from market.regions.services import region_import_file
+from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +38,15 @@ def test_navigation_is_role_aware(client, make_user):
 
 
 @pytest.mark.parametrize(("role", "links"), [
-    (Role.BUYER, ["/search/", "/cart/", "/orders/"]),
+    (Role.BUYER, ["/search/", "/cart/", "/orders/", "/dashboard/buyer/invoices/"]),
     (Role.CONSUMER, ["/products/", "/cart/", "/orders/"]),
     (Role.INVESTOR, ["/villages/", "/search/"]),
 ])
 def test_each_dashboard_leads_to_the_pages_of_its_role(client, make_user, role, links):
-    client.force_login(make_user(role=role))
+    user = make_user(role=role)
+    if role == Role.BUYER:  # retail buyers sign up with their organisation
+        MembershipFactory(user=user, organisation=OrganisationFactory(kind=Organisation.Kind.BUYER))
+    client.force_login(user)
 
     response = client.get(f"/dashboard/{role}/")
 

@@ -60,10 +60,18 @@ PLACE = {"name": "Toko Pusat", "contact_name": "Bu Sari", "phone": "081234567890
          "street": "Jl. Gajah Mada 10, RT 01/RW 02", "village_code": "35.09.01.2001", "postal_code": "68111"}
 
 
-def buyer_organisation(*, role=Membership.Role.OWNER):
-    """Return (organisation, member, outlet): a buyer organisation with one outlet."""
+def buyer_organisation(*, role=Membership.Role.OWNER, credit_limit: int | None = 100_000_000, net_days: int = 30):
+    """Return (organisation, member, outlet): a buyer organisation with one outlet.
+
+    It may pay by invoice on terms (net 30, Rp 100 juta) unless ``credit_limit=None``.
+    """
+    from payments.services.terms import credit_terms_set
+
     village()
     organisation = OrganisationFactory(kind=Organisation.Kind.BUYER, name=f"Swalayan {next(_names)}")
+    if credit_limit is not None:
+        credit_terms_set(officer=OfficerFactory(), organisation=organisation, net_days=net_days,
+                         credit_limit=credit_limit)
     owner = UserFactory(role=Role.BUYER)
     MembershipFactory(user=owner, organisation=organisation, role=Membership.Role.OWNER)
     outlet = outlet_create(organisation=organisation, actor=owner, **PLACE)

@@ -1,0 +1,364 @@
+"""Invoices on terms: approved buyer organisations order now and pay each invoice within 14 or 30 days.
+
+- An officer sets an organisation's terms (``credit_terms_set``: net days, credit limit) or
+  suspends them (``credit_terms_suspend``); each change writes a ``CreditTermsEvent``.
+- The invoice method is offered only to members of organisations with active terms
+  (``payments.integration``). At placing, inside the placing transaction, ``credit_terms_check``
+  locks the organisation's terms row, so its placements on terms run one after the other, and
+  refuses while an invoice is overdue or when the order would take what is owed over the limit.
+- The checkout's ``TermsInvoice`` (due date) and its bank transfer ``Payment`` (the reference the
+  buyer writes on the transfer) are written in the same transaction (``terms_invoice_open``).
+  Officers record transfers with ``bank_transfer_record`` as for any transfer, in part or in
+  full; paid in full, the checkout is marked paid and the credit is free again.
+- ``terms_reminders_send`` (daily) emails the organisation's members before the due date and
+  after it, each reminder once, in each person's language.
+
+What is owed is derived: the checkout's total minus what its payment received, for every
+checkout still ``on_terms``. Nothing counts it twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from market.accounts.models import Membership, Organisation, User
+from market.core.money import format_rupiah
+from orders.models import Checkout, PaymentMethod
+from payments.exceptions import (
+    CreditLimitExceeded,
+    InvoiceOverdue,
+    TermsForbidden,
+    TermsInvalid,
+    TermsNotApproved,
+    TermsNotFound,
+)
+from payments.models import (
+    MAX_CREDIT_LIMIT,
+    CreditTerms,
+    CreditTermsEvent,
+    Payment,
+    Provider,
+    TermsInvoice,
+    TermsReminder,
+)
+
+NET_DAYS = tuple(CreditTerms.NetDays.values)
+REMINDER_BEFORE = "before"
+
+
+def _whole_rupiah(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _day(value: date) -> str:
+    """Return a date the way people read it in the active language (``7 Desember 2026``)."""
+    return formats.date_format(value, "j F Y")
+
+
+# --- officers set and suspend terms ------------------------------------------------------------
+
+
+def _officer_check(officer: User) -> None:
+    if not (getattr(officer, "is_active", False) and getattr(officer, "is_officer", False)):
+        raise TermsForbidden()
+
+
+@transaction.atomic
+def credit_terms_set(*, officer: User, organisation: Organisation, net_days: int, credit_limit: int) -> CreditTerms:
+    """Approve (or change) a buyer organisation's terms: pay within ``net_days``, owe at most ``credit_limit``.
+
+    Setting terms also reactivates suspended ones. Invoices already placed keep their due dates.
+    Setting the same terms again (a double-clicked form) changes nothing.
+    """
+    _officer_check(officer)
+    errors: dict[str, list[str]] = {}
+    if getattr(organisation, "kind", None) != Organisation.Kind.BUYER:
+        errors["organisation"] = [_("Payment terms are for buyer organisations only.")]
+    if not _whole_rupiah(net_days) or net_days not in NET_DAYS:
+        errors["net_days"] = [_("Choose 14 or 30 days.")]
+    if not _whole_rupiah(credit_limit) or credit_limit <= 0:
+        errors["credit_limit"] = [_("Enter the credit limit in whole rupiah, more than zero.")]
+    elif credit_limit > MAX_CREDIT_LIMIT:
+        errors["credit_limit"] = [_("The credit limit can be at most %(max)s.") % {"max": format_rupiah(MAX_CREDIT_LIMIT)}]
+    if errors:
+        raise TermsInvalid(fields=errors)
+    # The organisation row serialises the first approval (two officers at once create one row);
+    # placements lock only the terms row, after the cart, so the lock order never crosses.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    terms = CreditTerms.objects.select_for_update().filter(organisation=organisation).first()
+    now = timezone.now()
+    if terms is None:
+        terms = CreditTerms.objects.create(organisation=organisation, net_days=net_days, credit_limit=credit_limit,
+                                           status=CreditTerms.Status.ACTIVE, approved_by=officer, approved_at=now)
+    elif (terms.net_days, terms.credit_limit, terms.status) == (net_days, credit_limit, CreditTerms.Status.ACTIVE):
+        return terms
+    else:
+        terms.net_days, terms.credit_limit, terms.status = net_days, credit_limit, CreditTerms.Status.ACTIVE
+        terms.approved_by, terms.approved_at, terms.suspended_at = officer, now, None
+        terms.save()
+    CreditTermsEvent.objects.create(terms=terms, kind=CreditTermsEvent.Kind.SET, net_days=net_days,
+                                    credit_limit=credit_limit, actor=officer)
+    return terms
+
+
+@transaction.atomic
+def credit_terms_suspend(*, officer: User, organisation: Organisation) -> CreditTerms:
+    """Stop new orders on terms for ``organisation``; its open invoices stay due as before."""
+    _officer_check(officer)
+    terms = CreditTerms.objects.select_for_update().filter(organisation=organisation).first()
+    if terms is None:
+        raise TermsNotFound()
+    if terms.status == CreditTerms.Status.SUSPENDED:
+        return terms
+    terms.status, terms.suspended_at = CreditTerms.Status.SUSPENDED, timezone.now()
+    terms.save(update_fields=["status", "suspended_at", "updated_at"])
+    CreditTermsEvent.objects.create(terms=terms, kind=CreditTermsEvent.Kind.SUSPENDED, net_days=terms.net_days,
+                                    credit_limit=terms.credit_limit, actor=officer)
+    return terms
+
+
+# --- placing on terms ------------------------------------------------------------------------
+
+
+def credit_terms_check(*, organisation: Organisation | None, total: int) -> CreditTerms:
+    """Refuse an order on terms unless the organisation may owe ``total`` more; call inside the placing transaction.
+
+    Locks the organisation's terms row until the placing commits: a concurrent placement waits
+    here and then counts this one's invoice, so together they never pass the limit.
+    """
+    terms = (CreditTerms.objects.select_for_update().filter(organisation=organisation).first()
+             if organisation is not None else None)
+    if terms is None or terms.status != CreditTerms.Status.ACTIVE:
+        raise TermsNotApproved(fields={"payment_method": [str(TermsNotApproved.default_message)]})
+    overdue = terms_invoices_overdue(organisation=organisation).first()
+    if overdue is not None:
+        message = _("Invoice %(number)s was due on %(date)s and %(amount)s is still unpaid. Pay it before "
+                    "ordering on terms again, or choose another payment method.") % {
+            "number": overdue.checkout.number, "date": _day(overdue.due_on), "amount": format_rupiah(overdue.outstanding)}
+        raise InvoiceOverdue(message, fields={"payment_method": [message]})
+    available = max(terms.credit_limit - credit_outstanding(organisation=organisation), 0)
+    if total > available:
+        message = _("This order of %(total)s is over your credit limit: %(available)s of %(limit)s is left. "
+                    "Pay open invoices first, or choose another payment method.") % {
+            "total": format_rupiah(total), "available": format_rupiah(available),
+            "limit": format_rupiah(terms.credit_limit)}
+        raise CreditLimitExceeded(message, fields={"payment_method": [message]})
+    return terms
+
+
+def terms_invoice_open(*, checkout: Checkout) -> TermsInvoice | None:
+    """Write the invoice of a checkout just placed on terms: its due date and the payment it is paid through.
+
+    Runs in the placing transaction (``orders.hooks.checkout_placed``); the due date counts the terms'
+    net days from the day of placing (Asia/Jakarta). Idempotent by the checkout.
+    """
+    if checkout.payment_method != PaymentMethod.INVOICE or checkout.organisation_id is None or checkout.total <= 0:
+        return None
+    from payments.services.bank_transfer import bank_reference_for
+
+    terms = CreditTerms.objects.filter(organisation_id=checkout.organisation_id).first()
+    # Without terms only when the payments hooks are switched off (some orders tests): the longer term.
+    net_days = terms.net_days if terms is not None else CreditTerms.NetDays.NET_30
+    payment, _created = Payment.objects.get_or_create(
+        idempotency_key=f"bank_transfer:checkout:{checkout.pk}",
+        defaults={"checkout": checkout, "provider": Provider.BANK_TRANSFER, "amount": checkout.total,
+                  "reference": bank_reference_for(checkout.pk)})
+    invoice, _created = TermsInvoice.objects.get_or_create(checkout=checkout, defaults={
+        "organisation_id": checkout.organisation_id, "payment": payment, "net_days": net_days,
+        "due_on": timezone.localdate(checkout.created_at) + timedelta(days=net_days)})
+    return invoice
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def credit_terms_get(*, organisation: Organisation | None) -> CreditTerms | None:
+    if organisation is None:
+        return None
+    return CreditTerms.objects.filter(organisation=organisation).first()
+
+
+def credit_terms_active(*, organisation: Organisation | None) -> bool:
+    return organisation is not None and CreditTerms.objects.filter(
+        organisation=organisation, status=CreditTerms.Status.ACTIVE).exists()
+
+
+def _owed():
+    return Greatest(F("checkout__total") - F("payment__received"), Value(0))
+
+
+class InvoiceState:
+    DUE = "due"
+    OVERDUE = "overdue"
+    PAID = "paid"
+
+
+def terms_invoice_list(*, organisation: Organisation | None = None, today: date | None = None
+                       ) -> QuerySet[TermsInvoice]:
+    """Return invoices on terms, unpaid first, with ``paid`` (received so far), ``outstanding`` (0 once the
+    checkout is paid) and ``state`` (``InvoiceState``)."""
+    today = today or timezone.localdate()
+    invoices = TermsInvoice.objects.select_related("checkout", "payment", "organisation")
+    if organisation is not None:
+        invoices = invoices.filter(organisation=organisation)
+    is_open = Q(checkout__status=Checkout.Status.ON_TERMS)
+    return (invoices.annotate(
+        paid=F("payment__received"),
+        is_open=is_open,
+        outstanding=Case(When(is_open, then=_owed()), default=Value(0)),
+        state=Case(When(~is_open, then=Value(InvoiceState.PAID)),
+                   When(due_on__lt=today, then=Value(InvoiceState.OVERDUE)), default=Value(InvoiceState.DUE)))
+        .order_by("-is_open", "due_on", "pk"))
+
+
+def buyer_organisation_get(*, pk: int) -> Organisation:
+    """Return the buyer organisation ``pk`` (for officers' pages); ``TermsNotFound`` (404) for anything else."""
+    organisation = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.BUYER).first()
+    if organisation is None:
+        raise TermsNotFound(_("Buyer organisation not found."))
+    return organisation
+
+
+def _open(organisation) -> QuerySet[TermsInvoice]:
+    return TermsInvoice.objects.filter(organisation=organisation, checkout__status=Checkout.Status.ON_TERMS)
+
+
+def credit_outstanding(*, organisation: Organisation) -> int:
+    """Return what the organisation still owes on its open invoices, in rupiah."""
+    return _open(organisation).aggregate(owed=Coalesce(Sum(_owed()), Value(0)))["owed"]
+
+
+def terms_invoices_overdue(*, organisation: Organisation | None = None, today: date | None = None
+                           ) -> QuerySet[TermsInvoice]:
+    """Return the unpaid invoices whose due date has passed (paying on the due date is in time), oldest first."""
+    today = today or timezone.localdate()
+    invoices = TermsInvoice.objects.filter(checkout__status=Checkout.Status.ON_TERMS, due_on__lt=today)
+    if organisation is not None:
+        invoices = invoices.filter(organisation=organisation)
+    return (invoices.select_related("checkout", "payment", "organisation").annotate(outstanding=_owed())
+            .order_by("due_on", "pk"))
+
+
+def credit_available(*, organisation: Organisation) -> int:
+    """Return how much more the organisation may order on terms now (0 without active terms)."""
+    terms = credit_terms_get(organisation=organisation)
+    if terms is None or terms.status != CreditTerms.Status.ACTIVE:
+        return 0
+    return max(terms.credit_limit - credit_outstanding(organisation=organisation), 0)
+
+
+@dataclass(frozen=True)
+class CreditSummary:
+    terms: CreditTerms | None
+    outstanding: int
+    available: int
+    overdue: int  # how many invoices are overdue
+
+    @property
+    def is_active(self) -> bool:
+        return self.terms is not None and self.terms.status == CreditTerms.Status.ACTIVE
+
+
+def credit_summary_get(*, organisation: Organisation) -> CreditSummary:
+    terms = credit_terms_get(organisation=organisation)
+    outstanding = credit_outstanding(organisation=organisation)
+    active = terms is not None and terms.status == CreditTerms.Status.ACTIVE
+    return CreditSummary(terms=terms, outstanding=outstanding,
+                         available=max(terms.credit_limit - outstanding, 0) if active else 0,
+                         overdue=terms_invoices_overdue(organisation=organisation).count())
+
+
+def buyer_organisation_credit_list(*, q: str = "") -> QuerySet[Organisation]:
+    """Return buyer organisations with their terms, ``outstanding``, ``available`` (None without active terms)
+    and ``overdue`` (how many invoices): one query."""
+    today = timezone.localdate()
+    open_invoices = TermsInvoice.objects.filter(organisation=OuterRef("pk"),
+                                                checkout__status=Checkout.Status.ON_TERMS)
+    owed = (open_invoices.values("organisation").annotate(owed=Sum(_owed())).values("owed"))
+    overdue = (open_invoices.filter(due_on__lt=today).values("organisation").annotate(n=Count("pk")).values("n"))
+    organisations = Organisation.objects.filter(kind=Organisation.Kind.BUYER)
+    if q:
+        organisations = organisations.filter(name__icontains=q)
+    return (organisations.select_related("credit_terms", "credit_terms__approved_by")
+            .annotate(outstanding=Coalesce(Subquery(owed), Value(0)), overdue=Coalesce(Subquery(overdue), Value(0)))
+            .annotate(available=Case(When(credit_terms__status=CreditTerms.Status.ACTIVE,
+                                          then=Greatest(F("credit_terms__credit_limit") - F("outstanding"), Value(0))),
+                                     default=None, output_field=BigIntegerField()))
+            .order_by("-overdue", "name", "pk"))
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def reminder_kind(*, due_on: date, today: date) -> str | None:
+    """Return which reminder is due today for an unpaid invoice, or ``None``.
+
+    ``before`` from ``PAYMENTS_TERMS_REMINDER_DAYS_BEFORE`` days before the due date until the
+    due date (a missed day catches up); after it ``overdue:<n>`` on day n = the first offset, then
+    every repeat: a run after a gap sends only the latest reminder, not the ones it missed.
+    """
+    days_after = (today - due_on).days
+    if days_after <= 0:
+        return REMINDER_BEFORE if -days_after <= settings.PAYMENTS_TERMS_REMINDER_DAYS_BEFORE else None
+    first = max(settings.PAYMENTS_TERMS_REMINDER_FIRST_DAYS_AFTER, 1)
+    repeat = max(settings.PAYMENTS_TERMS_REMINDER_REPEAT_DAYS, 1)
+    if days_after < first:
+        return None
+    return f"overdue:{first + (days_after - first) // repeat * repeat}"
+
+
+def _reminder_message(*, invoice: TermsInvoice, kind: str, outstanding: int) -> tuple[str, str]:
+    values = {"number": invoice.checkout.number, "date": _day(invoice.due_on),
+              "total": format_rupiah(invoice.checkout.total), "outstanding": format_rupiah(outstanding),
+              "reference": invoice.payment.reference, "bank": settings.PAYMENTS_BANK_NAME,
+              "account": settings.PAYMENTS_BANK_ACCOUNT_NUMBER, "holder": settings.PAYMENTS_BANK_ACCOUNT_NAME}
+    how = _("Transfer to %(bank)s account %(account)s (%(holder)s) and write the reference %(reference)s "
+            "on the transfer.") % values
+    if kind == REMINDER_BEFORE:
+        return (_("Invoice %(number)s is due on %(date)s") % values,
+                _("Invoice %(number)s of %(total)s is due on %(date)s. Still to pay: %(outstanding)s.") % values
+                + "\n\n" + how)
+    return (_("Invoice %(number)s is overdue") % values,
+            _("Invoice %(number)s was due on %(date)s and %(outstanding)s is still unpaid. New orders on terms "
+              "are paused until it is paid.") % values + "\n\n" + how)
+
+
+def terms_reminders_send(*, today: date | None = None) -> int:
+    """Email the members of each organisation with an invoice due soon or overdue; return how many reminders.
+
+    Each (invoice, kind) reminder is recorded before its emails are queued, in one short
+    transaction per invoice, and the emails leave after commit: a second or overlapping run finds
+    the record and sends nothing again.
+    """
+    from market.core.tasks import email_send_task
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.PAYMENTS_TERMS_REMINDER_DAYS_BEFORE)
+    invoices = list(TermsInvoice.objects.filter(checkout__status=Checkout.Status.ON_TERMS, due_on__lte=horizon)
+                    .select_related("checkout", "payment").annotate(outstanding=_owed()).order_by("due_on", "pk"))
+    sent = 0
+    for invoice in invoices:
+        kind = reminder_kind(due_on=invoice.due_on, today=today)
+        if kind is None or invoice.outstanding <= 0:
+            continue
+        people = [m.user for m in Membership.objects.filter(organisation_id=invoice.organisation_id)
+                  .select_related("user").order_by("pk") if m.user.is_active and m.user.email]
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    TermsReminder.objects.create(invoice=invoice, kind=kind, recipients=len(people))
+            except IntegrityError:
+                continue  # sent by an earlier (or overlapping) run
+            for user in people:
+                with translation.override(user.language or settings.LANGUAGE_CODE):
+                    subject, body = _reminder_message(invoice=invoice, kind=kind, outstanding=invoice.outstanding)
+                email_send_task.delay_on_commit(subject=subject, body=body, to=[user.email])
+        sent += 1
+    return sent
