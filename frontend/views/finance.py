@@ -1,4 +1,267 @@
-"""Pages: see urlpatterns."""
-from django.urls import path  # noqa: F401
+"""Pages: finance, for programme officers and for producers (see frontend/urls.py).
 
-urlpatterns: list = []
+Officers (``/dashboard/officer/finance/``) record bank transfers that arrived against a
+checkout's payment reference, run payout batches (the bank's transfer file as CSV, then marked
+paid) and look over the ledger: producers' balances and the ledger check. Producers
+(``/dashboard/producer/finance/``) see their balance, pending until each order is completed,
+their payouts, and set the bank account payouts go to.
+
+Every read is a ``payments.selectors`` function, every change one ``payments.services`` function
+(the same ones the API calls); an ``ApplicationError`` is shown beside the input it concerns and
+nothing typed is lost.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from frontend.forms.finance import BankAccountForm, PayoutBatchForm, PayoutBatchPaidForm, TransferReceiptForm
+from frontend.views.officer import officer_required
+from frontend.views.producer import _current_producer, producer_area
+from market.core.errors import ApplicationError
+from market.core.money import format_rupiah
+from payments.models import PayoutBatch
+from payments.selectors import (
+    bank_transfer_awaiting_list,
+    finance_summary_get,
+    payout_batch_get,
+    payout_batch_list,
+    payout_list_for_batch,
+    payout_list_for_producer,
+    producer_balance_get,
+    producer_balance_list,
+    producer_bank_account_get,
+    producer_pending_order_list,
+)
+from payments.services import bank_transfer_record
+from payments.services.ledger import ledger_check
+from payments.services.payouts import (
+    payout_batch_create,
+    payout_batch_csv,
+    payout_batch_mark_paid,
+    producer_bank_account_set,
+)
+
+TRANSFERS_PER_PAGE = 25
+BATCHES_PER_PAGE = 20
+BALANCES_PER_PAGE = 25
+PAYOUTS_SHOWN = 24
+
+
+def _page(request, items, per_page: int):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _officer_context(tab: str, **extra) -> dict:
+    return {"section": "finance", "tab": tab, **extra}
+
+
+# --- officers: overview and ledger -------------------------------------------------------------
+
+
+def _ledger_problems(problems: dict) -> list[dict]:
+    """Return the ledger check's findings as rows a person can read."""
+    labels = {
+        "unbalanced": _("Entries whose debits and credits differ"),
+        "stripe_refunds": _("Stripe refunds in the ledger differ from the refunded orders"),
+        "cash:stripe": _("Money at Stripe in the ledger differs from the card payments received"),
+        "cash:bank_transfer": _("Money on the bank account in the ledger differs from the transfers recorded"),
+    }
+    rows = []
+    for key, found in problems.items():
+        if isinstance(found, dict):
+            detail = " · ".join(f"{name}: {format_rupiah(value) if isinstance(value, int) else value}"
+                                for name, value in found.items())
+        elif isinstance(found, (list, tuple)):
+            detail = ", ".join(str(item) for item in found)
+        else:
+            detail = str(found)
+        rows.append({"key": key, "label": labels.get(key, key), "detail": detail})
+    return rows
+
+
+@officer_required
+@require_safe
+def officer_overview(request):
+    """The figures that need an officer, the ledger check (on request) and every producer's balance."""
+    checked = request.GET.get("check") == "1"
+    problems = _ledger_problems(ledger_check()) if checked else None
+    return render(request, "frontend/finance/officer_overview.html", _officer_context(
+        "overview", summary=finance_summary_get(), checked=checked, problems=problems,
+        page=_page(request, producer_balance_list(), BALANCES_PER_PAGE)))
+
+
+# --- officers: received transfers ---------------------------------------------------------------
+
+
+def _render_transfers(request, form, *, status: int = 200):
+    q = request.GET.get("q", "").strip()[:100]
+    return render(request, "frontend/finance/officer_transfers.html", _officer_context(
+        "transfers", form=form, q=q, page=_page(request, bank_transfer_awaiting_list(q=q), TRANSFERS_PER_PAGE)),
+        status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def officer_transfers(request):
+    """The checkouts waiting for a transfer, and the form to record one that arrived."""
+    if request.method != "POST":
+        reference = request.GET.get("reference", "").strip()[:20]
+        return _render_transfers(request, TransferReceiptForm(initial={"reference": reference} if reference else None))
+    form = TransferReceiptForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = bank_transfer_record(officer=request.user, reference=data["reference"], amount=data["amount"],
+                                           bank_reference=data["bank_reference"], received_on=data["received_on"])
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            values = {"amount": format_rupiah(data["amount"]), "reference": payment.reference}
+            if payment.applied:
+                messages.success(request, _("%(amount)s recorded against %(reference)s: paid in full, the orders "
+                                            "went to their producers.") % values)
+            elif payment.received >= payment.amount:
+                messages.warning(request, _("%(amount)s recorded against %(reference)s, but the order could not be "
+                                            "placed any more (it expired): the money is kept to be refunded.")
+                                 % values)
+            else:
+                messages.success(request, _("%(amount)s recorded against %(reference)s; %(rest)s still to come.")
+                                 % {**values, "rest": format_rupiah(payment.amount - payment.received)})
+            return redirect("frontend:officer-finance-transfers")
+    return _render_transfers(request, form, status=400)
+
+
+# --- officers: payout batches -------------------------------------------------------------------
+
+
+def _render_payouts(request, form, *, status: int = 200):
+    return render(request, "frontend/finance/officer_payouts.html", _officer_context(
+        "payouts", form=form, summary=finance_summary_get(),
+        page=_page(request, payout_batch_list(), BATCHES_PER_PAGE)), status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def officer_payouts(request):
+    """Payout batches, newest first, and the form that makes a new one."""
+    if request.method != "POST":
+        return _render_payouts(request, PayoutBatchForm())
+    form = PayoutBatchForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = payout_batch_create(officer=request.user, minimum=form.cleaned_data["minimum"])
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("Payout batch %(number)s is made: %(total)s to transfer. Download the file "
+                                        "for the bank.") % {"number": batch.pk, "total": format_rupiah(batch.total)})
+            return redirect("frontend:officer-finance-batch", pk=batch.pk)
+    return _render_payouts(request, form, status=400)
+
+
+def _batch_or_404(pk: int) -> PayoutBatch:
+    batch = payout_batch_get(pk=pk)
+    if batch is None:
+        raise Http404(_("Payout batch not found."))
+    return batch
+
+
+def _render_batch(request, batch, *, paid_form=None, status: int = 200):
+    return render(request, "frontend/finance/officer_batch.html", _officer_context(
+        "payouts", batch=batch, payouts=list(payout_list_for_batch(batch=batch)),
+        paid_form=paid_form or PayoutBatchPaidForm()), status=status)
+
+
+@officer_required
+@require_safe
+def officer_batch(request, pk: int):
+    return _render_batch(request, _batch_or_404(pk))
+
+
+@officer_required
+@require_safe
+def officer_batch_csv(request, pk: int):
+    """The bank's transfer file of a batch, exactly as ``payout_batch_csv`` writes it."""
+    batch = _batch_or_404(pk)
+    response = HttpResponse(payout_batch_csv(batch=batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pencairan-dana-{batch.pk}.csv"'
+    response["Cache-Control"] = "no-store"  # bank account numbers: not for shared caches
+    return response
+
+
+@officer_required
+@require_POST
+def officer_batch_paid(request, pk: int):
+    batch = _batch_or_404(pk)
+    form = PayoutBatchPaidForm(request.POST)
+    if not form.is_valid():
+        return _render_batch(request, batch, paid_form=form, status=400)
+    try:
+        batch = payout_batch_mark_paid(batch=batch, officer=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Payout batch %(number)s is marked paid.") % {"number": batch.pk})
+    return redirect("frontend:officer-finance-batch", pk=batch.pk)
+
+
+# --- producers: balance, payouts and bank account -----------------------------------------------
+
+
+def _render_producer(request, producer, *, form=None, status: int = 200):
+    account = producer_bank_account_get(producer_id=producer.pk)
+    if form is None:
+        initial = ({"bank_name": account.bank_name, "account_number": account.account_number,
+                    "account_holder": account.account_holder} if account else None)
+        form = BankAccountForm(initial=initial)
+    return render(request, "frontend/finance/producer_finance.html", {
+        "producer": producer, "as_officer": request.user.is_officer, "section": "finance",
+        "balance": producer_balance_get(user=request.user, producer_id=producer.pk),
+        "pending_orders": producer_pending_order_list(producer_id=producer.pk),
+        "payouts": list(payout_list_for_producer(producer_id=producer.pk)[:PAYOUTS_SHOWN]),
+        "account": account, "form": form,
+    }, status=status)
+
+
+def _producer_finance_url(producer, anchor: str = "") -> str:
+    url = f"{reverse('frontend:producer-finance')}?producer={producer.pk}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+@producer_area
+@require_http_methods(["GET", "HEAD", "POST"])
+def producer_finance(request):
+    """A producer's balance, pending orders, payouts and payout bank account."""
+    producer, _producers = _current_producer(request)
+    if producer is None:  # a producer account without a registered business yet
+        return redirect("frontend:producer-home")
+    if request.method != "POST":
+        return _render_producer(request, producer)
+    form = BankAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            producer_bank_account_set(producer=producer, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("Your bank account for payouts is saved."))
+            return redirect(_producer_finance_url(producer, "bank-account"))
+    return _render_producer(request, producer, form=form, status=400)
+
+
+urlpatterns = [
+    path("dashboard/officer/finance/", officer_overview, name="officer-finance"),
+    path("dashboard/officer/finance/transfers/", officer_transfers, name="officer-finance-transfers"),
+    path("dashboard/officer/finance/payouts/", officer_payouts, name="officer-finance-payouts"),
+    path("dashboard/officer/finance/payouts/<int:pk>/", officer_batch, name="officer-finance-batch"),
+    path("dashboard/officer/finance/payouts/<int:pk>/transfers.csv", officer_batch_csv,
+         name="officer-finance-batch-csv"),
+    path("dashboard/officer/finance/payouts/<int:pk>/paid/", officer_batch_paid, name="officer-finance-batch-paid"),
+    path("dashboard/producer/finance/", producer_finance, name="producer-finance"),
+]

@@ -26,8 +26,8 @@ def _paid_and_completed(items):
     checkout, products = checkout_of(items=items)
     bank_transfer_record(officer=officer(), reference=bank_transfer_start(checkout=checkout).reference,
                          amount=checkout.total, bank_reference=f"B-{checkout.pk}", received_on=date(2026, 1, 5))
-    for order, product in zip(Order.objects.filter(checkout=checkout).order_by("pk"), products, strict=True):
-        seller = owner_of(product.producer)
+    for order in Order.objects.filter(checkout=checkout).select_related("producer"):
+        seller = owner_of(order.producer)
         for step in (order_accept, order_pack, order_ship, order_mark_delivered):
             step(order=order, actor=seller)
         order_complete(order=order, actor=checkout.placed_by)
