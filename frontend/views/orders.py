@@ -567,7 +567,7 @@ def officer_orders(request):
         orders = orders.filter(producer__village__district_id=data["district"])
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "frontend/orders/officer_orders.html", {
-        "form": form, "page": page, "orders": page.object_list})
+        "form": form, "page": page, "orders": page.object_list, "section": "orders"})
 
 
 urlpatterns = [
