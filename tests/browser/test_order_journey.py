@@ -1,5 +1,5 @@
-"""An order's way in a real phone-sized browser: a retail buyer fills one cart from two producers' product
-pages, checks out to an outlet, each producer accepts, packs and ships from the board, the buyer confirms."""
+"""An order's way in a real phone-sized browser: a retail buyer searches, fills one cart from two producers'
+product pages, checks out to an outlet, each producer accepts, packs and ships from the board, the buyer confirms."""
 import re
 
 import pytest
@@ -37,11 +37,16 @@ def test_buyer_orders_from_two_producers_and_each_ships(browser, live_server):
         ctx.set_default_timeout(15_000)
         return ctx
 
-    # when: the buyer adds both products from their pages
+    # when: the buyer searches for the coffee, opens it and adds it; then adds the chips from their page
     buyer_context = context()
     page = buyer_context.new_page()
     sign_in(page, live_server, buyer.email)
-    page.goto(f"{live_server.url}/products/{coffee.pk}/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    page.get_by_role("combobox", name="Search products").fill("kopi robusta")
+    page.get_by_role("combobox", name="Search products").press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=kopi\+robusta"))
+    page.get_by_role("region", name="Results").get_by_role("link", name="Kopi Robusta 250 g").click()
+    page.wait_for_url(f"{live_server.url}/products/{coffee.pk}/")
     page.get_by_label(re.compile(r"^Quantity")).fill("12")
     page.get_by_role("button", name="Add to cart").click()
     page.get_by_text("Added to your cart.").wait_for()
