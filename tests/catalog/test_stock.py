@@ -1,7 +1,6 @@
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from catalog.exceptions import (
     CatalogInvalid,
@@ -21,6 +20,7 @@ from catalog.services import (
     stock_threshold_set,
 )
 from tests.catalog.factories import ProductFactory, UserFactory, owner_of
+from tests.concurrency import race
 
 
 def counts(product):
@@ -185,33 +185,11 @@ def test_low_stock_list():
     assert list(stock_list_low(producer=other.producer)) == [other]
 
 
-def _race(workers, target):
-    """Run ``target(i)`` in ``workers`` threads that start together; return what each returned or raised."""
-    barrier = threading.Barrier(workers)
-    results = [None] * workers
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = target(index)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reservations_never_oversell():
     product = ProductFactory(stock=5)
 
-    results = _race(12, lambda i: stock_reserve(items=[(product.pk, 1)], reference=f"ORD-{i}"))
+    results = race(12, lambda i: stock_reserve(items=[(product.pk, 1)], reference=f"ORD-{i}"))
 
     refused = [r for r in results if isinstance(r, InsufficientStock)]
     assert (len(results) - len(refused), len(refused)) == (5, 7)
@@ -228,7 +206,7 @@ def test_concurrent_multi_product_reservations_in_opposite_orders_do_not_deadloc
         items = [(first.pk, 1), (second.pk, 1)]
         return stock_reserve(items=items if index % 2 else items[::-1], reference=f"ORD-{index}")
 
-    results = _race(10, reserve)
+    results = race(10, reserve)
 
     assert [r for r in results if isinstance(r, Exception)] == []
     assert (counts(first), counts(second)) == ((100, 10), (100, 10))

@@ -4,45 +4,22 @@ No oversell, no deadlock whatever the line order, one checkout per idempotency k
 document numbers without gaps.
 """
 import random
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 
 from catalog.exceptions import InsufficientStock
 from catalog.models import ProductStock, StockMovement
 from orders.documents import document_numbers_take
 from orders.models import CartLine, Checkout, DocumentCounter, Order, OrderEvent
 from orders.services import cart_line_set, checkout_expire_due
+from tests.concurrency import race
 from tests.orders.factories import consumer_shopper, on_sale, place, verified_producer
 
 YEAR = timezone.localdate().year
-
-
-def race(workers, target):
-    """Run ``target(i)`` in ``workers`` threads that start together; return what each returned or raised."""
-    barrier = threading.Barrier(workers)
-    results = [None] * workers
-
-    def run(index):
-        try:
-            barrier.wait()
-            with translation.override("en"):  # the language is per thread
-                results[index] = target(index)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def stock(product):

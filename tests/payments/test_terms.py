@@ -1,11 +1,9 @@
 """Invoices on terms: approved organisations order at once, pay within 14 or 30 days, within a credit limit."""
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.utils import timezone, translation
 
 from catalog.models import ProductStock
@@ -29,6 +27,7 @@ from payments.services.terms import (
     terms_reminders_send,
 )
 from payments.tasks import terms_reminders_send_task
+from tests.concurrency import race
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.orders.factories import buyer_organisation, consumer_shopper, officer, on_sale, pickup_for, place
 
@@ -248,28 +247,6 @@ def test_partial_then_full_transfer_settles_the_invoice_and_frees_the_credit():
     # the freed credit takes a new order of the whole limit
     cart_line_set(shopper=shopper, product_id=product.pk, quantity=5)
     assert place(shopper, destination=outlet, method="invoice").status == "on_terms"
-
-
-def race(workers, target):
-    barrier = threading.Barrier(workers)
-    results = [None] * workers
-
-    def run(index):
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[index] = target(index)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
