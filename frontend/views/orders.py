@@ -281,6 +281,8 @@ def checkout(request):
         form.data = fresh
         return _render_checkout(request, shopper, form, quote, status=409)
     messages.success(request, _("Thank you! Your order %(number)s is placed.") % {"number": placed.number})
+    if placed.payment_method == "card" and placed.status == "awaiting_payment":
+        return redirect("frontend:checkout-pay", pk=placed.pk)
     return redirect("frontend:checkout-done", pk=placed.pk)
 
 

@@ -1,4 +1,139 @@
-"""Pages: see urlpatterns."""
-from django.urls import path  # noqa: F401
+"""Pages: paying a placed checkout, by card (Stripe.js Elements) or by bank transfer.
 
-urlpatterns: list = []
+The page is the twin of ``payments.api``: the same selectors decide who may pay (anyone but the
+checkout's buyer gets a 404) and the same services take the money. Card details never reach us:
+Stripe.js turns them into a PaymentMethod whose id is posted here; ``card_payment_start`` creates
+and confirms the PaymentIntent. When the bank asks for 3-D Secure, the page hands the client
+secret to Stripe.js and then comes back to ``checkout_pay_return``, which asks Stripe where the
+payment is. The webhook may have applied it before, may apply it after, or may never come: every
+path goes through ``payment_intent_apply``, so the checkout is paid once.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from frontend.views.orders import not_found_as_404
+from market.core.errors import ApplicationError
+from orders.models import Checkout, PaymentMethod
+from payments.exceptions import PaymentDeclined
+from payments.models import Payment, Provider
+from payments.providers import provider_get
+from payments.selectors import access_checkout_to_pay, card_payment_client_secret, stripe_publishable_key
+from payments.services import bank_transfer_start
+from payments.services.card import ACTIVE, card_payment_refresh, card_payment_start
+
+Status = Checkout.Status
+
+
+class CardPaymentForm(forms.Form):
+    payment_method_id = forms.CharField(max_length=255)
+
+
+def _card_offered() -> bool:
+    """Return whether card payments can be taken now (both Stripe keys set); else the card form is hidden."""
+    return provider_get(Provider.STRIPE).is_configured()
+
+
+def _pay_context(request, checkout: Checkout, *, action: dict | None = None) -> dict:
+    awaiting = checkout.status == Status.AWAITING_PAYMENT
+    card = awaiting and checkout.payment_method == PaymentMethod.CARD
+    context = {
+        "checkout": checkout, "awaiting": awaiting, "action": action,
+        "is_card": checkout.payment_method == PaymentMethod.CARD,
+        "is_bank_transfer": checkout.payment_method == PaymentMethod.BANK_TRANSFER,
+        "card_offered": card and _card_offered(),
+        # ``card_payment_start`` takes the card of the person who placed the checkout only.
+        "card_payer": checkout.placed_by_id == request.user.pk,
+        "instructions": None,
+    }
+    context["show_card_form"] = context["card_offered"] and context["card_payer"]
+    if context["show_card_form"]:
+        context |= {"stripe_js_url": settings.STRIPE_JS_URL, "publishable_key": stripe_publishable_key()}
+    if awaiting and checkout.payment_method == PaymentMethod.BANK_TRANSFER:
+        context["instructions"] = bank_transfer_start(checkout=checkout)
+    return context
+
+
+def _paid(request, checkout: Checkout):
+    messages.success(request, _("Payment received. Thank you! The producers now prepare your order."))
+    return redirect("frontend:checkout-done", pk=checkout.pk)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def checkout_pay(request, pk: int):
+    """Show how to pay a checkout (card form or transfer instructions); a POST pays it by card."""
+    checkout = access_checkout_to_pay(user=request.user, pk=pk)
+    if request.method == "GET":
+        return render(request, "frontend/payments/pay.html", _pay_context(request, checkout))
+    here = reverse("frontend:checkout-pay", kwargs={"pk": checkout.pk})
+    if not (checkout.status == Status.AWAITING_PAYMENT and checkout.payment_method == PaymentMethod.CARD
+            and _card_offered()):
+        return redirect(here)  # paid, expired, cancelled or not a card checkout: the page says which
+    form = CardPaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter your card details again."))
+        return redirect(here)
+    payment_method_id = form.cleaned_data["payment_method_id"]
+    try:
+        payment = card_payment_start(checkout=checkout, user=request.user, payment_method_id=payment_method_id)
+    except ApplicationError as exc:  # declined, provider unreachable, not payable now: nothing was charged
+        messages.error(request, str(exc.message))
+        for errors in (exc.fields or {}).values():
+            for error in errors:
+                if str(error) != str(exc.message):
+                    messages.error(request, str(error))
+        return redirect(here)
+    if payment.status == Payment.Status.SUCCEEDED:
+        return _paid(request, checkout)
+    if payment.status == Payment.Status.REQUIRES_ACTION:
+        action = {"client_secret": card_payment_client_secret(payment=payment),
+                  "return_url": reverse("frontend:checkout-pay-return", kwargs={"pk": checkout.pk})}
+        return render(request, "frontend/payments/pay.html", _pay_context(request, checkout, action=action))
+    messages.error(request, str(PaymentDeclined.default_message))
+    return redirect(here)
+
+
+@login_required
+@not_found_as_404
+@require_safe
+def checkout_pay_return(request, pk: int):
+    """Where Stripe.js sends the buyer after 3-D Secure: ask Stripe how it went, then say so."""
+    checkout = access_checkout_to_pay(user=request.user, pk=pk)
+    here = reverse("frontend:checkout-pay", kwargs={"pk": checkout.pk})
+    if checkout.status == Status.PAID:  # the webhook was faster
+        return _paid(request, checkout)
+    if checkout.status != Status.AWAITING_PAYMENT or checkout.payment_method != PaymentMethod.CARD:
+        return redirect(here)
+    try:
+        # Creates no intent and charges nothing: it only asks Stripe where the attempt is and applies it.
+        payment = card_payment_refresh(checkout=checkout, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(here)
+    if payment is not None and payment.status == Payment.Status.SUCCEEDED:
+        checkout.refresh_from_db(fields=["status"])
+        if checkout.status == Status.PAID:
+            return _paid(request, checkout)
+        return redirect(here)
+    if payment is not None and payment.status in ACTIVE:
+        messages.info(request, _("Your bank has not confirmed the payment yet. If you finished the check with "
+                                 "your bank, wait a moment and open this page again."))
+    else:
+        messages.error(request, _("The card payment was not completed: your bank could not confirm it. "
+                                  "Nothing was charged. Try again or use another card."))
+    return redirect(here)
+
+
+urlpatterns = [
+    path("checkout/<int:pk>/pay/", checkout_pay, name="checkout-pay"),
+    path("checkout/<int:pk>/pay/return/", checkout_pay_return, name="checkout-pay-return"),
+]

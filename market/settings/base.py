@@ -277,6 +277,7 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # the local emulator (localstripe) in tests and development
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")  # the emulator's copy in tests
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 STRIPE_MIN_AMOUNT_RUPIAH = env_int("STRIPE_MIN_AMOUNT_RUPIAH", 10_000)  # about USD 0.50, Stripe's minimum

@@ -83,6 +83,22 @@ def card_payment_start(*, checkout: Checkout, user: User, payment_method_id: str
     return payment_intent_apply(intent=intent)
 
 
+def card_payment_refresh(*, checkout: Checkout, user: User) -> Payment | None:
+    """Ask Stripe where the latest card attempt of ``checkout`` stands and apply it (after 3-D Secure).
+
+    Only the person who placed the checkout may ask. Creates nothing and charges nothing: an attempt
+    without a PaymentIntent yet, or one already settled, is returned as it is. None when there is no
+    card attempt at all.
+    """
+    if checkout.placed_by_id != user.pk:
+        raise PaymentNotFound()
+    payment = (Payment.objects.filter(checkout=checkout, provider=Provider.STRIPE)
+               .order_by("-attempt").first())
+    if payment is None or payment.status not in ACTIVE or not payment.reference:
+        return payment
+    return payment_intent_apply(intent=stripe_client.payment_intent_retrieve(payment.reference))
+
+
 _STATUS = {
     "requires_action": Payment.Status.REQUIRES_ACTION,
     "requires_payment_method": Payment.Status.FAILED,

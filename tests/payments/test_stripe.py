@@ -15,9 +15,9 @@ from django.test import Client
 from orders.models import Checkout, Order, OrderRefund
 from orders.services import order_decline
 from payments import stripe_client
-from payments.exceptions import PaymentDeclined
+from payments.exceptions import PaymentDeclined, PaymentNotFound
 from payments.models import LedgerEntry, Payment, StripeEvent
-from payments.services.card import card_payment_start, card_payments_reconcile
+from payments.services.card import card_payment_refresh, card_payment_start, card_payments_reconcile
 from payments.services.ledger import account_balance, ledger_check, ledger_unbalanced_entries, producer_balance
 from tests.catalog.factories import owner_of
 from tests.payments.conftest import card, checkout_of
@@ -77,6 +77,27 @@ def test_3d_secure_waits_for_the_card_holder_then_the_reconcile_task_finds_it_pa
 
     checkout.refresh_from_db()
     assert (checkout.status, checkout.payment_reference) == ("paid", payment.reference)
+    assert LedgerEntry.objects.count() == 2
+
+
+def test_refreshing_after_3d_secure_asks_stripe_and_never_charges_again(db, stripe_emulator):
+    checkout, _ = checkout_of(method="card")
+    assert card_payment_refresh(checkout=checkout, user=checkout.placed_by) is None  # no attempt yet
+    payment = card_payment_start(checkout=checkout, user=checkout.placed_by, payment_method_id=card("4000000000003220"))
+
+    with pytest.raises(PaymentNotFound):  # someone else's checkout
+        card_payment_refresh(checkout=checkout, user=owner_of(Order.objects.get(checkout=checkout).producer))
+    assert card_payment_refresh(checkout=checkout, user=checkout.placed_by).status == "requires_action"
+
+    _authenticate(stripe_emulator, payment.reference)
+    refreshed = card_payment_refresh(checkout=checkout, user=checkout.placed_by)
+    again = card_payment_refresh(checkout=checkout, user=checkout.placed_by)
+
+    assert (refreshed.pk, refreshed.status, again.status) == (payment.pk, "succeeded", "succeeded")
+    assert Payment.objects.count() == 1
+    assert len(stripe_client.client().v1.payment_intents.list().data) == 1
+    checkout.refresh_from_db()
+    assert checkout.status == "paid"
     assert LedgerEntry.objects.count() == 2
 
 
