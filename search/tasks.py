@@ -4,7 +4,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from search.services import search_mark_all, search_mark_permits_expired, search_sync
+from search.services import search_compact, search_mark_all, search_mark_permits_expired, search_sync
 
 RETRY_BACKOFF_MAX = 600
 
@@ -54,3 +54,9 @@ def search_refresh_task() -> int:
     marked = search_mark_all()
     search_sync_task.delay()
     return marked
+
+
+@shared_task(soft_time_limit=1800, time_limit=1900)
+def search_compact_task() -> int:
+    """Nightly: store the product entries in quality order again (see ``Database.compact``)."""
+    return search_compact()

@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "search.tasks.search_permits_expired_task",
         "schedule": crontab(hour=0, minute=15),
     },
+    "search-compact": {  # nightly: product entries back in quality order (faster candidate reads)
+        "task": "search.tasks.search_compact_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "search-refresh": {  # weekly full refresh through the dirty queue
         "task": "search.tasks.search_refresh_task",
         "schedule": crontab(day_of_week="sunday", hour=2, minute=0),

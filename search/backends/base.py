@@ -142,4 +142,7 @@ class SearchBackend(Protocol):
     def rebuild(self, *, progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Index everything from scratch (without downtime where the backend allows)."""
 
+    def compact(self) -> int:
+        """Nightly upkeep that makes searches faster (the database rewrites its table); return rows touched."""
+
     def ping(self) -> bool: ...

@@ -13,10 +13,17 @@ up to ``COUNT_LIMIT + 1`` rows; relevance ranks those candidates with ``ts_rank`
 quality; the price and date sorts read the matches in index order instead; facets group the
 same bounded sets (one more bounded set per active facet filter, as facets are disjunctive).
 Facet labels come from one more query.
+
+Where the planner cannot know better, the statement says how to read: filters that most entries
+pass share one walk down the quality index (``WALK_ONCE_FILTERS``), and several words are read
+by a bounded walk or through the text index as the words' own counts decide (``_text_plan``).
+Both walks are cheap because ``compact`` (nightly) stores the entries in quality order.
 """
 from __future__ import annotations
 
 import json
+import math
+import re
 import threading
 import time
 from collections import Counter
@@ -58,6 +65,10 @@ LOCK_KEY = 7_263_001  # pg_advisory_xact_lock: index writes are serialised (voca
 MAX_CORRECTIONS = 10  # indexed words a typo may stand for
 MIN_SPLIT = 3  # "suwarsuwir" is tried as two indexed words of at least this length
 TRIGRAM_CANDIDATES = 50
+# Facet filters that most entries pass: with only these, one walk serves the results and the facets.
+# A district, village or commodity is rare: its own index finds its few rows faster.
+WALK_ONCE_FILTERS = {"category", "certification", "retail_ready", "in_stock"}
+WALK_ONCE_ROWS = 30_000  # best-quality entries the single walk reads at most
 FALLBACK_VOCABULARY_LIMIT = 20_000  # the most frequent words the fallback knows (~2.5 s, ~90 MB to build at 20k)
 FALLBACK_VOCABULARY_SECONDS = 300  # and after indexing in this process
 VILLAGE_FACETS = ("district", "stage", "commodity")
@@ -107,6 +118,9 @@ class Analysis:
     tsquery: str | None  # None: no text (browse)
     matchable: bool = True  # False when a word matches nothing (the result is empty)
     did_you_mean: str | None = None
+    terms: int = 0  # the parts the tsquery ANDs together
+    at_most: int | None = None  # no more entries than this can match (None: not known)
+    entries: int = 0  # about how many entries the index holds (the planner's estimate)
 
 
 class _Vocabulary:
@@ -193,16 +207,20 @@ class Database:
         count_column = "products" if scope == "products" else "villages"
         with self._cursor() as cursor:
             cursor.execute(
-                f"""SELECT q.w, q.lex, q.lex_en, EXISTS (
-                        SELECT 1 FROM search_term t
-                        WHERE (t.word = q.w OR t.stem = q.lex OR t.stem_en = q.lex_en) AND t.{count_column} > 0)
+                f"""SELECT q.w, q.lex, q.lex_en, (
+                        SELECT coalesce(sum(t.{count_column}), 0) FROM search_term t
+                        WHERE (t.word = q.w OR t.stem = q.lex OR t.stem_en = q.lex_en) AND t.{count_column} > 0),
+                        (SELECT reltuples FROM pg_class WHERE oid = 'search_{scope[:-1]}entry'::regclass)
                     FROM (SELECT w, (ts_lexize('indonesian_stem', w))[1] AS lex,
                                  (ts_lexize('english_stem', w))[1] AS lex_en
                           FROM unnest(%s::text[]) AS w) q""",
                 [every_word])
             rows = cursor.fetchall()
-        lexemes = {w: {x for x in (lex, lex_en) if x} or {w} for w, lex, lex_en, _known in rows}
-        known = {w for w, _lex, _lex_en, is_known in rows if is_known}
+        lexemes = {w: {x for x in (lex, lex_en) if x} or {w} for w, lex, lex_en, _n, _entries in rows}
+        # At most this many entries hold the word (its forms may share an entry: an upper bound).
+        holding = {w: int(n) for w, _lex, _lex_en, n, _entries in rows}
+        known = {w for w, n in holding.items() if n}
+        entries = max((int(n) for *_rest, n in rows if n is not None), default=0)
         unknown = [unit.words[0] for unit in units
                    if len(unit.words) == 1 and len(unit.alternatives) == 1 and unit.words[0] not in known]
         corrections = self._corrections(unknown, scope=scope) if unknown else {}
@@ -227,8 +245,13 @@ class Database:
                 continue
             parts.append("(" + " | ".join(options) + ")")
         did_you_mean = " ".join(replaced.get(word, word) for word in tokens) if replaced else None
+        # The words' own counts bound how many entries can hold them all (corrected words: unknown).
+        bounds = [sum(min(holding[w] for w in alternative) for alternative in unit.alternatives
+                      if all(w in known for w in alternative))
+                  for unit in units if any(all(w in known for w in alt) for alt in unit.alternatives)]
         return Analysis(tsquery=" & ".join(parts) if matchable else None, matchable=matchable,
-                        did_you_mean=did_you_mean)
+                        did_you_mean=did_you_mean, terms=len(parts) if matchable else 0,
+                        at_most=min(bounds) if bounds else None, entries=entries)
 
     @staticmethod
     def _units(content: list[str]) -> list[_Unit]:
@@ -267,7 +290,9 @@ class Database:
                         UNION
                         SELECT v.w, t.word, t.{count_column}, t.stem, t.stem_en
                         FROM unnest(%s::text[], %s::text[]) AS v(w, variant)
-                        JOIN search_term t ON t.word = v.variant AND t.{count_column} > 0""",
+                        CROSS JOIN LATERAL (  -- LIMIT 1: one index probe per variant, not a hash of every word
+                            SELECT word, {count_column}, stem, stem_en FROM search_term
+                            WHERE word = v.variant AND {count_column} > 0 LIMIT 1) t""",
                     [unknown, TRIGRAM_CANDIDATES, [w for w, _v in variants], [v for _w, v in variants]])
                 for word, candidate, count, stem, stem_en in cursor.fetchall():
                     distance = language.edit_distance(word, candidate, language.max_edits(word))
@@ -345,11 +370,30 @@ class Database:
         rows = self._run(
             table="search_productentry", key="product_id", text=analysis.tsquery, facet_filters=facet_filters,
             always=always, facets=PRODUCT_FACETS if query.facets else (), sort=query.sort, price=price,
-            offset=offset, limit=limit, chosen=self._product_chosen(query))
+            offset=offset, limit=limit, chosen=self._product_chosen(query), walk_once=True,
+            **(self._text_plan(analysis) if query.sort == "relevance" and not facet_filters else {}))
         ids = [int(value) for value in rows.ids]
         facets = self._labelled_product_facets(rows.facets) if query.facets else {}
         return ProductResults(ids=ids, total=min(rows.total, COUNT_LIMIT), total_is_exact=rows.total <= COUNT_LIMIT,
                               facets=facets, did_you_mean=analysis.did_you_mean)
+
+    @staticmethod
+    def _text_plan(analysis: Analysis) -> dict:
+        """How to find the candidates of several words, which the planner misjudges.
+
+        PostgreSQL multiplies the words' frequencies as if independent: words that come together
+        ("keripik pisang", "tas bambu") match far more entries than it expects, words that do not
+        ("kopi bambu") far fewer, and it then walks the quality index through the whole table.
+        Reading W entries in quality order finds the ``cap`` best matches when at least cap·N/W
+        entries match; the text index reads every match; both cost the same at sqrt(cap·N)
+        matches. So when the words' own counts allow that many, the best sqrt(cap·N) entries are
+        tried first (``walk_first``); otherwise, or when the walk finds too few, the text index
+        answers (``text_index``).
+        """
+        if analysis.terms < 2 or not analysis.at_most or analysis.entries <= 0:
+            return {}  # one word: the planner knows its frequency
+        rows = math.isqrt((COUNT_LIMIT + 1) * analysis.entries)
+        return {"walk_first": rows if analysis.at_most >= rows else 0, "text_index": True}
 
     @staticmethod
     def _product_chosen(query: ProductQuery) -> dict[str, set[str]]:
@@ -412,7 +456,8 @@ class Database:
 
     def _run(self, *, table: str, key: str, text: str | None, facet_filters: dict[str, tuple[str, list]],
              always: list[tuple[str, list]], facets: Iterable[str], sort: str, price: str = "",
-             offset: int, limit: int, chosen: dict[str, set[str]] | None = None) -> _Rows:
+             offset: int, limit: int, chosen: dict[str, set[str]] | None = None, walk_once: bool = False,
+             walk_first: int = 0, text_index: bool = False) -> _Rows:
         """Run one search statement: results, the capped total and the facets (see the module docstring).
 
         Each facet keeps its ``FACET_SIZE`` most frequent values, plus any value in ``chosen``.
@@ -429,18 +474,72 @@ class Database:
         rank = sort == "relevance" and text is not None
         ctes, params = [], []
         sql_all, params_all = where()
-        ctes.append(f"c AS MATERIALIZED (SELECT e.{key}, e.quality, {'e.document, ' if rank else ''}{facet_columns} "
-                    f"FROM {table} e WHERE {sql_all} ORDER BY e.quality DESC, e.{key} LIMIT %s)")
-        params += params_all + [cap]
+        columns = f"{key}, quality, {'document, ' if rank else ''}{facet_columns}"
+        disjunctive = [name for name in facets if ("commodity" if name == "commodities" else name) in facet_filters]
+        walk_once = walk_once and bool(disjunctive) and set(facet_filters) <= WALK_ONCE_FILTERS
+        names = sorted(facet_filters)
+        # what the walks read of each entry: only what the filters, facets and ranking use
+        walked_columns = (f"{key}, quality, document, retail_price, wholesale_price, min_order_qty, "
+                          f"{facet_columns}")
+        if walk_once:
+            # One walk down the quality index instead of one per facet filter (see ``WALK_ONCE_FILTERS``):
+            # every entry that misses at most one filter is read once and flagged, and the walk stops
+            # as soon as ``cap`` entries pass them all. Every disjunctive set holds those, so each
+            # finds its own best ``cap`` in the walk. When WALK_ONCE_ROWS entries are not enough,
+            # the one-time filters below run the separate queries instead.
+            flags = ", ".join(f"({facet_filters[name][0]}) AS m_{name}" for name in names)
+            passed = " + ".join(f"m_{name}::int" for name in names)
+            every = " AND ".join(f"m_{name}" for name in names)
+            always_sql = " AND ".join(sql for sql, _params in always) or "TRUE"
+            ctes.append(
+                f"s AS MATERIALIZED (SELECT {columns}, {', '.join(f'm_{name}' for name in names)} FROM ("
+                f"SELECT i.*, count(*) FILTER (WHERE {every}) OVER (ORDER BY i.quality DESC, i.{key}) AS n_all FROM ("
+                f"SELECT e.*, {flags} FROM (SELECT {walked_columns} FROM {table} ORDER BY quality DESC, {key} LIMIT %s) e "
+                f"WHERE {always_sql}) i WHERE {passed} >= %s) w WHERE n_all <= %s)")
+            params += [*[p for name in names for p in facet_filters[name][1]], WALK_ONCE_ROWS,
+                       *[p for _sql, ps in always for p in ps], len(names) - 1, cap]
+            ctes.append(f"k AS (SELECT count(*) FILTER (WHERE {every}) >= %s AS done FROM s)")
+            walked = f"SELECT {columns} FROM s WHERE {every} ORDER BY quality DESC, {key} LIMIT %s"
+            params.append(cap)
+            walked_params = [cap]
+        elif walk_first:
+            # The best ``walk_first`` entries, read in quality order with only what the text and
+            # price filters need; the candidates' other columns are fetched by key afterwards.
+            ctes.append(f"s AS MATERIALIZED (SELECT e.{key} FROM (SELECT {key}, quality, retail_price, "
+                        f"wholesale_price, min_order_qty, document FROM {table} ORDER BY quality DESC, {key} "
+                        f"LIMIT %s) e WHERE {sql_all} ORDER BY e.quality DESC, e.{key} LIMIT %s)")
+            ctes.append("k AS (SELECT count(*) >= %s AS done FROM s)")
+            params += [walk_first, *params_all, cap, cap]
+            walked = f"SELECT {columns.replace(key, 'e.' + key, 1)} FROM s JOIN {table} e USING ({key})"
+            walked_params = []
+        # "quality + 0" hides the quality index: the planner then reads the text index (see ``_text_plan``)
+        order = f"e.quality {'+ 0 ' if text_index else ''}DESC, e.{key}"
+        if walk_once or walk_first:
+            ctes.append(f"c AS MATERIALIZED ((SELECT * FROM ({walked}) x WHERE (SELECT done FROM k)) UNION ALL "
+                        f"(SELECT {columns} FROM {table} e WHERE NOT (SELECT done FROM k) AND {sql_all} "
+                        f"ORDER BY {order} LIMIT %s))")
+            params += walked_params + params_all + [cap]
+        else:
+            ctes.append(f"c AS MATERIALIZED (SELECT {columns} FROM {table} e WHERE {sql_all} "
+                        f"ORDER BY {order} LIMIT %s)")
+            params += params_all + [cap]
         facet_sources = {}
         for name in facets:
             filter_name = "commodity" if name == "commodities" else name
             if filter_name in facet_filters:
                 alias = f"f_{name}"
                 sql_f, params_f = where(exclude=filter_name)
-                ctes.append(f"{alias} AS MATERIALIZED (SELECT {facet_columns} FROM {table} e WHERE {sql_f} "
-                            f"ORDER BY e.quality DESC, e.{key} LIMIT %s)")
-                params += params_f + [cap]
+                if walk_once:
+                    others = " AND ".join(f"m_{other}" for other in names if other != filter_name) or "TRUE"
+                    ctes.append(f"{alias} AS MATERIALIZED ((SELECT {facet_columns} FROM s WHERE (SELECT done FROM k) "
+                                f"AND {others} ORDER BY quality DESC, {key} LIMIT %s) UNION ALL "
+                                f"(SELECT {facet_columns} FROM {table} e WHERE NOT (SELECT done FROM k) AND {sql_f} "
+                                f"ORDER BY e.quality DESC, e.{key} LIMIT %s))")
+                    params += [cap, *params_f, cap]
+                else:
+                    ctes.append(f"{alias} AS MATERIALIZED (SELECT {facet_columns} FROM {table} e WHERE {sql_f} "
+                                f"ORDER BY e.quality DESC, e.{key} LIMIT %s)")
+                    params += params_f + [cap]
                 facet_sources[name] = alias
             else:
                 facet_sources[name] = "c"
@@ -755,6 +854,50 @@ class Database:
         if gone:
             cursor.execute("""DELETE FROM search_term t USING unnest(%s::text[]) AS x(w)
                               WHERE t.word = x.w AND t.products <= 0 AND t.villages <= 0""", [gone])
+
+    def compact(self) -> int:
+        """Rewrite the product entries in ``quality`` order, with fresh indexes; return how many rows.
+
+        Candidates are read best quality first, so rows stored in that order share pages: a search
+        then reads a few hundred pages instead of one page per candidate (about twice as fast).
+        Updates and new products land wherever there is room, so the order decays; the nightly task
+        restores it. The copy is built beside the live table while searches go on (index writes
+        wait on the index lock, and catch up after); the swap at the end drops the old table and
+        renames the new one in the same transaction, so searches only wait for that instant.
+        """
+        table, new = "search_productentry", "search_productentry_compact"
+        with transaction.atomic(using=self.using), self._cursor() as cursor:
+            self._lock(cursor)
+            cursor.execute(
+                """SELECT i.relname, pg_get_indexdef(i.oid), c.conname, pg_get_constraintdef(c.oid)
+                   FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                   LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+                   WHERE x.indrelid = %s::regclass ORDER BY i.relname""", [table])
+            indexes = cursor.fetchall()
+            cursor.execute(f"DROP TABLE IF EXISTS {new}")
+            cursor.execute(f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS INCLUDING STORAGE "
+                           f"INCLUDING COMPRESSION)")
+            cursor.execute(f"INSERT INTO {new} SELECT * FROM {table} ORDER BY quality DESC, product_id")
+            rows = cursor.rowcount
+            renames = []
+            for position, (index, definition, constraint, constraint_definition) in enumerate(indexes):
+                temporary = f"search_compact_{position}"
+                if constraint:  # the primary key (and any unique constraint) is re-created as a constraint
+                    cursor.execute(f"ALTER TABLE {new} ADD CONSTRAINT {temporary} {constraint_definition}")
+                    renames.append(f"ALTER TABLE {table} RENAME CONSTRAINT {temporary} TO {constraint}")
+                    continue
+                statement, count = re.subn(rf"^(CREATE (?:UNIQUE )?INDEX ){re.escape(index)} ON ((?:\S+\.)?){table} ",
+                                           rf"\g<1>{temporary} ON \g<2>{new} ", definition)
+                if count != 1:
+                    raise RuntimeError(f"Unexpected index definition: {definition}")
+                cursor.execute(statement)
+                renames.append(f"ALTER INDEX {temporary} RENAME TO {index}")
+            cursor.execute(f"ANALYZE {new}")
+            cursor.execute(f"DROP TABLE {table}")
+            cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
+            for statement in renames:
+                cursor.execute(statement)
+        return rows
 
     def rebuild(self, *, progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Index every public product and every village profile, then drop what is no longer there.

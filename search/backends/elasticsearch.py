@@ -439,6 +439,10 @@ class Elasticsearch:
     def ping(self) -> bool:
         return self.client.ping()
 
+    def compact(self) -> int:
+        """Nothing to do: Elasticsearch merges its segments by itself, and ``rebuild`` writes fresh indices."""
+        return 0
+
     # --- setup --------------------------------------------------------------------------------
 
     def synonyms_sync(self, *, force: bool = False) -> bool:

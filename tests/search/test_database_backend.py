@@ -295,3 +295,133 @@ def test_each_facet_keeps_its_most_frequent_values_and_the_chosen_one(backend, m
 
     assert trimmed.facets["village"] == villages[:1]
     assert chosen.facets["village"] == [villages[0], rarest]  # the chosen value stays, however rare
+
+
+# --- compaction -----------------------------------------------------------------------------
+
+
+def _table_shape() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                          WHERE x.indrelid = 'search_productentry'::regclass ORDER BY 1""")
+        indexes = cursor.fetchall()
+        cursor.execute("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                          WHERE conrelid = 'search_productentry'::regclass ORDER BY 1""")
+        constraints = cursor.fetchall()
+        cursor.execute("""SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
+                          WHERE table_name = 'search_productentry' ORDER BY ordinal_position""")
+        columns = cursor.fetchall()
+    return {"indexes": indexes, "constraints": constraints, "columns": columns}
+
+
+def _physical_order() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT product_id FROM search_productentry ORDER BY ctid")
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def test_compaction_stores_the_entries_in_quality_order_and_keeps_the_table_as_it_was(backend, catalogue):
+    shape = _table_shape()
+    rows = sorted(ProductEntry.objects.values_list("product_id", "quality", "name", "document", "certifications"))
+    ProductEntry.objects.filter(pk=catalogue.id("keripik")).update(quality=0.99)  # an update moves a row's place
+    by_quality = list(ProductEntry.objects.order_by("-quality", "product_id").values_list("product_id", flat=True))
+    assert _physical_order() != by_quality
+
+    assert backend.compact() == len(catalogue.public_ids)
+
+    assert _physical_order() == by_quality
+    assert _table_shape() == shape  # the same columns, constraints and index names and definitions
+    assert sorted(ProductEntry.objects.exclude(pk=catalogue.id("keripik"))
+                  .values_list("product_id", "quality", "name", "document", "certifications")) == \
+        [row for row in rows if row[0] != catalogue.id("keripik")]
+    # searching and indexing go on as before
+    assert keys(catalogue, backend.search_products(ProductQuery(text="keripik")).ids)[0] == "keripik"
+    product_delist(product=catalogue.products["luwak"], officer=catalogue.officer, reasons=["other"], note="Audit")
+    backend.index_products(catalogue.public_ids)
+    assert catalogue.id("luwak") not in set(ProductEntry.objects.values_list("product_id", flat=True))
+    assert backend.compact() == len(catalogue.public_ids) - 1  # and again, as the nightly task does
+
+
+def test_the_compact_command_and_the_nightly_task(backend, catalogue, capsys, settings):
+    from django.core.management import call_command
+
+    from search.tasks import search_compact_task
+
+    call_command("search_compact")
+    assert f"Search index compacted: {len(catalogue.public_ids)} rows in" in capsys.readouterr().out
+    assert search_compact_task.delay().get() == len(catalogue.public_ids)
+    assert settings.CELERY_BEAT_SCHEDULE["search-compact"]["task"] == "search.tasks.search_compact_task"
+
+
+# --- one walk for the results and the disjunctive facets -------------------------------------
+
+
+BROAD_FILTERS = [
+    ProductSearchFilters(certifications=("halal",)),
+    ProductSearchFilters(category="makanan-minuman", certifications=("halal",)),
+    ProductSearchFilters(retail_ready=True, in_stock=True),
+    ProductSearchFilters(category="kerajinan", in_stock=False),
+    ProductSearchFilters(category="makanan-minuman", certifications=("pirt",), retail_ready=True, in_stock=True),
+    ProductSearchFilters(certifications=("halal",), price_max=20_000),
+]
+
+
+@pytest.mark.parametrize("count_limit", [0, 1, 3, 1000])
+def test_the_single_walk_answers_exactly_as_one_query_per_facet_filter(backend, catalogue, monkeypatch, count_limit):
+    monkeypatch.setattr(database_module, "COUNT_LIMIT", count_limit)
+    queries = [ProductQuery(text=text, filters=filters, sort=sort) for text in ("", "kopi", "keripik")
+               for filters in BROAD_FILTERS for sort in ("relevance", "price_asc")]
+
+    def answers() -> list:
+        return [(r.ids, r.total, r.total_is_exact, r.facets) for r in map(backend.search_products, queries)]
+
+    walked = answers()  # the walk finds its `count_limit + 1` rows, or runs out of entries
+    monkeypatch.setattr(database_module, "WALK_ONCE_ROWS", 2)
+    cut_short = answers()  # the walk stops too early: the separate queries answer
+    monkeypatch.setattr(database_module, "WALK_ONCE_FILTERS", set())
+    separate = answers()
+
+    assert walked == separate
+    assert cut_short == separate
+    assert sum(bool(ids) for ids, _total, _exact, _facets in separate) > len(queries) // 2
+
+
+# --- several words: the walk first, or the text index -----------------------------------------
+
+
+@pytest.mark.parametrize("count_limit", [0, 1, 3, 1000])
+def test_several_words_find_the_same_candidates_however_they_are_read(backend, catalogue, monkeypatch, count_limit):
+    monkeypatch.setattr(database_module, "COUNT_LIMIT", count_limit)
+    queries = [ProductQuery(text=text, filters=filters) for text in ("kopi robusta", "keripik pisang", "kopi bambu",
+                                                                     "kripik pisnag", "kopi jember", "batik tulis")
+               for filters in (ProductSearchFilters(), ProductSearchFilters(price_max=20_000))]
+
+    def answers(plan) -> list:
+        monkeypatch.setattr(Database, "_text_plan", staticmethod(lambda analysis: plan))
+        return [(r.ids, r.total, r.total_is_exact, r.facets, r.did_you_mean)
+                for r in map(backend.search_products, queries)]
+
+    planner = answers({})
+    assert sum(bool(ids) for ids, *_rest in planner) >= len(queries) // 2
+    for plan in ({"text_index": True}, {"walk_first": 1, "text_index": True}, {"walk_first": 3, "text_index": True},
+                 {"walk_first": 100, "text_index": True}, {"walk_first": 5}):
+        assert answers(plan) == planner, plan
+
+
+def test_the_words_counts_decide_how_several_words_are_read(backend, catalogue):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_productentry")
+    one_word = backend.analyse("kopi")
+    together = backend.analyse("kopi robusta")
+    rare = backend.analyse("luwak robusta")
+
+    assert Database._text_plan(one_word) == {}  # the planner knows one word's frequency
+    assert (together.terms, together.entries) == (2, len(catalogue.public_ids))
+    assert together.at_most == min(Term.objects.get(word="kopi").products, Term.objects.get(word="robusta").products)
+    assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}  # 12 entries: too few to walk
+    assert rare.at_most == 1
+    together.entries = 1_000_000
+    together.at_most = 40_000
+    assert Database._text_plan(together) == {"walk_first": 31_638, "text_index": True}  # sqrt(1001 * 1M)
+    together.at_most = 30_000
+    assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}
