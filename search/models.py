@@ -3,7 +3,7 @@
 ``ProductEntry`` and ``VillageEntry`` are a denormalised copy of the public catalogue made for
 search (``search.backends.database``): a stored, GIN-indexed ``tsvector`` with weighted fields,
 and the columns every filter, facet and sort reads, so that a search never joins the catalogue.
-They carry no foreign keys on purpose: the index is derived data that ``search_rebuild`` can
+They carry no foreign keys on purpose: the index is derived data that ``search_reindex`` can
 throw away and rebuild, and indexing must not take key-share locks on catalogue rows that
 producers and officers are editing.
 """

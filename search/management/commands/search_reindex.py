@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Rebuild the search index of every public product and village profile. With Elasticsearch this "
         "builds new versioned indices, bulk-loads them and swaps the aliases atomically (no downtime), "
-        "then deletes the old indices; with the database backend it rewrites the entries in place."
+        "then deletes the old indices; with the database backend it rewrites the entries in place (searches go on) "
+        "and then stores them in quality order (as the nightly search_compact_task does)."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             report = search.rebuild(progress=progress)
+            compacted = search.compact()  # the database backend rewrote its entries: quality order again
         except SearchUnavailable as exc:
             raise CommandError(f"The search backend is unavailable; searches keep using the current index: {exc}") from exc
         if verbose:
@@ -53,4 +55,4 @@ class Command(BaseCommand):
                 self.stdout.write("")
             self.stdout.write(self.style.SUCCESS(
                 f"Indexed {report.indexed} documents and removed {report.removed} in "
-                f"{time.monotonic() - started:.1f} s."))
+                f"{time.monotonic() - started:.1f} s" + (f"; compacted {compacted} entries." if compacted else ".")))
