@@ -28,6 +28,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -69,6 +70,9 @@ TRIGRAM_CANDIDATES = 50
 # A district, village or commodity is rare: its own index finds its few rows faster.
 WALK_ONCE_FILTERS = {"category", "certification", "retail_ready", "in_stock"}
 WALK_ONCE_ROWS = 30_000  # best-quality entries the single walk reads at most
+# A match read through the text index, against an entry read by a walk, when the table is larger than
+# the shared buffers (each match is a page from the operating system's cache; measured at a million).
+TEXT_INDEX_ROW_COST_BEYOND_MEMORY = 4
 FALLBACK_VOCABULARY_LIMIT = 20_000  # the most frequent words the fallback knows (~2.5 s, ~90 MB to build at 20k)
 FALLBACK_VOCABULARY_SECONDS = 300  # and after indexing in this process
 VILLAGE_FACETS = ("district", "stage", "commodity")
@@ -121,6 +125,7 @@ class Analysis:
     terms: int = 0  # the parts the tsquery ANDs together
     at_most: int | None = None  # no more entries than this can match (None: not known)
     entries: int = 0  # about how many entries the index holds (the planner's estimate)
+    beyond_memory: bool = False  # the entries table is larger than PostgreSQL's shared buffers
 
 
 class _Vocabulary:
@@ -194,6 +199,19 @@ class Database:
     def _cursor(self):
         return connections[self.using].cursor()
 
+    @contextmanager
+    def _read_cursor(self):
+        """A cursor for one interactive read, in its own transaction, without JIT and parallel workers.
+
+        Over a million entries the planner's costs pass ``jit_above_cost`` and compiling the
+        statement takes longer (100+ ms) than running it; starting parallel workers costs tens of
+        milliseconds, even for a branch that a one-time filter never runs.
+        """
+        with transaction.atomic(using=self.using), self._cursor() as cursor:
+            cursor.execute("SELECT set_config('jit', 'off', true), "
+                           "set_config('max_parallel_workers_per_gather', '0', true)")
+            yield cursor
+
     # --- analysis -----------------------------------------------------------------------------
 
     def analyse(self, text: str, *, scope: str = "products") -> Analysis:
@@ -210,17 +228,21 @@ class Database:
                 f"""SELECT q.w, q.lex, q.lex_en, (
                         SELECT coalesce(sum(t.{count_column}), 0) FROM search_term t
                         WHERE (t.word = q.w OR t.stem = q.lex OR t.stem_en = q.lex_en) AND t.{count_column} > 0),
-                        (SELECT reltuples FROM pg_class WHERE oid = 'search_{scope[:-1]}entry'::regclass)
+                        (SELECT reltuples FROM pg_class WHERE oid = 'search_{scope[:-1]}entry'::regclass),
+                        (SELECT relpages > pg_size_bytes(current_setting('shared_buffers'))
+                                           / current_setting('block_size')::bigint
+                         FROM pg_class WHERE oid = 'search_{scope[:-1]}entry'::regclass)
                     FROM (SELECT w, (ts_lexize('indonesian_stem', w))[1] AS lex,
                                  (ts_lexize('english_stem', w))[1] AS lex_en
                           FROM unnest(%s::text[]) AS w) q""",
                 [every_word])
             rows = cursor.fetchall()
-        lexemes = {w: {x for x in (lex, lex_en) if x} or {w} for w, lex, lex_en, _n, _entries in rows}
+        lexemes = {w: {x for x in (lex, lex_en) if x} or {w} for w, lex, lex_en, *_rest in rows}
         # At most this many entries hold the word (its forms may share an entry: an upper bound).
-        holding = {w: int(n) for w, _lex, _lex_en, n, _entries in rows}
+        holding = {w: int(n) for w, _lex, _lex_en, n, *_rest in rows}
         known = {w for w, n in holding.items() if n}
-        entries = max((int(n) for *_rest, n in rows if n is not None), default=0)
+        entries = max((int(n) for *_rest, n, _large in rows if n is not None), default=0)
+        beyond_memory = any(large for *_rest, large in rows)
         unknown = [unit.words[0] for unit in units
                    if len(unit.words) == 1 and len(unit.alternatives) == 1 and unit.words[0] not in known]
         corrections = self._corrections(unknown, scope=scope) if unknown else {}
@@ -251,7 +273,7 @@ class Database:
                   for unit in units if any(all(w in known for w in alt) for alt in unit.alternatives)]
         return Analysis(tsquery=" & ".join(parts) if matchable else None, matchable=matchable,
                         did_you_mean=did_you_mean, terms=len(parts) if matchable else 0,
-                        at_most=min(bounds) if bounds else None, entries=entries)
+                        at_most=min(bounds) if bounds else None, entries=entries, beyond_memory=beyond_memory)
 
     @staticmethod
     def _units(content: list[str]) -> list[_Unit]:
@@ -385,15 +407,18 @@ class Database:
         ("keripik pisang", "tas bambu") match far more entries than it expects, words that do not
         ("kopi bambu") far fewer, and it then walks the quality index through the whole table.
         Reading W entries in quality order finds the ``cap`` best matches when at least cap·N/W
-        entries match; the text index reads every match; both cost the same at sqrt(cap·N)
-        matches. So when the words' own counts allow that many, the best sqrt(cap·N) entries are
-        tried first (``walk_first``); otherwise, or when the walk finds too few, the text index
-        answers (``text_index``).
+        entries match; the text index reads every match, each at r times the cost of a walked
+        entry (it reads a page per match where the walk reads entries side by side, see
+        ``compact``). Both cost the same at M = sqrt(cap·N/r) matches. So when the words' own
+        counts allow M matches, the best cap·N/M entries are tried first (``walk_first``);
+        otherwise, or when the walk finds too few, the text index answers (``text_index``).
         """
         if analysis.terms < 2 or not analysis.at_most or analysis.entries <= 0:
             return {}  # one word: the planner knows its frequency
-        rows = math.isqrt((COUNT_LIMIT + 1) * analysis.entries)
-        return {"walk_first": rows if analysis.at_most >= rows else 0, "text_index": True}
+        r = TEXT_INDEX_ROW_COST_BEYOND_MEMORY if analysis.beyond_memory else 1
+        matches = math.isqrt((COUNT_LIMIT + 1) * analysis.entries // r)
+        walk = math.isqrt((COUNT_LIMIT + 1) * analysis.entries * r)
+        return {"walk_first": walk if analysis.at_most >= matches else 0, "text_index": True}
 
     @staticmethod
     def _product_chosen(query: ProductQuery) -> dict[str, set[str]]:
@@ -504,13 +529,13 @@ class Database:
             walked_params = [cap]
         elif walk_first:
             # The best ``walk_first`` entries, read in quality order with only what the text and
-            # price filters need; the candidates' other columns are fetched by key afterwards.
-            ctes.append(f"s AS MATERIALIZED (SELECT e.{key} FROM (SELECT {key}, quality, retail_price, "
+            # price filters need; the candidates' other columns are fetched by row address afterwards.
+            ctes.append(f"s AS MATERIALIZED (SELECT e.ctid AS at FROM (SELECT ctid, {key}, quality, retail_price, "
                         f"wholesale_price, min_order_qty, document FROM {table} ORDER BY quality DESC, {key} "
                         f"LIMIT %s) e WHERE {sql_all} ORDER BY e.quality DESC, e.{key} LIMIT %s)")
             ctes.append("k AS (SELECT count(*) >= %s AS done FROM s)")
             params += [walk_first, *params_all, cap, cap]
-            walked = f"SELECT {columns.replace(key, 'e.' + key, 1)} FROM s JOIN {table} e USING ({key})"
+            walked = f"SELECT {columns} FROM {table} WHERE ctid = ANY(ARRAY(SELECT at FROM s))"
             walked_params = []
         # "quality + 0" hides the quality index: the planner then reads the text index (see ``_text_plan``)
         order = f"e.quality {'+ 0 ' if text_index else ''}DESC, e.{key}"
@@ -557,9 +582,14 @@ class Database:
         select_params = page_params
         selects.append("SELECT 't', NULL, count(*)::float8 FROM c")
         for name, source in facet_sources.items():
-            selects.append(self._FACET_SQL[name].format(s=source).replace("count(*)", "count(*)::float8", 1))
+            facet = self._FACET_SQL[name].format(s=source).replace("count(*)", "count(*)::float8", 1)
+            if name in ("district", "village"):  # hundreds of values among the candidates: send the top ones
+                facet = (f"SELECT k, v, n FROM (SELECT k, v, n, row_number() OVER (ORDER BY n DESC, v COLLATE \"C\") AS r "
+                         f"FROM ({facet}) f(k, v, n)) x WHERE r <= %s OR v = ANY(%s::text[])")
+                select_params = [*select_params, FACET_SIZE, sorted((chosen or {}).get(name, ()))]
+            selects.append(facet)
         statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({s})" for s in selects)
-        with self._cursor() as cursor:
+        with self._read_cursor() as cursor:
             cursor.execute(statement, params + select_params)
             rows = cursor.fetchall()
         ranked, total, counted = [], 0, {}
@@ -674,7 +704,7 @@ class Database:
             (SELECT 4, 'village', v.name, v.village_code, v.quality, v.name FROM search_villageentry v
              WHERE v.suggest @@ %(q)s::tsquery ORDER BY v.quality DESC, v.village_code LIMIT %(n)s)
         """
-        with self._cursor() as cursor:
+        with self._read_cursor() as cursor:
             cursor.execute(statement, {"q": tsquery, "n": limit})
             rows = cursor.fetchall()
         seen: set[str] = set()

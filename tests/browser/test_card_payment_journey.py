@@ -16,13 +16,13 @@ from orders.models import Checkout
 from orders.selectors import shopper_get
 from orders.services import cart_line_set
 from payments.models import LedgerEntry, Payment
+from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD
 from tests.orders.factories import consumer, on_sale, verified_producer
 from tests.payments.conftest import localstripe_server, stripe_emulator  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOT = "/tmp/pay-page.png"
 
 CREATE_PAYMENT_METHOD = """
 (() => {
@@ -114,7 +114,8 @@ def test_a_shopper_pays_a_card_checkout_with_the_test_card(shopper_page, live_se
 
     # when the shopper types the test card and pays
     _type_card(page, "4242424242424242")
-    page.screenshot(path=SCREENSHOT, full_page=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "pay-by-card.png"), full_page=True)
     pay.click()
 
     # then the confirmation says paid, once

@@ -97,7 +97,9 @@ def test_the_fallback_vocabulary_is_cached_until_indexing(backend, catalogue, dj
     backend.trigram = False
     backend.search_products(ProductQuery(text="kopu"))
 
-    with django_assert_num_queries(5):  # cache, analysis, correction lexemes, search, labels: no vocabulary read
+    # cache, analysis, correction lexemes, search (savepoint, settings, statement, release), labels:
+    # no vocabulary read
+    with django_assert_num_queries(8):
         backend.search_products(ProductQuery(text="kopu"))
 
     backend.index_products([catalogue.id("robusta")])
@@ -176,18 +178,36 @@ def test_pages_are_clamped(backend, offset, limit, count):
 def test_a_search_takes_a_fixed_number_of_queries(backend, django_assert_num_queries):
     backend.search_products(ProductQuery(text="kopi"))  # the synonym groups are now cached
 
-    with django_assert_num_queries(4):  # cache, analysis, search with facets, facet labels
+    # The search statement runs in its own transaction (here a savepoint) with JIT and parallel
+    # workers off: savepoint, settings, statement, release.
+    with django_assert_num_queries(3 + 4):  # cache, analysis, search with facets, facet labels
         backend.search_products(ProductQuery(text="kopi robusta", filters=ProductSearchFilters(
             district="35.09.30", category="kopi", certifications=("halal",), retail_ready=True, in_stock=True)))
-    with django_assert_num_queries(2):  # no text: search with facets, labels
+    with django_assert_num_queries(1 + 4):  # no text: search with facets, labels
         backend.search_products(ProductQuery(sort="price_desc"))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):
         backend.search_products(ProductQuery(facets=False))
 
 
-def test_suggest_is_one_query(backend, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_suggest_is_one_statement(backend, django_assert_num_queries):
+    with django_assert_num_queries(4) as captured:  # savepoint, settings, the statement, release
         backend.suggest("kopi ro")
+    assert "set_config('jit', 'off', true)" in captured.captured_queries[1]["sql"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_statements_run_without_jit_or_parallel_workers():
+    backend = Database()
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+        try:
+            with backend._read_cursor() as inner:
+                inner.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+                assert inner.fetchone() == ("off", "0")
+            cursor.execute("SELECT current_setting('jit')")  # only for the search's own transaction
+            assert cursor.fetchone() == ("on",)
+        finally:
+            cursor.execute("RESET jit")
 
 
 def test_the_search_uses_the_gin_index_when_the_table_is_large_enough(backend):
@@ -425,3 +445,8 @@ def test_the_words_counts_decide_how_several_words_are_read(backend, catalogue):
     assert Database._text_plan(together) == {"walk_first": 31_638, "text_index": True}  # sqrt(1001 * 1M)
     together.at_most = 30_000
     assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}
+    together.beyond_memory = True  # a match read through the text index costs a page from the OS
+    assert Database._text_plan(together) == {"walk_first": 63_277, "text_index": True}  # sqrt(1001 * 1M * 4)
+    together.at_most = 15_000  # below sqrt(1001 * 1M / 4) matches: the text index is cheaper
+    assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}
+    assert not backend.analyse("kopi robusta").beyond_memory
