@@ -56,6 +56,16 @@ def _media_root(tmp_path_factory):
 
 
 @pytest.fixture
+def english_pages(client):
+    """Pages and messages in English, the source language the tests assert (cookie and active language)."""
+    from django.utils import translation
+
+    client.cookies["ki_language"] = "en"
+    with translation.override("en"):
+        yield client
+
+
+@pytest.fixture
 def redis_url() -> str:
     require(tcp_reachable(TEST_REDIS_URL), f"Redis is not reachable at {TEST_REDIS_URL}")
     return TEST_REDIS_URL

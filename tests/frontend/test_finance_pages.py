@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from frontend.forms.finance import AmountField
 from orders.models import Checkout, Order
@@ -25,11 +25,8 @@ PRODUCER_FINANCE = "/dashboard/producer/finance/"
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    """Assert the English source messages: pages in English (the language cookie), forms' errors too."""
-    client.cookies["ki_language"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english_pages):
+    """Pages and messages in English (``english_pages``)."""
 
 
 @pytest.fixture

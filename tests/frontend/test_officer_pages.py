@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import Image
 
 from catalog.models import (
@@ -62,11 +62,8 @@ def officer(totp_for):
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    """Assert the English source messages: pages in English (the language cookie), forms' errors too."""
-    client.cookies["ki_language"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english_pages):
+    """Pages and messages in English (``english_pages``)."""
 
 
 @pytest.fixture

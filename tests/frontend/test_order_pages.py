@@ -6,7 +6,6 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from catalog.models import ProductStock
 from orders.models import Cart, CartLine, Checkout, Order, OrderEvent
@@ -30,10 +29,8 @@ CART, CHECKOUT, ORDERS = "/cart/", "/checkout/", "/orders/"
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.cookies["ki_language"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english_pages):
+    """Pages and messages in English (``english_pages``)."""
 
 
 def text(response) -> str:

@@ -8,7 +8,6 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
-from django.utils import translation
 
 from orders.models import Checkout
 from orders.services import cart_line_set, checkout_cancel, checkout_expire_due, checkout_mark_paid
@@ -26,10 +25,8 @@ DECLINED, THREE_D_SECURE = "4000000000000341", "4000002500003155"
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.cookies["ki_language"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english_pages):
+    """Pages and messages in English (``english_pages``)."""
 
 
 @pytest.fixture

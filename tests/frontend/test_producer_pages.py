@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import Image
 
 from catalog.models import (
@@ -53,11 +53,8 @@ HOME = "/dashboard/producer/"
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    """Assert the English source messages: pages in English (the language cookie), forms' errors too."""
-    client.cookies["ki_language"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english_pages):
+    """Pages and messages in English (``english_pages``)."""
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from orders.selectors import shopper_get
 from orders.services import cart_line_set
@@ -23,10 +23,8 @@ INVOICES = "/dashboard/buyer/invoices/"
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    client.cookies["ki_language"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english_pages):
+    """Pages and messages in English (``english_pages``)."""
 
 
 @pytest.fixture
