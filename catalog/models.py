@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from market.core.models import TimeStampedModel
 
@@ -224,6 +225,11 @@ class Unit(models.TextChoices):
     PCS = "pcs", _("pieces")
     PACK = "pack", _("packs")
     BOX = "box", _("boxes")
+
+
+# One of a unit, for prices: "Rp 35.000 / pack" (the choices' labels count: "minimum order 5 packs").
+UNIT_ONE = {Unit.KG: _("kg"), Unit.PCS: pgettext_lazy("one unit", "piece"),
+            Unit.PACK: pgettext_lazy("one unit", "pack"), Unit.BOX: pgettext_lazy("one unit", "box")}
 
 
 class Producer(TimeStampedModel):

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from catalog.models import (
+    UNIT_ONE,
     Category,
     CoachingSession,
     Commodity,
@@ -228,6 +229,7 @@ class PublicProduct:
     order_multiple: int
     unit: str
     unit_label: str
+    unit_one: str  # "Rp 35.000 / pack"
     pack_size: Decimal
     weight_grams: int | None
     shelf_life_days: int | None
@@ -259,6 +261,7 @@ def product_public_view(product: Product) -> PublicProduct:
         order_multiple=snapshot.get("order_multiple") or 1,
         unit=unit,
         unit_label=Unit(unit).label if unit in Unit.values else unit,
+        unit_one=UNIT_ONE[Unit(unit)] if unit in Unit.values else unit,
         pack_size=_number(snapshot.get("pack_size") or 1),
         weight_grams=snapshot.get("weight_grams"),
         shelf_life_days=snapshot.get("shelf_life_days"),

@@ -375,15 +375,17 @@ def test_catalogue_shows_public_products_from_their_snapshot(en, catalogue):
     ready = catalogue["ready"]
     assert f'<a href="/products/{ready.pk}/">Padomasan Coffee</a>' in html
     assert "UMKM Kopi Padomasan<br>Padomasan" in html
-    assert '<strong>Rp 48.000</strong><span class="price-unit"> / packs</span>' in html
+    assert '<strong>Rp 48.000</strong><span class="price-unit"> / pack</span>' in html
     assert '<span class="stock stock-out">Out of stock</span>' in html  # the craft product
     assert '<span class="stock stock-low">Only 5 left</span>' in html
 
 
 def test_catalogue_shows_indonesian_names_by_default(client, catalogue):
-    names = [p.name for p in client.get("/products/").context["products"]]
+    response = client.get("/products/")
+    names = [p.name for p in response.context["products"]]
 
     assert names == ["Anyaman Sukorejo", "Kopi Padomasan", "Kopi Sukorejo"]
+    assert '<span class="price-unit"> / bungkus</span>' in response.content.decode()  # one pack: the price's unit
 
 
 @pytest.mark.parametrize(("role", "wholesale"), [(None, False), (Role.CONSUMER, False), (Role.INVESTOR, False),
@@ -396,10 +398,10 @@ def test_buyers_see_the_wholesale_from_price_and_moq_others_the_retail_price(en,
 
     if wholesale:
         assert ('<span class="price-label">Wholesale from</span> <strong>Rp 38.400</strong>'
-                '<span class="price-unit"> / packs</span>') in html
+                '<span class="price-unit"> / pack</span>') in html
         assert "Minimum order 12 packs" in html and "Rp 48.000" not in html
     else:
-        assert '<strong>Rp 48.000</strong><span class="price-unit"> / packs</span>' in html
+        assert '<strong>Rp 48.000</strong><span class="price-unit"> / pack</span>' in html
         assert "Rp 38.400" not in html and "Minimum order" not in html
 
 
@@ -473,7 +475,7 @@ def test_product_page_shows_the_approved_snapshot(en, catalogue):
     assert response.status_code == 200
     assert "<h1>Padomasan Coffee</h1>" in html
     assert "<p>Kopi robusta bubuk dari lereng Argopuro.</p>" in html
-    assert '<strong>Rp 48.000</strong><span class="price-unit"> / packs</span>' in html
+    assert '<strong>Rp 48.000</strong><span class="price-unit"> / pack</span>' in html
     assert '<td>from 12 packs</td><td class="num">Rp 40.800</td>' in html
     assert '<td>from 36 packs</td><td class="num">Rp 38.400</td>' in html
     assert "<dt>Minimum order</dt><dd>12 packs</dd>" in html

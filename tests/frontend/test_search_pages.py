@@ -76,7 +76,7 @@ def test_results_in_rank_order_with_facet_counts(client, indexed):
     }
     content = response.content.decode()
     assert f'href="/products/{indexed.id("robusta")}/"' in content
-    assert "Rp 35.000" in content  # consumers see the retail price
+    assert "Rp 35.000</strong><span class=\"price-unit\"> / pack</span>" in content  # consumers: the retail price
     assert "Wholesale from" not in content
 
 
