@@ -503,9 +503,6 @@ class Database:
         disjunctive = [name for name in facets if ("commodity" if name == "commodities" else name) in facet_filters]
         walk_once = walk_once and bool(disjunctive) and set(facet_filters) <= WALK_ONCE_FILTERS
         names = sorted(facet_filters)
-        # what the walks read of each entry: only what the filters, facets and ranking use
-        walked_columns = (f"{key}, quality, document, retail_price, wholesale_price, min_order_qty, "
-                          f"{facet_columns}")
         if walk_once:
             # One walk down the quality index instead of one per facet filter (see ``WALK_ONCE_FILTERS``):
             # every entry that misses at most one filter is read once and flagged, and the walk stops
@@ -516,6 +513,9 @@ class Database:
             passed = " + ".join(f"m_{name}::int" for name in names)
             every = " AND ".join(f"m_{name}" for name in names)
             always_sql = " AND ".join(sql for sql, _params in always) or "TRUE"
+            # what the walk reads of each entry: only what the filters, facets and ranking use
+            walked_columns = (f"{key}, quality, document, retail_price, wholesale_price, min_order_qty, "
+                              f"{facet_columns}")
             ctes.append(
                 f"s AS MATERIALIZED (SELECT {columns}, {', '.join(f'm_{name}' for name in names)} FROM ("
                 f"SELECT i.*, count(*) FILTER (WHERE {every}) OVER (ORDER BY i.quality DESC, i.{key}) AS n_all FROM ("
