@@ -40,7 +40,7 @@ from frontend.forms.orders import (
 )
 from market.core.errors import ApplicationError, NotFound
 from market.regions.models import District
-from orders.models import Order
+from orders.models import Checkout, Order, PaymentMethod
 from orders.receivers import CART_SESSION_KEY
 from orders.selectors import (
     OrderFilters,
@@ -281,7 +281,7 @@ def checkout(request):
         form.data = fresh
         return _render_checkout(request, shopper, form, quote, status=409)
     messages.success(request, _("Thank you! Your order %(number)s is placed.") % {"number": placed.number})
-    if placed.payment_method == "card" and placed.status == "awaiting_payment":
+    if placed.payment_method == PaymentMethod.CARD and placed.status == Checkout.Status.AWAITING_PAYMENT:
         return redirect("frontend:checkout-pay", pk=placed.pk)
     return redirect("frontend:checkout-done", pk=placed.pk)
 

@@ -584,8 +584,9 @@ class Database:
         for name, source in facet_sources.items():
             facet = self._FACET_SQL[name].format(s=source).replace("count(*)", "count(*)::float8", 1)
             if name in ("district", "village"):  # hundreds of values among the candidates: send the top ones
-                facet = (f"SELECT k, v, n FROM (SELECT k, v, n, row_number() OVER (ORDER BY n DESC, v COLLATE \"C\") AS r "
-                         f"FROM ({facet}) f(k, v, n)) x WHERE r <= %s OR v = ANY(%s::text[])")
+                facet = (f"SELECT kind, value, n FROM (SELECT kind, value, n, row_number() OVER ("
+                         f"ORDER BY n DESC, value COLLATE \"C\") AS place FROM ({facet}) f(kind, value, n)) x "
+                         f"WHERE place <= %s OR value = ANY(%s::text[])")
                 select_params = [*select_params, FACET_SIZE, sorted((chosen or {}).get(name, ()))]
             selects.append(facet)
         statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({s})" for s in selects)
