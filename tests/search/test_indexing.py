@@ -435,9 +435,11 @@ def test_a_real_worker_indexes_a_delisting_after_the_commit(redis_url):
     from urllib.parse import quote
 
     credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    # the test database; the embedded server listens on a socket folder (a percent-encoded host)
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "market.settings.local", "CELERY_BROKER_URL": redis_url,
-           "DEBUG": "false", "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:"
-                                             f"{db['PORT'] or 5432}/{db['NAME']}"}  # the test database
+           "DEBUG": "false", "DATABASE_URL": f"postgres://{credentials}@{host}{port}/{db['NAME']}"}
     root = Path(__file__).resolve().parents[2]
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "market", "worker", "--pool=solo", "--concurrency=1",
