@@ -1,8 +1,8 @@
 """API: product and village search with facets, and autocomplete (read-only, public).
 
-Pagination is bounded (``page_size`` at most 50, nothing beyond result 1,000) and totals are
-counted up to 1,000 (``total_is_exact`` is false beyond), so no request ever counts or sorts an
-unbounded set.
+Pagination is bounded (``page_size`` at most 50, nothing beyond result 500) and totals are
+counted up to 500 (``total_is_exact`` is false beyond), so no request ever counts or sorts an
+unbounded set (``COUNT_LIMIT``, ``MAX_OFFSET`` in ``search.backends.base``).
 """
 from __future__ import annotations
 

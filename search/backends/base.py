@@ -40,9 +40,11 @@ Sort = Literal["relevance", "price_asc", "price_desc", "newest"]
 Audience = Literal["consumer", "buyer"]
 
 MAX_PAGE_SIZE = 50
-MAX_OFFSET = 1000  # deep pages are refused: nobody reads result 1,001 on a phone
-CANDIDATES = 1000  # relevance is ranked over at most this many best text matches
-COUNT_LIMIT = 1000  # totals are counted up to this and reported as "1000+" beyond
+# Totals are counted up to COUNT_LIMIT and reported as "more than 500" beyond; the database backend
+# ranks and counts facets over the best COUNT_LIMIT + 1 matches (docs/search.md: each candidate is
+# read, ranked and counted, so this bounds the work of a search whatever the catalogue's size).
+COUNT_LIMIT = 500
+MAX_OFFSET = COUNT_LIMIT  # deep pages are refused: nobody reads result 501 on a phone
 FACET_SIZE = 30  # values per facet, most frequent first (a regency has 31 districts); a chosen value is always kept
 
 PRODUCT_FACETS = ("category", "commodity", "district", "village", "certification", "retail_ready", "in_stock")

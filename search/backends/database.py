@@ -11,8 +11,8 @@ from user input.
 A search is one SQL statement: the matches (text and filters) are read best ``quality`` first
 up to ``COUNT_LIMIT + 1`` rows; relevance ranks those candidates with ``ts_rank`` blended with
 quality; the price and date sorts read the matches in index order instead; facets group the
-same bounded sets (one more bounded set per active facet filter, as facets are disjunctive).
-Facet labels come from one more query.
+same bounded sets (one more bounded set per active facet filter, as facets are disjunctive),
+and their labels are joined in the same statement.
 
 Where the planner cannot know better, the statement says how to read: filters that most entries
 pass share one walk down the quality index (``WALK_ONCE_FILTERS``), and several words are read
@@ -70,8 +70,11 @@ TRIGRAM_CANDIDATES = 50
 # A district, village or commodity is rare: its own index finds its few rows faster.
 WALK_ONCE_FILTERS = {"category", "certification", "retail_ready", "in_stock"}
 WALK_ONCE_ROWS = 30_000  # best-quality entries the single walk reads at most
-# A match read through the text index, against an entry read by a walk, when the table is larger than
-# the shared buffers (each match is a page from the operating system's cache; measured at a million).
+# What a match read through the text index costs against an entry read by a walk: the match is
+# fetched from its own page, and every match is kept and sorted, where the walk reads entries side
+# by side and stops. Measured: 3 when the table fits the shared buffers (100k entries), 4 beyond
+# (each match is then a page from the operating system's cache; a million entries).
+TEXT_INDEX_ROW_COST = 3
 TEXT_INDEX_ROW_COST_BEYOND_MEMORY = 4
 FALLBACK_VOCABULARY_LIMIT = 20_000  # the most frequent words the fallback knows (~2.5 s, ~90 MB to build at 20k)
 FALLBACK_VOCABULARY_SECONDS = 300  # and after indexing in this process
@@ -93,13 +96,17 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def _one_edit(word: str) -> set[str]:
-    """Return every string one deletion, transposition, substitution or insertion away from ``word``."""
+def _one_edit(word: str, *, letters: bool = True) -> set[str]:
+    """Return every string one deletion, transposition, substitution or insertion away from ``word``.
+
+    ``letters=False`` leaves out substitutions and insertions (36 strings per position).
+    """
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return ({a + b[1:] for a, b in splits if b}
-            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-            | {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
-            | {a + c + b for a, b in splits for c in _ALPHABET}) - {word}
+    found = {a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    if letters:
+        found |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET} | {a + c + b for a, b in splits
+                                                                                 for c in _ALPHABET}
+    return found - {word}
 
 
 def _quote(lexeme: str) -> str:
@@ -166,6 +173,7 @@ class _Rows:
     ids: list[str]
     total: int
     facets: dict[str, list[tuple[str, int]]]
+    labels: dict[tuple[str, str], str]  # {(facet, value): name} of categories, commodities, districts, villages
 
 
 class Database:
@@ -298,10 +306,14 @@ class Database:
         scored: dict[str, list[tuple[int, int, str]]] = {}
         lexemes: dict[str, set[str]] = {}
         if self.trigram:
-            # Trigram neighbours (the GIN index), plus every one-edit variant looked up exactly: trigrams
-            # miss transpositions and typos in short words ("kpoi" shares one trigram with "kopi").
+            # A word of up to 5 letters may have one edit: its one-edit variants, looked up exactly, are
+            # every candidate (trigrams would miss typos in short words: "kpoi" shares one trigram with
+            # "kopi"). A longer word may have two: trigram neighbours (the GIN index) find substitutions
+            # and insertions, which keep most trigrams, and its deletions and transpositions
+            # ("pisnag": pisang shares 3 of 11 trigrams) are looked up exactly.
+            long = [word for word in unknown if language.max_edits(word) > 1]
             variants = [(word, variant) for word in unknown if language.max_edits(word)
-                        for variant in sorted(_one_edit(word))]
+                        for variant in sorted(_one_edit(word, letters=language.max_edits(word) == 1))]
             with self._cursor() as cursor:
                 cursor.execute(
                     f"""SELECT q.w, t.word, t.{count_column}, t.stem, t.stem_en FROM unnest(%s::text[]) AS q(w)
@@ -315,7 +327,7 @@ class Database:
                         CROSS JOIN LATERAL (  -- LIMIT 1: one index probe per variant, not a hash of every word
                             SELECT word, {count_column}, stem, stem_en FROM search_term
                             WHERE word = v.variant AND {count_column} > 0 LIMIT 1) t""",
-                    [unknown, TRIGRAM_CANDIDATES, [w for w, _v in variants], [v for _w, v in variants]])
+                    [long, TRIGRAM_CANDIDATES, [w for w, _v in variants], [v for _w, v in variants]])
                 for word, candidate, count, stem, stem_en in cursor.fetchall():
                     distance = language.edit_distance(word, candidate, language.max_edits(word))
                     if distance <= language.max_edits(word):
@@ -395,7 +407,7 @@ class Database:
             offset=offset, limit=limit, chosen=self._product_chosen(query), walk_once=True,
             **(self._text_plan(analysis) if query.sort == "relevance" and not facet_filters else {}))
         ids = [int(value) for value in rows.ids]
-        facets = self._labelled_product_facets(rows.facets) if query.facets else {}
+        facets = self._labelled_product_facets(rows) if query.facets else {}
         return ProductResults(ids=ids, total=min(rows.total, COUNT_LIMIT), total_is_exact=rows.total <= COUNT_LIMIT,
                               facets=facets, did_you_mean=analysis.did_you_mean)
 
@@ -415,7 +427,7 @@ class Database:
         """
         if analysis.terms < 2 or not analysis.at_most or analysis.entries <= 0:
             return {}  # one word: the planner knows its frequency
-        r = TEXT_INDEX_ROW_COST_BEYOND_MEMORY if analysis.beyond_memory else 1
+        r = TEXT_INDEX_ROW_COST_BEYOND_MEMORY if analysis.beyond_memory else TEXT_INDEX_ROW_COST
         matches = math.isqrt((COUNT_LIMIT + 1) * analysis.entries // r)
         walk = math.isqrt((COUNT_LIMIT + 1) * analysis.entries * r)
         return {"walk_first": walk if analysis.at_most >= matches else 0, "text_index": True}
@@ -464,8 +476,6 @@ class Database:
         "certification": "SELECT 'certification', v, count(*) FROM (SELECT unnest(certifications) AS v FROM {s}) x "
                          "GROUP BY v",
         "commodity": "SELECT 'commodity', commodity_slug, count(*) FROM {s} WHERE commodity_slug <> '' GROUP BY 2",
-        "district": "SELECT 'district', district_code, count(*) FROM {s} GROUP BY 2",
-        "village": "SELECT 'village', village_code, count(*) FROM {s} GROUP BY 2",
         "retail_ready": "SELECT 'retail_ready', CASE WHEN retail_ready THEN 'true' ELSE 'false' END, count(*) "
                         "FROM {s} GROUP BY 2",
         "in_stock": "SELECT 'in_stock', CASE WHEN in_stock THEN 'true' ELSE 'false' END, count(*) FROM {s} GROUP BY 2",
@@ -473,11 +483,39 @@ class Database:
         "commodities": "SELECT 'commodity', v, count(*) FROM (SELECT unnest(commodity_slugs) AS v FROM {s}) x "
                        "GROUP BY v",
     }
+    # Facets with hundreds of values among the candidates: only the top ones (and the chosen one) are sent.
+    _TOP_FACETS = {"district": "district_code", "village": "village_code"}
+    # Facets whose values are named in a catalogue or regions table: (table, key column), the label is ``name``.
+    _FACET_LABELS = {
+        "category": ("catalog_category", "slug"), "commodity": ("catalog_commodity", "slug"),
+        "commodities": ("catalog_commodity", "slug"), "district": ("regions_district", "code"),
+        "village": ("regions_village", "code"),
+    }
     _FACET_COLUMNS = {
         "search_productentry": "category_path, certifications, commodity_slug, district_code, village_code, "
                                "retail_ready, in_stock",
         "search_villageentry": "district_code, stage, commodity_slugs",
     }
+
+    def _facet_select(self, name: str, source: str, chosen: set[str]) -> tuple[str, list]:
+        """One facet's ``(kind, value, count, label)`` rows, counted over ``source``."""
+        params: list = []
+        if name in self._TOP_FACETS:
+            column = self._TOP_FACETS[name]
+            counted = (f"(SELECT '{name}', {column}, count(*) FROM {source} GROUP BY {column} "
+                       f"ORDER BY count(*) DESC, {column} COLLATE \"C\" LIMIT %s)")
+            params.append(FACET_SIZE)
+            if chosen:  # a chosen value stays however rare (it may come twice: the rows are merged)
+                counted += (f" UNION ALL (SELECT '{name}', {column}, count(*) FROM {source} "
+                            f"WHERE {column} = ANY(%s) GROUP BY {column})")
+                params.append(sorted(chosen))
+        else:
+            counted = self._FACET_SQL[name].format(s=source)
+        if name in self._FACET_LABELS:
+            table, key = self._FACET_LABELS[name]
+            return (f"SELECT f.kind, f.value, f.n::float8, l.name::text FROM ({counted}) f(kind, value, n) "
+                    f"LEFT JOIN {table} l ON l.{key} = f.value"), params
+        return f"SELECT f.kind, f.value, f.n::float8, NULL::text FROM ({counted}) f(kind, value, n)", params
 
     def _run(self, *, table: str, key: str, text: str | None, facet_filters: dict[str, tuple[str, list]],
              always: list[tuple[str, list]], facets: Iterable[str], sort: str, price: str = "",
@@ -507,7 +545,8 @@ class Database:
             # One walk down the quality index instead of one per facet filter (see ``WALK_ONCE_FILTERS``):
             # every entry that misses at most one filter is read once and flagged, and the walk stops
             # as soon as ``cap`` entries pass them all. Every disjunctive set holds those, so each
-            # finds its own best ``cap`` in the walk. When WALK_ONCE_ROWS entries are not enough,
+            # finds its own best ``cap`` in the walk: running counts (``n_all``, ``n_<filter>``) mark
+            # them in walk order, without sorting again. When WALK_ONCE_ROWS entries are not enough,
             # the one-time filters below run the separate queries instead.
             flags = ", ".join(f"({facet_filters[name][0]}) AS m_{name}" for name in names)
             passed = " + ".join(f"m_{name}::int" for name in names)
@@ -516,17 +555,20 @@ class Database:
             # what the walk reads of each entry: only what the filters, facets and ranking use
             walked_columns = (f"{key}, quality, document, retail_price, wholesale_price, min_order_qty, "
                               f"{facet_columns}")
+            running = "".join(
+                f", count(*) FILTER (WHERE {' AND '.join(f'm_{o}' for o in names if o != name) or 'TRUE'}) "
+                f"OVER walk AS n_{name}" for name in names)
             ctes.append(
-                f"s AS MATERIALIZED (SELECT {columns}, {', '.join(f'm_{name}' for name in names)} FROM ("
-                f"SELECT i.*, count(*) FILTER (WHERE {every}) OVER (ORDER BY i.quality DESC, i.{key}) AS n_all FROM ("
+                f"s AS MATERIALIZED (SELECT {columns}, {', '.join(f'm_{name}, n_{name}' for name in names)} FROM ("
+                f"SELECT i.*, count(*) FILTER (WHERE {every}) OVER walk AS n_all{running} FROM ("
                 f"SELECT e.*, {flags} FROM (SELECT {walked_columns} FROM {table} ORDER BY quality DESC, {key} LIMIT %s) e "
-                f"WHERE {always_sql}) i WHERE {passed} >= %s) w WHERE n_all <= %s)")
+                f"WHERE {always_sql}) i WHERE {passed} >= %s WINDOW walk AS (ORDER BY i.quality DESC, i.{key})) w "
+                f"WHERE n_all <= %s)")
             params += [*[p for name in names for p in facet_filters[name][1]], WALK_ONCE_ROWS,
                        *[p for _sql, ps in always for p in ps], len(names) - 1, cap]
             ctes.append(f"k AS (SELECT count(*) FILTER (WHERE {every}) >= %s AS done FROM s)")
-            walked = f"SELECT {columns} FROM s WHERE {every} ORDER BY quality DESC, {key} LIMIT %s"
+            walked = f"SELECT {columns} FROM s WHERE {every}"  # n_all <= cap: the best cap
             params.append(cap)
-            walked_params = [cap]
         elif walk_first:
             # The best ``walk_first`` entries, read in quality order with only what the text and
             # price filters need; the candidates' other columns are fetched by row address afterwards.
@@ -536,17 +578,20 @@ class Database:
             ctes.append("k AS (SELECT count(*) >= %s AS done FROM s)")
             params += [walk_first, *params_all, cap, cap]
             walked = f"SELECT {columns} FROM {table} WHERE ctid = ANY(ARRAY(SELECT at FROM s))"
-            walked_params = []
         # "quality + 0" hides the quality index: the planner then reads the text index (see ``_text_plan``)
         order = f"e.quality {'+ 0 ' if text_index else ''}DESC, e.{key}"
+        # The candidates keep their text rank, not their document: each later pass over them reads less.
+        score = "ts_rank(x.document, %s::tsquery) * (1 + x.quality)" if rank else "x.quality"
+        kept = f"SELECT x.{key}, x.quality, {score} AS score, {', '.join(f'x.{c}' for c in facet_columns.split(', '))}"
+        params += [text] if rank else []
         if walk_once or walk_first:
-            ctes.append(f"c AS MATERIALIZED ((SELECT * FROM ({walked}) x WHERE (SELECT done FROM k)) UNION ALL "
-                        f"(SELECT {columns} FROM {table} e WHERE NOT (SELECT done FROM k) AND {sql_all} "
-                        f"ORDER BY {order} LIMIT %s))")
-            params += walked_params + params_all + [cap]
+            ctes.append(f"c AS MATERIALIZED ({kept} FROM ((SELECT * FROM ({walked}) w WHERE (SELECT done FROM k)) "
+                        f"UNION ALL (SELECT {columns} FROM {table} e WHERE NOT (SELECT done FROM k) AND {sql_all} "
+                        f"ORDER BY {order} LIMIT %s)) x)")
+            params += params_all + [cap]
         else:
-            ctes.append(f"c AS MATERIALIZED (SELECT {columns} FROM {table} e WHERE {sql_all} "
-                        f"ORDER BY {order} LIMIT %s)")
+            ctes.append(f"c AS MATERIALIZED ({kept} FROM (SELECT {columns} FROM {table} e WHERE {sql_all} "
+                        f"ORDER BY {order} LIMIT %s) x)")
             params += params_all + [cap]
         facet_sources = {}
         for name in facets:
@@ -557,7 +602,7 @@ class Database:
                 if walk_once:
                     others = " AND ".join(f"m_{other}" for other in names if other != filter_name) or "TRUE"
                     ctes.append(f"{alias} AS MATERIALIZED ((SELECT {facet_columns} FROM s WHERE (SELECT done FROM k) "
-                                f"AND {others} ORDER BY quality DESC, {key} LIMIT %s) UNION ALL "
+                                f"AND {others} AND n_{filter_name} <= %s) UNION ALL "
                                 f"(SELECT {facet_columns} FROM {table} e WHERE NOT (SELECT done FROM k) AND {sql_f} "
                                 f"ORDER BY e.quality DESC, e.{key} LIMIT %s))")
                     params += [cap, *params_f, cap]
@@ -570,64 +615,45 @@ class Database:
                 facet_sources[name] = "c"
         if sort == "relevance":
             # The candidates are the best-quality matches; rank them by text blended with quality.
-            score = "ts_rank(document, %s::tsquery) * (1 + quality)" if rank else "quality"
-            page = f"SELECT {key} FROM c ORDER BY {score} DESC, {key} OFFSET %s LIMIT %s"
-            page_params = ([text] if rank else []) + [offset, limit]
+            page = f"SELECT {key} FROM c ORDER BY score DESC, {key} OFFSET %s LIMIT %s"
+            page_params = [offset, limit]
         else:
             order = {"price_asc": f"e.{price}, e.{key}", "price_desc": f"e.{price} DESC, e.{key}",
                      "newest": f"e.approved_at DESC, e.{key} DESC"}[sort]
             page = f"SELECT e.{key} FROM {table} e WHERE {sql_all} ORDER BY {order} OFFSET %s LIMIT %s"
             page_params = params_all + [offset, limit]
-        selects = [f"SELECT 'r', x.k::text, x.n::float8 FROM unnest(ARRAY({page})) WITH ORDINALITY AS x(k, n)"]
+        selects = [f"SELECT 'r', x.k::text, x.n::float8, NULL::text FROM unnest(ARRAY({page})) WITH ORDINALITY "
+                   f"AS x(k, n)", "SELECT 't', NULL, count(*)::float8, NULL FROM c"]
         select_params = page_params
-        selects.append("SELECT 't', NULL, count(*)::float8 FROM c")
         for name, source in facet_sources.items():
-            facet = self._FACET_SQL[name].format(s=source).replace("count(*)", "count(*)::float8", 1)
-            if name in ("district", "village"):  # hundreds of values among the candidates: send the top ones
-                facet = (f"SELECT kind, value, n FROM (SELECT kind, value, n, row_number() OVER ("
-                         f"ORDER BY n DESC, value COLLATE \"C\") AS place FROM ({facet}) f(kind, value, n)) x "
-                         f"WHERE place <= %s OR value = ANY(%s::text[])")
-                select_params = [*select_params, FACET_SIZE, sorted((chosen or {}).get(name, ()))]
+            facet, facet_params = self._facet_select(
+                name, source, (chosen or {}).get("commodity" if name == "commodities" else name, set()))
             selects.append(facet)
+            select_params = [*select_params, *facet_params]
         statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({s})" for s in selects)
         with self._read_cursor() as cursor:
             cursor.execute(statement, params + select_params)
             rows = cursor.fetchall()
-        ranked, total, counted = [], 0, {}
-        for kind, value, number in rows:
+        ranked, total, found, labels = [], 0, {}, {}
+        for kind, value, number, label in rows:
             if kind == "r":
                 ranked.append((number, value))
             elif kind == "t":
                 total = int(number)
             else:
-                counted.setdefault(kind, []).append((value, int(number)))
-        for name, values in counted.items():
-            values.sort(key=lambda pair: (-pair[1], pair[0]))
+                found.setdefault(kind, {})[value] = int(number)  # a chosen district may come twice
+                if label is not None:
+                    labels[kind, value] = label.title() if kind in ("district", "village") and label.isupper() else label
+        counted = {}
+        for name, values in found.items():
+            ordered = sorted(values.items(), key=lambda pair: (-pair[1], pair[0]))
             keep = (chosen or {}).get(name, set())
-            values[:] = values[:FACET_SIZE] + [pair for pair in values[FACET_SIZE:] if pair[0] in keep]
-        return _Rows(ids=[value for _pos, value in sorted(ranked)], total=total, facets=counted)
+            counted[name] = ordered[:FACET_SIZE] + [pair for pair in ordered[FACET_SIZE:] if pair[0] in keep]
+        return _Rows(ids=[value for _pos, value in sorted(ranked)], total=total, facets=counted, labels=labels)
 
-    def _labels(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
-        """Return ``{(kind, value): label}`` for categories, commodities, districts and villages in one query."""
-        parts, params = [], []
-        for kind, table, column, label in (
-                ("category", "catalog_category", "slug", "name"),
-                ("commodity", "catalog_commodity", "slug", "name"),
-                ("district", "regions_district", "code", "name"),
-                ("village", "regions_village", "code", "name")):
-            values = sorted(wanted.get(kind, ()))
-            if values:
-                parts.append(f"(SELECT %s, {column}::text, {label} FROM {table} WHERE {column} = ANY(%s))")
-                params += [kind, values]
-        if not parts:
-            return {}
-        with self._cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            return {(kind, value): (label.title() if kind in ("district", "village") and label.isupper() else label)
-                    for kind, value, label in cursor.fetchall()}
-
-    def _labelled_product_facets(self, counted: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
-        labels = self._labels({kind: {value for value, _n in values} for kind, values in counted.items()})
+    @staticmethod
+    def _labelled_product_facets(rows: _Rows) -> dict[str, list[FacetValue]]:
+        counted, labels = rows.facets, rows.labels
         fixed = {
             ("retail_ready", "true"): _("Retail ready"), ("retail_ready", "false"): _("Not retail ready"),
             ("in_stock", "true"): _("In stock"), ("in_stock", "false"): _("Out of stock"),
@@ -667,7 +693,7 @@ class Database:
                          sort="relevance", offset=offset, limit=limit,
                          chosen={name: {value} for name, value in (("district", query.district), ("stage", query.stage),
                                                                    ("commodity", query.commodity)) if value})
-        labels = self._labels({kind: {value for value, _n in values} for kind, values in rows.facets.items()})
+        labels = rows.labels
         stage_labels = dict(Stage.choices)
         facets = {name: [FacetValue(value=value, label=str(stage_labels.get(value, value)) if name == "stage"
                                     else labels.get((name, value), value), count=count)

@@ -157,16 +157,16 @@ def test_a_product_withdrawn_since_indexing_is_never_shown(api_client, indexed):
 def test_the_number_of_queries_does_not_grow_with_the_page(api_client, indexed, django_assert_num_queries):
     get(api_client, PRODUCTS, q="kopi")  # warm the synonym cache
 
-    # The throttle's cache (6 queries with the database cache), then: search with facets (its own
-    # transaction: 3 more), facet labels, the page's products, their retail readiness; with text also
-    # the synonym cache and the analysis.
-    with django_assert_num_queries(13):
+    # The throttle's cache (6 queries with the database cache), then: search with facets and their
+    # labels (its own transaction: 3 more), the page's products, their retail readiness; with text
+    # also the synonym cache and the analysis.
+    with django_assert_num_queries(12):
         assert len(get(api_client, PRODUCTS, page_size=2).json()["results"]) == 2
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert len(get(api_client, PRODUCTS, page_size=12).json()["results"]) == 12
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert len(get(api_client, PRODUCTS, q="kopi", page_size=1).json()["results"]) == 1
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert len(get(api_client, PRODUCTS, q="kopi", page_size=4).json()["results"]) == 4
 
 

@@ -54,7 +54,8 @@ def stored_terms() -> dict[str, tuple[int, int]]:
     ("kopu", {"robusta", "luwak", "greenbean", "dripbag"}, "kopi"),
     ("kpoi", {"robusta", "luwak", "greenbean", "dripbag"}, "kopi"),  # a transposition
     ("keripk", {"keripik"}, "keripik"),
-    ("tembakua", {"batik"}, "tembakau"),
+    ("tembakua", {"batik"}, "tembakau"),  # a long word's transposition: looked up exactly
+    ("tembxkau", {"batik"}, "tembakau"),  # a long word's substitution: a trigram neighbour
     ("madu hutn", {"madu"}, "madu hutan"),
     ("suwarsuwir", {"suwar"}, "suwar suwir"),  # two indexed words typed as one
     ("keripikpisang", {"keripik"}, "keripik pisang"),
@@ -97,9 +98,9 @@ def test_the_fallback_vocabulary_is_cached_until_indexing(backend, catalogue, dj
     backend.trigram = False
     backend.search_products(ProductQuery(text="kopu"))
 
-    # cache, analysis, correction lexemes, search (savepoint, settings, statement, release), labels:
-    # no vocabulary read
-    with django_assert_num_queries(8):
+    # cache, analysis, correction lexemes, search with facet labels (savepoint, settings, statement,
+    # release): no vocabulary read
+    with django_assert_num_queries(7):
         backend.search_products(ProductQuery(text="kopu"))
 
     backend.index_products([catalogue.id("robusta")])
@@ -180,10 +181,10 @@ def test_a_search_takes_a_fixed_number_of_queries(backend, django_assert_num_que
 
     # The search statement runs in its own transaction (here a savepoint) with JIT and parallel
     # workers off: savepoint, settings, statement, release.
-    with django_assert_num_queries(3 + 4):  # cache, analysis, search with facets, facet labels
+    with django_assert_num_queries(2 + 4):  # cache, analysis, search with facets and their labels
         backend.search_products(ProductQuery(text="kopi robusta", filters=ProductSearchFilters(
             district="35.09.30", category="kopi", certifications=("halal",), retail_ready=True, in_stock=True)))
-    with django_assert_num_queries(1 + 4):  # no text: search with facets, labels
+    with django_assert_num_queries(4):  # no text: search with facets and their labels
         backend.search_products(ProductQuery(sort="price_desc"))
     with django_assert_num_queries(4):
         backend.search_products(ProductQuery(facets=False))
@@ -312,9 +313,11 @@ def test_each_facet_keeps_its_most_frequent_values_and_the_chosen_one(backend, m
     monkeypatch.setattr(database_module, "FACET_SIZE", 1)
     trimmed = backend.search_products(ProductQuery(text=""))
     chosen = backend.search_products(ProductQuery(text="", filters=ProductSearchFilters(village=rarest.value)))
+    top = backend.search_products(ProductQuery(text="", filters=ProductSearchFilters(village=villages[0].value)))
 
     assert trimmed.facets["village"] == villages[:1]
     assert chosen.facets["village"] == [villages[0], rarest]  # the chosen value stays, however rare
+    assert top.facets["village"] == villages[:1]  # chosen and among the most frequent: once
 
 
 # --- compaction -----------------------------------------------------------------------------
@@ -441,12 +444,12 @@ def test_the_words_counts_decide_how_several_words_are_read(backend, catalogue):
     assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}  # 12 entries: too few to walk
     assert rare.at_most == 1
     together.entries = 1_000_000
-    together.at_most = 40_000
-    assert Database._text_plan(together) == {"walk_first": 31_638, "text_index": True}  # sqrt(1001 * 1M)
-    together.at_most = 30_000
+    together.at_most = 15_000
+    assert Database._text_plan(together) == {"walk_first": 38_768, "text_index": True}  # sqrt(501 * 1M * 3)
+    together.at_most = 12_000  # below sqrt(501 * 1M / 3) matches: the text index is cheaper
     assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}
     together.beyond_memory = True  # a match read through the text index costs a page from the OS
-    assert Database._text_plan(together) == {"walk_first": 63_277, "text_index": True}  # sqrt(1001 * 1M * 4)
-    together.at_most = 15_000  # below sqrt(1001 * 1M / 4) matches: the text index is cheaper
+    assert Database._text_plan(together) == {"walk_first": 44_766, "text_index": True}  # sqrt(501 * 1M * 4)
+    together.at_most = 10_000  # below sqrt(501 * 1M / 4) matches: the text index is cheaper
     assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}
     assert not backend.analyse("kopi robusta").beyond_memory

@@ -364,7 +364,7 @@ def test_text_filters_facets_relevance_and_buyer_price():
             "in_stock": facet_agg("in_stock", certified, district, size=2),
         },
         "sort": [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}],
-        "from": 20, "size": 10, "track_total_hits": 1000, "_source": False,
+        "from": 20, "size": 10, "track_total_hits": 500, "_source": False,
     }
 
 
@@ -383,15 +383,15 @@ def test_sorts_filter_the_text_without_scoring(sort, audience, expected):
 
     price = "wholesale_price" if audience == "buyer" else "retail_price"
     assert body == {"query": {"bool": {"filter": [word("kopi"), {"range": {price: {"lte": 50_000}}}]}},
-                    "sort": expected, "from": 0, "size": 20, "track_total_hits": 1000, "_source": False}
+                    "sort": expected, "from": 0, "size": 20, "track_total_hits": 500, "_source": False}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("offset", "limit", "expected"), [(-5, -1, (0, 0)), (5000, 500, (1000, 50)), (40, 20, (40, 20))])
+@pytest.mark.parametrize(("offset", "limit", "expected"), [(-5, -1, (0, 0)), (5000, 500, (500, 50)), (40, 20, (40, 20))])
 def test_pages_are_bounded(offset, limit, expected):
     body = product_search(ProductQuery(offset=offset, limit=limit, facets=False), index="p", plan=None).to_dict()
 
-    assert (body["from"], body["size"], body["track_total_hits"]) == (*expected, 1000)
+    assert (body["from"], body["size"], body["track_total_hits"]) == (*expected, 500)
 
 
 @pytest.mark.django_db
@@ -462,7 +462,7 @@ def test_village_query_body():
         "aggs": {"district": facet_agg("district_code", commodity), "stage": facet_agg("stage", commodity, district),
                  "commodity": facet_agg("commodity_slugs", district)},
         "sort": [{"_score": {"order": "desc"}}, {"code": {"order": "asc"}}],
-        "from": 2, "size": 3, "track_total_hits": 1000, "_source": False,
+        "from": 2, "size": 3, "track_total_hits": 500, "_source": False,
     }
 
 
@@ -815,13 +815,13 @@ def test_known_words_that_never_meet_find_nothing_without_a_correction(stub):
 def test_totals_beyond_the_count_limit_are_not_exact(stub):
     synonyms_set()
     ready(stub)
-    _search_route(stub, first=hits(*range(1, 21), total=1000, relation="gte"))
+    _search_route(stub, first=hits(*range(1, 21), total=500, relation="gte"))
     backend = Elasticsearch(url=stub.url, prefix="kampung")
 
     results = backend.search_products(ProductQuery(text="kopi", facets=False))
 
     assert (results.ids, results.total, results.total_is_exact, results.facets) == (
-        list(range(1, 21)), 1000, False, {})
+        list(range(1, 21)), 500, False, {})
 
 
 @pytest.mark.django_db
