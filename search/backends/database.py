@@ -553,21 +553,26 @@ class Database:
             every = " AND ".join(f"m_{name}" for name in names)
             always_sql = " AND ".join(sql for sql, _params in always) or "TRUE"
             # what the walk reads of each entry: only what the filters, facets and ranking use
-            walked_columns = (f"{key}, quality, document, retail_price, wholesale_price, min_order_qty, "
+            walked_columns = (f"ctid AS at, {key}, quality, document, retail_price, wholesale_price, min_order_qty, "
                               f"{facet_columns}")
+            # the walk keeps the row addresses, not the documents: the candidates fetch theirs by address
+            kept_columns = f"{key}, quality, {'at, ' if rank else ''}{facet_columns}"
             running = "".join(
                 f", count(*) FILTER (WHERE {' AND '.join(f'm_{o}' for o in names if o != name) or 'TRUE'}) "
                 f"OVER walk AS n_{name}" for name in names)
             ctes.append(
-                f"s AS MATERIALIZED (SELECT {columns}, {', '.join(f'm_{name}, n_{name}' for name in names)} FROM ("
+                f"s AS MATERIALIZED (SELECT {kept_columns}, {', '.join(f'm_{name}, n_{name}' for name in names)} FROM ("
                 f"SELECT i.*, count(*) FILTER (WHERE {every}) OVER walk AS n_all{running} FROM ("
                 f"SELECT e.*, {flags} FROM (SELECT {walked_columns} FROM {table} ORDER BY quality DESC, {key} LIMIT %s) e "
-                f"WHERE {always_sql}) i WHERE {passed} >= %s WINDOW walk AS (ORDER BY i.quality DESC, i.{key})) w "
+                f"WHERE {always_sql}) i WHERE {passed} >= %s WINDOW walk AS (ORDER BY i.quality DESC, i.{key} "
+                f"ROWS UNBOUNDED PRECEDING)) w "
                 f"WHERE n_all <= %s)")
             params += [*[p for name in names for p in facet_filters[name][1]], WALK_ONCE_ROWS,
                        *[p for _sql, ps in always for p in ps], len(names) - 1, cap]
             ctes.append(f"k AS (SELECT count(*) FILTER (WHERE {every}) >= %s AS done FROM s)")
-            walked = f"SELECT {columns} FROM s WHERE {every}"  # n_all <= cap: the best cap
+            # n_all <= cap: the best cap
+            walked = (f"SELECT {columns} FROM {table} WHERE ctid = ANY(ARRAY(SELECT at FROM s WHERE {every}))"
+                      if rank else f"SELECT {columns} FROM s WHERE {every}")
             params.append(cap)
         elif walk_first:
             # The best ``walk_first`` entries, read in quality order with only what the text and
