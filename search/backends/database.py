@@ -498,7 +498,11 @@ class Database:
     }
 
     def _facet_select(self, name: str, source: str, chosen: set[str]) -> tuple[str, list]:
-        """One facet's ``(kind, value, count, label)`` rows, counted over ``source``."""
+        """One facet's ``(kind, value, count, label)`` rows, counted over ``source``.
+
+        ``chosen`` (the values the query filters on) matters to the trimmed ``_TOP_FACETS`` only:
+        the other facets send every value.
+        """
         params: list = []
         if name in self._TOP_FACETS:
             column = self._TOP_FACETS[name]
@@ -631,8 +635,7 @@ class Database:
                    f"AS x(k, n)", "SELECT 't', NULL, count(*)::float8, NULL FROM c"]
         select_params = page_params
         for name, source in facet_sources.items():
-            facet, facet_params = self._facet_select(
-                name, source, (chosen or {}).get("commodity" if name == "commodities" else name, set()))
+            facet, facet_params = self._facet_select(name, source, (chosen or {}).get(name, set()))
             selects.append(facet)
             select_params = [*select_params, *facet_params]
         statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({s})" for s in selects)
@@ -698,10 +701,9 @@ class Database:
                          sort="relevance", offset=offset, limit=limit,
                          chosen={name: {value} for name, value in (("district", query.district), ("stage", query.stage),
                                                                    ("commodity", query.commodity)) if value})
-        labels = rows.labels
         stage_labels = dict(Stage.choices)
         facets = {name: [FacetValue(value=value, label=str(stage_labels.get(value, value)) if name == "stage"
-                                    else labels.get((name, value), value), count=count)
+                                    else rows.labels.get((name, value), value), count=count)
                          for value, count in rows.facets.get(name, [])]
                   for name in VILLAGE_FACETS}
         return VillageResults(codes=rows.ids, total=min(rows.total, COUNT_LIMIT),
