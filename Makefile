@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every entry point runs production settings unless told otherwise (market/entrypoints.py):
+# the development targets name theirs. `make test` leaves it to pytest (market.settings.test).
+MANAGE := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-market.settings.local} $(PY) manage.py
 
 .PHONY: run test install install-dev migrate demo messages check-deploy clean-db
 
@@ -23,16 +26,16 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py import_regions
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_regions
 
 ## Load the demo Jember (villages, producers, products, accounts); a second run changes nothing.
 demo: migrate
-	$(PY) manage.py load_demo_data
+	$(MANAGE) load_demo_data
 
 ## Run the marketplace with demo data on the embedded defaults (PostgreSQL from pgserver, eager tasks).
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (PostgreSQL from DATABASE_URL, or the embedded one).
 test: install-dev
@@ -40,8 +43,8 @@ test: install-dev
 
 ## Rebuild the .mo catalogues after editing locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: install
-	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'tests/*' --no-obsolete
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(MANAGE) makemessages --locale id --locale en --ignore '.venv/*' --ignore 'tests/*' --no-obsolete
+	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean-db:
 	rm -rf var/pgdata

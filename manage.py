@@ -1,11 +1,16 @@
 #!/usr/bin/env python
-"""Django's command-line utility for administrative tasks."""
-import os
+"""Django's command-line utility: production settings unless DJANGO_SETTINGS_MODULE names others.
+
+For development, ``make`` sets ``DJANGO_SETTINGS_MODULE=market.settings.local``; to run a
+command by hand, export it first (docs/configuration.md).
+"""
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings.local")
+    from market.entrypoints import use_settings
+
+    use_settings()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -823,6 +823,13 @@ class DemoResult:
     accounts: list[tuple[str, str]] = field(default_factory=list)
 
 
+def demo_accounts_count() -> int:
+    """Return how many accounts of the demo domain exist (their password is published)."""
+    from market.accounts.models import User
+
+    return User.objects.filter(email__iendswith=f"@{DEMO_DOMAIN}").count()
+
+
 def demo_is_loaded() -> bool:
     """Return whether the demo officer (the marker of a finished load) exists."""
     from market.accounts.models import User
@@ -837,11 +844,15 @@ def demo_data_load(*, seed: int = DEFAULT_SEED, scale: float = 1.0, photo_share:
     ``scale`` keeps that share of the villages (at least one of each programme stage), and so
     of producers and products; ``photo_share`` is the share of products that get a photo.
     """
+    from django.conf import settings
     from django.db import transaction
 
+    from catalog.exceptions import DemoDataNotAllowed
     from market.regions.models import Village
     from market.regions.services import region_import_file
 
+    if not settings.DEMO_DATA_ALLOWED:
+        raise DemoDataNotAllowed()
     started = time.monotonic()
     log = log or (lambda message: None)
     if demo_is_loaded():

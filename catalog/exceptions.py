@@ -16,6 +16,12 @@ class ProducerMemberRequired(PermissionDenied):
     default_message = _("Only the people of this producer or a programme officer can do this.")
 
 
+class DemoDataNotAllowed(PermissionDenied):
+    code = "demo_data_not_allowed"
+    default_message = _("Demo data cannot be loaded with production settings: its accounts have a published "
+                        "password.")
+
+
 class ProductNotFound(NotFound):
     code = "product_not_found"
     default_message = _("Product not found.")

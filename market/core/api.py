@@ -6,6 +6,7 @@ where ``fields`` maps a field path (``"lines.0.quantity"``) to its messages.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from market.core.errors import ApplicationError
+from market.core.middleware import MalformedRequest
 
 
 def error_payload(code: str, message: str, fields: dict | None = None) -> dict:
@@ -75,6 +77,15 @@ class Pagination(pagination.PageNumberPagination):
 
 def api_not_found(request, exception=None):
     return JsonResponse(error_payload("not_found", _("Not found.")), status=404)
+
+
+def api_bad_request(request, exception=None):
+    """The API's 400 for what Django refuses before a view runs (a body too large, a malformed query)."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return JsonResponse(error_payload("request_too_large", _("The request is too large.")), status=400)
+    if isinstance(exception, MalformedRequest):
+        return JsonResponse(error_payload("bad_request", str(exception)), status=400)
+    return JsonResponse(error_payload("bad_request", _("Bad request.")), status=400)
 
 
 def api_server_error(request):

@@ -12,9 +12,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = False
+# Demo data (catalog.demo: accounts with a published password) may be loaded; production says no.
+DEMO_DATA_ALLOWED = True
 SECRET_KEY = env_str("SECRET_KEY")  # each mode decides whether a default is safe
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The site's own address: links in emails are built from it, never from the request's Host header.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Proxies in front of the site that append the client's address to X-Forwarded-For (0: none, the
+# header is ignored). One number for DRF's throttles and allauth's rate limits: trusting more hops
+# than really exist lets a client choose the address it is counted under.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -27,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # third party
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -51,6 +59,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy: above WhiteNoise so that static files get them too.
+    "market.core.security_headers.SecurityHeadersMiddleware",
+    "market.core.middleware.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -146,8 +157,21 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kampung Industri] "
 # stay on; they count in the shared cache configured below.
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
     ACCOUNT_RATE_LIMITS = False
+# Seconds a password (or second factor) confirmed on allauth's reauthentication page counts as
+# recent for sensitive changes: TOTP, email addresses, a producer's payout bank account.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# API tokens (market.accounts.models.ApiToken) expire this many days after they are issued.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 MFA_TOTP_ISSUER = "Kampung Industri"
+# Accept the code of the previous 30-second step too: a code typed on a phone and sent over a
+# slow connection often arrives just after its step ended (RFC 6238 allows one step of delay).
+MFA_TOTP_TOLERANCE = 1
+# Removing TOTP or replacing the recovery codes takes a current code, not only the password.
+MFA_FORMS = {
+    "deactivate_totp": "market.accounts.mfa.DeactivateTotpForm",
+    "generate_recovery_codes": "market.accounts.mfa.GenerateRecoveryCodesWithCodeForm",
+}
 
 # --- Email ----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kampung Industri <noreply@kampung-industri.local>")
@@ -181,7 +205,8 @@ USE_THOUSAND_SEPARATOR = False  # rupiah are formatted explicitly by market.core
 # --- Static and media -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-MEDIA_URL = "/media/"
+# A separate media domain (https://media.example.id/) when a proxy or a CDN serves MEDIA_ROOT.
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Media (product photos...) on S3 or any S3-compatible store when a bucket is named.
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
@@ -201,6 +226,9 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# The app serves MEDIA_URL from MEDIA_ROOT itself, with safe headers (market/core/media.py), unless a bucket,
+# a proxy or a media domain does (docs/scaling.md#media).
+MEDIA_SERVE = env_bool("MEDIA_SERVE", not AWS_STORAGE_BUCKET_NAME)
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -310,11 +338,12 @@ CELERY_BEAT_SCHEDULE["payments-terms-reminders"] = {  # invoices on terms due so
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: unauthenticated requests get 401 with a WWW-Authenticate challenge.
-        "rest_framework.authentication.TokenAuthentication",
+        "market.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "market.core.api.Pagination",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the client address for throttles: see TRUSTED_PROXY_COUNT
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -358,6 +387,11 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (market/core/security_headers.py): report-only to try a change first, and where
+# browsers report violations.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+CSP_REPORT_URI = env_str("CSP_REPORT_URI")
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 
 LOGGING = {

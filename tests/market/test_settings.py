@@ -12,6 +12,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "kampung-industri.example.id",
     "DATABASE_URL": "postgres://kampung:secret@db.internal:5432/kampung",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "SITE_URL": "https://kampung-industri.example.id",
 }
 
 
@@ -81,7 +82,7 @@ def test_production_static_files_collect_with_hashed_names(tmp_path):
     assert any(tmp_path.glob("django_htmx/htmx-2.min.*.js.gz"))
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
     if missing == "DATABASE_URL":

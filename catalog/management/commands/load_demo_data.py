@@ -33,8 +33,9 @@ class Command(BaseCommand):
             result = demo_data_load(seed=seed, scale=scale, photo_share=0.0 if no_photos else photo_share,
                                     log=self.stdout.write if verbose else None)
         except ApplicationError as exc:  # a service refused the data: nothing was written (one transaction)
-            raise CommandError(f"The demo data could not be loaded, nothing was changed: {exc.code}: {exc.message} "
-                               f"{exc.fields}") from exc
+            fields = f" {exc.fields}" if exc.fields else ""
+            raise CommandError(f"The demo data could not be loaded, nothing was changed: {exc.code}: {exc.message}"
+                               f"{fields}") from exc
         if result.already_loaded:
             self.stdout.write(self.style.WARNING("The demo data is already loaded; nothing was changed."))
         else:
