@@ -1,12 +1,13 @@
 """Root URLs: pages, accounts (allauth), admin, API v1, schema and docs, health."""
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from market.accounts.views import admin_login
 from market.core import api as core_api
 from market.core.health import healthz
+from market.core.media import media_urlpatterns
 
 api_v1 = [
     path("", include("market.accounts.urls")),
@@ -21,6 +22,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/login/", admin_login, name="admin-login"),  # allauth's sign-in: lockout and second factor
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),
@@ -33,10 +35,16 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# Uploaded media, with safe headers, unless a bucket, a proxy or a media domain serves them (MEDIA_SERVE).
+urlpatterns += media_urlpatterns()
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+def handler400(request, exception):
+    if request.path.startswith("/api/"):
+        return core_api.api_bad_request(request, exception)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
 
 
 def handler404(request, exception):

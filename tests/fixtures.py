@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -41,3 +43,18 @@ def totp_for():
         return code
 
     return activate
+
+
+def force_login_mfa(client, user) -> None:
+    """Sign ``user`` in as allauth does after a password and a TOTP code (officers need both).
+
+    ``client.force_login`` alone makes a session that never passed the second factor, which
+    officer pages refuse; tests of that refusal use it on purpose.
+    """
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [{"method": "password", "at": now, "email": user.email},
+                                                 {"method": "mfa", "at": now, "type": "totp"}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()

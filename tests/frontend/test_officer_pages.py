@@ -47,6 +47,7 @@ from tests.catalog.factories import (
     owner_of,
     village,
 )
+from tests.fixtures import force_login_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def _english(english_pages):
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     return client
 
 

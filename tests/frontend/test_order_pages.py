@@ -13,6 +13,7 @@ from orders.receivers import CART_SESSION_KEY
 from orders.selectors import cart_quote, shopper_get
 from orders.services import cart_line_set, order_accept, order_pack, order_ship
 from tests.factories import OfficerFactory, UserFactory
+from tests.fixtures import force_login_mfa
 from tests.orders.factories import (
     buyer_organisation,
     consumer,
@@ -352,7 +353,7 @@ def test_officer_orders_filters_and_refusals(client, totp_for):
     order_accept(order=other, actor=_people["producer"])
     officer = people["officer"]
     totp_for(officer)
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     page = text(client.get("/dashboard/officer/orders/"))
     assert order.number in page and other.number in page
     placed_only = text(client.get("/dashboard/officer/orders/?status=placed"))
@@ -378,7 +379,7 @@ def test_officer_decides_a_partial_refund(client, totp_for):
     problem = order.problems.get()
     officer = people["officer"]
     totp_for(officer)
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     too_much = client.post(f"/orders/{order.pk}/problems/{problem.pk}/decide/",
                            {"decision": "partial_refund", "refund_amount": "40000", "note": "Sebagian"})
     problem.refresh_from_db()
@@ -425,7 +426,7 @@ def test_producer_board_and_officer_list_use_a_fixed_number_of_queries(client, t
         client.get("/dashboard/producer/orders/")
         with CaptureQueriesContext(connection) as board:
             client.get("/dashboard/producer/orders/")
-        client.force_login(officer)
+        force_login_mfa(client, officer)
         client.get("/dashboard/officer/orders/")
         with CaptureQueriesContext(connection) as officers:
             response = client.get("/dashboard/officer/orders/")

@@ -3,6 +3,7 @@ import pytest
 from market.accounts.models import Organisation, Role
 from market.regions.services import region_import_file
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.fixtures import force_login_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_each_dashboard_leads_to_the_pages_of_its_role(client, make_user, role, 
 def test_officer_navigation_offers_administration(client, make_user, totp_for):
     officer = make_user(role=Role.OFFICER)
     totp_for(officer)
-    client.force_login(officer)
+    force_login_mfa(client, officer)
 
     assert 'href="/admin/"' in client.get("/").content.decode()
 

@@ -16,6 +16,7 @@ from payments.models import LedgerEntry, Payment, StripeEvent
 from payments.services import bank_reference_for
 from payments.services.card import stripe_event_process
 from tests.factories import OfficerFactory, UserFactory
+from tests.fixtures import force_login_mfa
 from tests.orders.factories import buyer_organisation, consumer, on_sale, place, verified_producer
 from tests.payments.conftest import card, checkout_of, localstripe_server, stripe_emulator  # noqa: F401
 
@@ -320,7 +321,7 @@ def test_someone_elses_checkout_is_404_and_starts_nothing(client, emulator, totp
     totp_for(officer)  # officers must have two-factor authentication; they see checkouts but do not pay them
 
     for stranger in (UserFactory(), member, officer):
-        client.force_login(stranger)
+        force_login_mfa(client, stranger)
         assert client.get(pay_url(checkout)).status_code == 404
         assert client.post(pay_url(checkout), {"payment_method_id": card()}).status_code == 404
         assert client.get(f"/checkout/{checkout.pk}/pay/return/").status_code == 404

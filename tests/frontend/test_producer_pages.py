@@ -46,6 +46,7 @@ from tests.catalog.factories import (
     owner_of,
     village,
 )
+from tests.fixtures import force_login_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +207,7 @@ def test_another_producers_dashboard_is_404(owner_client):
 def test_officer_opens_a_producers_dashboard_by_id(client, producer, totp_for):
     officer = OfficerFactory()
     totp_for(officer)
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     ProductFactory(producer=producer, name="Kopi Dibantu Petugas")
 
     assert client.get(HOME).status_code == 403  # an officer says which producer

@@ -14,6 +14,7 @@ from orders.services import cart_line_set
 from payments.models import CreditTerms, CreditTermsEvent, TermsInvoice
 from payments.services import bank_reference_for, bank_transfer_record
 from tests.factories import OfficerFactory, OrganisationFactory
+from tests.fixtures import force_login_mfa
 from tests.orders.factories import buyer_organisation, consumer, on_sale, place
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_the_officer_list_shows_terms_outstanding_and_overdue_in_a_fixed_number_
     late, _member, checkout = on_terms(credit_limit=500_000, quantity=2)
     TermsInvoice.objects.filter(checkout=checkout).update(due_on=timezone.localdate() - timedelta(days=2))
     without, _m, _o = buyer_organisation(credit_limit=None)
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     client.get(CREDIT)  # warm the session and the cache
     with CaptureQueriesContext(connection) as few:
         client.get(CREDIT)
@@ -91,7 +92,7 @@ def test_the_officer_list_shows_terms_outstanding_and_overdue_in_a_fixed_number_
 
 def test_an_officer_approves_changes_and_suspends_terms(client, officer):
     organisation, _member, _outlet = buyer_organisation(credit_limit=None)
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     url = f"{CREDIT}{organisation.pk}/"
     assert "This organisation has no payment terms" in text(client.get(url))
 
@@ -128,7 +129,7 @@ def test_an_officer_approves_changes_and_suspends_terms(client, officer):
 ])
 def test_bad_terms_input_is_shown_beside_the_field_and_nothing_is_saved(client, officer, data, field, error):
     organisation, _member, _outlet = buyer_organisation(credit_limit=None)
-    client.force_login(officer)
+    force_login_mfa(client, officer)
 
     response = client.post(f"{CREDIT}{organisation.pk}/", data)
 
@@ -140,7 +141,7 @@ def test_bad_terms_input_is_shown_beside_the_field_and_nothing_is_saved(client, 
 
 def test_terms_are_for_buyer_organisations_only(client, officer):
     producer_organisation = OrganisationFactory(kind="producer")
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     assert client.get(f"{CREDIT}{producer_organisation.pk}/").status_code == 404
     assert client.post(f"{CREDIT}{producer_organisation.pk}/", {"net_days": "30",
                                                                 "credit_limit": "1000000"}).status_code == 404

@@ -9,6 +9,7 @@ from search import language
 from search.models import Synonym
 from search.services import synonym_create, synonym_delete, synonym_update
 from tests.factories import OfficerFactory, UserFactory
+from tests.fixtures import force_login_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def admin_client_officer(client, officer, totp_for):
     totp_for(officer)  # officers must have two-factor authentication
     officer.user_permissions.add(*Permission.objects.filter(content_type__app_label="search",
                                                             codename__endswith="_synonym"))
-    client.force_login(officer)
+    force_login_mfa(client, officer)
     client.cookies["ki_language"] = "en"
     return client
 
