@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import catalog, finance, home, officer, orders, payments, producer, search, terms
+from frontend.views import account, catalog, finance, home, officer, orders, payments, producer, search, terms
 
 app_name = "frontend"
 
@@ -16,5 +16,6 @@ urlpatterns = [
     *officer.urlpatterns,
     *catalog.urlpatterns,
     *search.urlpatterns,
+    *account.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

@@ -1,20 +1,55 @@
-"""API: tokens for API clients, and who am I."""
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+"""API: tokens for API clients (issue, list, revoke), and who am I."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from market.accounts.models import User
-from market.accounts.selectors import membership_list
-from market.accounts.services import api_token_issue, api_token_revoke
+from market.accounts.models import ApiToken, User
+from market.accounts.selectors import api_token_list, membership_list
+from market.accounts.services import api_token_issue, api_token_revoke, api_token_revoke_current
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describe ``ApiTokenAuthentication`` in the schema (``Authorization: Token <secret>``)."""
+
+    target_class = "market.accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(help_text="Whether this token signed the request.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at", "current"]
+
+    def get_current(self, token: ApiToken) -> bool:
+        request = self.context.get("request")
+        return isinstance(getattr(request, "auth", None), ApiToken) and request.auth.pk == token.pk
+
+
+class IssuedApiTokenSerializer(serializers.Serializer):
+    """A new token: its secret (shown only this once) and when it expires."""
+
+    token = serializers.CharField(source="key", help_text="The secret: send it as `Authorization: Token <token>`.")
+    id = serializers.IntegerField(source="token.id")
+    name = serializers.CharField(source="token.name")
+    prefix = serializers.CharField(source="token.prefix")
+    created_at = serializers.DateTimeField(source="token.created_at")
+    expires_at = serializers.DateTimeField(source="token.expires_at")
 
 
 class TokenView(APIView):
-    """Exchange email + password (+ TOTP code when enabled) for an API token; DELETE revokes it."""
+    """Issue API tokens (POST) and sign a client out (DELETE)."""
 
-    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
@@ -22,19 +57,47 @@ class TokenView(APIView):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False)
         code = serializers.CharField(required=False, allow_blank=True, max_length=16)
+        name = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                     help_text="What the token is for, e.g. the client's name (shown in the list).")
 
-    @extend_schema(request=InputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    @extend_schema(request=InputSerializer, responses={201: IssuedApiTokenSerializer}, description=(
+        "Exchange email + password (+ the TOTP code when two-factor authentication is on) for a new token "
+        "that expires after API_TOKEN_TTL_DAYS. The secret is in the answer only this once. Failed attempts "
+        "count in the same lockout as the website's sign-in page: 429 `too_many_login_attempts` while locked."))
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = api_token_issue(request=request, **serializer.validated_data)
-        return Response({"token": token.key}, status=status.HTTP_201_CREATED)
+        issued = api_token_issue(request=request, **serializer.validated_data)
+        return Response(IssuedApiTokenSerializer(issued).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None},
+                   description="Revoke the token that signs this request (the client signs out).")
+    def delete(self, request):
+        api_token_revoke_current(user=request.user, token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenListView(ListAPIView):
+    """The signed-in person's usable API tokens, newest first (never their secrets)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        return api_token_list(user=self.request.user)
+
+
+class ApiTokenDetailView(APIView):
+    """Revoke one of the signed-in person's API tokens."""
+
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None})
-    def delete(self, request):
-        if not request.user.is_authenticated:
-            return Response(status=status.HTTP_401_UNAUTHORIZED)
-        api_token_revoke(user=request.user)
+    def delete(self, request, pk: int):
+        api_token_revoke(user=request.user, token_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -38,3 +38,29 @@ class MfaCodeInvalid(MfaCodeRequired):
 class MfaSetupRequired(PermissionDenied):
     code = "mfa_setup_required"
     default_message = _("Officers must set up two-factor authentication on the website before using the API.")
+
+
+class TooManyLoginAttempts(ApplicationError):
+    """The account's (or this address's) failed sign-ins reached allauth's ``login_failed`` limit."""
+
+    code = "too_many_login_attempts"
+    default_message = _("Too many failed sign-in attempts. Try again later.")
+    http_status = 429
+
+
+class ApiTokenInvalid(ApplicationError):
+    """Unknown, revoked, or issued under an old password, or its owner is inactive: the same answer for all."""
+
+    code = "authentication_failed"
+    default_message = _("Invalid token.")
+    http_status = 401
+
+
+class ApiTokenExpired(ApiTokenInvalid):
+    code = "token_expired"
+    default_message = _("This token has expired. Request a new one.")
+
+
+class ApiTokenNotInUse(ApplicationError):
+    code = "token_not_in_use"
+    default_message = _("This request is not signed with a token. Revoke a token by its id instead.")

@@ -1,10 +1,15 @@
 """People and the organisations they act for."""
 from __future__ import annotations
 
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from market.core.models import TimeStampedModel
@@ -124,3 +129,70 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+
+class ApiToken(models.Model):
+    """A secret an API client sends as ``Authorization: Token <secret>``.
+
+    Only the secret's SHA-256 is stored (the secret is random, so a plain hash suffices) with a short
+    visible prefix that lets its owner tell tokens apart. A token is usable until it expires or is
+    revoked, while its owner is active, and only with the password it was issued under: it carries a
+    fingerprint of the password hash, so any change of password (allauth, ``changepassword``, the
+    admin) ends it even where no service ran.
+    """
+
+    KEY_PREFIX = "ki_"
+    PREFIX_LENGTH = 10  # "ki_" and 7 random characters
+
+    class RevokedReason(models.TextChoices):
+        SIGNED_OUT = "signed_out", _("Signed out by the client")
+        REVOKED = "revoked", _("Revoked by its owner")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
+        MFA_CHANGED = "mfa_changed", _("Two-factor authentication changed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH)
+    key_hash = models.CharField(max_length=64, unique=True)
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason revoked"), max_length=24, choices=RevokedReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="apitoken_expires_after_created"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_reason="") | Q(revoked_at__isnull=False) & ~Q(revoked_reason=""),
+                name="apitoken_revoked_with_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def generate_key(cls) -> str:
+        return cls.KEY_PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def password_fingerprints(user: User) -> list[str]:
+        """Return the fingerprint of ``user``'s password hash under the current and any fallback secret key.
+
+        The first is what new tokens store; the others keep tokens working across a rotation of
+        ``SECRET_KEY`` that lists the old key in ``SECRET_KEY_FALLBACKS`` (as Django's sessions do).
+        """
+        return [
+            salted_hmac("market.accounts.ApiToken.password_fingerprint", user.password or "", secret=secret,
+                        algorithm="sha256").hexdigest()
+            for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        ]

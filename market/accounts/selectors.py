@@ -1,10 +1,14 @@
 """Reads about people and organisations."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from market.accounts.models import Membership, User
+from market.accounts.exceptions import ApiTokenExpired, ApiTokenInvalid, MfaSetupRequired
+from market.accounts.models import ApiToken, Membership, User
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
@@ -13,3 +17,35 @@ def membership_list(*, user: User) -> QuerySet[Membership]:
 
 def user_has_totp(*, user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def api_token_list(*, user: User, now: datetime | None = None) -> QuerySet[ApiToken]:
+    """Return ``user``'s usable tokens, newest first: not revoked, not expired, issued under the current password."""
+    return ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=now or timezone.now(),
+        password_fingerprint__in=ApiToken.password_fingerprints(user),
+    ).order_by("-created_at", "-pk")
+
+
+def api_token_authenticate(*, key: str, now: datetime | None = None) -> ApiToken:
+    """Return the token for the secret ``key`` with its user, or raise why it cannot be used.
+
+    Unknown, revoked, inactive-owner and old-password tokens all raise ``ApiTokenInvalid`` (nothing to
+    learn from the difference); expiry says so, so that a client knows to request a new token. An
+    officer's token stops at once when the officer no longer has TOTP (one indexed query per officer
+    request, as ``OfficerMfaRequiredMiddleware`` does for sessions: the middleware runs before DRF
+    knows who a token belongs to).
+    """
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+    if (
+        token is None
+        or token.revoked_at is not None
+        or not token.user.is_active
+        or token.password_fingerprint not in ApiToken.password_fingerprints(token.user)
+    ):
+        raise ApiTokenInvalid()
+    if token.expires_at <= (now or timezone.now()):
+        raise ApiTokenExpired()
+    if token.user.is_officer and not user_has_totp(user=token.user):
+        raise MfaSetupRequired()
+    return token

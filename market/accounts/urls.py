@@ -6,5 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="token"),
+    path("auth/tokens/", api.ApiTokenListView.as_view(), name="token-list"),
+    path("auth/tokens/<int:pk>/", api.ApiTokenDetailView.as_view(), name="token-detail"),
     path("me/", api.MeView.as_view(), name="me"),
 ]

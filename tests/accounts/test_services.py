@@ -1,6 +1,9 @@
+import hashlib
+from datetime import timedelta
+
 import pytest
 from allauth.account.models import EmailAddress
-from rest_framework.authtoken.models import Token
+from django.utils import translation
 
 from market.accounts.exceptions import (
     EmailNotVerified,
@@ -11,7 +14,7 @@ from market.accounts.exceptions import (
     OrganisationRequired,
     RoleNotSelfService,
 )
-from market.accounts.models import Membership, Organisation, Role, User
+from market.accounts.models import ApiToken, Membership, Organisation, Role, User
 from market.accounts.services import api_token_issue, officer_create, user_complete_sign_up
 from tests.factories import PASSWORD, UserFactory
 
@@ -88,40 +91,64 @@ def test_emails_are_unique_whatever_their_case():
         User.objects.create(email="ANI@example.id")
 
 
+@pytest.fixture
+def token_request(rf):
+    return rf.post("/api/v1/auth/token/", REMOTE_ADDR="203.0.113.10")
+
+
 class TestApiToken:
-    def test_wrong_password(self):
+    def test_wrong_password(self, token_request):
         UserFactory(email="a@example.id")
         with pytest.raises(InvalidCredentials):
-            api_token_issue(email="a@example.id", password="nope-nope-nope")
-        assert not Token.objects.exists()
+            api_token_issue(request=token_request, email="a@example.id", password="nope-nope-nope")
+        assert not ApiToken.objects.exists()
 
-    def test_unverified_email(self):
+    def test_unverified_email(self, token_request):
         UserFactory(email="a@example.id", verified=False)
         with pytest.raises(EmailNotVerified):
-            api_token_issue(email="a@example.id", password=PASSWORD)
-        assert not Token.objects.exists()
+            api_token_issue(request=token_request, email="a@example.id", password=PASSWORD)
+        assert not ApiToken.objects.exists()
 
-    def test_same_token_twice(self):
+    def test_inactive_person_with_the_right_password(self, token_request):
+        UserFactory(email="a@example.id", is_active=False)
+        with pytest.raises(InvalidCredentials):
+            api_token_issue(request=token_request, email="a@example.id", password=PASSWORD)
+        assert not ApiToken.objects.exists()
+
+    def test_each_issue_is_a_new_token_stored_only_as_a_hash(self, token_request, settings):
+        settings.API_TOKEN_TTL_DAYS = 7
         user = UserFactory(email="a@example.id")
-        first = api_token_issue(email="a@example.id", password=PASSWORD)
-        second = api_token_issue(email="A@EXAMPLE.ID", password=PASSWORD)
-        assert first.key == second.key and first.user == user
 
-    def test_officer_without_totp_is_refused(self, make_user):
+        with translation.override("en"):
+            first = api_token_issue(request=token_request, email="a@example.id", password=PASSWORD, name=" Kasir ")
+            second = api_token_issue(request=token_request, email="A@EXAMPLE.ID", password=PASSWORD)
+
+        assert first.key != second.key
+        assert first.key.startswith("ki_") and len(first.key) == 46
+        stored = ApiToken.objects.get(pk=first.token.pk)
+        assert (stored.user, stored.name, stored.prefix, stored.key_hash) == (
+            user, "Kasir", first.key[:10], hashlib.sha256(first.key.encode()).hexdigest())
+        assert stored.expires_at - stored.created_at == timedelta(days=7)
+        assert (stored.last_used_at, stored.revoked_at, stored.revoked_reason) == (None, None, "")
+        assert ApiToken.objects.get(pk=second.token.pk).name == "API client"
+        assert not [row for row in ApiToken.objects.values_list() for value in row if value == first.key]
+
+    def test_officer_without_totp_is_refused(self, make_user, token_request):
         make_user(role=Role.OFFICER, email="o@example.id")
         with pytest.raises(MfaSetupRequired):
-            api_token_issue(email="o@example.id", password=PASSWORD)
-        assert not Token.objects.exists()
+            api_token_issue(request=token_request, email="o@example.id", password=PASSWORD)
+        assert not ApiToken.objects.exists()
 
-    def test_totp_code_is_required_and_checked(self, make_user, totp_for):
+    def test_totp_code_is_required_and_checked(self, make_user, totp_for, token_request):
         officer = make_user(role=Role.OFFICER, email="o@example.id")
         code = totp_for(officer)
 
         with pytest.raises(MfaCodeRequired):
-            api_token_issue(email="o@example.id", password=PASSWORD)
+            api_token_issue(request=token_request, email="o@example.id", password=PASSWORD)
         with pytest.raises(MfaCodeInvalid):
-            api_token_issue(email="o@example.id", password=PASSWORD, code="000000" if code() != "000000" else "111111")
-        assert not Token.objects.exists()
+            api_token_issue(request=token_request, email="o@example.id", password=PASSWORD,
+                            code="000000" if code() != "000000" else "111111")
+        assert not ApiToken.objects.exists()
 
-        token = api_token_issue(email="o@example.id", password=PASSWORD, code=code())
-        assert token.user == officer
+        issued = api_token_issue(request=token_request, email="o@example.id", password=PASSWORD, code=code())
+        assert issued.token.user == officer

@@ -1,0 +1,42 @@
+"""Pages: the signed-in person's account beyond allauth's own pages (their API tokens).
+
+The list reads ``accounts.selectors.api_token_list`` (the one the API's ``GET /api/v1/auth/tokens/``
+reads); revoking calls ``accounts.services.api_token_revoke``. Tokens are issued by the API only
+(``POST /api/v1/auth/token/``), where the secret is shown once.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from market.accounts.selectors import api_token_list
+from market.accounts.services import api_token_revoke
+from market.core.errors import NotFound
+
+
+@login_required
+@require_safe
+def api_tokens(request):
+    return render(request, "frontend/account/api_tokens.html", {"tokens": api_token_list(user=request.user)})
+
+
+@login_required
+@require_POST
+def api_token_revoke_page(request, pk: int):
+    try:
+        api_token_revoke(user=request.user, token_id=pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    messages.success(request, _("The token was revoked: clients that use it are signed out."))
+    return redirect("frontend:account-api-tokens")
+
+
+urlpatterns = [
+    path("account/api-tokens/", api_tokens, name="account-api-tokens"),
+    path("account/api-tokens/<int:pk>/revoke/", api_token_revoke_page, name="account-api-token-revoke"),
+]
