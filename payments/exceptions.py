@@ -73,3 +73,16 @@ class InvoiceOverdue(Conflict):
 class CreditLimitExceeded(Conflict):
     code = "credit_limit_exceeded"
     default_message = _("This order is over your organisation's credit limit.")
+
+
+class BankAccountForbidden(PermissionDenied):
+    code = "bank_account_forbidden"
+    default_message = _("Only the owner of the business can change where its payouts go.")
+
+
+class ReauthenticationRequired(PermissionDenied):
+    """A change that redirects money needs a recent password (or two-factor) confirmation, not just a session."""
+
+    code = "reauthentication_required"
+    default_message = _("Confirm it is you (enter your password again) before changing the bank account for "
+                        "payouts.")

@@ -206,6 +206,40 @@ class ProducerBankAccount(TimeStampedModel):
         return f"{self.producer}: {self.bank_name} {self.account_number}"
 
 
+class BankAccountChange(models.Model):
+    """One setting or change of a producer's payout bank account, with who made it: the history is data.
+
+    Written by ``producer_bank_account_set`` in the transaction that changes the account. Account
+    numbers are kept masked (``******6789``): the row says that the money was redirected, and
+    when, without becoming a second copy of the numbers. An empty ``old_account_number`` means
+    the account was set for the first time.
+    """
+
+    producer = models.ForeignKey("catalog.Producer", on_delete=models.PROTECT, related_name="bank_account_changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("changed by"))
+    old_bank_name = models.CharField(_("previous bank"), max_length=100, blank=True)
+    old_account_number = models.CharField(_("previous account number (masked)"), max_length=34, blank=True)
+    old_account_holder = models.CharField(_("previous account holder"), max_length=200, blank=True)
+    new_bank_name = models.CharField(_("new bank"), max_length=100)
+    new_account_number = models.CharField(_("new account number (masked)"), max_length=34)
+    new_account_holder = models.CharField(_("new account holder"), max_length=200)
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank account change")
+        verbose_name_plural = _("bank account changes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["producer", "-created_at"], name="bankaccountchange_producer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.producer_id}: {self.old_account_number or '-'} → {self.new_account_number}"
+
+    @property
+    def replaced_an_account(self) -> bool:
+        return bool(self.old_account_number)
+
+
 class PayoutBatch(TimeStampedModel):
     """Available balances an officer transfers to producers in one go, exported as a bank CSV file."""
 

@@ -1,10 +1,16 @@
 """Reads of the payments app."""
 from __future__ import annotations
 
+import io
+from datetime import UTC, datetime
+
 from django.conf import settings
+from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from catalog.selectors import access_producer
 from market.accounts.models import User
+from market.core.csv import safe_csv_writer
 from orders.exceptions import CheckoutNotFound
 from orders.models import Checkout
 from orders.selectors import checkout_parties
@@ -129,6 +135,70 @@ def producer_bank_account_get(*, producer_id: int):
     return ProducerBankAccount.objects.filter(producer_id=producer_id).first()
 
 
+def producer_bank_account_owners(*, producer) -> QuerySet[User]:
+    """Return the active owners of a producer's organisation: the only people who may set its bank account."""
+    from market.accounts.models import Membership
+
+    return User.objects.filter(is_active=True, memberships__organisation_id=producer.organisation_id,
+                               memberships__role=Membership.Role.OWNER).order_by("pk")
+
+
+def producer_bank_account_settable(*, user: User, producer) -> bool:
+    """Return whether ``user`` may set where ``producer``'s payouts go: an active owner of its organisation.
+
+    Managers, members and programme officers may not (``producer_bank_account_set`` enforces it).
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return producer_bank_account_owners(producer=producer).filter(pk=user.pk).exists()
+
+
+# Before any payout: a producer never paid counts every change of its account.
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _last_paid_snapshot(*, before=None):
+    """Return an expression: when the account of the producer's (``OuterRef``) latest paid payout was taken.
+
+    A payout copies the bank account when its batch is made, so that batch's ``created_at`` is
+    the moment the account last used for money that really left was read; ``before`` keeps to
+    earlier batches. A producer never paid gets 1970-01-01.
+    """
+    from payments.models import Payout, PayoutBatch
+
+    paid = Payout.objects.filter(producer=OuterRef("producer"), batch__status=PayoutBatch.Status.PAID)
+    if before is not None:
+        paid = paid.filter(batch__created_at__lt=before)
+    return Coalesce(Subquery(paid.order_by("-batch__created_at", "-pk").values("batch__created_at")[:1]),
+                    Value(_NEVER), output_field=DateTimeField())
+
+
+def _account_changed_since(*, until=None):
+    """Return a subquery: when the producer's (``OuterRef``) account was last replaced after ``paid_until``
+    (an annotation made with ``_last_paid_snapshot``) and, if given, no later than ``until``."""
+    from payments.models import BankAccountChange
+
+    changes = (BankAccountChange.objects.filter(producer=OuterRef("producer"), created_at__gt=OuterRef("paid_until"))
+               .exclude(old_account_number=""))  # setting the first account is not a change of destination
+    if until is not None:
+        changes = changes.filter(created_at__lte=until)
+    return Subquery(changes.order_by("-created_at", "-pk").values("created_at")[:1])
+
+
+def bank_account_change_list_since_last_payout():
+    """Return the bank accounts replaced since their producer's last paid payout, latest change first.
+
+    Each ``ProducerBankAccount`` carries its ``producer`` and ``changed_at``: the officers' warning
+    before they make (and transfer) a payout batch. One query.
+    """
+    from payments.models import ProducerBankAccount
+
+    return (ProducerBankAccount.objects.select_related("producer")
+            .annotate(paid_until=_last_paid_snapshot())
+            .annotate(changed_at=_account_changed_since())
+            .filter(changed_at__isnull=False).order_by("-changed_at", "pk"))
+
+
 def payout_list_for_producer(*, producer_id: int):
     """Return a producer's payouts, newest batch first, with their batch."""
     from payments.models import Payout
@@ -155,8 +225,32 @@ def payout_batch_get(*, pk: int):
 
 
 def payout_list_for_batch(*, batch):
-    """Return a batch's payouts in the bank file's order, with their producer."""
-    return batch.payouts.select_related("producer").order_by("pk")
+    """Return a batch's payouts in the bank file's order, with their producer.
+
+    Each payout carries ``account_changed_at``: when its producer's bank account was last replaced
+    after the account of its last paid payout (before this batch) was taken and before this batch
+    was made, else ``None``. The money of such a row goes somewhere it never went before; the
+    batch page warns about it. One query.
+    """
+    return (batch.payouts.select_related("producer")
+            .annotate(paid_until=_last_paid_snapshot(before=batch.created_at))
+            .annotate(account_changed_at=_account_changed_since(until=batch.created_at))
+            .order_by("pk"))
+
+
+def payout_batch_csv(*, batch) -> str:
+    """Return the bank transfer file of a batch: one row per producer.
+
+    Text from people (bank, holder) is neutralised for spreadsheets (``market.core.csv``); the
+    amount is written as a number.
+    """
+    out = io.StringIO()
+    writer = safe_csv_writer(out)
+    writer.writerow(["bank_name", "account_number", "account_holder", "amount", "reference"])
+    for payout in batch.payouts.order_by("pk"):
+        writer.writerow([payout.bank_name, payout.account_number, payout.account_holder, int(payout.amount),
+                         f"KI-PAYOUT-{batch.pk}-{payout.pk}"])
+    return out.getvalue()
 
 
 def finance_summary_get() -> dict:

@@ -31,3 +31,11 @@ def terms_reminders_send_task() -> int:
     from payments.services.terms import terms_reminders_send
 
     return terms_reminders_send()
+
+
+@shared_task
+def bank_account_change_notify_task(*, change_id: int) -> int:
+    """After a payout bank account changed: email the producer's owners and every programme officer."""
+    from payments.services.payouts import bank_account_change_notify
+
+    return bank_account_change_notify(change_id=change_id)

@@ -4,7 +4,15 @@ Officers (``/dashboard/officer/finance/``) record bank transfers that arrived ag
 checkout's payment reference, run payout batches (the bank's transfer file as CSV, then marked
 paid) and look over the ledger: producers' balances and the ledger check. Producers
 (``/dashboard/producer/finance/``) see their balance, pending until each order is completed,
-their payouts, and set the bank account payouts go to.
+their payouts, and the owner sets the bank account payouts go to.
+
+Changing that account redirects the producer's money, so it takes more than a session: only the
+business's owner may (``producer_bank_account_settable``; officers, managers and members see
+the account but no form), and only within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` of confirming
+their password (or second factor) on allauth's reauthentication page. A valid change sent
+without that confirmation is kept in the session, the person confirms on allauth's page and
+comes back to the form filled in with what they typed, told that nothing was saved yet; a second
+"Save" makes the change. Batches warn about accounts changed since a producer's last payout.
 
 Every read is a ``payments.selectors`` function, every change one ``payments.services`` function
 (the same ones the API calls); an ``ApplicationError`` is shown beside the input it concerns and
@@ -12,11 +20,16 @@ nothing typed is lost.
 """
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as allauth_adapter
+from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -25,10 +38,13 @@ from frontend.views.officer import officer_required
 from frontend.views.producer import _current_producer, producer_area
 from market.core.errors import ApplicationError
 from market.core.money import format_rupiah
+from payments.exceptions import ReauthenticationRequired
 from payments.models import PayoutBatch
 from payments.selectors import (
+    bank_account_change_list_since_last_payout,
     bank_transfer_awaiting_list,
     finance_summary_get,
+    payout_batch_csv,
     payout_batch_get,
     payout_batch_list,
     payout_list_for_batch,
@@ -36,21 +52,20 @@ from payments.selectors import (
     producer_balance_get,
     producer_balance_list,
     producer_bank_account_get,
+    producer_bank_account_owners,
+    producer_bank_account_settable,
     producer_pending_order_list,
 )
 from payments.services import bank_transfer_record
 from payments.services.ledger import ledger_check
-from payments.services.payouts import (
-    payout_batch_create,
-    payout_batch_csv,
-    payout_batch_mark_paid,
-    producer_bank_account_set,
-)
+from payments.services.payouts import payout_batch_create, payout_batch_mark_paid, producer_bank_account_set
 
 TRANSFERS_PER_PAGE = 25
 BATCHES_PER_PAGE = 20
 BALANCES_PER_PAGE = 25
 PAYOUTS_SHOWN = 24
+# A bank account change waiting for its owner to confirm who they are (allauth's reauthentication).
+PENDING_BANK_ACCOUNT = "finance_bank_account_pending"
 
 
 def _page(request, items, per_page: int):
@@ -143,6 +158,7 @@ def officer_transfers(request):
 def _render_payouts(request, form, *, status: int = 200):
     return render(request, "frontend/finance/officer_payouts.html", _officer_context(
         "payouts", form=form, summary=finance_summary_get(),
+        changed_accounts=list(bank_account_change_list_since_last_payout()),
         page=_page(request, payout_batch_list(), BATCHES_PER_PAGE)), status=status)
 
 
@@ -173,8 +189,10 @@ def _batch_or_404(pk: int) -> PayoutBatch:
 
 
 def _render_batch(request, batch, *, paid_form=None, status: int = 200):
+    payouts = list(payout_list_for_batch(batch=batch))
     return render(request, "frontend/finance/officer_batch.html", _officer_context(
-        "payouts", batch=batch, payouts=list(payout_list_for_batch(batch=batch)),
+        "payouts", batch=batch, payouts=payouts,
+        changed_count=sum(1 for payout in payouts if payout.account_changed_at),
         paid_form=paid_form or PayoutBatchPaidForm()), status=status)
 
 
@@ -187,7 +205,7 @@ def officer_batch(request, pk: int):
 @officer_required
 @require_safe
 def officer_batch_csv(request, pk: int):
-    """The bank's transfer file of a batch, exactly as ``payout_batch_csv`` writes it."""
+    """The bank's transfer file of a batch, exactly as ``payout_batch_csv`` writes it (formula cells neutralised)."""
     batch = _batch_or_404(pk)
     response = HttpResponse(payout_batch_csv(batch=batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pencairan-dana-{batch.pk}.csv"'
@@ -214,9 +232,10 @@ def officer_batch_paid(request, pk: int):
 # --- producers: balance, payouts and bank account -----------------------------------------------
 
 
-def _render_producer(request, producer, *, form=None, status: int = 200):
+def _render_producer(request, producer, *, form=None, pending_notice: str = "", status: int = 200):
     account = producer_bank_account_get(producer_id=producer.pk)
-    if form is None:
+    can_change = producer_bank_account_settable(user=request.user, producer=producer)
+    if form is None and can_change:
         initial = ({"bank_name": account.bank_name, "account_number": account.account_number,
                     "account_holder": account.account_holder} if account else None)
         form = BankAccountForm(initial=initial)
@@ -225,7 +244,9 @@ def _render_producer(request, producer, *, form=None, status: int = 200):
         "balance": producer_balance_get(user=request.user, producer_id=producer.pk),
         "pending_orders": producer_pending_order_list(producer_id=producer.pk),
         "payouts": list(payout_list_for_producer(producer_id=producer.pk)[:PAYOUTS_SHOWN]),
-        "account": account, "form": form,
+        "account": account, "form": form if can_change else None, "can_change_bank_account": can_change,
+        "bank_account_owners": [] if can_change else list(producer_bank_account_owners(producer=producer)),
+        "pending_notice": pending_notice,
     }, status=status)
 
 
@@ -234,19 +255,54 @@ def _producer_finance_url(producer, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _reauthenticate(request, producer, values: dict):
+    """Keep the typed account in the session and send the owner to allauth's reauthentication, then back."""
+    methods = allauth_adapter(request).get_reauthentication_methods(request.user)
+    if not methods:  # no password, code or second factor to confirm with: nobody can vouch for the change
+        raise PermissionDenied(_("Your account has no way to confirm it is you; contact the programme officers."))
+    request.session[PENDING_BANK_ACCOUNT] = {"producer": producer.pk, "values": values}
+    messages.info(request, _("Changing where your payouts go needs your password again: confirm it is you, then "
+                             "you come back to the form."))
+    next_url = _producer_finance_url(producer, "bank-account")
+    return redirect(f"{methods[0]['url']}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+
+
+def _pending_bank_account(request, producer) -> tuple[BankAccountForm | None, str]:
+    """Return the form filled in with a change kept for reauthentication, and what happened to it (once)."""
+    pending = request.session.get(PENDING_BANK_ACCOUNT)
+    if not isinstance(pending, dict) or pending.get("producer") != producer.pk:
+        return None, ""
+    del request.session[PENDING_BANK_ACCOUNT]
+    form = BankAccountForm(initial=pending.get("values") or {})
+    if did_recently_reauthenticate(request):
+        notice = _("You confirmed it is you. The bank account below is not saved yet: check it and press "
+                   "“Save bank account” to change where your payouts go.")
+    else:
+        notice = _("The bank account below was not saved: you did not confirm it is you. Check it and press "
+                   "“Save bank account” again.")
+    return form, notice
+
+
 @producer_area
 @require_http_methods(["GET", "HEAD", "POST"])
 def producer_finance(request):
-    """A producer's balance, pending orders, payouts and payout bank account."""
+    """A producer's balance, pending orders, payouts and payout bank account (set by its owner)."""
     producer, _producers = _current_producer(request)
     if producer is None:  # a producer account without a registered business yet
         return redirect("frontend:producer-home")
     if request.method != "POST":
-        return _render_producer(request, producer)
+        form, notice = _pending_bank_account(request, producer)
+        return _render_producer(request, producer, form=form, pending_notice=notice)
+    if not producer_bank_account_settable(user=request.user, producer=producer):
+        raise PermissionDenied(_("Only the owner of the business can change where its payouts go."))
+    request.session.pop(PENDING_BANK_ACCOUNT, None)  # what is sent now replaces a change kept earlier
     form = BankAccountForm(request.POST)
     if form.is_valid():
         try:
-            producer_bank_account_set(producer=producer, **form.cleaned_data)
+            producer_bank_account_set(actor=request.user, producer=producer,
+                                      reauthenticated=did_recently_reauthenticate(request), **form.cleaned_data)
+        except ReauthenticationRequired:
+            return _reauthenticate(request, producer, form.cleaned_data)
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:

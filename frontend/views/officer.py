@@ -8,7 +8,6 @@ function; its ``ApplicationError`` is shown in the form that asked for the chang
 """
 from __future__ import annotations
 
-import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -80,6 +79,7 @@ from frontend.forms.officer import (
     VillageProfileForm,
 )
 from frontend.selectors import PROGRAMME_REGENCY_CODE
+from market.core.csv import safe_csv_writer
 from market.core.errors import ApplicationError
 from market.core.money import format_rupiah
 from market.regions.selectors import district_list
@@ -398,7 +398,7 @@ def _line_report(fields: dict[str, list[str]]) -> list[dict]:
 def survey_template(request):
     """Return an example survey file with the expected header (two commodity rows of one survey)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = safe_csv_writer(buffer)  # commodity slugs come from the database: no formulas in a spreadsheet
     writer.writerow(CSV_COLUMNS)
     example = {"village_code": "35.09.01.2001", "surveyed_on": "2026-01-15", "workforce_total": "120",
                "workforce_women": "60", "workforce_youth": "30", "existing_businesses": "12", "road": "fair",

@@ -87,3 +87,13 @@ def card(number: str = "4242424242424242") -> str:
 
     return client().v1.payment_methods.create(params={
         "type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}).id
+
+
+def bank_account_set(producer, *, bank_name: str, account_number: str, account_holder: str):
+    """Set a producer's payout bank account as its owner would: the owner, just after re-authenticating."""
+    from payments.services.payouts import producer_bank_account_set
+    from tests.catalog.factories import owner_of
+
+    return producer_bank_account_set(actor=owner_of(producer), producer=producer, bank_name=bank_name,
+                                     account_number=account_number, account_holder=account_holder,
+                                     reauthenticated=True)

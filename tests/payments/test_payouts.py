@@ -7,17 +7,13 @@ from orders.models import Order
 from orders.services import order_accept, order_complete, order_mark_delivered, order_pack, order_ship
 from payments.exceptions import PaymentForbidden, PaymentNotPossible
 from payments.models import LedgerEntry, PayoutBatch
+from payments.selectors import payout_batch_csv
 from payments.services import bank_transfer_record, bank_transfer_start, producer_balance
 from payments.services.ledger import account_balance, ledger_unbalanced_entries
-from payments.services.payouts import (
-    payout_batch_create,
-    payout_batch_csv,
-    payout_batch_mark_paid,
-    producer_bank_account_set,
-)
+from payments.services.payouts import payout_batch_create, payout_batch_mark_paid
 from tests.catalog.factories import owner_of
 from tests.orders.factories import officer
-from tests.payments.conftest import checkout_of
+from tests.payments.conftest import bank_account_set, checkout_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +33,9 @@ def _paid_and_completed(items):
 def test_a_batch_pays_available_balances_above_the_minimum_once():
     # given two producers with 38.000 and 9.500 available; the second has no bank account yet
     big, small = _paid_and_completed([(10000, 4), (10000, 1)])
-    producer_bank_account_set(producer=big, bank_name="Bank Jatim", account_number="0123 4567 89",
+    bank_account_set(big, bank_name="Bank Jatim", account_number="0123 4567 89",
                               account_holder="UD Kopi Sejahtera")
-    producer_bank_account_set(producer=small, bank_name="BRI", account_number="555000111",
+    bank_account_set(small, bank_name="BRI", account_number="555000111",
                               account_holder="Bu Sri")
     finance = officer()
 
@@ -66,7 +62,7 @@ def test_a_batch_pays_available_balances_above_the_minimum_once():
 
 def test_only_officers_run_payouts_and_a_refused_batch_writes_nothing():
     (producer,) = _paid_and_completed([(10000, 4)])
-    producer_bank_account_set(producer=producer, bank_name="BNI", account_number="12345678", account_holder="Pak Adi")
+    bank_account_set(producer, bank_name="BNI", account_number="12345678", account_holder="Pak Adi")
     entries = LedgerEntry.objects.count()
 
     with pytest.raises(PaymentForbidden):
