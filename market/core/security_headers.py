@@ -14,11 +14,11 @@ The origins beyond ``'self'`` come from the settings, so the policy follows the 
 - Media: the origin of an absolute ``MEDIA_URL``, or of the S3 storage (its custom domain, its endpoint, or
   the bucket's AWS host).
 
-Two kinds of page get their own policy: the API documentation (Swagger UI and ReDoc from drf-spectacular's
-sidecar render an inline bootstrap script and styles; they show only our own schema), and the other HTML
-answers under ``/api/`` (DRF's browsable API, whose templates use ``style`` attributes): both allow inline
-styles, and only the documentation inline scripts. A response that already carries a policy keeps it (the
-media view sends a sandboxing one).
+Two kinds of page get their own policy: the API documentation (Swagger UI, served by the split view so
+its start-up script is a file, and ReDoc from drf-spectacular's sidecar, whose templates carry inline
+styles; ReDoc parses the schema in a ``blob:`` worker), and the other HTML answers under ``/api/`` (DRF's
+browsable API, whose templates use ``style`` attributes): both allow inline styles, none inline script.
+A response that already carries a policy keeps it (the media view sends a sandboxing one).
 
 ``CSP_REPORT_ONLY`` sends the policy as ``Content-Security-Policy-Report-Only`` (to try a change in
 production first); ``CSP_REPORT_URI`` adds a ``report-uri`` where browsers send violations.
@@ -38,7 +38,7 @@ STRIPE_API_ORIGIN = "https://api.stripe.com"
 # Stripe's documented sources for Stripe.js besides js.stripe.com (docs.stripe.com/security/guide).
 STRIPE_EXTRA_SCRIPT = ("https://*.js.stripe.com",)
 STRIPE_EXTRA_FRAME = ("https://*.js.stripe.com", "https://hooks.stripe.com")
-# Views whose page renders an inline script we do not control (drf-spectacular's templates).
+# Views whose templates we do not control (drf-spectacular's): inline styles, a worker for ReDoc.
 API_DOCS_URL_NAMES = frozenset({"swagger-ui", "redoc"})
 # Powerful features no page of ours uses: off for us and for any frame.
 PERMISSIONS_OFF = (
@@ -97,9 +97,9 @@ def _serialise(directives: dict[str, tuple[str, ...]]) -> str:
     return "; ".join(" ".join((name, *sources)) for name, sources in directives.items())
 
 
-def content_security_policy(*, inline_styles: bool = False, inline_scripts: bool = False) -> str:
-    """Return the policy for the current settings (pages; ``inline_*`` for the API's HTML views)."""
-    return _policy(inline_styles, inline_scripts, _settings_key())
+def content_security_policy(*, inline_styles: bool = False, api_docs: bool = False) -> str:
+    """Return the policy for the current settings (pages; ``inline_styles``/``api_docs`` for the API's HTML)."""
+    return _policy(inline_styles, api_docs, _settings_key())
 
 
 def _settings_key() -> tuple:
@@ -110,19 +110,19 @@ def _settings_key() -> tuple:
 
 
 @lru_cache(maxsize=32)
-def _policy(inline_styles: bool, inline_scripts: bool, _key: tuple) -> str:
-    # A page that needs inline scripts (the API documentation) never loads Stripe.js: no Stripe for it.
-    stripe = {} if inline_scripts else _stripe_sources()
+def _policy(inline_styles: bool, api_docs: bool, _key: tuple) -> str:
+    # The API documentation never loads Stripe.js: no Stripe for it.
+    stripe = {} if api_docs else _stripe_sources()
     inline = ("'unsafe-inline'",)
     directives = {
         "default-src": ("'self'",),
-        "script-src": ("'self'", *(inline if inline_scripts else ()), *stripe.get("script-src", ())),
+        "script-src": ("'self'", *stripe.get("script-src", ())),
         "style-src": ("'self'", *(inline if inline_styles else ())),
         "img-src": ("'self'", "data:", *media_origins()),
         "font-src": ("'self'",),
         "connect-src": ("'self'", *stripe.get("connect-src", ())),
         "frame-src": stripe.get("frame-src", ("'none'",)),
-        **({"worker-src": ("'self'", "blob:")} if inline_scripts else {}),  # ReDoc parses the schema in a worker
+        **({"worker-src": ("'self'", "blob:")} if api_docs else {}),  # ReDoc parses the schema in a worker
         "form-action": ("'self'",),
         "frame-ancestors": ("'none'",),
         "base-uri": ("'self'",),
@@ -156,6 +156,6 @@ class SecurityHeadersMiddleware:
         match = getattr(request, "resolver_match", None)
         docs = match is not None and match.url_name in API_DOCS_URL_NAMES and not match.namespace
         api_html = request.path.startswith("/api/") and response.get("Content-Type", "").startswith("text/html")
-        policy = content_security_policy(inline_styles=docs or api_html, inline_scripts=docs)
+        policy = content_security_policy(inline_styles=docs or api_html, api_docs=docs)
         response.headers[CSP_HEADERS[1] if settings.CSP_REPORT_ONLY else CSP_HEADERS[0]] = policy
         return response
