@@ -46,6 +46,7 @@ class TooManyLoginAttempts(ApplicationError):
     code = "too_many_login_attempts"
     default_message = _("Too many failed sign-in attempts. Try again later.")
     http_status = 429
+    retry_after = 300  # allauth's per-email window (5 failures in 300 s); the per-address one is shorter
 
 
 class ApiTokenInvalid(ApplicationError):

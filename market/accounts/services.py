@@ -168,3 +168,14 @@ def api_token_mark_used(*, token: ApiToken, now: datetime | None = None) -> None
     ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale_before), pk=token.pk).update(
         last_used_at=now)
     token.last_used_at = now
+
+
+# Ended tokens stay listed this long (people see what was revoked and why), then they are deleted.
+API_TOKEN_ENDED_KEPT = timedelta(days=30)
+
+
+def api_token_purge(*, now: datetime | None = None) -> int:
+    """Delete tokens that expired or were revoked more than ``API_TOKEN_ENDED_KEPT`` ago; return how many."""
+    cutoff = (now or timezone.now()) - API_TOKEN_ENDED_KEPT
+    deleted, _by_model = ApiToken.objects.filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)).delete()
+    return deleted

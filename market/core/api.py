@@ -43,7 +43,8 @@ def exception_handler(exc, context):
     """Render every API error in the one format."""
     if isinstance(exc, ApplicationError):
         set_rollback()
-        return Response(error_payload(exc.code, exc.message, exc.fields), status=exc.http_status)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response(error_payload(exc.code, exc.message, exc.fields), status=exc.http_status, headers=headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -14,6 +14,7 @@ class ApplicationError(Exception):
     code = "error"
     default_message = _("Something went wrong.")
     http_status = 400
+    retry_after: int | None = None  # seconds: sent as Retry-After (429, 503)
 
     def __init__(self, message=None, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
         self.message = message if message is not None else self.default_message

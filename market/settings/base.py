@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.order_complete_due_task",
         "schedule": crontab(minute=20),
     },
+    "accounts-purge-ended-api-tokens": {  # expired or revoked more than 30 days ago
+        "task": "market.accounts.tasks.api_token_purge_task",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "orders-purge-anonymous-carts": {
         "task": "orders.tasks.cart_purge_stale_task",
         "schedule": crontab(hour=3, minute=40),

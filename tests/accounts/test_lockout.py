@@ -19,6 +19,7 @@ def web_sign_in(client, email, password, **extra):
 
 def assert_locked(response):
     assert response.status_code == 429, response.content
+    assert response["Retry-After"] == "300"
     assert response.json() == {"code": "too_many_login_attempts",
                                "message": "Too many failed sign-in attempts. Try again later.", "fields": {}}
 

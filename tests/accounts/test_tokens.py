@@ -295,3 +295,30 @@ class TestPage:
 
     def test_signed_out_visitors_are_sent_to_sign_in(self, client):
         assert client.get(self.URL)["Location"] == f"/accounts/login/?next={self.URL}"
+
+
+def test_tokens_that_ended_over_a_month_ago_are_purged_nightly(make_user, settings):
+    from celery import current_app
+
+    from market.accounts.tasks import api_token_purge_task
+
+    # given: tokens made 40 days ago (their expiry in the past), one revoked recently, one live
+    person = make_user(role=Role.CONSUMER)
+    long_ago = timezone.now() - timedelta(days=40)
+    expired_long_ago = api_token_create(user=person, name="old", now=long_ago - timedelta(days=30)).token
+    revoked_long_ago = api_token_create(user=person, name="revoked", now=long_ago).token
+    ApiToken.objects.filter(pk=revoked_long_ago.pk).update(revoked_at=long_ago, revoked_reason="revoked")
+    revoked_recently = api_token_create(user=person, name="recent").token
+    ApiToken.objects.filter(pk=revoked_recently.pk).update(revoked_at=timezone.now(), revoked_reason="revoked")
+    live = api_token_create(user=person, name="live").token
+
+    # when
+    deleted = api_token_purge_task.delay().get()
+
+    # then
+    assert deleted == 2
+    assert set(ApiToken.objects.values_list("pk", flat=True)) == {revoked_recently.pk, live.pk}
+    assert not ApiToken.objects.filter(pk__in=[expired_long_ago.pk, revoked_long_ago.pk]).exists()
+    schedule = settings.CELERY_BEAT_SCHEDULE["accounts-purge-ended-api-tokens"]
+    assert schedule["task"] == "market.accounts.tasks.api_token_purge_task"
+    assert schedule["task"] in current_app.tasks
