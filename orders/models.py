@@ -134,6 +134,9 @@ class CartLine(models.Model):
 class Checkout(TimeStampedModel):
     """What a shopper placed at once: one payment, one invoice/receipt number, one order per producer."""
 
+    # Not a column: ``order_place`` sets it on a checkout it found by its idempotency key (a replay).
+    replayed = False
+
     class Status(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         PAID = "paid", _("Paid")

@@ -93,3 +93,4 @@ def api_server_error(request):
     return JsonResponse(
         error_payload("server_error", _("An unexpected error occurred. We have been notified.")), status=500
     )
+

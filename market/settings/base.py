@@ -347,6 +347,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "market.core.api.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "market.core.parsers.JSONParser",  # deep nesting is a 400, not a RecursionError
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the client address for throttles: see TRUSTED_PROXY_COUNT
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [

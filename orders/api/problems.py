@@ -5,12 +5,13 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from market.core.errors import NotFound
+from market.core.parsers import JSONParser
 from orders.models import OrderProblem
 from orders.selectors import access_order, order_problem_list
 from orders.services import order_problem_answer, order_problem_decide, order_problem_report

@@ -108,9 +108,13 @@ def _fingerprint(**params) -> str:
 
 
 def _existing(*, user: User, key: str, fingerprint: str) -> Checkout | None:
+    """Return the checkout this key already placed, marked ``replayed``, or ``None``."""
     checkout = Checkout.objects.filter(placed_by=user, idempotency_key=key).first()
-    if checkout is not None and checkout.request_fingerprint != fingerprint:
+    if checkout is None:
+        return None
+    if checkout.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
+    checkout.replayed = True
     return checkout
 
 
@@ -128,8 +132,8 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
     """Place the shopper's cart: one checkout, one order per producer, stock reserved, prices frozen.
 
     ``idempotency_key`` comes from the API's ``Idempotency-Key`` header or the checkout form's
-    one-time token: the same key (for the same person) returns the same checkout and creates
-    nothing twice, also when the requests run at the same time; reusing a key for a different
+    one-time token: the same key (for the same person) returns the same checkout (``replayed``
+    set) and creates nothing twice, also when the requests run at the same time; reusing a key for a different
     request raises ``IdempotencyKeyReused``. ``delivery`` maps each producer id in the cart to a
     ``DeliveryOption``; ``expected_total`` is the total the shopper confirmed. The cart is
     re-priced; any price change (``PricesChanged``), a different total (``TotalChanged``), a line

@@ -68,3 +68,23 @@ def test_a_body_over_the_upload_limit_under_the_api_is_a_json_error(quiet_client
 @pytest.mark.parametrize("path", ["/search/?q=tab%09kopi", "/search/?q=caf%C3%A9", "/villages/?district=35.09.01"])
 def test_ordinary_queries_still_work(client, path):
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/token/", "/api/v1/cart/lines/", "/api/v1/checkout/"])
+def test_deeply_nested_json_is_a_bad_request_not_a_crash(quiet_client, path, caplog):
+    body = "[" * 100_000 + "]" * 100_000
+
+    with caplog.at_level("ERROR"):
+        response = quiet_client.post(path, body, content_type="application/json")
+
+    assert response.status_code in (400, 401, 403)  # 401/403: checked before the body is read
+    if response.status_code == 400:
+        assert response.json()["code"] == "parse_error"
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+def test_deeply_nested_json_to_a_public_endpoint_is_a_parse_error(quiet_client):
+    response = quiet_client.post("/api/v1/auth/token/", "[" * 5000, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "parse_error", "message": "JSON bersarang terlalu dalam.", "fields": {}}
