@@ -27,6 +27,33 @@ def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
     return config
 
 
+def _repair_handle_list(data_dir: Path) -> None:
+    """Reset pgserver's list of attached processes when a killed process left it unreadable.
+
+    pgserver keeps the processes that use the embedded server in ``.handle_pids.json`` (the last
+    to leave stops the server). A process killed while rewriting it leaves an empty or cut file,
+    and every later start crashed with a ``JSONDecodeError``. A second read after a pause tells a
+    file being rewritten right now from a broken one.
+    """
+    import json
+    import time
+
+    path = data_dir / ".handle_pids.json"
+    for attempt in range(2):
+        try:
+            values = json.loads(path.read_text())
+        except FileNotFoundError:
+            return
+        except ValueError:
+            values = None
+        if isinstance(values, list) and all(isinstance(value, int) for value in values):
+            return
+        if attempt == 0:
+            time.sleep(0.2)
+    logger.warning("Reset the embedded database's process list %s: it was unreadable", path)
+    path.write_text("[]")
+
+
 def embedded_database(data_dir: Path) -> dict:
     """Start (or join) the embedded PostgreSQL in ``data_dir`` and return its settings."""
     import warnings
@@ -39,6 +66,7 @@ def embedded_database(data_dir: Path) -> dict:
         import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    _repair_handle_list(data_dir)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     info = server.get_postmaster_info()
     host = str(info.socket_dir) if info.socket_dir else "127.0.0.1"

@@ -1,4 +1,6 @@
 """PostgreSQL features: the indonesian text search configuration, extensions that may be missing."""
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -44,3 +46,25 @@ def test_embedded_server_starts_with_the_indonesian_configuration(tmp_path):
                          dbname=EMBEDDED_DATABASE_NAME) as conn:
         assert conn.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname = 'indonesian'").fetchone() == ("indonesian",)
         assert conn.execute("SHOW server_version_num").fetchone()[0] >= "160000"
+
+
+@pytest.mark.parametrize("left_behind", ["", "[12", "null"])
+def test_embedded_server_recovers_from_a_process_list_left_broken_by_a_killed_process(tmp_path, left_behind):
+    """A process killed while pgserver rewrote its list of attached processes left it unreadable."""
+    import subprocess
+    import sys
+
+    start = ("import sys; from pathlib import Path; from market.db import embedded_database; "
+             "print(embedded_database(Path(sys.argv[1]))['NAME'])")
+    data_dir = tmp_path / "pgdata"
+    first = subprocess.run([sys.executable, "-c", start, str(data_dir)], capture_output=True, text=True, timeout=120,
+                           cwd=Path(__file__).resolve().parents[2])
+    assert first.returncode == 0, first.stderr
+    (data_dir / ".handle_pids.json").write_text(left_behind)
+
+    again = subprocess.run([sys.executable, "-c", start, str(data_dir)], capture_output=True, text=True, timeout=120,
+                           cwd=Path(__file__).resolve().parents[2])
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "kampung"
+    assert "JSONDecodeError" not in again.stderr
