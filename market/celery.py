@@ -16,7 +16,7 @@ from market.entrypoints import use_settings
 
 use_settings()
 
-app = Celery("market", task_cls="celery.contrib.django.task:DjangoTask")
+app = Celery("market", task_cls="market.core.task_base:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -11,3 +11,27 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TaskOutbox(models.Model):
+    """A task whose sending failed after its transaction committed (the broker was down).
+
+    ``task_outbox_flush_task`` sends it once the broker answers again; tasks are idempotent, so a
+    send that happened but was not recorded does no harm when repeated.
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    options = models.JSONField(_("sending options"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

@@ -111,7 +111,8 @@ CACHE_URL = env_str("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, answering from the database cache table while Redis is unreachable (market/core/cache.py).
+            "BACKEND": "market.core.cache.RedisCacheWithFallback",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kampung",
             "TIMEOUT": 300,
@@ -295,6 +296,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "accounts-purge-ended-api-tokens": {  # expired or revoked more than 30 days ago
         "task": "market.accounts.tasks.api_token_purge_task",
         "schedule": crontab(hour=3, minute=50),
+    },
+    "core-task-outbox-flush": {  # tasks whose sending failed while the broker was down
+        "task": "market.core.tasks.task_outbox_flush_task",
+        "schedule": 60.0,
     },
     "orders-purge-anonymous-carts": {
         "task": "orders.tasks.cart_purge_stale_task",

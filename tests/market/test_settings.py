@@ -37,9 +37,9 @@ SHOW = (
     ("market.settings.local", {}, "True True DatabaseCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
     ("market.settings.test", {}, "False True DatabaseCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
     ("market.settings.local", {"REDIS_URL": "redis://127.0.0.1:6379/3"},
-     "True False RedisCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
+     "True False RedisCacheWithFallback django.db.backends.postgresql Asia/Jakarta id accounts.User"),
     ("market.settings.production", PROD_ENV,
-     "False False RedisCache django.db.backends.postgresql Asia/Jakarta id accounts.User"),
+     "False False RedisCacheWithFallback django.db.backends.postgresql Asia/Jakarta id accounts.User"),
 ])
 def test_settings_load_in_every_mode(settings, env, expected):
     result = run_python(SHOW, settings, env)
