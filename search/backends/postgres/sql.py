@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _PLACEHOLDER = re.compile(r"%[%s]")  # "%%" is a literal percent sign, "%s" a parameter
 _FORMATTER = string.Formatter()
@@ -37,9 +38,17 @@ class Sql:
         if _placeholders(text) != len(self.params):
             raise ValueError(f"{_placeholders(text)} placeholders but {len(self.params)} parameters: {text!r}")
 
+    @classmethod
+    def _composed(cls, text: str, params: tuple) -> Sql:
+        """A fragment put together from checked fragments (its counts match: no need to scan it again)."""
+        fragment = object.__new__(cls)
+        object.__setattr__(fragment, "text", text)
+        object.__setattr__(fragment, "params", params)
+        return fragment
+
     def __add__(self, other: Sql | str) -> Sql:
         other = _as_sql(other)
-        return Sql(self.text + other.text, self.params + other.params)
+        return Sql._composed(self.text + other.text, self.params + other.params)
 
     def __radd__(self, other: str) -> Sql:
         return _as_sql(other) + self
@@ -63,22 +72,30 @@ class Sql:
         in through fragments only.
         """
         text, params = [], []
-        for literal, name, spec, conversion in _FORMATTER.parse(template):
-            if _placeholders(literal):
-                raise ValueError(f"A template takes values through fragments, not %s: {template!r}")
+        for literal, name in _template(template):
             text.append(literal)
-            if name is None:
-                continue
-            if spec or conversion:
-                raise ValueError(f"Fields take no format spec or conversion: {template!r}")
-            part = _as_sql(parts[name])
-            text.append(part.text)
-            params.extend(part.params)
-        return cls("".join(text), params)
+            if name is not None:
+                part = _as_sql(parts[name])
+                text.append(part.text)
+                params.extend(part.params)
+        return cls._composed("".join(text), tuple(params))
 
     def as_statement(self) -> tuple[str, list]:
         """Return ``(text, params)`` as ``cursor.execute`` takes them."""
         return self.text, list(self.params)
+
+
+@lru_cache(maxsize=512)
+def _template(template: str) -> tuple[tuple[str, str | None], ...]:
+    """Return ``template``'s pieces of text and its field names, after checking them (templates are constants)."""
+    pieces = []
+    for literal, name, spec, conversion in _FORMATTER.parse(template):
+        if _placeholders(literal):
+            raise ValueError(f"A template takes values through fragments, not %s: {template!r}")
+        if spec or conversion:
+            raise ValueError(f"Fields take no format spec or conversion: {template!r}")
+        pieces.append((literal, name))
+    return tuple(pieces)
 
 
 def param(value) -> Sql:
