@@ -1,7 +1,7 @@
 """Models of the search app: the PostgreSQL index, its vocabulary, synonyms and the dirty queue.
 
 ``ProductEntry`` and ``VillageEntry`` are a denormalised copy of the public catalogue made for
-search (``search.backends.database``): a stored, GIN-indexed ``tsvector`` with weighted fields,
+search (``search.backends.postgres``): a stored, GIN-indexed ``tsvector`` with weighted fields,
 and the columns every filter, facet and sort reads, so that a search never joins the catalogue.
 They carry no foreign keys on purpose: the index is derived data that ``search_reindex`` can
 throw away and rebuild, and indexing must not take key-share locks on catalogue rows that
@@ -125,7 +125,7 @@ class Term(models.Model):
 
     Typo tolerance looks for the indexed words closest to an unknown query word: by trigram
     similarity when the server has ``pg_trgm`` (a trigram GIN index on ``word`` is made by the
-    migration then), else in Python (``backends.database``). ``stem``/``stem_en`` tell whether a
+    migration then), else in Python (``backends.postgres.analysis``). ``stem``/``stem_en`` tell whether a
     query word is known under another form (``petani`` when the index has ``pertanian``).
     """
 

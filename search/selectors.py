@@ -35,6 +35,22 @@ def search_audience(*, user: User | None) -> Audience:
     return "buyer" if user is not None and user.is_authenticated and user.role == Role.BUYER else "consumer"
 
 
+class _Paged:
+    """Paging of a search page: ``query`` (offset, limit) over ``total`` results, up to ``MAX_OFFSET``."""
+
+    query: ProductQuery | VillageQuery
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.query.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        end = self.query.offset + self.query.limit
+        return end < self.total and end <= MAX_OFFSET
+
+
 @dataclass
 class ProductHit:
     id: int
@@ -56,22 +72,13 @@ class ProductHit:
 
 
 @dataclass
-class ProductSearchPage:
+class ProductSearchPage(_Paged):
     query: ProductQuery
     hits: list[ProductHit]
     total: int
     total_is_exact: bool
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     did_you_mean: str | None = None
-
-    @property
-    def has_previous(self) -> bool:
-        return self.query.offset > 0
-
-    @property
-    def has_next(self) -> bool:
-        end = self.query.offset + self.query.limit
-        return end < self.total and end <= MAX_OFFSET
 
 
 def _localised(snapshot: dict, key: str) -> str:
@@ -120,22 +127,13 @@ def product_search(*, query: ProductQuery) -> ProductSearchPage:
 
 
 @dataclass
-class VillageSearchPage:
+class VillageSearchPage(_Paged):
     query: VillageQuery
     villages: list[VillageDocument]
     total: int
     total_is_exact: bool
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     did_you_mean: str | None = None
-
-    @property
-    def has_previous(self) -> bool:
-        return self.query.offset > 0
-
-    @property
-    def has_next(self) -> bool:
-        end = self.query.offset + self.query.limit
-        return end < self.total and end <= MAX_OFFSET
 
 
 def village_search(*, query: VillageQuery) -> VillageSearchPage:

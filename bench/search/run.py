@@ -12,8 +12,9 @@ indexing throughput and the p50/p95/p99 latency of typical queries, and drops th
 Shortcut (documented in docs/performance.md): the products are not created through the catalogue
 services (a million curated products with producers, permits, stock and events would take hours).
 ``search.documents.ProductDocument``s are generated directly and written by the database backend's
-own write path (``Database._product_row`` + ``Database._write``: the same upsert, tsvectors,
-words table and vocabulary counts as ``index_products``), batch by batch under the index lock.
+own write path (``search.backends.postgres.writes``: ``product_row`` + ``entries_write``, the same
+upsert, tsvectors, words table and vocabulary counts as ``index_products``), batch by batch under
+the index lock.
 Only the catalogue read (``product_documents``) is skipped. Queries go through
 ``Database.search_products`` exactly as the pages and the API call it (facets on, 20 per page).
 """
@@ -36,7 +37,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -44,6 +45,7 @@ from catalog.models import Category, Commodity  # noqa: E402
 from market.regions.services import region_import_file  # noqa: E402
 from search.backends.base import ProductQuery, ProductSearchFilters  # noqa: E402
 from search.backends.database import Database  # noqa: E402
+from search.backends.postgres import writes  # noqa: E402
 from search.documents import ProductDocument  # noqa: E402
 
 REGIONS = ROOT.parent / "shared" / "data" / "wilayah" / "base.csv"
@@ -171,12 +173,11 @@ def _index(backend: Database, rng: random.Random, size: int, villages, paths) ->
     started, sql = time.perf_counter(), 0.0
     for start in range(1, size + 1, BATCH):
         documents = _documents(rng, start, min(BATCH, size + 1 - start), villages, paths)
-        rows = [backend._product_row(d) for d in documents]
+        rows = [writes.product_row(d) for d in documents]
         began = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            backend._lock(cursor)
-            backend._write(cursor, table="search_productentry", key="product_id", keys=[d.id for d in documents],
-                           rows=rows, column="products")
+        with backend.connection.write_cursor() as cursor:
+            writes.entries_write(cursor, writes.PRODUCTS, keys=[d.id for d in documents], rows=rows,
+                                 config=backend.config)
         sql += time.perf_counter() - began
         if start // BATCH % 50 == 0:
             print(f"  indexed {start + len(documents) - 1:>9,} / {size:,}", flush=True)

@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from django.utils.translation import gettext as _
+
 Sort = Literal["relevance", "price_asc", "price_desc", "newest"]
 Audience = Literal["consumer", "buyer"]
 
@@ -48,6 +50,7 @@ MAX_OFFSET = COUNT_LIMIT  # deep pages are refused: nobody reads result 501 on a
 FACET_SIZE = 30  # values per facet, most frequent first (a regency has 31 districts); a chosen value is always kept
 
 PRODUCT_FACETS = ("category", "commodity", "district", "village", "certification", "retail_ready", "in_stock")
+VILLAGE_FACETS = ("district", "stage", "commodity")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,45 @@ class FacetValue:
     value: str  # slug, code, permit kind, or "true"/"false"
     label: str  # Indonesian label (pages translate known labels)
     count: int
+
+
+Counted = dict[str, list[tuple[str, int]]]  # {facet: [(value, count), ...]}, in the order they are shown
+Labels = dict[tuple[str, str], str]  # {(facet, value): name} of categories, commodities, districts, villages
+
+
+def region_label(kind: str, name: str) -> str:
+    """Return how a facet value's name is shown: district and village names kept in capitals get title case."""
+    return name.title() if kind in ("district", "village") and name.isupper() else name
+
+
+def product_facet_values(counted: Counted, labels: Labels) -> dict[str, list[FacetValue]]:
+    """Label a backend's product facet counts (both backends label them the same way)."""
+    from catalog.models import PermitKind
+
+    fixed = {
+        ("retail_ready", "true"): _("Retail ready"), ("retail_ready", "false"): _("Not retail ready"),
+        ("in_stock", "true"): _("In stock"), ("in_stock", "false"): _("Out of stock"),
+    }
+
+    def label(name: str, value: str) -> str:
+        if name == "certification":
+            return str(PermitKind(value).label) if value in PermitKind.values else value
+        return str(fixed.get((name, value)) or labels.get((name, value), value))
+
+    return {name: [FacetValue(value=value, label=label(name, value), count=count)
+                   for value, count in counted.get(name, [])]
+            for name in PRODUCT_FACETS}
+
+
+def village_facet_values(counted: Counted, labels: Labels) -> dict[str, list[FacetValue]]:
+    """Label a backend's village facet counts (both backends label them the same way)."""
+    from catalog.models import Stage
+
+    stages = dict(Stage.choices)
+    return {name: [FacetValue(value=value, count=count,
+                              label=str(stages.get(value, value)) if name == "stage" else labels.get((name, value), value))
+                   for value, count in counted.get(name, [])]
+            for name in VILLAGE_FACETS}
 
 
 @dataclass

@@ -35,7 +35,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from elasticsearch import ApiError, NotFoundError, helpers
 from elasticsearch import Elasticsearch as Client
 from elasticsearch.dsl import MultiSearch, Q, Search
@@ -47,14 +46,20 @@ from search.backends.base import (
     MAX_OFFSET,
     MAX_PAGE_SIZE,
     PRODUCT_FACETS,
+    VILLAGE_FACETS,
+    Counted,
     FacetValue,
     IndexReport,
+    Labels,
     ProductQuery,
     ProductResults,
     SearchUnavailable,
     Suggestion,
     VillageQuery,
     VillageResults,
+    product_facet_values,
+    region_label,
+    village_facet_values,
 )
 from search.documents import (
     product_documents,
@@ -80,7 +85,6 @@ MAX_QUERY_WORDS = 32
 MAX_CORRECTIONS = 10
 TERM_SUGGESTIONS = 10
 FUZZY_EXPANSIONS = 50
-VILLAGE_FACETS = ("district", "stage", "commodity")
 PRODUCT_FACET_FIELDS = {
     "category": "category_path", "commodity": "commodity_slug", "district": "district_code",
     "village": "village_code", "certification": "certifications", "retail_ready": "retail_ready",
@@ -300,51 +304,27 @@ def _total(response: dict) -> tuple[int, bool]:
     return min(total["value"], COUNT_LIMIT), exact
 
 
-def _labels(wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
-    """Return ``{(kind, value): label}`` for categories, commodities, districts and villages."""
+def _labels(counted: Counted) -> Labels:
+    """Return ``{(kind, value): label}`` for the categories, commodities, districts and villages counted."""
     from catalog.models import Category, Commodity
     from market.regions.models import District, Village
 
-    labels: dict[tuple[str, str], str] = {}
+    labels: Labels = {}
     for kind, model, key in (("category", Category, "slug"), ("commodity", Commodity, "slug"),
                              ("district", District, "code"), ("village", Village, "code")):
-        values = sorted(wanted.get(kind, ()))
+        values = sorted({value for value, _n in counted.get(kind, ())})
         if values:
             for value, name in model.objects.filter(**{f"{key}__in": values}).values_list(key, "name"):
-                labels[(kind, value)] = name.title() if kind in ("district", "village") and name.isupper() else name
+                labels[(kind, value)] = region_label(kind, name)
     return labels
 
 
-def product_facets(counted: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
-    from catalog.models import PermitKind
-
-    labels = _labels({kind: {value for value, _n in values} for kind, values in counted.items()})
-    fixed = {
-        ("retail_ready", "true"): _("Retail ready"), ("retail_ready", "false"): _("Not retail ready"),
-        ("in_stock", "true"): _("In stock"), ("in_stock", "false"): _("Out of stock"),
-    }
-    facets: dict[str, list[FacetValue]] = {}
-    for name in PRODUCT_FACETS:
-        values = []
-        for value, count in counted.get(name, []):
-            if name == "certification":
-                label = str(PermitKind(value).label) if value in PermitKind.values else value
-            else:
-                label = str(fixed.get((name, value)) or labels.get((name, value), value))
-            values.append(FacetValue(value=value, label=label, count=count))
-        facets[name] = values
-    return facets
+def product_facets(counted: Counted) -> dict[str, list[FacetValue]]:
+    return product_facet_values(counted, _labels(counted))
 
 
-def village_facets(counted: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
-    from catalog.models import Stage
-
-    labels = _labels({kind: {value for value, _n in values} for kind, values in counted.items()})
-    stages = dict(Stage.choices)
-    return {name: [FacetValue(value=value, count=count,
-                              label=str(stages.get(value, value)) if name == "stage" else labels.get((name, value), value))
-                   for value, count in counted.get(name, [])]
-            for name in VILLAGE_FACETS}
+def village_facets(counted: Counted) -> dict[str, list[FacetValue]]:
+    return village_facet_values(counted, _labels(counted))
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

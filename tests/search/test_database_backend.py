@@ -6,9 +6,11 @@ from django.db import connection
 
 from catalog.services import product_delist
 from market.core.postgres import postgres_extension_available
-from search.backends import database as database_module
 from search.backends.base import ProductQuery, ProductSearchFilters, VillageQuery
 from search.backends.database import Database
+from search.backends.postgres import backend as backend_module
+from search.backends.postgres import tuning
+from search.backends.postgres.analysis import text_plan
 from search.models import ProductEntry, ProductEntryWords, Term, VillageEntry
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +87,10 @@ def test_a_correction_prefers_the_more_frequent_word(typo_backend, catalogue):
 
 def test_the_fallback_vocabulary_is_bounded_to_the_most_frequent_words(backend, catalogue, monkeypatch):
     backend.trigram = False
-    monkeypatch.setattr(database_module, "FALLBACK_VOCABULARY_LIMIT", 3)
+    monkeypatch.setattr(tuning, "FALLBACK_VOCABULARY_LIMIT", 3)
     backend.vocabulary_forget()
 
-    vocabulary = backend._vocabulary("products")
+    vocabulary = backend.analyser.vocabulary("products")
 
     expected = sorted(((-n, w) for w, (n, _v) in stored_terms().items() if n > 0))[:3]
     assert vocabulary.counts == {w: -n for n, w in expected}
@@ -104,7 +106,7 @@ def test_the_fallback_vocabulary_is_cached_until_indexing(backend, catalogue, dj
         backend.search_products(ProductQuery(text="kopu"))
 
     backend.index_products([catalogue.id("robusta")])
-    assert backend._vocabularies == {}
+    assert backend.analyser.vocabularies == {}
 
 
 # --- stemming and weights -------------------------------------------------------------------
@@ -145,7 +147,7 @@ def test_stop_words_alone_are_no_text(backend):
 
 
 def test_totals_are_counted_up_to_the_limit(backend, catalogue, monkeypatch):
-    monkeypatch.setattr(database_module, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(tuning, "COUNT_LIMIT", 5)
 
     results = backend.search_products(ProductQuery())
 
@@ -154,7 +156,7 @@ def test_totals_are_counted_up_to_the_limit(backend, catalogue, monkeypatch):
 
 
 def test_relevance_ranks_only_the_best_quality_candidates(backend, catalogue, monkeypatch):
-    monkeypatch.setattr(database_module, "COUNT_LIMIT", 1)
+    monkeypatch.setattr(tuning, "COUNT_LIMIT", 1)
 
     results = backend.search_products(ProductQuery(text="kopi"))
 
@@ -164,7 +166,7 @@ def test_relevance_ranks_only_the_best_quality_candidates(backend, catalogue, mo
 
 
 def test_price_sorts_read_every_match_not_only_the_candidates(backend, catalogue, monkeypatch):
-    monkeypatch.setattr(database_module, "COUNT_LIMIT", 1)
+    monkeypatch.setattr(tuning, "COUNT_LIMIT", 1)
 
     results = backend.search_products(ProductQuery(sort="price_asc", limit=3))
 
@@ -202,7 +204,7 @@ def test_search_statements_run_without_jit_or_parallel_workers():
     with connection.cursor() as cursor:
         cursor.execute("SET jit = on")
         try:
-            with backend._read_cursor() as inner:
+            with backend.connection.read_cursor() as inner:
                 inner.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
                 assert inner.fetchone() == ("off", "0")
             cursor.execute("SELECT current_setting('jit')")  # only for the search's own transaction
@@ -310,7 +312,7 @@ def test_each_facet_keeps_its_most_frequent_values_and_the_chosen_one(backend, m
     assert len(villages) > 2
     rarest = villages[-1]
 
-    monkeypatch.setattr(database_module, "FACET_SIZE", 1)
+    monkeypatch.setattr(tuning, "FACET_SIZE", 1)
     trimmed = backend.search_products(ProductQuery(text=""))
     chosen = backend.search_products(ProductQuery(text="", filters=ProductSearchFilters(village=rarest.value)))
     top = backend.search_products(ProductQuery(text="", filters=ProductSearchFilters(village=villages[0].value)))
@@ -391,7 +393,7 @@ BROAD_FILTERS = [
 
 @pytest.mark.parametrize("count_limit", [0, 1, 3, 1000])
 def test_the_single_walk_answers_exactly_as_one_query_per_facet_filter(backend, catalogue, monkeypatch, count_limit):
-    monkeypatch.setattr(database_module, "COUNT_LIMIT", count_limit)
+    monkeypatch.setattr(tuning, "COUNT_LIMIT", count_limit)
     queries = [ProductQuery(text=text, filters=filters, sort=sort) for text in ("", "kopi", "keripik")
                for filters in BROAD_FILTERS for sort in ("relevance", "price_asc")]
 
@@ -399,9 +401,9 @@ def test_the_single_walk_answers_exactly_as_one_query_per_facet_filter(backend, 
         return [(r.ids, r.total, r.total_is_exact, r.facets) for r in map(backend.search_products, queries)]
 
     walked = answers()  # the walk finds its `count_limit + 1` rows, or runs out of entries
-    monkeypatch.setattr(database_module, "WALK_ONCE_ROWS", 2)
+    monkeypatch.setattr(tuning, "WALK_ONCE_ROWS", 2)
     cut_short = answers()  # the walk stops too early: the separate queries answer
-    monkeypatch.setattr(database_module, "WALK_ONCE_FILTERS", set())
+    monkeypatch.setattr(tuning, "WALK_ONCE_FILTERS", set())
     separate = answers()
 
     assert walked == separate
@@ -414,13 +416,13 @@ def test_the_single_walk_answers_exactly_as_one_query_per_facet_filter(backend, 
 
 @pytest.mark.parametrize("count_limit", [0, 1, 3, 1000])
 def test_several_words_find_the_same_candidates_however_they_are_read(backend, catalogue, monkeypatch, count_limit):
-    monkeypatch.setattr(database_module, "COUNT_LIMIT", count_limit)
+    monkeypatch.setattr(tuning, "COUNT_LIMIT", count_limit)
     queries = [ProductQuery(text=text, filters=filters) for text in ("kopi robusta", "keripik pisang", "kopi bambu",
                                                                      "kripik pisnag", "kopi jember", "batik tulis")
                for filters in (ProductSearchFilters(), ProductSearchFilters(price_max=20_000))]
 
     def answers(plan) -> list:
-        monkeypatch.setattr(Database, "_text_plan", staticmethod(lambda analysis: plan))
+        monkeypatch.setattr(backend_module, "text_plan", lambda analysis: plan)
         return [(r.ids, r.total, r.total_is_exact, r.facets, r.did_you_mean)
                 for r in map(backend.search_products, queries)]
 
@@ -438,18 +440,18 @@ def test_the_words_counts_decide_how_several_words_are_read(backend, catalogue):
     together = backend.analyse("kopi robusta")
     rare = backend.analyse("luwak robusta")
 
-    assert Database._text_plan(one_word) == {}  # the planner knows one word's frequency
+    assert text_plan(one_word) == {}  # the planner knows one word's frequency
     assert (together.terms, together.entries) == (2, len(catalogue.public_ids))
     assert together.at_most == min(Term.objects.get(word="kopi").products, Term.objects.get(word="robusta").products)
-    assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}  # 12 entries: too few to walk
+    assert text_plan(together) == {"walk_first": 0, "text_index": True}  # 12 entries: too few to walk
     assert rare.at_most == 1
     together.entries = 1_000_000
     together.at_most = 15_000
-    assert Database._text_plan(together) == {"walk_first": 38_768, "text_index": True}  # sqrt(501 * 1M * 3)
+    assert text_plan(together) == {"walk_first": 38_768, "text_index": True}  # sqrt(501 * 1M * 3)
     together.at_most = 12_000  # below sqrt(501 * 1M / 3) matches: the text index is cheaper
-    assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}
+    assert text_plan(together) == {"walk_first": 0, "text_index": True}
     together.beyond_memory = True  # a match read through the text index costs a page from the OS
-    assert Database._text_plan(together) == {"walk_first": 44_766, "text_index": True}  # sqrt(501 * 1M * 4)
+    assert text_plan(together) == {"walk_first": 44_766, "text_index": True}  # sqrt(501 * 1M * 4)
     together.at_most = 10_000  # below sqrt(501 * 1M / 4) matches: the text index is cheaper
-    assert Database._text_plan(together) == {"walk_first": 0, "text_index": True}
+    assert text_plan(together) == {"walk_first": 0, "text_index": True}
     assert not backend.analyse("kopi robusta").beyond_memory

@@ -1,0 +1,274 @@
+"""Index writes: entries from documents, the vocabulary counts, the nightly compaction, the recount.
+
+Every write runs under the index lock (``connection.lock``), so the vocabulary counts in
+``search_term`` stay exact however many workers index at once.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from search import language
+from search.documents import ProductDocument, VillageDocument
+
+from .sql import Sql, param
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _texts(**fields: str) -> tuple[dict[str, str], list[str]]:
+    texts = {name: language.clean(value) for name, value in fields.items()}
+    return texts, sorted({word for value in texts.values() for word in value.split()})
+
+
+def product_row(d: ProductDocument) -> dict:
+    """The entry of a product document, as the upsert reads it."""
+    texts, words = _texts(
+        a=d.name, a_en=d.name_en, b=" ".join(d.category_names + d.commodity_names), c=d.description,
+        c_en=d.description_en, d=" ".join((d.producer_name, d.village_name, d.district_name)))
+    return {
+        "product_id": d.id, "name": d.name[:200], "name_en": d.name_en[:200], **texts,
+        "s": language.clean(f"{d.name} {d.name_en}"), "words": words, "producer_id": d.producer_id,
+        "category_slug": d.category_slug, "category_path": d.category_path, "commodity_slug": d.commodity_slug,
+        "district_code": d.district_code, "village_code": d.village_code, "certifications": d.certifications,
+        "retail_ready": d.retail_ready, "in_stock": d.in_stock, "retail_price": d.retail_price,
+        "wholesale_price": d.wholesale_price, "min_order_qty": d.min_order_qty,
+        "approved_at": d.approved_at.isoformat(), "sales_score": d.sales_score,
+        "quality": d.quality,
+    }
+
+
+def village_row(d: VillageDocument) -> dict:
+    """The entry of a village document, as the upsert reads it."""
+    texts, words = _texts(a=d.name, b=" ".join(d.commodity_names), c=d.story, d=d.district_name)
+    return {
+        "village_code": d.code, "name": d.name[:100], **texts, "s": language.clean(d.name), "words": words,
+        "district_code": d.district_code, "stage": d.stage, "stage_index": d.stage_index,
+        "commodity_slugs": d.commodity_slugs, "producers": d.producers, "listed_products": d.listed_products,
+        "quality": d.quality,
+    }
+
+
+_PRODUCT_UPSERT = """
+    INSERT INTO search_productentry (
+        product_id, name, name_en, document, suggest, producer_id, category_slug, category_path,
+        commodity_slug, district_code, village_code, certifications, retail_ready, in_stock, retail_price,
+        wholesale_price, min_order_qty, approved_at, sales_score, quality, indexed_at)
+    SELECT r.product_id, r.name, r.name_en,
+           setweight(to_tsvector(%(cfg)s::regconfig, r.a), 'A') || setweight(to_tsvector('english', r.a_en), 'A')
+           || setweight(to_tsvector(%(cfg)s::regconfig, r.b) || to_tsvector('english', r.b), 'B')
+           || setweight(to_tsvector(%(cfg)s::regconfig, r.c), 'C') || setweight(to_tsvector('english', r.c_en), 'C')
+           || setweight(to_tsvector(%(cfg)s::regconfig, r.d), 'D'),
+           to_tsvector('simple', r.s), r.producer_id, r.category_slug, r.category_path,
+           r.commodity_slug, r.district_code, r.village_code, r.certifications, r.retail_ready, r.in_stock,
+           r.retail_price, r.wholesale_price, r.min_order_qty, r.approved_at, r.sales_score, r.quality, %(now)s
+    FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+        product_id bigint, name text, name_en text, a text, a_en text, b text, c text, c_en text, d text, s text,
+        producer_id bigint, category_slug text, category_path varchar[], commodity_slug text,
+        district_code text, village_code text, certifications varchar[], retail_ready boolean, in_stock boolean,
+        retail_price bigint, wholesale_price bigint, min_order_qty integer, approved_at timestamptz,
+        sales_score float8, quality float8)
+    ON CONFLICT (product_id) DO UPDATE SET
+        name = EXCLUDED.name, name_en = EXCLUDED.name_en, document = EXCLUDED.document,
+        suggest = EXCLUDED.suggest, producer_id = EXCLUDED.producer_id,
+        category_slug = EXCLUDED.category_slug, category_path = EXCLUDED.category_path,
+        commodity_slug = EXCLUDED.commodity_slug, district_code = EXCLUDED.district_code,
+        village_code = EXCLUDED.village_code, certifications = EXCLUDED.certifications,
+        retail_ready = EXCLUDED.retail_ready, in_stock = EXCLUDED.in_stock, retail_price = EXCLUDED.retail_price,
+        wholesale_price = EXCLUDED.wholesale_price, min_order_qty = EXCLUDED.min_order_qty,
+        approved_at = EXCLUDED.approved_at, sales_score = EXCLUDED.sales_score, quality = EXCLUDED.quality,
+        indexed_at = EXCLUDED.indexed_at
+"""
+
+_VILLAGE_UPSERT = """
+    INSERT INTO search_villageentry (
+        village_code, name, document, suggest, words, district_code, stage, stage_index, commodity_slugs,
+        producers, listed_products, quality, indexed_at)
+    SELECT r.village_code, r.name,
+           setweight(to_tsvector(%(cfg)s::regconfig, r.a), 'A')
+           || setweight(to_tsvector(%(cfg)s::regconfig, r.b) || to_tsvector('english', r.b), 'B')
+           || setweight(to_tsvector(%(cfg)s::regconfig, r.c), 'C')
+           || setweight(to_tsvector(%(cfg)s::regconfig, r.d), 'D'),
+           to_tsvector('simple', r.s), r.words, r.district_code, r.stage, r.stage_index, r.commodity_slugs,
+           r.producers, r.listed_products, r.quality, %(now)s
+    FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+        village_code text, name text, a text, b text, c text, d text, s text, words text[], district_code text,
+        stage text, stage_index smallint, commodity_slugs varchar[], producers integer, listed_products integer,
+        quality float8)
+    ON CONFLICT (village_code) DO UPDATE SET
+        name = EXCLUDED.name, document = EXCLUDED.document, suggest = EXCLUDED.suggest, words = EXCLUDED.words,
+        district_code = EXCLUDED.district_code, stage = EXCLUDED.stage, stage_index = EXCLUDED.stage_index,
+        commodity_slugs = EXCLUDED.commodity_slugs, producers = EXCLUDED.producers,
+        listed_products = EXCLUDED.listed_products, quality = EXCLUDED.quality, indexed_at = EXCLUDED.indexed_at
+"""
+
+_PRODUCT_WORDS_UPSERT = """
+    INSERT INTO search_productentrywords (product_id, words)
+    SELECT r.product_id, r.words FROM jsonb_to_recordset(%s::jsonb) AS r(product_id bigint, words text[])
+    ON CONFLICT (product_id) DO UPDATE SET words = EXCLUDED.words
+"""
+
+
+@dataclass(frozen=True)
+class Entries:
+    """One kind of entry: its table, key, where its words are kept and which vocabulary count it feeds."""
+
+    table: str
+    key: str
+    key_type: str
+    words_table: str  # products keep their words beside the entries (the entries table is compacted)
+    column: str  # the search_term count
+    upsert: str
+
+
+PRODUCTS = Entries(table="search_productentry", key="product_id", key_type="bigint[]",
+                   words_table="search_productentrywords", column="products", upsert=_PRODUCT_UPSERT)
+VILLAGES = Entries(table="search_villageentry", key="village_code", key_type="text[]",
+                   words_table="search_villageentry", column="villages", upsert=_VILLAGE_UPSERT)
+
+
+def entries_write(cursor, entries: Entries, *, keys: list, rows: list[dict], config: str) -> tuple[int, int]:
+    """Replace the entries of ``keys`` by ``rows`` (the public ones) and keep the vocabulary counts exact.
+
+    Return how many entries were written and how many removed. Run under the index lock.
+    """
+    delta = _words_delta(cursor, entries, keys=keys, rows=rows)
+    public = {row[entries.key] for row in rows}
+    removed = _entries_delete(cursor, entries, [k for k in keys if k not in public])
+    if rows:
+        cursor.execute(entries.upsert, {"cfg": config, "rows": json.dumps(rows), "now": timezone.now()})
+        if entries is PRODUCTS:
+            cursor.execute(_PRODUCT_WORDS_UPSERT,
+                           [json.dumps([{"product_id": row["product_id"], "words": row["words"]} for row in rows])])
+    vocabulary_add(cursor, {word: n for word, n in delta.items() if n}, column=entries.column)
+    return len(rows), removed
+
+
+def _words_delta(cursor, entries: Entries, *, keys: list, rows: list[dict]) -> Counter[str]:
+    """How each word's count changes when the entries of ``keys`` become ``rows``."""
+    statement = Sql.format("SELECT w.words FROM unnest({keys}::{key_type}) AS k(key) "
+                           "JOIN {words_table} w ON w.{key} = k.key", keys=param(keys), key_type=entries.key_type,
+                           words_table=entries.words_table, key=entries.key)
+    cursor.execute(*statement.as_statement())
+    delta: Counter[str] = Counter()
+    for (words,) in cursor.fetchall():
+        delta.subtract(words)
+    for row in rows:
+        delta.update(row["words"])
+    return delta
+
+
+def _entries_delete(cursor, entries: Entries, gone: list) -> int:
+    if not gone:
+        return 0
+    statement = Sql.format("DELETE FROM {table} e USING unnest({gone}::{key_type}) AS k(key) WHERE e.{key} = k.key",
+                           table=entries.table, gone=param(gone), key_type=entries.key_type, key=entries.key)
+    cursor.execute(*statement.as_statement())
+    removed = cursor.rowcount
+    if entries is PRODUCTS:
+        cursor.execute("DELETE FROM search_productentrywords w USING unnest(%s::bigint[]) AS k(key) "
+                       "WHERE w.product_id = k.key", [gone])
+    return removed
+
+
+def vocabulary_add(cursor, delta: dict[str, int], *, column: str) -> None:
+    """Add ``delta`` to the words' ``column`` counts; drop the words no entry holds any more."""
+    if not delta:
+        return
+    words = sorted(delta)
+    statement = Sql.format(
+        """INSERT INTO search_term (word, stem, stem_en, products, villages)
+                SELECT x.w, coalesce((ts_lexize('indonesian_stem', x.w))[1], x.w),
+                       coalesce((ts_lexize('english_stem', x.w))[1], ''),
+                       {products}, {villages}
+                FROM unnest({words}::text[], {counts}::int[]) AS x(w, n) ORDER BY x.w
+                ON CONFLICT (word) DO UPDATE SET {column} = search_term.{column} + EXCLUDED.{column}""",
+        products="x.n" if column == "products" else "0", villages="x.n" if column == "villages" else "0",
+        words=param(words), counts=param([delta[w] for w in words]), column=column)
+    cursor.execute(*statement.as_statement())
+    gone = [w for w in words if delta[w] < 0]  # only a word that lost entries can have none left
+    if gone:
+        cursor.execute("""DELETE FROM search_term t USING unnest(%s::text[]) AS x(w)
+                          WHERE t.word = x.w AND t.products <= 0 AND t.villages <= 0""", [gone])
+
+
+def stale_entries_delete(cursor, *, started) -> int:
+    """Delete the entries a rebuild begun at ``started`` did not write; recount the vocabulary from the rest."""
+    removed = 0
+    for table in (PRODUCTS.table, VILLAGES.table):
+        cursor.execute(*Sql.format("DELETE FROM {table} WHERE indexed_at < {started}", table=table,
+                                   started=param(started)).as_statement())
+        removed += cursor.rowcount
+    cursor.execute("""DELETE FROM search_productentrywords w WHERE NOT EXISTS (
+                          SELECT 1 FROM search_productentry e WHERE e.product_id = w.product_id)""")
+    cursor.execute("DELETE FROM search_term")
+    cursor.execute("""
+        INSERT INTO search_term (word, stem, stem_en, products, villages)
+        SELECT w, coalesce((ts_lexize('indonesian_stem', w))[1], w),
+               coalesce((ts_lexize('english_stem', w))[1], ''), sum(p), sum(v)
+        FROM (SELECT unnest(words) AS w, 1 AS p, 0 AS v FROM search_productentrywords
+              UNION ALL SELECT unnest(words), 0, 1 FROM search_villageentry) x
+        GROUP BY w""")
+    return removed
+
+
+def compact(cursor) -> int:
+    """Rewrite the product entries in ``quality`` order, with fresh indexes; return how many rows.
+
+    Candidates are read best quality first, so rows stored in that order share pages: a search
+    then reads a few hundred pages instead of one page per candidate (about twice as fast).
+    Updates and new products land wherever there is room, so the order decays; the nightly task
+    restores it. The copy is built beside the live table while searches go on (index writes
+    wait on the index lock, and catch up after); the swap at the end drops the old table and
+    renames the new one in the same transaction, so searches only wait for that instant.
+    Run under the index lock.
+    """
+    table, new = PRODUCTS.table, "search_productentry_compact"
+    cursor.execute(
+        """SELECT i.relname, pg_get_indexdef(i.oid), c.conname, pg_get_constraintdef(c.oid)
+           FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+           LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+           WHERE x.indrelid = %s::regclass ORDER BY i.relname""", [table])
+    indexes = cursor.fetchall()
+    cursor.execute(f"DROP TABLE IF EXISTS {new}")
+    cursor.execute(f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS INCLUDING STORAGE "
+                   f"INCLUDING COMPRESSION)")
+    cursor.execute(f"INSERT INTO {new} SELECT * FROM {table} ORDER BY quality DESC, product_id")
+    rows = cursor.rowcount
+    renames = [_index_copy(cursor, position, table=table, new=new, index=index)
+               for position, index in enumerate(indexes)]
+    cursor.execute(f"ANALYZE {new}")
+    cursor.execute(f"DROP TABLE {table}")
+    cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
+    for statement in renames:
+        cursor.execute(statement)
+    return rows
+
+
+def _index_copy(cursor, position: int, *, table: str, new: str, index: tuple) -> str:
+    """Create one of ``table``'s indexes (or constraints) on ``new`` under a temporary name; return the rename."""
+    name, definition, constraint, constraint_definition = index
+    temporary = f"search_compact_{position}"
+    if constraint:  # the primary key (and any unique constraint) is re-created as a constraint
+        cursor.execute(f"ALTER TABLE {new} ADD CONSTRAINT {temporary} {constraint_definition}")
+        return f"ALTER TABLE {table} RENAME CONSTRAINT {temporary} TO {constraint}"
+    statement, count = re.subn(rf"^(CREATE (?:UNIQUE )?INDEX ){re.escape(name)} ON ((?:\S+\.)?){table} ",
+                               rf"\g<1>{temporary} ON \g<2>{new} ", definition)
+    if count != 1:
+        raise RuntimeError(f"Unexpected index definition: {definition}")
+    cursor.execute(statement)
+    return f"ALTER INDEX {temporary} RENAME TO {name}"
