@@ -20,6 +20,7 @@ from catalog.exceptions import (
     ProductStatusInvalid,
     RejectionReasonRequired,
 )
+from catalog.hooks import catalog_changed
 from catalog.models import (
     Category,
     Commodity,
@@ -35,7 +36,6 @@ from catalog.models import (
 )
 from catalog.services._auth import require_officer, require_producer_editor
 from market.accounts.models import User
-from search.services import search_mark_dirty
 
 Status = Product.Status
 
@@ -340,7 +340,7 @@ def product_approve(*, product: Product, officer: User, note: str = "") -> Produ
     locked.approved_at = timezone.now()
     locked.approved_by = officer
     locked.save()
-    search_mark_dirty(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
+    catalog_changed(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
     product.status, product.listed = locked.status, True
     return event
 
@@ -395,6 +395,6 @@ def product_delist(*, product: Product, officer: User, reasons: list[str], note:
     locked.listed = False
     locked.has_pending_changes = False
     locked.save(update_fields=["status", "listed", "has_pending_changes", "updated_at"])
-    search_mark_dirty(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
+    catalog_changed(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
     product.status, product.listed = locked.status, False
     return event
