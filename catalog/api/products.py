@@ -61,6 +61,7 @@ from catalog.selectors import (
     product_retail_readiness,
 )
 from catalog.services import (
+    ProductChanges,
     product_approve,
     product_create,
     product_delist,
@@ -337,7 +338,9 @@ class ProductListView(generics.ListAPIView):
     def post(self, request):
         serializer = ProductCreateInput(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        product = product_create(actor=request.user, **serializer.validated_data)
+        fields = dict(serializer.validated_data)
+        producer = fields.pop("producer")
+        product = product_create(producer=producer, actor=request.user, changes=ProductChanges(**fields))
         location = reverse("v1:catalog:product-working-copy", kwargs={"pk": product.pk})
         return _working(request, product.pk, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
@@ -358,7 +361,7 @@ class ProductDetailView(APIView):
         product = access_product(user=request.user, pk=pk)
         serializer = ProductFieldsInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        product_update(product=product, actor=request.user, **serializer.validated_data)
+        product_update(product=product, actor=request.user, changes=ProductChanges(**serializer.validated_data))
         return _working(request, pk)
 
 

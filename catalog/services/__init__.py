@@ -16,6 +16,7 @@ from catalog.services.producers import (
     producer_verify,
 )
 from catalog.services.products import (
+    ProductChanges,
     product_approve,
     product_create,
     product_delist,
@@ -37,6 +38,7 @@ from catalog.services.surveys import survey_import_csv, survey_record
 from catalog.services.villages import village_advance_stage, village_profile_get_or_create, village_profile_update
 
 __all__ = [
+    "ProductChanges",
     "category_create", "category_food_permits_set", "coaching_session_record", "commodity_create",
     "permit_expiry_notify", "producer_create", "producer_permit_delete", "producer_permit_set", "producer_unverify",
     "producer_update", "producer_verify", "product_approve", "product_create", "product_delist", "product_photo_add",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Commodity, PermitKind, Product, Unit
 from catalog.selectors import category_tree
+from catalog.services import ProductChanges
 from market.core.errors import ApplicationError
 
 _NUMERIC = {"inputmode": "numeric"}
@@ -236,8 +237,8 @@ class ProductForm(ServiceErrorsMixin, forms.Form):
     def english_has_errors(self) -> bool:
         return any(name in self.errors for name in self.english_fields)
 
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+    def changes(self) -> ProductChanges:
+        return ProductChanges(**self.cleaned_data)
 
 
 class PriceTierForm(forms.Form):

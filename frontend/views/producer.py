@@ -333,7 +333,7 @@ def product_new(request):
     form = ProductForm(request.POST or None, held_kinds=_held_kinds(producer))
     if request.method == "POST" and form.is_valid():
         try:
-            product = product_create(producer=producer, actor=request.user, **form.service_kwargs())
+            product = product_create(producer=producer, actor=request.user, changes=form.changes())
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
@@ -387,7 +387,7 @@ def product_edit(request, pk: int):
     if form.is_valid():
         was = (product.status, product.listed)
         try:
-            updated = product_update(product=product, actor=request.user, **form.service_kwargs())
+            updated = product_update(product=product, actor=request.user, changes=form.changes())
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
