@@ -17,26 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Category, Commodity, PermitKind, Product, Unit
 from catalog.selectors import category_tree
 from catalog.services import ProductChanges
-from market.core.errors import ApplicationError
+from frontend.forms.errors import ServiceErrorsMixin
 
 _NUMERIC = {"inputmode": "numeric"}
-
-
-class ServiceErrorsMixin:
-    """Show an ``ApplicationError`` in the form: its ``fields`` beside the inputs, else its message on top.
-
-    ``service_fields`` maps a service's argument name to the form field that carries it.
-    """
-
-    service_fields: dict[str, str] = {}
-
-    def add_application_error(self, exc: ApplicationError) -> None:
-        if not exc.fields:
-            self.add_error(None, str(exc.message))
-            return
-        for key, messages in exc.fields.items():
-            name = self.service_fields.get(key, key)
-            self.add_error(name if name in self.fields else None, [str(message) for message in messages])
 
 
 class RupiahField(forms.IntegerField):
