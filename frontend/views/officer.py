@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog.exceptions import ProductNotFound
@@ -51,9 +52,8 @@ from catalog.services import (
     coaching_session_record,
     producer_unverify,
     producer_verify,
-    product_approve,
-    product_delist,
-    product_reject,
+    product_curation_decide,
+    product_curation_decisions_available,
     survey_import_csv,
     survey_record,
     village_advance_stage,
@@ -539,7 +539,7 @@ def _render_curation_product(request, product: Product, **forms):
     comparison = product_compare_with_approved(product=product)
     permits = list(product.producer.permits.all())
     today = timezone.localdate()
-    is_submitted = product.status == Product.Status.SUBMITTED
+    available = product_curation_decisions_available(product=product)
     return render(request, "frontend/officer/curation_product.html", {
         "section": "curation", "product": product, "producer": product.producer,
         "rows": _snapshot_rows(comparison), "changed": comparison.changed, "has_approved": bool(comparison.approved),
@@ -547,7 +547,7 @@ def _render_curation_product(request, product: Product, **forms):
                                               today=today),
         "permits": permits, "today": today,
         "history": _history(product),
-        "can_decide": is_submitted, "can_delist": product.listed,
+        "can_decide": {"approve", "reject"} <= available, "can_delist": "delist" in available,
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "delist_form": forms.get("delist_form") or DelistForm(),
@@ -566,61 +566,38 @@ def curation_product(request, pk: int):
     return _render_curation_product(request, _product_or_404(request, pk))
 
 
+# What each decision looks like on the page; who may take it, from which state, with which
+# reasons and through which service is ``catalog.services.CURATION_DECISIONS``.
+CURATION_PAGES = {
+    "approve": {"form": ApproveForm, "labels": True, "next": "frontend:officer-curation",
+                "done": gettext_lazy("“%(product)s” is approved and listed.")},
+    "reject": {"form": RejectForm, "labels": False, "next": "frontend:officer-curation",
+               "done": gettext_lazy("“%(product)s” is sent back to the producer with your reasons.")},
+    "delist": {"form": DelistForm, "labels": False, "next": "frontend:officer-curation-product",
+               "done": gettext_lazy("“%(product)s” is taken off sale.")},
+}
+
+
 @officer_required
 @require_POST
-def curation_approve(request, pk: int):
+def curation_decide(request, pk: int, decision: str):
     product = _product_or_404(request, pk)
-    form = ApproveForm(request.POST)
+    page = CURATION_PAGES[decision]
+    form = page["form"](request.POST)
     if form.is_valid():
         try:
-            product_approve(product=product, officer=request.user, note=form.cleaned_data["note"])
+            product_curation_decide(product=product, officer=request.user, decision=decision,
+                                    reasons=form.cleaned_data.get("reasons", ()), note=form.cleaned_data["note"])
         except ApplicationError as exc:
             if not exc.fields:  # the product moved on meanwhile (a double click, another officer)
                 return _decision_refused(request, product, exc)
-            form.add_application_error(exc, labels=_product_labels())
+            form.add_application_error(exc, labels=_product_labels() if page["labels"] else None)
         else:
-            messages.success(request, _("“%(product)s” is approved and listed.") % {"product": product.name})
-            return redirect("frontend:officer-curation")
-    return _render_curation_product(request, product, approve_form=form)
-
-
-@officer_required
-@require_POST
-def curation_reject(request, pk: int):
-    product = _product_or_404(request, pk)
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            product_reject(product=product, officer=request.user, reasons=form.cleaned_data["reasons"],
-                           note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            if not exc.fields:
-                return _decision_refused(request, product, exc)
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("“%(product)s” is sent back to the producer with your reasons.")
-                             % {"product": product.name})
-            return redirect("frontend:officer-curation")
-    return _render_curation_product(request, product, reject_form=form)
-
-
-@officer_required
-@require_POST
-def curation_delist(request, pk: int):
-    product = _product_or_404(request, pk)
-    form = DelistForm(request.POST)
-    if form.is_valid():
-        try:
-            product_delist(product=product, officer=request.user, reasons=form.cleaned_data["reasons"],
-                           note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            if not exc.fields:
-                return _decision_refused(request, product, exc)
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("“%(product)s” is taken off sale.") % {"product": product.name})
-            return redirect("frontend:officer-curation-product", pk=product.pk)
-    return _render_curation_product(request, product, delist_form=form)
+            messages.success(request, page["done"] % {"product": product.name})
+            if page["next"] == "frontend:officer-curation":
+                return redirect(page["next"])
+            return redirect(page["next"], pk=product.pk)
+    return _render_curation_product(request, product, **{f"{decision}_form": form})
 
 
 # --- producers ------------------------------------------------------------------------------
@@ -722,9 +699,12 @@ urlpatterns = [
     path("dashboard/officer/surveys/import/template.csv", survey_template, name="officer-survey-template"),
     path("dashboard/officer/curation/", curation, name="officer-curation"),
     path("dashboard/officer/curation/<int:pk>/", curation_product, name="officer-curation-product"),
-    path("dashboard/officer/curation/<int:pk>/approve/", curation_approve, name="officer-curation-approve"),
-    path("dashboard/officer/curation/<int:pk>/reject/", curation_reject, name="officer-curation-reject"),
-    path("dashboard/officer/curation/<int:pk>/delist/", curation_delist, name="officer-curation-delist"),
+    path("dashboard/officer/curation/<int:pk>/approve/", curation_decide, {"decision": "approve"},
+         name="officer-curation-approve"),
+    path("dashboard/officer/curation/<int:pk>/reject/", curation_decide, {"decision": "reject"},
+         name="officer-curation-reject"),
+    path("dashboard/officer/curation/<int:pk>/delist/", curation_decide, {"decision": "delist"},
+         name="officer-curation-delist"),
     path("dashboard/officer/producers/", producers, name="officer-producers"),
     path("dashboard/officer/producers/<int:pk>/", producer, name="officer-producer"),
     path("dashboard/officer/producers/<int:pk>/verify/", producer_verify_view, name="officer-producer-verify"),

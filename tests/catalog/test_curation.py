@@ -13,6 +13,8 @@ from catalog.selectors import product_list_for_curation, product_unit_price
 from catalog.services import (
     ProductChanges,
     product_approve,
+    product_curation_decide,
+    product_curation_decisions_available,
     product_price_tiers_set,
     product_reject,
     product_submit_for_curation,
@@ -225,3 +227,27 @@ def test_curation_queue():
     product_submit_for_curation(product=waiting, actor=owner_of(waiting.producer))
 
     assert list(product_list_for_curation()) == [waiting]
+
+
+def test_curation_decisions_available_follow_the_table():
+    draft = ProductFactory()
+    submitted = ProductFactory()
+    product_submit_for_curation(product=submitted, actor=owner_of(submitted.producer))
+    listed = approved()
+
+    assert product_curation_decisions_available(product=draft) == set()
+    assert product_curation_decisions_available(product=submitted) == {"approve", "reject"}
+    assert product_curation_decisions_available(product=listed) == {"delist"}
+
+
+def test_curation_decide_runs_the_decisions_service_with_its_reasons():
+    product = approved()
+    officer = OfficerFactory()
+
+    with pytest.raises(RejectionReasonRequired):
+        product_curation_decide(product=product, officer=officer, decision="delist")
+    product_curation_decide(product=product, officer=officer, decision="delist", reasons=["other"], note="Recall")
+
+    product.refresh_from_db()
+    assert (product.status, product.listed) == ("rejected", False)
+    assert events(product)[-1] == ("approved", "rejected", ["other"], "Recall")
