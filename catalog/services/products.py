@@ -38,6 +38,7 @@ from catalog.models import (
     RejectionReason,
     Unit,
 )
+from catalog.selectors import product_public_snapshot
 from catalog.services._auth import require_officer, require_producer_editor
 from market.accounts.models import User
 
@@ -259,33 +260,6 @@ def _validate(*, producer: Producer, product: Product | None, changes: ProductCh
     return clean
 
 
-def _public_snapshot(product: Product) -> dict:
-    """Return the data buyers see, frozen at approval."""
-    return {
-        "producer_id": product.producer_id,
-        "category_id": product.category_id,
-        "commodity_id": product.commodity_id,
-        "name": product.name,
-        "description": product.description,
-        "name_en": product.name_en,
-        "description_en": product.description_en,
-        "unit": product.unit,
-        "pack_size": str(product.pack_size),
-        "weight_grams": product.weight_grams,
-        "shelf_life_days": product.shelf_life_days,
-        "certifications": list(product.certifications),
-        "packaging_status": product.packaging_status,
-        "sku": product.sku,
-        "barcode": product.barcode,
-        "retail_price": product.retail_price,
-        "min_order_qty": product.min_order_qty,
-        "order_multiple": product.order_multiple,
-        "price_tiers": [[t.min_quantity, t.unit_price] for t in product.price_tiers.order_by("min_quantity")],
-        "photos": [{"image": p.image.name, "alt": p.alt_text, "width": p.width, "height": p.height,
-                    "thumbnails": dict(p.thumbnails)} for p in product.photos.order_by("position", "pk")],
-    }
-
-
 def _lock(product: Product) -> Product:
     return Product.objects.select_for_update().get(pk=product.pk)
 
@@ -431,7 +405,7 @@ def product_approve(*, product: Product, officer: User, note: str = "") -> Produ
     if locked.status == Status.SUBMITTED and missing:
         raise ProductIncomplete(fields=missing)
     event = _status_change(product=locked, to_status=Status.APPROVED, actor=officer, note=note.strip())
-    locked.approved_snapshot = _public_snapshot(locked)
+    locked.approved_snapshot = product_public_snapshot(locked)
     locked.listed = True
     locked.has_pending_changes = False
     locked.approved_at = timezone.now()

@@ -31,6 +31,7 @@ from catalog.exceptions import ProductNotFound
 from catalog.models import Category, Commodity, PermitKind, Product, RejectionReason, Stage, Unit, VillagePhoto
 from catalog.selectors import (
     NOT_IN_PROGRAMME,
+    PROGRAMME_REGENCY_CODE,
     access_product,
     coaching_attendance_counts,
     coaching_session_list,
@@ -78,7 +79,6 @@ from frontend.forms.officer import (
     VillagePhotoForm,
     VillageProfileForm,
 )
-from frontend.selectors import PROGRAMME_REGENCY_CODE
 from market.core.csv import safe_csv_writer
 from market.core.errors import ApplicationError
 from market.core.money import format_rupiah

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from catalog.exceptions import PriceTiersInvalid, ProductIncomplete
 from catalog.models import PermitKind, Product, RejectionReason, Stage
 from catalog.selectors import (
+    PROGRAMME_REGENCY_CODE,
     PUBLIC_FROM_STAGE,
     access_producer,
     access_product,
@@ -64,7 +65,6 @@ from frontend.forms.producer import (
     StockCorrectForm,
     ThresholdForm,
 )
-from frontend.selectors import PROGRAMME_REGENCY_CODE
 from market.accounts.models import Organisation, Role
 from market.accounts.services import organisation_create
 from market.core.errors import ApplicationError, NotFound

@@ -1,0 +1,54 @@
+"""Reads for curation: the queue, the working copy beside the approved snapshot, the history."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from catalog.models import Product
+from catalog.selectors.public import product_public_snapshot
+
+
+def product_list_for_curation() -> QuerySet[Product]:
+    """Return products waiting for an officer, oldest change first."""
+    return (Product.objects.filter(status=Product.Status.SUBMITTED)
+            .select_related("producer__village", "category").order_by("updated_at", "pk"))
+
+
+@dataclass(frozen=True)
+class SnapshotComparison:
+    """A product's working copy and approved version as snapshot dicts, and the keys that differ."""
+
+    working: dict
+    approved: dict
+    changed: list[str]
+
+
+def product_compare_with_approved(*, product: Product) -> SnapshotComparison:
+    """Return the working copy beside the approved snapshot, and which buyer-visible fields changed.
+
+    The working copy is put in the snapshot's shape by the same function approval uses, so the
+    comparison cannot drift from what approving would publish. Photos compare by file and text.
+    """
+    working = product_public_snapshot(product)
+    approved = product.approved_snapshot or {}
+
+    def comparable(key: str, data: dict):
+        value = data.get(key)
+        if key == "photos":
+            return [(photo.get("image"), photo.get("alt")) for photo in value or []]
+        if key == "price_tiers":
+            return [list(tier) for tier in value or []]
+        return value
+
+    changed = [key for key in working if key not in ("producer_id", "sku")
+               and (not approved or comparable(key, working) != comparable(key, approved))]
+    return SnapshotComparison(working=working, approved=approved, changed=changed if approved else [])
+
+
+def product_curation_history(*, product: Product):
+    """Return the product's curation events, oldest first, with who made them."""
+    from catalog.models import ProductCurationEvent
+
+    return (ProductCurationEvent.objects.filter(product=product).select_related("actor")
+            .order_by("created_at", "pk"))
