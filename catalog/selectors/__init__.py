@@ -6,20 +6,26 @@ from catalog.selectors.curation import (
     product_compare_with_approved,
     product_curation_history,
     product_list_for_curation,
+    snapshot_reference_names,
 )
 from catalog.selectors.officer import (
     NOT_IN_PROGRAMME,
     PRODUCER_STATES,
     coaching_attendance_counts,
+    coaching_session_exists,
     coaching_session_list,
+    district_list_with_producers,
     officer_work_counts,
     permit_list_expiring,
     permit_list_expiring_on,
+    producer_choices_for_officers,
     producer_event_list,
+    producer_get_for_officers,
     producer_list_for_officers,
     producer_state_counts,
     village_get_for_officers,
     village_list_for_officers,
+    village_photo_get,
     village_profile_list,
     village_stage_counts,
 )
@@ -84,6 +90,12 @@ from catalog.selectors.public import (
 )
 
 __all__ = [
+    "snapshot_reference_names",
+    "village_photo_get",
+    "coaching_session_exists",
+    "producer_get_for_officers",
+    "producer_choices_for_officers",
+    "district_list_with_producers",
     "product_public_from_price",
     "product_public_snapshot",
     "LOW_STOCK_NOTICE",

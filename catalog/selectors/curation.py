@@ -12,7 +12,7 @@ from catalog.selectors.public import product_public_snapshot
 def product_list_for_curation() -> QuerySet[Product]:
     """Return products waiting for an officer, oldest change first."""
     return (Product.objects.filter(status=Product.Status.SUBMITTED)
-            .select_related("producer__village", "category").order_by("updated_at", "pk"))
+            .select_related("producer__village__district", "category").order_by("updated_at", "pk"))
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,14 @@ def product_curation_history(*, product: Product):
 
     return (ProductCurationEvent.objects.filter(product=product).select_related("actor")
             .order_by("created_at", "pk"))
+
+
+def snapshot_reference_names(*, comparison: SnapshotComparison) -> tuple[dict[int, str], dict[int, str]]:
+    """Return the names of the categories and commodities either side of ``comparison`` refers to, by id."""
+    from catalog.models import Category, Commodity
+
+    sides = (comparison.working, comparison.approved)
+    category_ids = [i for i in {data.get("category_id") for data in sides} if i]
+    commodity_ids = [i for i in {data.get("commodity_id") for data in sides} if i]
+    return ({c.pk: c.name for c in Category.objects.filter(pk__in=category_ids)},
+            {c.pk: c.name for c in Commodity.objects.filter(pk__in=commodity_ids)})

@@ -152,3 +152,32 @@ def producer_event_list(*, producer: Producer):
     from catalog.models import ProducerEvent
 
     return ProducerEvent.objects.filter(producer=producer).select_related("officer").order_by("-created_at", "-pk")
+
+
+def village_photo_get(*, profile: VillageProfile, pk: int):
+    """Return the photo ``pk`` of the village, or ``None`` (already removed, or another village's)."""
+    from catalog.models import VillagePhoto
+
+    return VillagePhoto.objects.filter(profile=profile, pk=pk).first()
+
+
+def coaching_session_exists(*, profile: VillageProfile, held_on: date, topic: str) -> bool:
+    """Return whether the village already has a coaching session on ``topic`` (any case) that day."""
+    return CoachingSession.objects.filter(profile=profile, held_on=held_on, topic__iexact=topic.strip()).exists()
+
+
+def producer_get_for_officers(*, pk: int) -> Producer | None:
+    """Return the producer ``pk`` as ``producer_list_for_officers`` does, or ``None``."""
+    return producer_list_for_officers().filter(pk=pk).first()
+
+
+def producer_choices_for_officers() -> QuerySet[Producer]:
+    """Return every producer by name (pk and name only), for officers' filters."""
+    return Producer.objects.order_by("name", "pk").only("pk", "name")
+
+
+def district_list_with_producers():
+    """Return the districts some producer is in, by name."""
+    from market.regions.models import District
+
+    return District.objects.filter(villages__producers__isnull=False).distinct().order_by("name")

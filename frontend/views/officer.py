@@ -28,24 +28,29 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog.exceptions import ProductNotFound
-from catalog.models import Category, Commodity, PermitKind, Product, RejectionReason, Stage, Unit, VillagePhoto
+from catalog.models import PermitKind, Product, RejectionReason, Stage, Unit
 from catalog.selectors import (
     NOT_IN_PROGRAMME,
     PROGRAMME_REGENCY_CODE,
     access_product,
     coaching_attendance_counts,
+    coaching_session_exists,
     coaching_session_list,
+    commodity_list,
     officer_work_counts,
     producer_event_list,
+    producer_get_for_officers,
     producer_list_for_officers,
     producer_state_counts,
     product_compare_with_approved,
     product_curation_history,
     product_list_for_curation,
     product_retail_readiness,
+    snapshot_reference_names,
     survey_list,
     village_get_for_officers,
     village_list_for_officers,
+    village_photo_get,
     village_stage_counts,
     village_stage_timeline,
 )
@@ -270,7 +275,7 @@ def village_photo_delete(request, code: str, pk: int):
     profile = _profile_required(request, village)
     if profile is None:
         return redirect(_village_url(village))
-    photo = VillagePhoto.objects.filter(profile=profile, pk=pk).first()
+    photo = village_photo_get(profile=profile, pk=pk)
     if photo is None:  # already removed (a double click) or not this village's
         messages.info(request, _("That photo is no longer there."))
     else:
@@ -404,7 +409,7 @@ def survey_template(request):
                "workforce_women": "60", "workforce_youth": "30", "existing_businesses": "12", "road": "fair",
                "electricity": "good", "internet": "poor", "water": "good", "problems": "Harga bahan baku naik",
                "needs": "Pelatihan pengemasan"}
-    commodities = list(Commodity.objects.order_by("name").values_list("slug", flat=True)[:2]) or ["kopi-robusta"]
+    commodities = [commodity.slug for commodity in commodity_list()[:2]] or ["kopi-robusta"]
     for slug, production in zip(commodities, ("1200.5", "300"), strict=False):
         writer.writerow([{**example, "commodity": slug, "production_per_month": production, "unit": "kg"}[column]
                          for column in CSV_COLUMNS])
@@ -426,8 +431,7 @@ def coaching_new(request, code: str):
         form = CoachingSessionForm(request.POST, profile=profile)
         if form.is_valid():
             data = form.cleaned_data
-            if coaching_session_list(profile=profile).filter(held_on=data["held_on"],
-                                                             topic__iexact=data["topic"].strip()).exists():
+            if coaching_session_exists(profile=profile, held_on=data["held_on"], topic=data["topic"]):
                 # The same session sent twice (a double tap on a slow connection): keep the first.
                 messages.info(request, _("The coaching session “%(topic)s” of that day is already recorded.")
                               % {"topic": data["topic"].strip()})
@@ -456,7 +460,7 @@ def coaching_new(request, code: str):
 @officer_required
 @require_safe
 def curation(request):
-    queue = product_list_for_curation().select_related("producer__village__district")
+    queue = product_list_for_curation()
     return render(request, "frontend/officer/curation.html", {
         "section": "curation", "page": _page(request, queue, PRODUCTS_PER_PAGE),
     })
@@ -481,10 +485,7 @@ SNAPSHOT_ROWS = (
 
 def _snapshot_rows(comparison) -> list[dict]:
     """Return the product's buyer-visible fields for display: working copy beside the approved version."""
-    ids = {data.get(key) for data in (comparison.working, comparison.approved) for key in ("category_id",)}
-    categories = {c.pk: c.name for c in Category.objects.filter(pk__in=[i for i in ids if i])}
-    ids = {data.get("commodity_id") for data in (comparison.working, comparison.approved)}
-    commodities = {c.pk: c.name for c in Commodity.objects.filter(pk__in=[i for i in ids if i])}
+    categories, commodities = snapshot_reference_names(comparison=comparison)
     packaging = dict(Product.Packaging.choices)
     units = dict(Unit.choices)
     permits = dict(PermitKind.choices)
@@ -622,7 +623,7 @@ def producers(request):
 
 
 def _producer_or_404(pk: int):
-    producer = producer_list_for_officers().filter(pk=pk).first()
+    producer = producer_get_for_officers(pk=pk)
     if producer is None:
         raise Http404(_("Producer not found."))
     return producer

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from buyers.selectors import address_list, outlet_list
 from buyers.services import address_create
 from catalog.models import Producer
-from catalog.selectors import producer_list_for_user
+from catalog.selectors import district_list_with_producers, producer_choices_for_officers, producer_list_for_user
 from frontend.forms.errors import form_add_application_error
 from frontend.forms.orders import (
     AddressForm,
@@ -39,8 +39,8 @@ from frontend.forms.orders import (
     ProblemForm,
     ShipForm,
 )
+from market.accounts.selectors import buyer_organisation_list
 from market.core.errors import ApplicationError, NotFound
-from market.regions.models import District
 from orders.models import Checkout, Order, PaymentMethod
 from orders.receivers import CART_SESSION_KEY
 from orders.selectors import (
@@ -49,7 +49,6 @@ from orders.selectors import (
     access_checkout,
     access_order,
     anonymous_token_new,
-    buyer_organisation_list,
     cart_quote,
     checkout_payment_methods,
     order_actions,
@@ -544,17 +543,15 @@ def purchase_order(request, pk: int):
 def officer_orders(request):
     if not (request.user.is_active and request.user.is_officer):
         raise PermissionDenied(_("Only programme officers can open this page."))
-    producers = Producer.objects.order_by("name", "pk").only("pk", "name")
-    districts = District.objects.filter(villages__producers__isnull=False).distinct().order_by("name")
+    producers = producer_choices_for_officers()
+    districts = district_list_with_producers()
     form = OfficerOrderFilterForm(request.GET or None, producers=producers, districts=districts,
                                   statuses=Status.choices)
     data = form.cleaned_data if form.is_valid() else {}
     orders = order_list_for_officers(filters=OrderFilters(
         status=data.get("status") or None, producer=data.get("producer"),
         placed_from=data.get("placed_from"), placed_to=data.get("placed_to"),
-        open_problems=True if data.get("open_problems") else None))
-    if data.get("district"):
-        orders = orders.filter(producer__village__district_id=data["district"])
+        open_problems=True if data.get("open_problems") else None, district=data.get("district") or None))
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "frontend/orders/officer_orders.html", {
         "form": form, "page": page, "orders": page.object_list, "section": "orders"})

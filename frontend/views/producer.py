@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from catalog.exceptions import PriceTiersInvalid, ProductIncomplete
+from catalog.exceptions import PhotoNotFound, PriceTiersInvalid, ProductIncomplete
 from catalog.models import PermitKind, Product, RejectionReason, Stage
 from catalog.selectors import (
     PROGRAMME_REGENCY_CODE,
@@ -36,6 +36,7 @@ from catalog.selectors import (
     product_curation_history,
     product_is_retail_ready,
     product_list_for_producer_dashboard,
+    product_photo_get,
     product_retail_readiness,
     stock_movement_list,
 )
@@ -307,7 +308,7 @@ def permit_set(request):
 @require_POST
 def permit_delete(request, pk: int):
     producer = _producer_or_404(request)
-    permit = producer_permit_list(producer=producer).filter(pk=pk).first()
+    permit = next((permit for permit in producer_permit_list(producer=producer) if permit.pk == pk), None)
     if permit is None:
         raise Http404(_("Permit not found."))
     try:
@@ -451,10 +452,10 @@ def product_photo_upload(request, pk: int):
 @require_POST
 def product_photo_delete(request, pk: int, photo_pk: int):
     product = access_product(user=request.user, pk=pk)
-    photo = product.photos.filter(pk=photo_pk).first()
-    if photo is None:
-        raise Http404(_("Photo not found."))
-    photo.product = product  # the service checks the editor on it
+    try:
+        photo = product_photo_get(product=product, pk=photo_pk)  # the service checks the editor on its product
+    except PhotoNotFound:
+        raise Http404(_("Photo not found.")) from None
     try:
         product_photo_remove(photo=photo, actor=request.user)
     except ApplicationError as exc:
