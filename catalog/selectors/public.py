@@ -262,32 +262,37 @@ def product_retail_readiness(*, product: Product, min_shelf_life_days: int = DEF
                     else Category.objects.get(pk=data["category_id"]))
     valid = {permit.kind for permit in permits if permit.expires_on is None or permit.expires_on >= today}
     claimed = valid & set(data["certifications"])
-    food = category.requires_food_permits
-    items: list[ReadinessItem] = []
-    if food:
-        food_permit = claimed & {PermitKind.PIRT, PermitKind.BPOM_MD, PermitKind.BPOM_ML}
-        items.append(ReadinessItem("food_permit", bool(food_permit),
-                                   str(_("Food permit (P-IRT or BPOM) in place.")) if food_permit
-                                   else str(_("Food and drink need a valid P-IRT or BPOM permit."))))
-        halal = PermitKind.HALAL in claimed
-        items.append(ReadinessItem("halal", halal, str(_("Halal certified.")) if halal
-                                   else str(_("Food and drink need a valid halal certificate."))))
-        shelf_ok = (data["shelf_life_days"] or 0) >= min_shelf_life_days
-        items.append(ReadinessItem("shelf_life", shelf_ok,
-                                   str(_("Shelf life of at least %(days)s days.") % {"days": min_shelf_life_days})
-                                   if shelf_ok else
-                                   str(_("Retailers need a shelf life of at least %(days)s days.")
-                                       % {"days": min_shelf_life_days})))
-    items.append(ReadinessItem("barcode", bool(data["barcode"]),
-                               str(_("EAN-13 barcode set.")) if data["barcode"]
-                               else str(_("Add an EAN-13 barcode."))))
+    items = (_food_readiness(claimed=claimed, data=data, min_shelf_life_days=min_shelf_life_days)
+             if category.requires_food_permits else [])
     packaged = data["packaging_status"] in (Product.Packaging.DESIGNED, Product.Packaging.RETAIL_READY)
-    items.append(ReadinessItem("packaging", packaged, str(_("Packaging is designed for retail.")) if packaged
-                               else str(_("Retail needs designed or retail-ready packaging."))))
-    capacity = product.producer.capacity_per_month > 0
-    items.append(ReadinessItem("capacity", capacity, str(_("Monthly capacity recorded.")) if capacity
-                               else str(_("Record the producer's monthly capacity."))))
-    return items
+    return [*items,
+            _readiness("barcode", bool(data["barcode"]), _("EAN-13 barcode set."), _("Add an EAN-13 barcode.")),
+            _readiness("packaging", packaged, _("Packaging is designed for retail."),
+                       _("Retail needs designed or retail-ready packaging.")),
+            _readiness("capacity", product.producer.capacity_per_month > 0, _("Monthly capacity recorded."),
+                       _("Record the producer's monthly capacity."))]
+
+
+def _readiness(key: str, ok: bool, done, missing, **params) -> ReadinessItem:
+    """Return a checklist item saying ``done`` when ``ok``, else what is ``missing`` (formatted with ``params``)."""
+    message = done if ok else missing
+    return ReadinessItem(key, ok, str(message % params if params else message))
+
+
+FOOD_PERMITS = frozenset({PermitKind.PIRT, PermitKind.BPOM_MD, PermitKind.BPOM_ML})
+
+
+def _food_readiness(*, claimed: set[str], data: dict, min_shelf_life_days: int) -> list[ReadinessItem]:
+    """Return the checks food and drink need on top: a food permit, halal, a long enough shelf life."""
+    return [
+        _readiness("food_permit", bool(claimed & FOOD_PERMITS), _("Food permit (P-IRT or BPOM) in place."),
+                   _("Food and drink need a valid P-IRT or BPOM permit.")),
+        _readiness("halal", PermitKind.HALAL in claimed, _("Halal certified."),
+                   _("Food and drink need a valid halal certificate.")),
+        _readiness("shelf_life", (data["shelf_life_days"] or 0) >= min_shelf_life_days,
+                   _("Shelf life of at least %(days)s days."),
+                   _("Retailers need a shelf life of at least %(days)s days."), days=min_shelf_life_days),
+    ]
 
 
 def product_is_retail_ready(items: list[ReadinessItem]) -> bool:
@@ -597,6 +602,11 @@ class PublicProduct:
     stock: dict
 
 
+def _label(choices, value: str) -> str:
+    """Return the label of ``value`` among ``choices`` (a ``TextChoices``), or ``value`` itself if unknown."""
+    return choices(value).label if value in choices.values else value
+
+
 def product_public_view(product: Product) -> PublicProduct:
     """Return the approved snapshot of a public product, ready for a page (no queries beyond the
     relations ``product_list_public`` loads)."""
@@ -616,13 +626,13 @@ def product_public_view(product: Product) -> PublicProduct:
         min_order_qty=snapshot.get("min_order_qty") or 1,
         order_multiple=snapshot.get("order_multiple") or 1,
         unit=unit,
-        unit_label=Unit(unit).label if unit in Unit.values else unit,
+        unit_label=_label(Unit, unit),
         unit_one=UNIT_ONE[Unit(unit)] if unit in Unit.values else unit,
         pack_size=_number(snapshot.get("pack_size") or 1),
         weight_grams=snapshot.get("weight_grams"),
         shelf_life_days=snapshot.get("shelf_life_days"),
         certifications=list(snapshot.get("certifications") or []),
-        packaging_label=(Product.Packaging(packaging).label if packaging in Product.Packaging.values else packaging),
+        packaging_label=_label(Product.Packaging, packaging),
         barcode=snapshot.get("barcode") or "",
         producer=product.producer,
         village=product.producer.village,
