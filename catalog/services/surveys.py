@@ -125,7 +125,8 @@ def _read_table(file) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _file_error(_("The file is not UTF-8 text (save it as CSV UTF-8) nor an Excel workbook (.xlsx).")) from None
+        raise _file_error(
+            _("The file is not UTF-8 text (save it as CSV UTF-8) nor an Excel workbook (.xlsx).")) from None
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
@@ -305,7 +306,8 @@ def _check_not_surveyed_yet(surveys: dict, errors: _LineErrors) -> None:
         condition |= Q(profile__village_id=code, surveyed_on=surveyed_on)
     for code, surveyed_on in Survey.objects.filter(condition).values_list("profile__village_id", "surveyed_on"):
         errors.add(surveys[(code, surveyed_on)]["line"],
-                   _("A survey of %(code)s on %(date)s already exists.") % {"code": code, "date": surveyed_on.isoformat()})
+                   _("A survey of %(code)s on %(date)s already exists.")
+                   % {"code": code, "date": surveyed_on.isoformat()})
 
 
 def _surveys_from_rows(rows: list[tuple[int, dict[str, str]]]) -> dict[tuple[str, date], dict]:

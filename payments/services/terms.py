@@ -222,7 +222,8 @@ def terms_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.PAYMENTS_TERMS_REMINDER_DAYS_BEFORE)
     invoices = list(TermsInvoice.objects.filter(checkout__status=Checkout.Status.ON_TERMS, due_on__lte=horizon)
-                    .select_related("checkout", "payment").annotate(outstanding=terms_invoice_owed()).order_by("due_on", "pk"))
+                    .select_related("checkout", "payment").annotate(outstanding=terms_invoice_owed())
+                    .order_by("due_on", "pk"))
     sent = 0
     for invoice in invoices:
         kind = reminder_kind(due_on=invoice.due_on, today=today)

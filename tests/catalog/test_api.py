@@ -254,7 +254,8 @@ def test_the_public_detail_shows_the_approved_version_with_its_retail_checklist(
     producer_permit_set(producer=producer, actor=owner_of(producer), kind="pirt", number="P-1",
                         expires_on=date(2030, 1, 1))
     product = listed(officer, producer=producer, category=food, certifications=["pirt"], shelf_life_days=90)
-    product_update(product=product, actor=owner_of(producer), changes=ProductChanges(shelf_life_days=400))  # not approved yet
+    product_update(product=product, actor=owner_of(producer), changes=ProductChanges(
+        shelf_life_days=400))  # not approved yet
 
     body = client.get(f"/api/v1/products/{product.pk}/").json()
 

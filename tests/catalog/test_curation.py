@@ -155,7 +155,8 @@ def test_buyer_relevant_edit_of_an_approved_product_goes_back_to_review_but_stay
         from tests.catalog.factories import PermitFactory
 
         PermitFactory(producer=product.producer, kind="halal")
-        product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(certifications=["halal"]))
+        product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+            certifications=["halal"]))
         product_approve(product=product, officer=OfficerFactory())
         product.refresh_from_db()
     snapshot = dict(product.approved_snapshot)

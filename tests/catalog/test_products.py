@@ -32,7 +32,9 @@ def test_member_creates_a_draft_with_an_empty_stock_row():
     producer = ProducerFactory()
     category = CategoryFactory()
 
-    product = product_create(producer=producer, actor=owner_of(producer), changes=ProductChanges(category=category, name=" Kopi Bubuk ", description="Robusta", sku="KB-250", unit="pack", pack_size="0.25", weight_grams=250, retail_price=35000, barcode="4006381333931", min_order_qty=10))
+    product = product_create(producer=producer, actor=owner_of(producer), changes=ProductChanges(
+        category=category, name=" Kopi Bubuk ", description="Robusta", sku="KB-250", unit="pack", pack_size="0.25",
+        weight_grams=250, retail_price=35000, barcode="4006381333931", min_order_qty=10))
 
     product.refresh_from_db()
     assert (product.name, product.status, product.listed, product.pack_size, product.min_order_qty) == (
@@ -87,7 +89,8 @@ def test_bad_barcode_checksum_is_refused():
     product = ProductFactory()
 
     with pytest.raises(CatalogInvalid) as excinfo:
-        product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(barcode="4006381333932"))
+        product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+            barcode="4006381333932"))
 
     assert excinfo.value.fields == {"barcode": ["4006381333932 is not a valid EAN-13 barcode."]}
     product.refresh_from_db()
@@ -97,7 +100,8 @@ def test_bad_barcode_checksum_is_refused():
 def test_same_sku_is_fine_for_another_producer_and_empty_barcodes_do_not_clash():
     first, second = ProductFactory(sku="KOPI"), ProducerFactory()
 
-    product = product_create(producer=second, actor=owner_of(second), changes=ProductChanges(category=CategoryFactory(), name="Kopi", description="d", sku="KOPI"))
+    product = product_create(producer=second, actor=owner_of(second), changes=ProductChanges(
+        category=CategoryFactory(), name="Kopi", description="d", sku="KOPI"))
 
     assert (product.sku, product.barcode, first.barcode) == ("KOPI", "", "")
 
@@ -107,7 +111,8 @@ def test_certifications_need_the_producers_permit():
     PermitFactory(producer=product.producer, kind="halal")
     PermitFactory(producer=product.producer, kind="pirt")
 
-    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(certifications=["pirt", "halal", "pirt"]))
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        certifications=["pirt", "halal", "pirt"]))
 
     product.refresh_from_db()
     assert product.certifications == ["halal", "pirt"]

@@ -534,7 +534,8 @@ def test_product_page_checklist_shows_what_is_missing_for_modern_retail(en, cata
 def test_pending_changes_leave_the_approved_version_on_the_pages(en, officer):
     product = approved_product(verified_producer(programme_village(), officer), officer, name="Kopi Lama",
                                retail_price=35000)
-    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(name="Kopi Baru", retail_price=99000, description="Deskripsi baru."))
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        name="Kopi Baru", retail_price=99000, description="Deskripsi baru."))
     product.refresh_from_db()
     assert (product.status, product.has_pending_changes, product.name) == ("submitted", True, "Kopi Baru")
 

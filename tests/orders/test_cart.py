@@ -139,7 +139,8 @@ def test_more_than_available_is_refused_with_what_is_left():
 def test_the_snapshot_name_and_price_count_not_the_working_copy():
     shopper, _address = consumer_shopper()
     product = on_sale(retail_price=35000, name="Kopi Lama")
-    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(name="Kopi Baru", retail_price=99000))
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        name="Kopi Baru", retail_price=99000))
 
     cart_line_set(shopper=shopper, product_id=product.pk, quantity=1)
 
