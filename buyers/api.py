@@ -26,7 +26,7 @@ from buyers.services import (
     outlet_create,
     outlet_update,
 )
-from orders.selectors import buyer_organisation_list
+from market.accounts.selectors import buyer_organisation_list
 
 # --- output -----------------------------------------------------------------------------------
 

@@ -1100,6 +1100,7 @@ class _Loader:
                 stage_reached: str, food: bool, commodity=None) -> None:
         from catalog.models import PermitKind, Product, RejectionReason
         from catalog.services import (
+            ProductChanges,
             product_approve,
             product_create,
             product_price_tiers_set,
@@ -1130,8 +1131,8 @@ class _Loader:
         if packaging_status in (Packaging.DESIGNED, Packaging.RETAIL_READY) or rng.random() < 0.5:
             barcode = ean13_with_check_digit(f"{BARCODE_PREFIX}{1000 + producer.pk % 9000:04d}{item:05d}")
         english = rng.random() < 0.75
-        product = product_create(
-            producer=producer, actor=owner, category=category, commodity=commodity,
+        product = product_create(producer=producer, actor=owner, changes=ProductChanges(
+            category=category, commodity=commodity,
             name=template.name.format(village=place), description=template.description.format(village=place),
             name_en=template.name_en.format(village=place) if english else "",
             description_en=template.description_en.format(village=place) if english else "",
@@ -1140,7 +1141,7 @@ class _Loader:
             shelf_life_days=template.shelf_life_days, certifications=certifications,
             packaging_status=packaging_status, barcode=barcode, retail_price=retail,
             min_order_qty=moq, order_multiple=case,
-        )
+        ))
         self.result.products += 1
         product_price_tiers_set(product=product, actor=owner,
                                 tiers=price_tiers_for(retail_price=retail, min_order_qty=moq, order_multiple=case))

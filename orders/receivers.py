@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from orders.selectors import buyer_organisation_list
+from market.accounts.selectors import buyer_organisation_list
 from orders.services import cart_merge
 
 # The anonymous cart's token lives in the session's data, which survives the login (the key does not).

@@ -100,13 +100,6 @@ def shopper_get(*, user: User | None, organisation: Organisation | None = None,
     return Shopper(user=user, organisation=organisation)
 
 
-def buyer_organisation_list(*, user: User) -> QuerySet[Organisation]:
-    """Return the buyer organisations ``user`` may shop for."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(kind=Organisation.Kind.BUYER, memberships__user=user).order_by("name", "pk")
-
-
 def cart_get(*, shopper: Shopper) -> Cart | None:
     return Cart.objects.filter(**shopper.cart_lookup()).first()
 
@@ -290,6 +283,7 @@ class OrderFilters:
     placed_to: date | None = None
     number: str = ""
     open_problems: bool | None = None
+    district: str | None = None  # the producer's district (a Kemendagri code)
 
 
 def order_list_for_officers(*, filters: OrderFilters | None = None) -> QuerySet[Order]:
@@ -317,6 +311,8 @@ def order_list_for_officers(*, filters: OrderFilters | None = None) -> QuerySet[
         open_problem = Exists(OrderProblem.objects.filter(order=OuterRef("pk")).exclude(
             status=OrderProblem.Status.DECIDED))
         qs = qs.filter(open_problem) if filters.open_problems else qs.exclude(open_problem)
+    if filters.district:
+        qs = qs.filter(producer__village__district_id=filters.district)
     return qs
 
 

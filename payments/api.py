@@ -11,12 +11,13 @@ from payments.exceptions import PaymentForbidden, TermsNotFound
 from payments.selectors import (
     access_checkout_to_pay,
     card_payment_client_secret,
+    credit_summary_get,
     producer_balance_get,
     stripe_publishable_key,
+    terms_invoice_list,
 )
 from payments.services import bank_transfer_record, bank_transfer_start
 from payments.services.card import card_payment_start
-from payments.services.terms import credit_summary_get, terms_invoice_list
 
 
 class CardPaymentSerializer(serializers.Serializer):
@@ -126,7 +127,7 @@ class TermsInvoiceListView(generics.ListAPIView):
     serializer_class = TermsInvoiceOut
 
     def _organisation(self):
-        from orders.selectors import buyer_organisation_list
+        from market.accounts.selectors import buyer_organisation_list
 
         organisations = buyer_organisation_list(user=self.request.user)
         wanted = self.request.query_params.get("organisation")

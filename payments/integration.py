@@ -8,7 +8,7 @@ from payments.providers import provider_for_method
 def payment_method_offered(*, shopper, method: str) -> bool:
     """Hide a method that cannot be used now: the card without Stripe keys, the invoice without active terms."""
     if method == PaymentMethod.INVOICE:
-        from payments.services.terms import credit_terms_active
+        from payments.selectors import credit_terms_active
 
         return credit_terms_active(organisation=shopper.organisation)
     provider = provider_for_method(method)

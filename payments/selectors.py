@@ -2,22 +2,40 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.selectors import access_producer
-from market.accounts.models import User
+from market.accounts.models import Organisation, User
 from market.core.csv import safe_csv_writer
 from orders.exceptions import CheckoutNotFound
-from orders.models import Checkout
+from orders.models import Checkout, Order
 from orders.selectors import checkout_parties
 from orders.states import Party
 from payments import stripe_client
-from payments.models import Payment, Provider
-from payments.services.ledger import ProducerBalance, producer_balance
+from payments.exceptions import TermsNotFound
+from payments.models import CreditTerms, LedgerEntry, LedgerLine, Payment, Provider, TermsInvoice
+from payments.services.ledger import cash_account_code, producer_account_code
 
 
 def access_checkout_to_pay(*, user: User, pk: int) -> Checkout:
@@ -267,3 +285,197 @@ def finance_summary_get() -> dict:
     return {"awaiting_count": awaiting["count"], "awaiting_amount": awaiting["amount"] - awaiting["received"],
             "open_batches": batches["count"], "open_batches_total": batches["total"],
             "pending": owed["pending"], "available": owed["available"]}
+
+
+# --- invoices on terms (moved from payments/services/terms.py: reads, not writes) -------------
+
+
+def credit_terms_get(*, organisation: Organisation | None) -> CreditTerms | None:
+    if organisation is None:
+        return None
+    return CreditTerms.objects.filter(organisation=organisation).first()
+
+
+def credit_terms_active(*, organisation: Organisation | None) -> bool:
+    return organisation is not None and CreditTerms.objects.filter(
+        organisation=organisation, status=CreditTerms.Status.ACTIVE).exists()
+
+
+def terms_invoice_owed():
+    """Return what is still owed on an invoice on terms, as an expression (never below zero)."""
+    return Greatest(F("checkout__total") - F("payment__received"), Value(0))
+
+
+class InvoiceState:
+    DUE = "due"
+    OVERDUE = "overdue"
+    PAID = "paid"
+
+
+def terms_invoice_list(*, organisation: Organisation | None = None, today: date | None = None
+                       ) -> QuerySet[TermsInvoice]:
+    """Return invoices on terms, unpaid first, with ``paid`` (received so far), ``outstanding`` (0 once the
+    checkout is paid) and ``state`` (``InvoiceState``)."""
+    today = today or timezone.localdate()
+    invoices = TermsInvoice.objects.select_related("checkout", "payment", "organisation")
+    if organisation is not None:
+        invoices = invoices.filter(organisation=organisation)
+    is_open = Q(checkout__status=Checkout.Status.ON_TERMS)
+    return (invoices.annotate(
+        paid=F("payment__received"),
+        is_open=is_open,
+        outstanding=Case(When(is_open, then=terms_invoice_owed()), default=Value(0)),
+        state=Case(When(~is_open, then=Value(InvoiceState.PAID)),
+                   When(due_on__lt=today, then=Value(InvoiceState.OVERDUE)), default=Value(InvoiceState.DUE)))
+        .order_by("-is_open", "due_on", "pk"))
+
+
+def buyer_organisation_get(*, pk: int) -> Organisation:
+    """Return the buyer organisation ``pk`` (for officers' pages); ``TermsNotFound`` (404) for anything else."""
+    organisation = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.BUYER).first()
+    if organisation is None:
+        raise TermsNotFound(_("Buyer organisation not found."))
+    return organisation
+
+
+def _open(organisation) -> QuerySet[TermsInvoice]:
+    return TermsInvoice.objects.filter(organisation=organisation, checkout__status=Checkout.Status.ON_TERMS)
+
+
+def credit_outstanding(*, organisation: Organisation) -> int:
+    """Return what the organisation still owes on its open invoices, in rupiah."""
+    return _open(organisation).aggregate(owed=Coalesce(Sum(terms_invoice_owed()), Value(0)))["owed"]
+
+
+def terms_invoices_overdue(*, organisation: Organisation | None = None, today: date | None = None
+                           ) -> QuerySet[TermsInvoice]:
+    """Return the unpaid invoices whose due date has passed (paying on the due date is in time), oldest first."""
+    today = today or timezone.localdate()
+    invoices = TermsInvoice.objects.filter(checkout__status=Checkout.Status.ON_TERMS, due_on__lt=today)
+    if organisation is not None:
+        invoices = invoices.filter(organisation=organisation)
+    return (invoices.select_related("checkout", "payment", "organisation").annotate(outstanding=terms_invoice_owed())
+            .order_by("due_on", "pk"))
+
+
+def credit_available(*, organisation: Organisation) -> int:
+    """Return how much more the organisation may order on terms now (0 without active terms)."""
+    terms = credit_terms_get(organisation=organisation)
+    if terms is None or terms.status != CreditTerms.Status.ACTIVE:
+        return 0
+    return max(terms.credit_limit - credit_outstanding(organisation=organisation), 0)
+
+
+@dataclass(frozen=True)
+class CreditSummary:
+    terms: CreditTerms | None
+    outstanding: int
+    available: int
+    overdue: int  # how many invoices are overdue
+
+    @property
+    def is_active(self) -> bool:
+        return self.terms is not None and self.terms.status == CreditTerms.Status.ACTIVE
+
+
+def credit_summary_get(*, organisation: Organisation) -> CreditSummary:
+    terms = credit_terms_get(organisation=organisation)
+    outstanding = credit_outstanding(organisation=organisation)
+    active = terms is not None and terms.status == CreditTerms.Status.ACTIVE
+    return CreditSummary(terms=terms, outstanding=outstanding,
+                         available=max(terms.credit_limit - outstanding, 0) if active else 0,
+                         overdue=terms_invoices_overdue(organisation=organisation).count())
+
+
+def buyer_organisation_credit_list(*, q: str = "") -> QuerySet[Organisation]:
+    """Return buyer organisations with their terms, ``outstanding``, ``available`` (None without active terms)
+    and ``overdue`` (how many invoices): one query."""
+    today = timezone.localdate()
+    open_invoices = TermsInvoice.objects.filter(organisation=OuterRef("pk"),
+                                                checkout__status=Checkout.Status.ON_TERMS)
+    owed = (open_invoices.values("organisation").annotate(owed=Sum(terms_invoice_owed())).values("owed"))
+    overdue = (open_invoices.filter(due_on__lt=today).values("organisation").annotate(n=Count("pk")).values("n"))
+    organisations = Organisation.objects.filter(kind=Organisation.Kind.BUYER)
+    if q:
+        organisations = organisations.filter(name__icontains=q)
+    return (organisations.select_related("credit_terms", "credit_terms__approved_by")
+            .annotate(outstanding=Coalesce(Subquery(owed), Value(0)), overdue=Coalesce(Subquery(overdue), Value(0)))
+            .annotate(available=Case(When(credit_terms__status=CreditTerms.Status.ACTIVE,
+                                          then=Greatest(F("credit_terms__credit_limit") - F("outstanding"), Value(0))),
+                                     default=None, output_field=BigIntegerField()))
+            .order_by("-overdue", "name", "pk"))
+
+
+def credit_terms_event_list(*, terms, limit: int = 10):
+    """Return the latest ``limit`` changes of an organisation's terms, newest first, with who made them."""
+    return terms.events.select_related("actor").order_by("-created_at", "-pk")[:limit]
+
+
+# --- the ledger (moved from payments/services/ledger.py: reads, not writes) -----------------
+
+
+class ProducerBalance(NamedTuple):
+    pending: int
+    available: int
+
+
+def producer_balance(*, producer_id: int) -> ProducerBalance:
+    """Return what the platform owes a producer: pending (orders not completed) and available.
+
+    Derived from the ledger lines of the producer's account each time; payouts (lines without an
+    order) reduce the available part.
+    """
+    lines = LedgerLine.objects.filter(account__code=producer_account_code(producer_id))
+    completed = Q(order__status=Order.Status.COMPLETED) | Q(order__isnull=True)
+    totals = lines.aggregate(
+        available_credit=Sum("credit", filter=completed, default=0),
+        available_debit=Sum("debit", filter=completed, default=0),
+        pending_credit=Sum("credit", filter=~completed, default=0),
+        pending_debit=Sum("debit", filter=~completed, default=0))
+    return ProducerBalance(pending=totals["pending_credit"] - totals["pending_debit"],
+                           available=totals["available_credit"] - totals["available_debit"])
+
+
+def account_balance(*, code: str) -> int:
+    """Return debits minus credits of an account (assets positive, liabilities and revenue negative)."""
+    totals = LedgerLine.objects.filter(account__code=code).aggregate(d=Sum("debit", default=0),
+                                                                       c=Sum("credit", default=0))
+    return totals["d"] - totals["c"]
+
+
+def ledger_unbalanced_entries() -> list[str]:
+    """Return the keys of entries whose debits and credits differ (the nightly check expects none)."""
+    from django.db.models import F
+
+    return list(LedgerEntry.objects.annotate(d=Sum("lines__debit", default=0), c=Sum("lines__credit", default=0))
+                .exclude(d=F("c")).values_list("key", flat=True))
+
+
+def ledger_check() -> dict[str, object]:
+    """Return what the nightly check found wrong: unbalanced entries, provider cash not matching payments.
+
+    The Stripe cash account must equal what our Stripe payments received minus what was refunded
+    through Stripe; an empty dict means all is well.
+    """
+    from orders.models import OrderRefund
+    from payments.models import Payment
+
+    problems: dict[str, object] = {}
+    unbalanced = ledger_unbalanced_entries()
+    if unbalanced:
+        problems["unbalanced"] = unbalanced
+    for provider in ("stripe", "bank_transfer"):
+        received = Payment.objects.filter(provider=provider).aggregate(t=Sum("received", default=0))["t"]
+        refunded = (LedgerLine.objects.filter(account__code=cash_account_code(provider),
+                                              entry__kind=LedgerEntry.Kind.REFUND)
+                    .aggregate(t=Sum("credit", default=0))["t"])
+        expected = received - refunded
+        if provider == "stripe":  # Stripe refunds are also counted on the orders side
+            refunded_orders = (OrderRefund.objects.filter(status=OrderRefund.Status.DONE, reference__startswith="re_")
+                               .aggregate(t=Sum("amount", default=0))["t"])
+            if refunded_orders != refunded:
+                problems["stripe_refunds"] = {"ledger": refunded, "orders": refunded_orders}
+        if account_balance(code=cash_account_code(provider)) != expected:
+            problems[f"cash:{provider}"] = {"ledger": account_balance(code=cash_account_code(provider)),
+                                           "payments": expected}
+    return problems

@@ -17,7 +17,7 @@ def ledger_check_task() -> dict:
     """Nightly: prove the ledger balances and matches the providers' records; log an error otherwise."""
     import logging
 
-    from payments.services.ledger import ledger_check
+    from payments.selectors import ledger_check
 
     problems = ledger_check()
     if problems:

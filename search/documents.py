@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from catalog.models import Category, Commodity, ProducerPermit, Stage, VillageProfile
-from catalog.selectors import ProductFilters, product_list_public
+from catalog.selectors import ProductFilters, product_list_public, product_public_from_price
 
 
 @dataclass
@@ -115,7 +115,6 @@ def product_documents(ids: Iterable[int], *, today: date | None = None) -> list[
         village = product.producer.village
         slugs, names = paths.get(snap["category_id"], ([], []))
         commodity = commodities.get(snap.get("commodity_id"))
-        tiers = snap.get("price_tiers") or []
         stock = getattr(product, "stock", None)
         available = stock.available if stock is not None else 0
         documents.append(ProductDocument(
@@ -129,7 +128,7 @@ def product_documents(ids: Iterable[int], *, today: date | None = None) -> list[
             commodity_names=[n for n in (commodity.name, commodity.name_en) if n] if commodity else [],
             certifications=sorted(set(snap.get("certifications", [])) & valid.get(product.producer_id, set())),
             retail_ready=product.pk in ready, retail_price=snap["retail_price"],
-            wholesale_price=min([price for _qty, price in tiers], default=snap["retail_price"]),
+            wholesale_price=product_public_from_price(snap),
             min_order_qty=snap.get("min_order_qty", 1), available=available, in_stock=available > 0,
             approved_at=product.approved_at, stage=village.profile.stage,
         ))

@@ -61,13 +61,13 @@ from catalog.selectors import (
     product_retail_readiness,
 )
 from catalog.services import (
-    product_approve,
+    CURATION_DECISIONS,
+    ProductChanges,
     product_create,
-    product_delist,
+    product_curation_decide,
     product_photo_add,
     product_photo_remove,
     product_price_tiers_set,
-    product_reject,
     product_submit_for_curation,
     product_update,
     stock_correct,
@@ -337,7 +337,9 @@ class ProductListView(generics.ListAPIView):
     def post(self, request):
         serializer = ProductCreateInput(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        product = product_create(actor=request.user, **serializer.validated_data)
+        fields = dict(serializer.validated_data)
+        producer = fields.pop("producer")
+        product = product_create(producer=producer, actor=request.user, changes=ProductChanges(**fields))
         location = reverse("v1:catalog:product-working-copy", kwargs={"pk": product.pk})
         return _working(request, product.pk, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
@@ -358,7 +360,7 @@ class ProductDetailView(APIView):
         product = access_product(user=request.user, pk=pk)
         serializer = ProductFieldsInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        product_update(product=product, actor=request.user, **serializer.validated_data)
+        product_update(product=product, actor=request.user, changes=ProductChanges(**serializer.validated_data))
         return _working(request, pk)
 
 
@@ -459,46 +461,50 @@ class ProductSubmitView(APIView):
         return _working(request, pk)
 
 
-class ProductApproveView(APIView):
-    """Approve a submitted product: its working copy becomes the version on sale; officers only."""
+class _ProductDecisionView(APIView):
+    """An officer's curation decision (``catalog.services.CURATION_DECISIONS``); officers only."""
 
     permission_classes = [IsOfficer]
+    decision: str = ""
+
+    def post(self, request, pk: int):
+        product = access_product(user=request.user, pk=pk)
+        entry = CURATION_DECISIONS[self.decision]
+        serializer = (RejectInput if entry.reasons_required else DecisionInput)(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        product_curation_decide(product=product, officer=request.user, decision=self.decision,
+                                **serializer.validated_data)
+        return _working(request, pk)
+
+
+class ProductApproveView(_ProductDecisionView):
+    """Approve a submitted product: its working copy becomes the version on sale; officers only."""
+
+    decision = "approve"
 
     @extend_schema(request=DecisionInput, responses=WorkingProductDetailSerializer)
     def post(self, request, pk: int):
-        product = access_product(user=request.user, pk=pk)
-        serializer = DecisionInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        product_approve(product=product, officer=request.user, **serializer.validated_data)
-        return _working(request, pk)
+        return super().post(request, pk)
 
 
-class ProductRejectView(APIView):
+class ProductRejectView(_ProductDecisionView):
     """Reject a submitted product with reasons (an approved version stays on sale); officers only."""
 
-    permission_classes = [IsOfficer]
+    decision = "reject"
 
     @extend_schema(request=RejectInput, responses=WorkingProductDetailSerializer)
     def post(self, request, pk: int):
-        product = access_product(user=request.user, pk=pk)
-        serializer = RejectInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        product_reject(product=product, officer=request.user, **serializer.validated_data)
-        return _working(request, pk)
+        return super().post(request, pk)
 
 
-class ProductDelistView(APIView):
+class ProductDelistView(_ProductDecisionView):
     """Take a listed product off sale at once, with reasons; officers only."""
 
-    permission_classes = [IsOfficer]
+    decision = "delist"
 
     @extend_schema(request=RejectInput, responses=WorkingProductDetailSerializer)
     def post(self, request, pk: int):
-        product = access_product(user=request.user, pk=pk)
-        serializer = RejectInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        product_delist(product=product, officer=request.user, **serializer.validated_data)
-        return _working(request, pk)
+        return super().post(request, pk)
 
 
 # --- stock ------------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 """Writes of the catalog app, one function per use case (split by subject into modules)."""
 from catalog.services.coaching import coaching_session_record
+from catalog.services.curation import (
+    CURATION_DECISIONS,
+    product_curation_decide,
+    product_curation_decisions_available,
+)
 from catalog.services.photos import (
     product_photo_add,
     product_photo_remove,
@@ -16,6 +21,7 @@ from catalog.services.producers import (
     producer_verify,
 )
 from catalog.services.products import (
+    ProductChanges,
     product_approve,
     product_create,
     product_delist,
@@ -37,6 +43,8 @@ from catalog.services.surveys import survey_import_csv, survey_record
 from catalog.services.villages import village_advance_stage, village_profile_get_or_create, village_profile_update
 
 __all__ = [
+    "CURATION_DECISIONS", "product_curation_decide", "product_curation_decisions_available",
+    "ProductChanges",
     "category_create", "category_food_permits_set", "coaching_session_record", "commodity_create",
     "permit_expiry_notify", "producer_create", "producer_permit_delete", "producer_permit_set", "producer_unverify",
     "producer_update", "producer_verify", "product_approve", "product_create", "product_delist", "product_photo_add",

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import CatalogInvalid
+from catalog.hooks import catalog_changed
 from catalog.models import PermitExpiryNotice, PermitKind, Producer, ProducerEvent, ProducerPermit, Unit
 from catalog.services._auth import require_officer, require_producer_editor
 from market.accounts.models import Membership, Organisation, User
 from market.core.tasks import email_send_task
 from market.regions.models import Village
-from search.services import search_mark_dirty
 
 PERMIT_REMINDER_DAYS = 30
 
@@ -62,7 +62,7 @@ def producer_update(*, producer: Producer, actor: User, **fields) -> Producer:
     for key, value in fields.items():
         setattr(producer, key, value.strip() if isinstance(value, str) else value)
     producer.save()
-    search_mark_dirty(producer_ids=[producer.pk])  # name and capacity are in the documents
+    catalog_changed(producer_ids=[producer.pk])  # name and capacity are in the documents
     return producer
 
 
@@ -77,7 +77,7 @@ def producer_verify(*, producer: Producer, officer: User) -> Producer:
     locked.verified_by = officer
     locked.save(update_fields=["verified_at", "verified_by", "updated_at"])
     ProducerEvent.objects.create(producer=locked, kind=ProducerEvent.Kind.VERIFIED, officer=officer)
-    search_mark_dirty(producer_ids=[locked.pk])
+    catalog_changed(producer_ids=[locked.pk])
     producer.verified_at, producer.verified_by = locked.verified_at, officer
     return locked
 
@@ -96,7 +96,7 @@ def producer_unverify(*, producer: Producer, officer: User, reason: str) -> Prod
     locked.save(update_fields=["verified_at", "verified_by", "updated_at"])
     ProducerEvent.objects.create(producer=locked, kind=ProducerEvent.Kind.UNVERIFIED, officer=officer,
                                  reason=reason.strip())
-    search_mark_dirty(producer_ids=[locked.pk])
+    catalog_changed(producer_ids=[locked.pk])
     producer.verified_at, producer.verified_by = None, None
     return locked
 
@@ -117,7 +117,7 @@ def producer_permit_set(*, producer: Producer, actor: User, kind: str, number: s
         raise CatalogInvalid(fields=errors)
     permit, _created = ProducerPermit.objects.update_or_create(
         producer=producer, kind=kind, defaults={"number": number.strip(), "expires_on": expires_on})
-    search_mark_dirty(producer_ids=[producer.pk])  # certifications and retail readiness
+    catalog_changed(producer_ids=[producer.pk])  # certifications and retail readiness
     return permit
 
 
@@ -125,7 +125,7 @@ def producer_permit_set(*, producer: Producer, actor: User, kind: str, number: s
 def producer_permit_delete(*, permit: ProducerPermit, actor: User) -> None:
     require_producer_editor(actor, permit.producer)
     permit.delete()
-    search_mark_dirty(producer_ids=[permit.producer_id])
+    catalog_changed(producer_ids=[permit.producer_id])
 
 
 @transaction.atomic

@@ -7,7 +7,11 @@ the snapshot stays on sale. ``sku`` is internal and never needs review.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +24,7 @@ from catalog.exceptions import (
     ProductStatusInvalid,
     RejectionReasonRequired,
 )
+from catalog.hooks import catalog_changed
 from catalog.models import (
     Category,
     Commodity,
@@ -33,18 +38,66 @@ from catalog.models import (
     RejectionReason,
     Unit,
 )
+from catalog.selectors import product_public_snapshot
 from catalog.services._auth import require_officer, require_producer_editor
 from market.accounts.models import User
-from search.services import search_mark_dirty
 
 Status = Product.Status
 
-EDITABLE_FIELDS = frozenset({
-    "category", "commodity", "name", "description", "name_en", "description_en", "unit", "pack_size", "weight_grams",
-    "shelf_life_days", "certifications", "packaging_status", "sku", "barcode", "retail_price", "min_order_qty",
-    "order_multiple",
-})
+class _Unset:
+    """The value of a field a ``ProductChanges`` leaves as it is (``None`` is a real value)."""
+
+    _instance: _Unset | None = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductChanges:
+    """The working-copy fields to set on a product; a field left ``UNSET`` is not changed.
+
+    Creating a product needs ``category``, ``name``, ``description`` and ``sku``. The service
+    checks each value by ``FIELD_RULES`` (forms and serializers validate first, at the edge).
+    """
+
+    category: Category = UNSET
+    commodity: Commodity | None = UNSET
+    name: str = UNSET
+    description: str = UNSET
+    name_en: str = UNSET
+    description_en: str = UNSET
+    unit: str = UNSET
+    pack_size: Decimal | str = UNSET
+    weight_grams: int | None = UNSET
+    shelf_life_days: int | None = UNSET
+    certifications: list[str] | tuple[str, ...] = UNSET
+    packaging_status: str = UNSET
+    sku: str = UNSET
+    barcode: str = UNSET
+    retail_price: int = UNSET
+    min_order_qty: int = UNSET
+    order_multiple: int = UNSET
+
+    def given(self) -> dict[str, Any]:
+        """Return the fields this change sets, by name."""
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(self) if getattr(self, f.name) is not UNSET}
+
+
+EDITABLE_FIELDS = frozenset(f.name for f in dataclass_fields(ProductChanges))
 REVIEW_FIELDS = EDITABLE_FIELDS - {"sku"}
+REQUIRED_ON_CREATE = ("category", "name", "description", "sku")
 
 # The one table of allowed curation moves.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -60,134 +113,151 @@ def _int(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _validate(*, producer: Producer, product: Product | None, fields: dict) -> dict:
-    """Check and normalise product fields; raise ``CatalogInvalid`` with every problem found."""
+# --- validation: one rule per field ---------------------------------------------------------
+
+
+class _Invalid(Exception):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+@dataclass(frozen=True)
+class _Context:
+    producer: Producer
+    product: Product | None  # None while creating
+
+    def others(self):
+        """Return the products other than the one being changed."""
+        return Product.objects.exclude(pk=self.product.pk) if self.product is not None else Product.objects.all()
+
+
+Rule = Callable[[Any, _Context], Any]
+
+
+def _text(*, required: bool = False, max_length: int | None = None) -> Rule:
+    def rule(value, _context: _Context) -> str:
+        if not isinstance(value, str):
+            raise _Invalid(_("Enter text."))
+        value = value.strip()
+        if required and not value:
+            raise _Invalid(_("This field is required."))
+        if max_length is not None and len(value) > max_length:
+            raise _Invalid(_("This text is too long."))
+        return value
+    return rule
+
+
+def _instance(model, message, *, nullable: bool = False) -> Rule:
+    def rule(value, _context: _Context):
+        if not (isinstance(value, model) or nullable and value is None):
+            raise _Invalid(message)
+        return value
+    return rule
+
+
+def _choice(values, message) -> Rule:
+    def rule(value, _context: _Context):
+        if value not in values:
+            raise _Invalid(message)
+        return value
+    return rule
+
+
+def _whole(*, minimum: int, message, nullable: bool = False) -> Rule:
+    def rule(value, _context: _Context):
+        if nullable and value is None:
+            return value
+        if _int(value) is None or value < minimum:
+            raise _Invalid(message)
+        return value
+    return rule
+
+
+def _pack_size(value, _context: _Context) -> Decimal:
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise _Invalid(_("Enter a number.")) from None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.001")) or value >= 10**7:
+        raise _Invalid(_("Enter a size greater than zero with at most three decimals."))
+    return value
+
+
+def _sku(value, context: _Context) -> str:
+    value = _text(required=True, max_length=64)(value, context)
+    if context.others().filter(producer=context.producer, sku=value).exists():
+        raise _Invalid(_("Another of your products already has this SKU."))
+    return value
+
+
+def _barcode(value, context: _Context) -> str:
     from catalog.models import ean13_is_valid
 
+    value = _text()(value, context)
+    if not value:
+        return value
+    if not ean13_is_valid(value):
+        raise _Invalid(_("%(value)s is not a valid EAN-13 barcode.") % {"value": value})
+    if context.others().filter(barcode=value).exists():
+        raise _Invalid(_("Another product already has this barcode."))
+    return value
+
+
+def _certifications(value, context: _Context) -> list[str]:
+    if not isinstance(value, list | tuple) or any(kind not in PermitKind.values for kind in value):
+        raise _Invalid(_("Unknown certification."))
+    value = sorted(set(value))
+    held = set(ProducerPermit.objects.filter(producer=context.producer, kind__in=value)
+               .values_list("kind", flat=True))
+    missing = [kind for kind in value if kind not in held]
+    if missing:
+        raise _Invalid(_("Record the producer's permit first: %(kinds)s.") % {
+            "kinds": ", ".join(str(PermitKind(kind).label) for kind in missing)})
+    return value
+
+
+FIELD_RULES: dict[str, Rule] = {
+    "category": _instance(Category, _("Choose a category.")),
+    "commodity": _instance(Commodity, _("Choose a commodity."), nullable=True),
+    "name": _text(required=True, max_length=200),
+    "description": _text(required=True),
+    "name_en": _text(max_length=200),
+    "description_en": _text(),
+    "unit": _choice(Unit.values, _("Unknown unit.")),
+    "pack_size": _pack_size,
+    "weight_grams": _whole(minimum=1, message=_("Enter a whole number greater than zero."), nullable=True),
+    "shelf_life_days": _whole(minimum=1, message=_("Enter a whole number greater than zero."), nullable=True),
+    "certifications": _certifications,
+    "packaging_status": _choice(Product.Packaging.values, _("Unknown packaging status.")),
+    "sku": _sku,
+    "barcode": _barcode,
+    "retail_price": _whole(minimum=0, message=_("Enter a price in whole rupiah.")),
+    "min_order_qty": _whole(minimum=1, message=_("Enter a whole number of at least 1.")),
+    "order_multiple": _whole(minimum=1, message=_("Enter a whole number of at least 1.")),
+}
+
+
+def _validate(*, producer: Producer, product: Product | None, changes: ProductChanges) -> dict:
+    """Check and normalise the given fields by ``FIELD_RULES``; raise ``CatalogInvalid`` with every problem."""
+    context = _Context(producer=producer, product=product)
     errors: dict[str, list[str]] = {}
     clean: dict = {}
-
-    def fail(key: str, message) -> None:
-        errors.setdefault(key, []).append(str(message))
-
-    for key in fields.keys() - EDITABLE_FIELDS:
-        fail(key, _("This field cannot be changed here."))
-    for key, value in fields.items():
-        if key not in EDITABLE_FIELDS:
-            continue
-        if key in {"name", "description", "name_en", "description_en", "sku", "barcode"}:
-            if not isinstance(value, str):
-                fail(key, _("Enter text."))
-                continue
-            value = value.strip()
-            if key in {"name", "description", "sku"} and not value:
-                fail(key, _("This field is required."))
-                continue
-            if key in {"name", "name_en"} and len(value) > 200 or key == "sku" and len(value) > 64:
-                fail(key, _("This text is too long."))
-                continue
-            if key == "barcode" and value:
-                if not ean13_is_valid(value):
-                    fail(key, _("%(value)s is not a valid EAN-13 barcode.") % {"value": value})
-                    continue
-                taken = Product.objects.filter(barcode=value)
-                if product is not None:
-                    taken = taken.exclude(pk=product.pk)
-                if taken.exists():
-                    fail(key, _("Another product already has this barcode."))
-                    continue
-            if key == "sku":
-                taken = Product.objects.filter(producer=producer, sku=value)
-                if product is not None:
-                    taken = taken.exclude(pk=product.pk)
-                if taken.exists():
-                    fail(key, _("Another of your products already has this SKU."))
-                    continue
-        elif key == "category":
-            if not isinstance(value, Category):
-                fail(key, _("Choose a category."))
-                continue
-        elif key == "commodity":
-            if value is not None and not isinstance(value, Commodity):
-                fail(key, _("Choose a commodity."))
-                continue
-        elif key == "unit":
-            if value not in Unit.values:
-                fail(key, _("Unknown unit."))
-                continue
-        elif key == "packaging_status":
-            if value not in Product.Packaging.values:
-                fail(key, _("Unknown packaging status."))
-                continue
-        elif key == "pack_size":
-            try:
-                value = Decimal(str(value))
-            except (InvalidOperation, ValueError):
-                fail(key, _("Enter a number."))
-                continue
-            if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.001")) or value >= 10**7:
-                fail(key, _("Enter a size greater than zero with at most three decimals."))
-                continue
-        elif key in {"weight_grams", "shelf_life_days"}:
-            if value is not None and (_int(value) is None or value < 1):
-                fail(key, _("Enter a whole number greater than zero."))
-                continue
-        elif key == "retail_price":
-            if _int(value) is None or value < 0:
-                fail(key, _("Enter a price in whole rupiah."))
-                continue
-        elif key in {"min_order_qty", "order_multiple"}:
-            if _int(value) is None or value < 1:
-                fail(key, _("Enter a whole number of at least 1."))
-                continue
-        elif key == "certifications":
-            if not isinstance(value, list | tuple) or any(kind not in PermitKind.values for kind in value):
-                fail(key, _("Unknown certification."))
-                continue
-            value = sorted(set(value))
-            held = set(ProducerPermit.objects.filter(producer=producer, kind__in=value).values_list("kind", flat=True))
-            missing = [kind for kind in value if kind not in held]
-            if missing:
-                fail(key, _("Record the producer's permit first: %(kinds)s.") % {
-                    "kinds": ", ".join(str(PermitKind(kind).label) for kind in missing)})
-                continue
-        clean[key] = value
+    for key, value in changes.given().items():
+        try:
+            clean[key] = FIELD_RULES[key](value, context)
+        except _Invalid as invalid:
+            errors[key] = [invalid.message]
     moq = clean.get("min_order_qty")
     if moq is not None and product is not None:
         first = product.price_tiers.order_by("min_quantity").first()
         if first is not None and first.min_quantity < moq:
-            fail("min_order_qty", _("The first price tier (%(quantity)s) must not be below the minimum order quantity.")
-                 % {"quantity": first.min_quantity})
+            errors["min_order_qty"] = [str(
+                _("The first price tier (%(quantity)s) must not be below the minimum order quantity.")
+                % {"quantity": first.min_quantity})]
     if errors:
         raise CatalogInvalid(fields=errors)
     return clean
-
-
-def _public_snapshot(product: Product) -> dict:
-    """Return the data buyers see, frozen at approval."""
-    return {
-        "producer_id": product.producer_id,
-        "category_id": product.category_id,
-        "commodity_id": product.commodity_id,
-        "name": product.name,
-        "description": product.description,
-        "name_en": product.name_en,
-        "description_en": product.description_en,
-        "unit": product.unit,
-        "pack_size": str(product.pack_size),
-        "weight_grams": product.weight_grams,
-        "shelf_life_days": product.shelf_life_days,
-        "certifications": list(product.certifications),
-        "packaging_status": product.packaging_status,
-        "sku": product.sku,
-        "barcode": product.barcode,
-        "retail_price": product.retail_price,
-        "min_order_qty": product.min_order_qty,
-        "order_multiple": product.order_multiple,
-        "price_tiers": [[t.min_quantity, t.unit_price] for t in product.price_tiers.order_by("min_quantity")],
-        "photos": [{"image": p.image.name, "alt": p.alt_text, "width": p.width, "height": p.height,
-                    "thumbnails": dict(p.thumbnails)} for p in product.photos.order_by("position", "pk")],
-    }
 
 
 def _lock(product: Product) -> Product:
@@ -216,23 +286,24 @@ def _back_to_review(*, product: Product, actor: User) -> None:
 
 
 @transaction.atomic
-def product_create(*, producer: Producer, actor: User, category: Category, name: str, description: str, sku: str,
-                   **fields) -> Product:
-    """Create a draft product (and its empty stock row)."""
+def product_create(*, producer: Producer, actor: User, changes: ProductChanges) -> Product:
+    """Create a draft product (and its empty stock row); ``changes`` gives at least ``REQUIRED_ON_CREATE``."""
     require_producer_editor(actor, producer)
-    clean = _validate(producer=producer, product=None,
-                      fields={"category": category, "name": name, "description": description, "sku": sku, **fields})
+    missing = [key for key in REQUIRED_ON_CREATE if getattr(changes, key) is UNSET]
+    if missing:
+        raise CatalogInvalid(fields={key: [str(_("This field is required."))] for key in missing})
+    clean = _validate(producer=producer, product=None, changes=changes)
     product = Product.objects.create(producer=producer, **clean)
     ProductStock.objects.create(product=product)
     return product
 
 
 @transaction.atomic
-def product_update(*, product: Product, actor: User, **fields) -> Product:
+def product_update(*, product: Product, actor: User, changes: ProductChanges) -> Product:
     """Change a product's working copy; buyer-relevant changes to an approved product go back to review."""
     require_producer_editor(actor, product.producer)
     locked = _lock(product)
-    clean = _validate(producer=locked.producer, product=locked, fields=fields)
+    clean = _validate(producer=locked.producer, product=locked, changes=changes)
     changed = {key for key, value in clean.items() if getattr(locked, key) != value}
     if not changed:
         return locked
@@ -334,13 +405,13 @@ def product_approve(*, product: Product, officer: User, note: str = "") -> Produ
     if locked.status == Status.SUBMITTED and missing:
         raise ProductIncomplete(fields=missing)
     event = _status_change(product=locked, to_status=Status.APPROVED, actor=officer, note=note.strip())
-    locked.approved_snapshot = _public_snapshot(locked)
+    locked.approved_snapshot = product_public_snapshot(locked)
     locked.listed = True
     locked.has_pending_changes = False
     locked.approved_at = timezone.now()
     locked.approved_by = officer
     locked.save()
-    search_mark_dirty(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
+    catalog_changed(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
     product.status, product.listed = locked.status, True
     return event
 
@@ -395,6 +466,6 @@ def product_delist(*, product: Product, officer: User, reasons: list[str], note:
     locked.listed = False
     locked.has_pending_changes = False
     locked.save(update_fields=["status", "listed", "has_pending_changes", "updated_at"])
-    search_mark_dirty(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
+    catalog_changed(product_ids=[locked.pk], village_codes=[locked.producer.village_id])
     product.status, product.listed = locked.status, False
     return event

@@ -6,10 +6,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import CatalogInvalid
+from catalog.hooks import catalog_changed
 from catalog.models import Category, Commodity, Product
 from catalog.services._auth import require_officer
 from market.accounts.models import User
-from search.services import search_mark_dirty
 
 
 @transaction.atomic
@@ -51,6 +51,6 @@ def category_food_permits_set(*, root: Category, requires_food_permits: bool, of
         ids += frontier
     changed = Category.objects.filter(pk__in=ids).exclude(requires_food_permits=requires_food_permits).update(
         requires_food_permits=requires_food_permits)
-    search_mark_dirty(product_ids=Product.objects.filter(listed=True, approved_snapshot__category_id__in=ids)
+    catalog_changed(product_ids=Product.objects.filter(listed=True, approved_snapshot__category_id__in=ids)
                       .values_list("pk", flat=True))  # retail readiness depends on the food flag
     return changed

@@ -11,10 +11,10 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import CatalogInvalid, InsufficientStock, ProductNotFound, StockQuantityInvalid
+from catalog.hooks import catalog_changed
 from catalog.models import Product, ProductStock, StockMovement
 from catalog.services._auth import require_producer_editor
 from market.accounts.models import User
-from search.services import search_mark_dirty
 
 Reason = StockMovement.Reason
 
@@ -55,7 +55,7 @@ def _apply(*, rows: dict[int, ProductStock], deltas: dict[int, tuple[int, int]],
         for product_id, (d_on_hand, d_reserved) in sorted(deltas.items()))
     changed = list(ProductStock.objects.filter(pk__in=[row.pk for row in rows.values()]).order_by("product_id"))
     # Search filters on "in stock": only a crossing of zero changes a document.
-    search_mark_dirty(product_ids=[s.product_id for s in changed
+    catalog_changed(product_ids=[s.product_id for s in changed
                                    if (s.available > 0) != (rows[s.product_id].available > 0)])
     return changed
 

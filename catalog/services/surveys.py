@@ -106,29 +106,40 @@ class SurveyImportResult:
     commodity_lines: int
 
 
-def _read_rows(file) -> list[tuple[int, dict[str, str]]] | dict[str, list[str]]:
-    """Return ``(line, {column: text})`` for every non-empty row, or ``{"where": [error]}``."""
+# --- parse: the file into rows of text ------------------------------------------------------
+
+
+def _file_error(message) -> SurveyFileInvalid:
+    return SurveyFileInvalid(fields={"file": [str(message)]})
+
+
+def _read_table(file) -> list[list[str]]:
+    """Return the file (CSV UTF-8 or .xlsx) as rows of cells; raise ``SurveyFileInvalid`` if unreadable."""
     content = file.read(MAX_FILE_BYTES + 1)
     if isinstance(content, str):
         content = content.encode("utf-8")
     if len(content) > MAX_FILE_BYTES:
-        return {"file": [str(_("The file is larger than %(size)s; split it.") % {"size": filesizeformat(MAX_FILE_BYTES)})]}
+        raise _file_error(_("The file is larger than %(size)s; split it.") % {"size": filesizeformat(MAX_FILE_BYTES)})
     if content.startswith(b"PK\x03\x04"):
-        table = _xlsx_table(content)
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return {"file": [str(_("The file is not UTF-8 text (save it as CSV UTF-8) nor an Excel workbook (.xlsx)."))]}
-        table = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    if isinstance(table, dict):
-        return table
+        return _xlsx_table(content)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _file_error(
+            _("The file is not UTF-8 text (save it as CSV UTF-8) nor an Excel workbook (.xlsx).")) from None
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def _read_rows(file) -> list[tuple[int, dict[str, str]]]:
+    """Return ``(line, {column: text})`` for every non-empty row; raise ``SurveyFileInvalid`` otherwise."""
+    table = _read_table(file)
     header = [name.strip() for name in (table[0] if table else [])]
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
-        return {"line 1": [str(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})]}
+        raise SurveyFileInvalid(fields={"line 1": [
+            str(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})]})
     if len(table) - 1 > MAX_ROWS:
-        return {"file": [str(_("The file has more than %(rows)s rows; split it.") % {"rows": MAX_ROWS})]}
+        raise _file_error(_("The file has more than %(rows)s rows; split it.") % {"rows": MAX_ROWS})
     rows = []
     for line, cells in enumerate(table[1:], start=2):
         values = {key: (cells[index] if index < len(cells) else "").strip()
@@ -136,7 +147,7 @@ def _read_rows(file) -> list[tuple[int, dict[str, str]]] | dict[str, list[str]]:
         if any(values.values()):
             rows.append((line, values))
     if not rows:
-        return {"file": [str(_("The file has no survey rows."))]}
+        raise _file_error(_("The file has no survey rows."))
     return rows
 
 
@@ -153,7 +164,7 @@ def _xlsx_cell(value) -> str:
     return str(value)
 
 
-def _xlsx_table(content: bytes) -> list[list[str]] | dict[str, list[str]]:
+def _xlsx_table(content: bytes) -> list[list[str]]:
     """Return the first sheet of an .xlsx workbook as rows of text (read-only, bounded)."""
     from zipfile import BadZipFile
 
@@ -162,7 +173,7 @@ def _xlsx_table(content: bytes) -> list[list[str]] | dict[str, list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError):
-        return {"file": [str(_("The workbook cannot be read; save it again as .xlsx or CSV UTF-8."))]}
+        raise _file_error(_("The workbook cannot be read; save it again as .xlsx or CSV UTF-8.")) from None
     try:
         sheet = workbook.worksheets[0]
         table = []
@@ -173,6 +184,164 @@ def _xlsx_table(content: bytes) -> list[list[str]] | dict[str, list[str]]:
         return table
     finally:
         workbook.close()
+
+
+# --- validate: rows into surveys, every problem reported by line ----------------------------
+
+
+class _LineErrors:
+    """Problems by ``"line N"``, at most ``MAX_REPORTED_ERRORS`` lines (a line already reported takes more)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, line: int, message) -> None:
+        key = f"line {line}"
+        if len(self.fields) < MAX_REPORTED_ERRORS or key in self.fields:
+            self.fields.setdefault(key, []).append(str(message))
+
+    def count(self, line: int) -> int:
+        return len(self.fields.get(f"line {line}", []))
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What rows are checked against: commodities by slug or name (casefolded), known village codes."""
+
+    commodities: dict[str, Commodity]
+    villages: set[str]
+    today: date
+
+
+def _reference(rows: list[tuple[int, dict[str, str]]]) -> _Reference:
+    commodities: dict[str, Commodity] = {}
+    for commodity in Commodity.objects.all():
+        for key in (commodity.slug, commodity.name, commodity.name_en):
+            if key:
+                commodities.setdefault(key.casefold(), commodity)
+    villages = set(Village.objects.filter(code__in={values["village_code"] for _, values in rows})
+                   .values_list("code", flat=True))
+    return _Reference(commodities=commodities, villages=villages, today=timezone.localdate())
+
+
+def _row_survey(line: int, values: dict[str, str], reference: _Reference, errors: _LineErrors) -> dict | None:
+    """Return the survey columns of a row, typed (``None`` when its date cannot be read)."""
+    if values["village_code"] not in reference.villages:
+        errors.add(line, _("village_code: %(code)s is not a known village.") % {"code": values["village_code"]})
+    try:
+        surveyed_on = date.fromisoformat(values["surveyed_on"])
+    except ValueError:
+        errors.add(line, _("surveyed_on: %(value)s is not a date (YYYY-MM-DD).") % {"value": values["surveyed_on"]})
+        return None
+    data: dict = {"surveyed_on": surveyed_on, "problems": values["problems"], "needs": values["needs"]}
+    for key in COUNTS:
+        data[key] = _int_or_none(values[key])
+    for key in INFRASTRUCTURE:
+        data[key] = values[key].lower()
+    for key, messages in _survey_errors(data=data, today=reference.today).items():
+        for message in messages:
+            errors.add(line, f"{key}: {message}")
+    return data
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _production(text: str) -> Decimal | None:
+    """Return a production figure of zero or more with at most two decimals (``,`` or ``.``), else ``None``."""
+    try:
+        production = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not production.is_finite() or production < 0 or production.as_tuple().exponent < -2:
+        return None
+    return production
+
+
+def _row_commodity(line: int, values: dict[str, str], reference: _Reference, errors: _LineErrors) -> dict | None:
+    """Return the row's commodity line (``None`` when it has none or it is wrong)."""
+    if not values["commodity"]:
+        if values["production_per_month"] or values["unit"]:
+            errors.add(line, _("commodity: name the commodity the production figure is for."))
+        return None
+    commodity = reference.commodities.get(values["commodity"].casefold())
+    if commodity is None:
+        errors.add(line, _("commodity: %(value)s is not a known commodity.") % {"value": values["commodity"]})
+    production = _production(values["production_per_month"])
+    if production is None:
+        errors.add(line, _("production_per_month: enter a number of zero or more (at most 2 decimals)."))
+    if not values["unit"]:
+        errors.add(line, _("unit: enter the unit of production."))
+    if commodity is None or production is None:
+        return None
+    return {"commodity": commodity, "estimated_production_per_month": production, "unit": values["unit"]}
+
+
+def _add_row(surveys: dict, line: int, values: dict[str, str], data: dict, line_data: dict | None,
+             errors: _LineErrors) -> None:
+    """Put a valid row into its survey (same village and date), which it must agree with."""
+    key = (values["village_code"], data["surveyed_on"])
+    survey = surveys.setdefault(key, {"line": line, "data": data, "lines": []})
+    if survey["data"] != data:
+        errors.add(line, _("The survey columns differ from line %(line)s (same village and date).")
+                   % {"line": survey["line"]})
+        return
+    if line_data is None:
+        return
+    if any(existing["commodity"].pk == line_data["commodity"].pk for existing in survey["lines"]):
+        errors.add(line, _("commodity: %(value)s appears twice for this survey.") % {"value": values["commodity"]})
+        return
+    survey["lines"].append(line_data)
+
+
+def _check_not_surveyed_yet(surveys: dict, errors: _LineErrors) -> None:
+    if not surveys:
+        return
+    condition = Q()
+    for code, surveyed_on in surveys:
+        condition |= Q(profile__village_id=code, surveyed_on=surveyed_on)
+    for code, surveyed_on in Survey.objects.filter(condition).values_list("profile__village_id", "surveyed_on"):
+        errors.add(surveys[(code, surveyed_on)]["line"],
+                   _("A survey of %(code)s on %(date)s already exists.")
+                   % {"code": code, "date": surveyed_on.isoformat()})
+
+
+def _surveys_from_rows(rows: list[tuple[int, dict[str, str]]]) -> dict[tuple[str, date], dict]:
+    """Return the surveys the rows describe, by village and date; raise ``SurveyFileInvalid`` with
+    every problem (by line) if any row is wrong."""
+    reference = _reference(rows)
+    errors = _LineErrors()
+    surveys: dict[tuple[str, date], dict] = {}
+    for line, values in rows:
+        before = errors.count(line)
+        data = _row_survey(line, values, reference, errors)
+        if data is None:
+            continue
+        line_data = _row_commodity(line, values, reference, errors)
+        if errors.count(line) == before:
+            _add_row(surveys, line, values, data, line_data, errors)
+    _check_not_surveyed_yet(surveys, errors)
+    if errors.fields:
+        raise SurveyFileInvalid(fields=errors.fields)
+    return surveys
+
+
+# --- write ----------------------------------------------------------------------------------
+
+
+def _write(*, surveys: dict[tuple[str, date], dict], officer: User) -> SurveyImportResult:
+    profiles = {}
+    for code in sorted({code for code, _date in surveys}):
+        profiles[code], _created = VillageProfile.objects.get_or_create(village_id=code)
+    lines = 0
+    for (code, _surveyed_on), survey in sorted(surveys.items()):
+        _create(profile=profiles[code], officer=officer, data=survey["data"], lines=survey["lines"])
+        lines += len(survey["lines"])
+    return SurveyImportResult(surveys=len(surveys), commodity_lines=lines)
 
 
 @transaction.atomic
@@ -194,97 +363,5 @@ def survey_import_csv(*, file, officer: User) -> SurveyImportResult:
     """
     require_officer(officer)
     rows = _read_rows(file)
-    if isinstance(rows, dict):
-        raise SurveyFileInvalid(fields=rows)
-
-    commodities: dict[str, Commodity] = {}
-    for commodity in Commodity.objects.all():
-        for key in (commodity.slug, commodity.name, commodity.name_en):
-            if key:
-                commodities.setdefault(key.casefold(), commodity)
-    villages = set(Village.objects.filter(code__in={values["village_code"] for _, values in rows})
-                   .values_list("code", flat=True))
-    today = timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    surveys: dict[tuple[str, date], dict] = {}
-
-    def fail(line: int, message) -> None:
-        if len(errors) < MAX_REPORTED_ERRORS or f"line {line}" in errors:
-            errors.setdefault(f"line {line}", []).append(str(message))
-
-    for line, values in rows:
-        problems_before = len(errors.get(f"line {line}", []))
-        code = values["village_code"]
-        if code not in villages:
-            fail(line, _("village_code: %(code)s is not a known village.") % {"code": code})
-        try:
-            surveyed_on = date.fromisoformat(values["surveyed_on"])
-        except ValueError:
-            fail(line, _("surveyed_on: %(value)s is not a date (YYYY-MM-DD).") % {"value": values["surveyed_on"]})
-            continue
-        data: dict = {"surveyed_on": surveyed_on, "problems": values["problems"], "needs": values["needs"]}
-        for key in COUNTS:
-            try:
-                data[key] = int(values[key])
-            except ValueError:
-                data[key] = None
-        for key in INFRASTRUCTURE:
-            data[key] = values[key].lower()
-        for key, messages in _survey_errors(data=data, today=today).items():
-            for message in messages:
-                fail(line, f"{key}: {message}")
-
-        line_data = None
-        if values["commodity"]:
-            commodity = commodities.get(values["commodity"].casefold())
-            if commodity is None:
-                fail(line, _("commodity: %(value)s is not a known commodity.") % {"value": values["commodity"]})
-            try:
-                production = Decimal(values["production_per_month"].replace(",", "."))
-                if not production.is_finite() or production < 0 or production.as_tuple().exponent < -2:
-                    raise InvalidOperation
-            except InvalidOperation:
-                fail(line, _("production_per_month: enter a number of zero or more (at most 2 decimals)."))
-                production = None
-            if not values["unit"]:
-                fail(line, _("unit: enter the unit of production."))
-            if commodity is not None and production is not None:
-                line_data = {"commodity": commodity, "estimated_production_per_month": production,
-                             "unit": values["unit"]}
-        elif values["production_per_month"] or values["unit"]:
-            fail(line, _("commodity: name the commodity the production figure is for."))
-
-        if len(errors.get(f"line {line}", [])) > problems_before:
-            continue
-        key = (code, surveyed_on)
-        survey = surveys.get(key)
-        if survey is None:
-            surveys[key] = survey = {"line": line, "data": data, "lines": []}
-        elif survey["data"] != data:
-            fail(line, _("The survey columns differ from line %(line)s (same village and date).")
-                 % {"line": survey["line"]})
-            continue
-        if line_data is not None:
-            if any(existing["commodity"].pk == line_data["commodity"].pk for existing in survey["lines"]):
-                fail(line, _("commodity: %(value)s appears twice for this survey.") % {"value": values["commodity"]})
-                continue
-            survey["lines"].append(line_data)
-
-    if surveys:
-        condition = Q()
-        for code, surveyed_on in surveys:
-            condition |= Q(profile__village_id=code, surveyed_on=surveyed_on)
-        for code, surveyed_on in Survey.objects.filter(condition).values_list("profile__village_id", "surveyed_on"):
-            fail(surveys[(code, surveyed_on)]["line"],
-                 _("A survey of %(code)s on %(date)s already exists.") % {"code": code, "date": surveyed_on.isoformat()})
-    if errors:
-        raise SurveyFileInvalid(fields=errors)
-
-    profiles = {}
-    for code in sorted({code for code, _date in surveys}):
-        profiles[code], _created = VillageProfile.objects.get_or_create(village_id=code)
-    lines = 0
-    for (code, _surveyed_on), survey in sorted(surveys.items()):
-        _create(profile=profiles[code], officer=officer, data=survey["data"], lines=survey["lines"])
-        lines += len(survey["lines"])
-    return SurveyImportResult(surveys=len(surveys), commodity_lines=lines)
+    surveys = _surveys_from_rows(rows)
+    return _write(surveys=surveys, officer=officer)

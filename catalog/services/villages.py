@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import CatalogInvalid, StageReasonRequired, StageSkipped, StageUnchanged
+from catalog.hooks import catalog_changed
 from catalog.models import Commodity, Stage, VillageProfile, VillageStageEvent
 from catalog.services._auth import require_officer
 from market.accounts.models import User
 from market.regions.models import Village
-from search.services import search_mark_dirty
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def village_profile_get_or_create(*, village: Village) -> VillageProfile:
     """Return the village's profile, creating it (stage ``surveyed``) on first use."""
     profile, created = VillageProfile.objects.get_or_create(village=village)
     if created:
-        search_mark_dirty(village_codes=[village.pk])
+        catalog_changed(village_codes=[village.pk])
     return profile
 
 
@@ -43,7 +43,7 @@ def village_profile_update(*, profile: VillageProfile, officer: User, story: str
     profile.save()
     if other_commodities is not None:
         profile.other_commodities.set(other_commodities)
-    search_mark_dirty(village_codes=[profile.village_id])
+    catalog_changed(village_codes=[profile.village_id])
     return profile
 
 
@@ -76,6 +76,6 @@ def village_advance_stage(*, profile: VillageProfile, to_stage: str, officer: Us
         raise StageReasonRequired(fields={"reason": [str(StageReasonRequired.default_message)]})
     VillageProfile.objects.filter(pk=locked.pk).update(stage=to_stage, updated_at=timezone.now())
     profile.stage = to_stage
-    search_mark_dirty(village_codes=[locked.village_id], village_products=True)  # the stage gates visibility
+    catalog_changed(village_codes=[locked.village_id], village_products=True)  # the stage gates visibility
     return VillageStageEvent.objects.create(profile=locked, from_stage=from_stage, to_stage=to_stage, officer=officer,
                                             note=note.strip(), reason=reason, happened_on=on)

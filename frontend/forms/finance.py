@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from frontend.forms.producer import ServiceErrorsMixin
+from frontend.forms.errors import ServiceErrorsMixin
 from market.core.money import format_rupiah
 from payments.selectors import bank_transfer_outstanding
 from payments.services.bank_transfer import bank_reference_valid

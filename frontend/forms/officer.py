@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Commodity, Infrastructure, Producer, RejectionReason, Stage, VillageProfile
 from catalog.selectors import NOT_IN_PROGRAMME, PRODUCER_STATES
+from frontend.forms.errors import ServiceErrorsMixin
 from market.accounts.models import Role, User
-from market.core.errors import ApplicationError
 
 
 def _date_widget() -> forms.DateInput:
@@ -26,29 +26,6 @@ def _today_max(widget: forms.DateInput) -> forms.DateInput:
 
 def _text_area(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class ServiceErrorsMixin:
-    """Show an ``ApplicationError`` in the form: its ``fields`` beside the inputs, else its message on top.
-
-    ``service_fields`` maps a service's argument name to the form field that carries it.
-    """
-
-    service_fields: dict[str, str] = {}
-
-    def add_application_error(self, exc: ApplicationError, *, labels: dict | None = None) -> None:
-        """Add ``exc``; errors about something this form has no field for go on top, named by ``labels``."""
-        if not exc.fields:
-            self.add_error(None, str(exc.message))
-            return
-        for key, messages in exc.fields.items():
-            name = self.service_fields.get(key, key)
-            if name in self.fields:
-                self.add_error(name, [str(message) for message in messages])
-            elif labels and key in labels:
-                self.add_error(None, [f"{str(labels[key]).capitalize()}: {message}" for message in messages])
-            else:
-                self.add_error(None, [str(message) for message in messages])
 
 
 # --- villages -------------------------------------------------------------------------------

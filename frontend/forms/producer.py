@@ -16,26 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Commodity, PermitKind, Product, Unit
 from catalog.selectors import category_tree
-from market.core.errors import ApplicationError
+from catalog.services import ProductChanges
+from frontend.forms.errors import ServiceErrorsMixin
 
 _NUMERIC = {"inputmode": "numeric"}
-
-
-class ServiceErrorsMixin:
-    """Show an ``ApplicationError`` in the form: its ``fields`` beside the inputs, else its message on top.
-
-    ``service_fields`` maps a service's argument name to the form field that carries it.
-    """
-
-    service_fields: dict[str, str] = {}
-
-    def add_application_error(self, exc: ApplicationError) -> None:
-        if not exc.fields:
-            self.add_error(None, str(exc.message))
-            return
-        for key, messages in exc.fields.items():
-            name = self.service_fields.get(key, key)
-            self.add_error(name if name in self.fields else None, [str(message) for message in messages])
 
 
 class RupiahField(forms.IntegerField):
@@ -236,8 +220,8 @@ class ProductForm(ServiceErrorsMixin, forms.Form):
     def english_has_errors(self) -> bool:
         return any(name in self.errors for name in self.english_fields)
 
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+    def changes(self) -> ProductChanges:
+        return ProductChanges(**self.cleaned_data)
 
 
 class PriceTierForm(forms.Form):

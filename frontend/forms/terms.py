@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from frontend.forms.officer import ServiceErrorsMixin
+from frontend.forms.errors import ServiceErrorsMixin
 from market.core.money import format_rupiah
 from payments.models import MAX_CREDIT_LIMIT, CreditTerms
 

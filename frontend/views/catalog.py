@@ -16,17 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from catalog.exceptions import ProductNotFound
+from catalog.exceptions import ProducerNotFound, ProductNotFound
 from catalog.models import PermitKind, Stage
 from catalog.selectors import (
     PUBLIC_FROM_STAGE,
     ProductFilters,
-    product_get_public,
-    product_list_public,
-    survey_get_latest,
-    village_stage_timeline,
-)
-from frontend.selectors import (
     category_choices,
     coaching_summary,
     commodity_list_in_programme,
@@ -34,14 +28,18 @@ from frontend.selectors import (
     localized,
     producer_get_public,
     producer_list_public,
+    product_get_public,
+    product_list_public,
     product_public_details,
     product_public_view,
     stage_progress,
+    survey_get_latest,
     user_is_producer_member,
     user_sees_wholesale,
     village_directory,
     village_list_public_catalogue,
     village_profile_get_public,
+    village_stage_timeline,
 )
 from market.accounts.models import Role
 from market.core.errors import NotFound
@@ -174,7 +172,7 @@ def village_detail(request, code: str):
         "survey": survey,
         "survey_lines": survey_lines,
         "coaching": coaching_summary(profile=profile),
-        "producers": producer_list_public(village_code=profile.village_id),
+        "producers": producer_list_public(village=profile.village_id),
         "products_public": public,
         "products": [product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]] if products else [],
         "product_count": product_count,
@@ -227,9 +225,10 @@ def product_detail(request, pk: int):
 
 @require_GET
 def producer_detail(request, pk: int):
-    producer = producer_get_public(pk=pk)
-    if producer is None:
-        raise Http404(NotFound.default_message)
+    try:
+        producer = producer_get_public(pk=pk)
+    except ProducerNotFound:
+        raise Http404(NotFound.default_message) from None
     page = _page(request, product_list_public(filters=ProductFilters(producer=producer.pk)), PRODUCTS_PER_PAGE)
     profile = getattr(producer.village, "profile", None)
     return render(request, "frontend/catalog/producer_detail.html", {

@@ -44,6 +44,7 @@ from payments.selectors import (
     bank_account_change_list_since_last_payout,
     bank_transfer_awaiting_list,
     finance_summary_get,
+    ledger_check,
     payout_batch_csv,
     payout_batch_get,
     payout_batch_list,
@@ -57,7 +58,6 @@ from payments.selectors import (
     producer_pending_order_list,
 )
 from payments.services import bank_transfer_record
-from payments.services.ledger import ledger_check
 from payments.services.payouts import payout_batch_create, payout_batch_mark_paid, producer_bank_account_set
 
 TRANSFERS_PER_PAGE = 25

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from frontend.selectors import programme_area_summary
+from catalog.selectors import programme_area_summary
 from market.accounts.models import Role
 from market.accounts.selectors import membership_list
 

@@ -24,26 +24,33 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog.exceptions import ProductNotFound
-from catalog.models import Category, Commodity, PermitKind, Product, RejectionReason, Stage, Unit, VillagePhoto
+from catalog.models import PermitKind, Product, RejectionReason, Stage, Unit
 from catalog.selectors import (
     NOT_IN_PROGRAMME,
+    PROGRAMME_REGENCY_CODE,
     access_product,
     coaching_attendance_counts,
+    coaching_session_exists,
     coaching_session_list,
+    commodity_list,
     officer_work_counts,
     producer_event_list,
+    producer_get_for_officers,
     producer_list_for_officers,
     producer_state_counts,
     product_compare_with_approved,
     product_curation_history,
     product_list_for_curation,
     product_retail_readiness,
+    snapshot_reference_names,
     survey_list,
     village_get_for_officers,
     village_list_for_officers,
+    village_photo_get,
     village_stage_counts,
     village_stage_timeline,
 )
@@ -51,9 +58,8 @@ from catalog.services import (
     coaching_session_record,
     producer_unverify,
     producer_verify,
-    product_approve,
-    product_delist,
-    product_reject,
+    product_curation_decide,
+    product_curation_decisions_available,
     survey_import_csv,
     survey_record,
     village_advance_stage,
@@ -78,7 +84,6 @@ from frontend.forms.officer import (
     VillagePhotoForm,
     VillageProfileForm,
 )
-from frontend.selectors import PROGRAMME_REGENCY_CODE
 from market.core.csv import safe_csv_writer
 from market.core.errors import ApplicationError
 from market.core.money import format_rupiah
@@ -270,7 +275,7 @@ def village_photo_delete(request, code: str, pk: int):
     profile = _profile_required(request, village)
     if profile is None:
         return redirect(_village_url(village))
-    photo = VillagePhoto.objects.filter(profile=profile, pk=pk).first()
+    photo = village_photo_get(profile=profile, pk=pk)
     if photo is None:  # already removed (a double click) or not this village's
         messages.info(request, _("That photo is no longer there."))
     else:
@@ -404,7 +409,7 @@ def survey_template(request):
                "workforce_women": "60", "workforce_youth": "30", "existing_businesses": "12", "road": "fair",
                "electricity": "good", "internet": "poor", "water": "good", "problems": "Harga bahan baku naik",
                "needs": "Pelatihan pengemasan"}
-    commodities = list(Commodity.objects.order_by("name").values_list("slug", flat=True)[:2]) or ["kopi-robusta"]
+    commodities = [commodity.slug for commodity in commodity_list()[:2]] or ["kopi-robusta"]
     for slug, production in zip(commodities, ("1200.5", "300"), strict=False):
         writer.writerow([{**example, "commodity": slug, "production_per_month": production, "unit": "kg"}[column]
                          for column in CSV_COLUMNS])
@@ -426,8 +431,7 @@ def coaching_new(request, code: str):
         form = CoachingSessionForm(request.POST, profile=profile)
         if form.is_valid():
             data = form.cleaned_data
-            if coaching_session_list(profile=profile).filter(held_on=data["held_on"],
-                                                             topic__iexact=data["topic"].strip()).exists():
+            if coaching_session_exists(profile=profile, held_on=data["held_on"], topic=data["topic"]):
                 # The same session sent twice (a double tap on a slow connection): keep the first.
                 messages.info(request, _("The coaching session “%(topic)s” of that day is already recorded.")
                               % {"topic": data["topic"].strip()})
@@ -456,7 +460,7 @@ def coaching_new(request, code: str):
 @officer_required
 @require_safe
 def curation(request):
-    queue = product_list_for_curation().select_related("producer__village__district")
+    queue = product_list_for_curation()
     return render(request, "frontend/officer/curation.html", {
         "section": "curation", "page": _page(request, queue, PRODUCTS_PER_PAGE),
     })
@@ -481,10 +485,7 @@ SNAPSHOT_ROWS = (
 
 def _snapshot_rows(comparison) -> list[dict]:
     """Return the product's buyer-visible fields for display: working copy beside the approved version."""
-    ids = {data.get(key) for data in (comparison.working, comparison.approved) for key in ("category_id",)}
-    categories = {c.pk: c.name for c in Category.objects.filter(pk__in=[i for i in ids if i])}
-    ids = {data.get("commodity_id") for data in (comparison.working, comparison.approved)}
-    commodities = {c.pk: c.name for c in Commodity.objects.filter(pk__in=[i for i in ids if i])}
+    categories, commodities = snapshot_reference_names(comparison=comparison)
     packaging = dict(Product.Packaging.choices)
     units = dict(Unit.choices)
     permits = dict(PermitKind.choices)
@@ -539,7 +540,7 @@ def _render_curation_product(request, product: Product, **forms):
     comparison = product_compare_with_approved(product=product)
     permits = list(product.producer.permits.all())
     today = timezone.localdate()
-    is_submitted = product.status == Product.Status.SUBMITTED
+    available = product_curation_decisions_available(product=product)
     return render(request, "frontend/officer/curation_product.html", {
         "section": "curation", "product": product, "producer": product.producer,
         "rows": _snapshot_rows(comparison), "changed": comparison.changed, "has_approved": bool(comparison.approved),
@@ -547,7 +548,7 @@ def _render_curation_product(request, product: Product, **forms):
                                               today=today),
         "permits": permits, "today": today,
         "history": _history(product),
-        "can_decide": is_submitted, "can_delist": product.listed,
+        "can_decide": {"approve", "reject"} <= available, "can_delist": "delist" in available,
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "delist_form": forms.get("delist_form") or DelistForm(),
@@ -566,61 +567,38 @@ def curation_product(request, pk: int):
     return _render_curation_product(request, _product_or_404(request, pk))
 
 
+# What each decision looks like on the page; who may take it, from which state, with which
+# reasons and through which service is ``catalog.services.CURATION_DECISIONS``.
+CURATION_PAGES = {
+    "approve": {"form": ApproveForm, "labels": True, "next": "frontend:officer-curation",
+                "done": gettext_lazy("“%(product)s” is approved and listed.")},
+    "reject": {"form": RejectForm, "labels": False, "next": "frontend:officer-curation",
+               "done": gettext_lazy("“%(product)s” is sent back to the producer with your reasons.")},
+    "delist": {"form": DelistForm, "labels": False, "next": "frontend:officer-curation-product",
+               "done": gettext_lazy("“%(product)s” is taken off sale.")},
+}
+
+
 @officer_required
 @require_POST
-def curation_approve(request, pk: int):
+def curation_decide(request, pk: int, decision: str):
     product = _product_or_404(request, pk)
-    form = ApproveForm(request.POST)
+    page = CURATION_PAGES[decision]
+    form = page["form"](request.POST)
     if form.is_valid():
         try:
-            product_approve(product=product, officer=request.user, note=form.cleaned_data["note"])
+            product_curation_decide(product=product, officer=request.user, decision=decision,
+                                    reasons=form.cleaned_data.get("reasons", ()), note=form.cleaned_data["note"])
         except ApplicationError as exc:
             if not exc.fields:  # the product moved on meanwhile (a double click, another officer)
                 return _decision_refused(request, product, exc)
-            form.add_application_error(exc, labels=_product_labels())
+            form.add_application_error(exc, labels=_product_labels() if page["labels"] else None)
         else:
-            messages.success(request, _("“%(product)s” is approved and listed.") % {"product": product.name})
-            return redirect("frontend:officer-curation")
-    return _render_curation_product(request, product, approve_form=form)
-
-
-@officer_required
-@require_POST
-def curation_reject(request, pk: int):
-    product = _product_or_404(request, pk)
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            product_reject(product=product, officer=request.user, reasons=form.cleaned_data["reasons"],
-                           note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            if not exc.fields:
-                return _decision_refused(request, product, exc)
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("“%(product)s” is sent back to the producer with your reasons.")
-                             % {"product": product.name})
-            return redirect("frontend:officer-curation")
-    return _render_curation_product(request, product, reject_form=form)
-
-
-@officer_required
-@require_POST
-def curation_delist(request, pk: int):
-    product = _product_or_404(request, pk)
-    form = DelistForm(request.POST)
-    if form.is_valid():
-        try:
-            product_delist(product=product, officer=request.user, reasons=form.cleaned_data["reasons"],
-                           note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            if not exc.fields:
-                return _decision_refused(request, product, exc)
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("“%(product)s” is taken off sale.") % {"product": product.name})
-            return redirect("frontend:officer-curation-product", pk=product.pk)
-    return _render_curation_product(request, product, delist_form=form)
+            messages.success(request, page["done"] % {"product": product.name})
+            if page["next"] == "frontend:officer-curation":
+                return redirect(page["next"])
+            return redirect(page["next"], pk=product.pk)
+    return _render_curation_product(request, product, **{f"{decision}_form": form})
 
 
 # --- producers ------------------------------------------------------------------------------
@@ -645,7 +623,7 @@ def producers(request):
 
 
 def _producer_or_404(pk: int):
-    producer = producer_list_for_officers().filter(pk=pk).first()
+    producer = producer_get_for_officers(pk=pk)
     if producer is None:
         raise Http404(_("Producer not found."))
     return producer
@@ -722,9 +700,12 @@ urlpatterns = [
     path("dashboard/officer/surveys/import/template.csv", survey_template, name="officer-survey-template"),
     path("dashboard/officer/curation/", curation, name="officer-curation"),
     path("dashboard/officer/curation/<int:pk>/", curation_product, name="officer-curation-product"),
-    path("dashboard/officer/curation/<int:pk>/approve/", curation_approve, name="officer-curation-approve"),
-    path("dashboard/officer/curation/<int:pk>/reject/", curation_reject, name="officer-curation-reject"),
-    path("dashboard/officer/curation/<int:pk>/delist/", curation_delist, name="officer-curation-delist"),
+    path("dashboard/officer/curation/<int:pk>/approve/", curation_decide, {"decision": "approve"},
+         name="officer-curation-approve"),
+    path("dashboard/officer/curation/<int:pk>/reject/", curation_decide, {"decision": "reject"},
+         name="officer-curation-reject"),
+    path("dashboard/officer/curation/<int:pk>/delist/", curation_decide, {"decision": "delist"},
+         name="officer-curation-delist"),
     path("dashboard/officer/producers/", producers, name="officer-producers"),
     path("dashboard/officer/producers/<int:pk>/", producer, name="officer-producer"),
     path("dashboard/officer/producers/<int:pk>/verify/", producer_verify_view, name="officer-producer-verify"),

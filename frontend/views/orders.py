@@ -24,7 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from buyers.selectors import address_list, outlet_list
 from buyers.services import address_create
 from catalog.models import Producer
-from catalog.selectors import producer_list_for_user
+from catalog.selectors import district_list_with_producers, producer_choices_for_officers, producer_list_for_user
+from frontend.forms.errors import form_add_application_error
 from frontend.forms.orders import (
     AddressForm,
     CartAddForm,
@@ -38,8 +39,8 @@ from frontend.forms.orders import (
     ProblemForm,
     ShipForm,
 )
+from market.accounts.selectors import buyer_organisation_list
 from market.core.errors import ApplicationError, NotFound
-from market.regions.models import District
 from orders.models import Checkout, Order, PaymentMethod
 from orders.receivers import CART_SESSION_KEY
 from orders.selectors import (
@@ -48,7 +49,6 @@ from orders.selectors import (
     access_checkout,
     access_order,
     anonymous_token_new,
-    buyer_organisation_list,
     cart_quote,
     checkout_payment_methods,
     order_actions,
@@ -239,6 +239,15 @@ def _render_checkout(request, shopper, form, quote, *, address_form=None, status
     }, status=status)
 
 
+CHECKOUT_FIELDS = {"outlet": "destination", "address": "destination", "payment_method": "payment_method",
+                   "note": "note"}
+
+
+def _checkout_field(key: str) -> str:
+    """Return the checkout form's field for a field of ``order_place``'s errors (delivery options by name)."""
+    return CHECKOUT_FIELDS.get(key) or f"delivery_{key}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
@@ -259,20 +268,10 @@ def checkout(request):
                              payment_method=data["payment_method"], delivery=form.delivery(),
                              expected_total=data["expected_total"], note=data["note"], **where)
     except ApplicationError as exc:
-        mapping = {"outlet": "destination", "address": "destination", "payment_method": "payment_method",
-                   "note": "note"}
-        shown = False
-        for field, errors in (exc.fields or {}).items():
-            name = mapping.get(field) or (f"delivery_{field}" if f"delivery_{field}" in form.fields else None)
-            for error in errors:
-                if name:
-                    form.add_error(name, str(error))
-                    shown = True
-                else:
-                    form.add_error(None, str(error))
-        if not shown:
+        beside = form_add_application_error(form, exc, field_for=_checkout_field)
+        if not beside and exc.fields:
             form.add_error(None, str(exc.message))
-        elif exc.message:
+        elif beside and exc.message:
             messages.error(request, str(exc.message))
         # Show the current total again with a fresh key: confirming again is a new request.
         fresh = form.data.copy()
@@ -304,11 +303,7 @@ def checkout_address_add(request):
         try:
             address_create(user=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            for field, errors in (exc.fields or {}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, str(error))
-            if not exc.fields:
-                form.add_error(None, str(exc.message))
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Address saved."))
             return redirect("frontend:checkout")
@@ -429,11 +424,7 @@ def order_problem(request, pk: int):
                                  description=form.cleaned_data["description"],
                                  photos=request.FILES.getlist("photos"))
         except ApplicationError as exc:
-            for field, errors in (exc.fields or {}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, str(error))
-            if not exc.fields:
-                form.add_error(None, str(exc.message))
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Problem reported. The producer and the programme officers are told."))
             return redirect("frontend:order-detail", pk=order.pk)
@@ -494,11 +485,7 @@ def problem_decide(request, pk: int, problem_pk: int):
             order_problem_decide(problem=problem, officer=request.user, decision=form.cleaned_data["decision"],
                                  note=form.cleaned_data["note"], refund_amount=form.cleaned_data["refund_amount"])
         except ApplicationError as exc:
-            for field, errors in (exc.fields or {}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, str(error))
-            if not exc.fields:
-                form.add_error(None, str(exc.message))
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Decision saved."))
             return redirect("frontend:order-detail", pk=order.pk)
@@ -556,17 +543,15 @@ def purchase_order(request, pk: int):
 def officer_orders(request):
     if not (request.user.is_active and request.user.is_officer):
         raise PermissionDenied(_("Only programme officers can open this page."))
-    producers = Producer.objects.order_by("name", "pk").only("pk", "name")
-    districts = District.objects.filter(villages__producers__isnull=False).distinct().order_by("name")
+    producers = producer_choices_for_officers()
+    districts = district_list_with_producers()
     form = OfficerOrderFilterForm(request.GET or None, producers=producers, districts=districts,
                                   statuses=Status.choices)
     data = form.cleaned_data if form.is_valid() else {}
     orders = order_list_for_officers(filters=OrderFilters(
         status=data.get("status") or None, producer=data.get("producer"),
         placed_from=data.get("placed_from"), placed_to=data.get("placed_to"),
-        open_problems=True if data.get("open_problems") else None))
-    if data.get("district"):
-        orders = orders.filter(producer__village__district_id=data["district"])
+        open_problems=True if data.get("open_problems") else None, district=data.get("district") or None))
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "frontend/orders/officer_orders.html", {
         "form": form, "page": page, "orders": page.object_list, "section": "orders"})

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from catalog.exceptions import PriceTiersInvalid, ProductIncomplete
+from catalog.exceptions import PhotoNotFound, PriceTiersInvalid, ProductIncomplete
 from catalog.models import PermitKind, Product, RejectionReason, Stage
 from catalog.selectors import (
+    PROGRAMME_REGENCY_CODE,
     PUBLIC_FROM_STAGE,
     access_producer,
     access_product,
@@ -35,6 +36,7 @@ from catalog.selectors import (
     product_curation_history,
     product_is_retail_ready,
     product_list_for_producer_dashboard,
+    product_photo_get,
     product_retail_readiness,
     stock_movement_list,
 )
@@ -64,7 +66,6 @@ from frontend.forms.producer import (
     StockCorrectForm,
     ThresholdForm,
 )
-from frontend.selectors import PROGRAMME_REGENCY_CODE
 from market.accounts.models import Organisation, Role
 from market.accounts.services import organisation_create
 from market.core.errors import ApplicationError, NotFound
@@ -307,7 +308,7 @@ def permit_set(request):
 @require_POST
 def permit_delete(request, pk: int):
     producer = _producer_or_404(request)
-    permit = producer_permit_list(producer=producer).filter(pk=pk).first()
+    permit = next((permit for permit in producer_permit_list(producer=producer) if permit.pk == pk), None)
     if permit is None:
         raise Http404(_("Permit not found."))
     try:
@@ -333,7 +334,7 @@ def product_new(request):
     form = ProductForm(request.POST or None, held_kinds=_held_kinds(producer))
     if request.method == "POST" and form.is_valid():
         try:
-            product = product_create(producer=producer, actor=request.user, **form.service_kwargs())
+            product = product_create(producer=producer, actor=request.user, changes=form.changes())
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
@@ -387,7 +388,7 @@ def product_edit(request, pk: int):
     if form.is_valid():
         was = (product.status, product.listed)
         try:
-            updated = product_update(product=product, actor=request.user, **form.service_kwargs())
+            updated = product_update(product=product, actor=request.user, changes=form.changes())
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
@@ -451,10 +452,10 @@ def product_photo_upload(request, pk: int):
 @require_POST
 def product_photo_delete(request, pk: int, photo_pk: int):
     product = access_product(user=request.user, pk=pk)
-    photo = product.photos.filter(pk=photo_pk).first()
-    if photo is None:
-        raise Http404(_("Photo not found."))
-    photo.product = product  # the service checks the editor on it
+    try:
+        photo = product_photo_get(product=product, pk=photo_pk)  # the service checks the editor on its product
+    except PhotoNotFound:
+        raise Http404(_("Photo not found.")) from None
     try:
         product_photo_remove(photo=photo, actor=request.user)
     except ApplicationError as exc:

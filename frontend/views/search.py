@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from catalog.models import PermitKind, Stage
-from frontend.selectors import product_public_view, user_sees_wholesale
+from catalog.selectors import product_public_view, user_sees_wholesale
 from search.backends.base import MAX_OFFSET, ProductQuery, ProductSearchFilters, VillageQuery
 from search.exceptions import SearchUnavailableError
 from search.selectors import product_search, search_audience, search_suggest, village_search

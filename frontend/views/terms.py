@@ -20,16 +20,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from frontend.forms.terms import CreditFilterForm, CreditTermsForm
 from frontend.views.officer import officer_required
+from market.accounts.selectors import buyer_organisation_list
 from market.core.errors import ApplicationError, NotFound
-from orders.selectors import buyer_organisation_list
-from payments.services.terms import (
+from payments.selectors import (
     buyer_organisation_credit_list,
     buyer_organisation_get,
     credit_summary_get,
-    credit_terms_set,
-    credit_terms_suspend,
+    credit_terms_event_list,
     terms_invoice_list,
 )
+from payments.services.terms import credit_terms_set, credit_terms_suspend
 
 ORGANISATIONS_PER_PAGE = 25
 INVOICES_PER_PAGE = 20
@@ -69,7 +69,7 @@ def _officer_detail(request, organisation, *, form=None, status=200):
         request.GET.get("page"))
     return render(request, "frontend/terms/officer_detail.html", {
         "organisation": organisation, "summary": summary, "form": form, "page": page,
-        "events": summary.terms.events.select_related("actor").order_by("-created_at", "-pk")[:10]
+        "events": credit_terms_event_list(terms=summary.terms)
         if summary.terms else [], "section": "credit"}, status=status)
 
 

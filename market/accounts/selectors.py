@@ -8,11 +8,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from market.accounts.exceptions import ApiTokenExpired, ApiTokenInvalid, MfaSetupRequired
-from market.accounts.models import ApiToken, Membership, User
+from market.accounts.models import ApiToken, Membership, Organisation, User
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def buyer_organisation_list(*, user: User) -> QuerySet[Organisation]:
+    """Return the buyer organisations ``user`` may shop for."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=Organisation.Kind.BUYER, memberships__user=user).order_by("name", "pk")
 
 
 def user_has_totp(*, user: User) -> bool:

@@ -6,8 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
+from market.accounts.selectors import buyer_organisation_list
 from orders.exceptions import BuyerMemberRequired
-from orders.selectors import Shopper, buyer_organisation_list, shopper_get
+from orders.selectors import Shopper, shopper_get
 from orders.states import Party
 
 ORGANISATION_HEADER = "X-Buyer-Organisation"

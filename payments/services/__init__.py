@@ -4,8 +4,7 @@ from payments.services.ledger import (
     checkout_allocation_post,
     ledger_entry_post,
     payment_receipt_post,
-    producer_balance,
 )
 
 __all__ = ["bank_reference_for", "bank_transfer_record", "bank_transfer_start", "checkout_allocation_post",
-           "ledger_entry_post", "payment_receipt_post", "producer_balance"]
+           "ledger_entry_post", "payment_receipt_post"]

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
 
 from orders.models import Checkout, Order, OrderLine
 from payments.exceptions import LedgerUnbalanced
@@ -83,6 +81,7 @@ def ledger_entry_post(*, key: str, kind: str, lines: list[Line], checkout: Check
 
 
 def commission_rates() -> dict[int, Decimal]:
+    """Return the commission rate per category (the allocation's input; categories without one use the default)."""
     return dict(CommissionRate.objects.values_list("category_id", "rate"))
 
 
@@ -120,69 +119,3 @@ def checkout_allocation_post(*, checkout: Checkout) -> LedgerEntry:
 
 # --- reading ----------------------------------------------------------------------------------
 
-
-class ProducerBalance(NamedTuple):
-    pending: int
-    available: int
-
-
-def producer_balance(*, producer_id: int) -> ProducerBalance:
-    """Return what the platform owes a producer: pending (orders not completed) and available.
-
-    Derived from the ledger lines of the producer's account each time; payouts (lines without an
-    order) reduce the available part.
-    """
-    lines = LedgerLine.objects.filter(account__code=producer_account_code(producer_id))
-    completed = Q(order__status=Order.Status.COMPLETED) | Q(order__isnull=True)
-    totals = lines.aggregate(
-        available_credit=Sum("credit", filter=completed, default=0),
-        available_debit=Sum("debit", filter=completed, default=0),
-        pending_credit=Sum("credit", filter=~completed, default=0),
-        pending_debit=Sum("debit", filter=~completed, default=0))
-    return ProducerBalance(pending=totals["pending_credit"] - totals["pending_debit"],
-                           available=totals["available_credit"] - totals["available_debit"])
-
-
-def account_balance(*, code: str) -> int:
-    """Return debits minus credits of an account (assets positive, liabilities and revenue negative)."""
-    totals = LedgerLine.objects.filter(account__code=code).aggregate(d=Sum("debit", default=0),
-                                                                       c=Sum("credit", default=0))
-    return totals["d"] - totals["c"]
-
-
-def ledger_unbalanced_entries() -> list[str]:
-    """Return the keys of entries whose debits and credits differ (the nightly check expects none)."""
-    from django.db.models import F
-
-    return list(LedgerEntry.objects.annotate(d=Sum("lines__debit", default=0), c=Sum("lines__credit", default=0))
-                .exclude(d=F("c")).values_list("key", flat=True))
-
-
-def ledger_check() -> dict[str, object]:
-    """Return what the nightly check found wrong: unbalanced entries, provider cash not matching payments.
-
-    The Stripe cash account must equal what our Stripe payments received minus what was refunded
-    through Stripe; an empty dict means all is well.
-    """
-    from orders.models import OrderRefund
-    from payments.models import Payment
-
-    problems: dict[str, object] = {}
-    unbalanced = ledger_unbalanced_entries()
-    if unbalanced:
-        problems["unbalanced"] = unbalanced
-    for provider in ("stripe", "bank_transfer"):
-        received = Payment.objects.filter(provider=provider).aggregate(t=Sum("received", default=0))["t"]
-        refunded = (LedgerLine.objects.filter(account__code=cash_account_code(provider),
-                                              entry__kind=LedgerEntry.Kind.REFUND)
-                    .aggregate(t=Sum("credit", default=0))["t"])
-        expected = received - refunded
-        if provider == "stripe":  # Stripe refunds are also counted on the orders side
-            refunded_orders = (OrderRefund.objects.filter(status=OrderRefund.Status.DONE, reference__startswith="re_")
-                               .aggregate(t=Sum("amount", default=0))["t"])
-            if refunded_orders != refunded:
-                problems["stripe_refunds"] = {"ledger": refunded, "orders": refunded_orders}
-        if account_balance(code=cash_account_code(provider)) != expected:
-            problems[f"cash:{provider}"] = {"ledger": account_balance(code=cash_account_code(provider)),
-                                           "payments": expected}
-    return problems

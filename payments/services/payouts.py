@@ -28,8 +28,8 @@ from payments.exceptions import (
     ReauthenticationRequired,
 )
 from payments.models import BankAccountChange, LedgerAccount, LedgerEntry, Payout, PayoutBatch, ProducerBankAccount
-from payments.selectors import producer_bank_account_owners, producer_bank_account_settable
-from payments.services.ledger import Line, ledger_entry_post, producer_account_code, producer_balance
+from payments.selectors import producer_balance, producer_bank_account_owners, producer_bank_account_settable
+from payments.services.ledger import Line, ledger_entry_post, producer_account_code
 
 IN_TRANSIT = "payouts:in_transit"
 PAID_OUT = "cash:payouts"

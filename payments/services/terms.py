@@ -18,13 +18,10 @@ checkout still ``on_terms``. Nothing counts it twice.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,6 +45,7 @@ from payments.models import (
     TermsInvoice,
     TermsReminder,
 )
+from payments.selectors import credit_outstanding, terms_invoice_owed, terms_invoices_overdue
 
 NET_DAYS = tuple(CreditTerms.NetDays.values)
 REMINDER_BEFORE = "before"
@@ -176,124 +174,6 @@ def terms_invoice_open(*, checkout: Checkout) -> TermsInvoice | None:
     return invoice
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-
-def credit_terms_get(*, organisation: Organisation | None) -> CreditTerms | None:
-    if organisation is None:
-        return None
-    return CreditTerms.objects.filter(organisation=organisation).first()
-
-
-def credit_terms_active(*, organisation: Organisation | None) -> bool:
-    return organisation is not None and CreditTerms.objects.filter(
-        organisation=organisation, status=CreditTerms.Status.ACTIVE).exists()
-
-
-def _owed():
-    return Greatest(F("checkout__total") - F("payment__received"), Value(0))
-
-
-class InvoiceState:
-    DUE = "due"
-    OVERDUE = "overdue"
-    PAID = "paid"
-
-
-def terms_invoice_list(*, organisation: Organisation | None = None, today: date | None = None
-                       ) -> QuerySet[TermsInvoice]:
-    """Return invoices on terms, unpaid first, with ``paid`` (received so far), ``outstanding`` (0 once the
-    checkout is paid) and ``state`` (``InvoiceState``)."""
-    today = today or timezone.localdate()
-    invoices = TermsInvoice.objects.select_related("checkout", "payment", "organisation")
-    if organisation is not None:
-        invoices = invoices.filter(organisation=organisation)
-    is_open = Q(checkout__status=Checkout.Status.ON_TERMS)
-    return (invoices.annotate(
-        paid=F("payment__received"),
-        is_open=is_open,
-        outstanding=Case(When(is_open, then=_owed()), default=Value(0)),
-        state=Case(When(~is_open, then=Value(InvoiceState.PAID)),
-                   When(due_on__lt=today, then=Value(InvoiceState.OVERDUE)), default=Value(InvoiceState.DUE)))
-        .order_by("-is_open", "due_on", "pk"))
-
-
-def buyer_organisation_get(*, pk: int) -> Organisation:
-    """Return the buyer organisation ``pk`` (for officers' pages); ``TermsNotFound`` (404) for anything else."""
-    organisation = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.BUYER).first()
-    if organisation is None:
-        raise TermsNotFound(_("Buyer organisation not found."))
-    return organisation
-
-
-def _open(organisation) -> QuerySet[TermsInvoice]:
-    return TermsInvoice.objects.filter(organisation=organisation, checkout__status=Checkout.Status.ON_TERMS)
-
-
-def credit_outstanding(*, organisation: Organisation) -> int:
-    """Return what the organisation still owes on its open invoices, in rupiah."""
-    return _open(organisation).aggregate(owed=Coalesce(Sum(_owed()), Value(0)))["owed"]
-
-
-def terms_invoices_overdue(*, organisation: Organisation | None = None, today: date | None = None
-                           ) -> QuerySet[TermsInvoice]:
-    """Return the unpaid invoices whose due date has passed (paying on the due date is in time), oldest first."""
-    today = today or timezone.localdate()
-    invoices = TermsInvoice.objects.filter(checkout__status=Checkout.Status.ON_TERMS, due_on__lt=today)
-    if organisation is not None:
-        invoices = invoices.filter(organisation=organisation)
-    return (invoices.select_related("checkout", "payment", "organisation").annotate(outstanding=_owed())
-            .order_by("due_on", "pk"))
-
-
-def credit_available(*, organisation: Organisation) -> int:
-    """Return how much more the organisation may order on terms now (0 without active terms)."""
-    terms = credit_terms_get(organisation=organisation)
-    if terms is None or terms.status != CreditTerms.Status.ACTIVE:
-        return 0
-    return max(terms.credit_limit - credit_outstanding(organisation=organisation), 0)
-
-
-@dataclass(frozen=True)
-class CreditSummary:
-    terms: CreditTerms | None
-    outstanding: int
-    available: int
-    overdue: int  # how many invoices are overdue
-
-    @property
-    def is_active(self) -> bool:
-        return self.terms is not None and self.terms.status == CreditTerms.Status.ACTIVE
-
-
-def credit_summary_get(*, organisation: Organisation) -> CreditSummary:
-    terms = credit_terms_get(organisation=organisation)
-    outstanding = credit_outstanding(organisation=organisation)
-    active = terms is not None and terms.status == CreditTerms.Status.ACTIVE
-    return CreditSummary(terms=terms, outstanding=outstanding,
-                         available=max(terms.credit_limit - outstanding, 0) if active else 0,
-                         overdue=terms_invoices_overdue(organisation=organisation).count())
-
-
-def buyer_organisation_credit_list(*, q: str = "") -> QuerySet[Organisation]:
-    """Return buyer organisations with their terms, ``outstanding``, ``available`` (None without active terms)
-    and ``overdue`` (how many invoices): one query."""
-    today = timezone.localdate()
-    open_invoices = TermsInvoice.objects.filter(organisation=OuterRef("pk"),
-                                                checkout__status=Checkout.Status.ON_TERMS)
-    owed = (open_invoices.values("organisation").annotate(owed=Sum(_owed())).values("owed"))
-    overdue = (open_invoices.filter(due_on__lt=today).values("organisation").annotate(n=Count("pk")).values("n"))
-    organisations = Organisation.objects.filter(kind=Organisation.Kind.BUYER)
-    if q:
-        organisations = organisations.filter(name__icontains=q)
-    return (organisations.select_related("credit_terms", "credit_terms__approved_by")
-            .annotate(outstanding=Coalesce(Subquery(owed), Value(0)), overdue=Coalesce(Subquery(overdue), Value(0)))
-            .annotate(available=Case(When(credit_terms__status=CreditTerms.Status.ACTIVE,
-                                          then=Greatest(F("credit_terms__credit_limit") - F("outstanding"), Value(0))),
-                                     default=None, output_field=BigIntegerField()))
-            .order_by("-overdue", "name", "pk"))
-
-
 # --- reminders -------------------------------------------------------------------------------
 
 
@@ -342,7 +222,8 @@ def terms_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.PAYMENTS_TERMS_REMINDER_DAYS_BEFORE)
     invoices = list(TermsInvoice.objects.filter(checkout__status=Checkout.Status.ON_TERMS, due_on__lte=horizon)
-                    .select_related("checkout", "payment").annotate(outstanding=_owed()).order_by("due_on", "pk"))
+                    .select_related("checkout", "payment").annotate(outstanding=terms_invoice_owed())
+                    .order_by("due_on", "pk"))
     sent = 0
     for invoice in invoices:
         kind = reminder_kind(due_on=invoice.due_on, today=today)

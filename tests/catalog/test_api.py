@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from catalog.demo import ean13_with_check_digit
 from catalog.models import Product, ProductCurationEvent, ProductPhoto, ProductPriceTier, StockMovement
 from catalog.services import (
+    ProductChanges,
     producer_permit_set,
     producer_verify,
     product_approve,
@@ -152,7 +153,7 @@ def test_public_list_item_is_the_approved_snapshot(client, officer, settings):
     product_submit_for_curation(product=product, actor=owner)
     product_approve(product=product, officer=officer)
     # A later edit waits for curation: the public keeps seeing the approved version.
-    product_update(product=product, actor=owner, name="Kopi bubuk baru", retail_price=99000)
+    product_update(product=product, actor=owner, changes=ProductChanges(name="Kopi bubuk baru", retail_price=99000))
 
     response = client.get("/api/v1/products/", {"producer": producer.pk, "commodity": "kopi-robusta"})
 
@@ -253,7 +254,8 @@ def test_the_public_detail_shows_the_approved_version_with_its_retail_checklist(
     producer_permit_set(producer=producer, actor=owner_of(producer), kind="pirt", number="P-1",
                         expires_on=date(2030, 1, 1))
     product = listed(officer, producer=producer, category=food, certifications=["pirt"], shelf_life_days=90)
-    product_update(product=product, actor=owner_of(producer), shelf_life_days=400)  # not approved yet
+    product_update(product=product, actor=owner_of(producer), changes=ProductChanges(
+        shelf_life_days=400))  # not approved yet
 
     body = client.get(f"/api/v1/products/{product.pk}/").json()
 

@@ -11,7 +11,10 @@ from catalog.exceptions import (
 from catalog.models import Product, ProductCurationEvent
 from catalog.selectors import product_list_for_curation, product_unit_price
 from catalog.services import (
+    ProductChanges,
     product_approve,
+    product_curation_decide,
+    product_curation_decisions_available,
     product_price_tiers_set,
     product_reject,
     product_submit_for_curation,
@@ -152,12 +155,13 @@ def test_buyer_relevant_edit_of_an_approved_product_goes_back_to_review_but_stay
         from tests.catalog.factories import PermitFactory
 
         PermitFactory(producer=product.producer, kind="halal")
-        product_update(product=product, actor=owner_of(product.producer), certifications=["halal"])
+        product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+            certifications=["halal"]))
         product_approve(product=product, officer=OfficerFactory())
         product.refresh_from_db()
     snapshot = dict(product.approved_snapshot)
 
-    product_update(product=product, actor=owner_of(product.producer), **{field: value})
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(**{field: value}))
 
     product.refresh_from_db()
     assert (product.status, product.listed, product.has_pending_changes) == ("submitted", True, True)
@@ -170,7 +174,7 @@ def test_sku_or_unchanged_values_do_not_need_review():
     product = approved(retail_price=35000)
     owner = owner_of(product.producer)
 
-    product_update(product=product, actor=owner, sku="NEW-SKU", retail_price=35000)
+    product_update(product=product, actor=owner, changes=ProductChanges(sku="NEW-SKU", retail_price=35000))
 
     product.refresh_from_db()
     assert (product.status, product.has_pending_changes, product.sku, len(events(product))) == (
@@ -190,7 +194,7 @@ def test_tier_change_on_an_approved_product_goes_to_review():
 
 def test_approving_pending_changes_publishes_them():
     product = approved(retail_price=35000)
-    product_update(product=product, actor=owner_of(product.producer), retail_price=40000)
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(retail_price=40000))
 
     product_approve(product=product, officer=OfficerFactory())
 
@@ -202,7 +206,7 @@ def test_approving_pending_changes_publishes_them():
 def test_rejecting_pending_changes_keeps_the_approved_version_on_sale():
     product = approved(retail_price=35000)
     owner = owner_of(product.producer)
-    product_update(product=product, actor=owner, retail_price=99000)
+    product_update(product=product, actor=owner, changes=ProductChanges(retail_price=99000))
 
     product_reject(product=product, officer=OfficerFactory(), reasons=["price"])
 
@@ -211,7 +215,7 @@ def test_rejecting_pending_changes_keeps_the_approved_version_on_sale():
     assert (product.retail_price, product.approved_snapshot["retail_price"]) == (99000, 35000)
 
     # the producer fixes the price and resubmits; the old version is still what buyers see
-    product_update(product=product, actor=owner, retail_price=38000)
+    product_update(product=product, actor=owner, changes=ProductChanges(retail_price=38000))
     product_submit_for_curation(product=product, actor=owner)
     product.refresh_from_db()
     assert (product.status, product.listed, product.has_pending_changes) == ("submitted", True, True)
@@ -224,3 +228,27 @@ def test_curation_queue():
     product_submit_for_curation(product=waiting, actor=owner_of(waiting.producer))
 
     assert list(product_list_for_curation()) == [waiting]
+
+
+def test_curation_decisions_available_follow_the_table():
+    draft = ProductFactory()
+    submitted = ProductFactory()
+    product_submit_for_curation(product=submitted, actor=owner_of(submitted.producer))
+    listed = approved()
+
+    assert product_curation_decisions_available(product=draft) == set()
+    assert product_curation_decisions_available(product=submitted) == {"approve", "reject"}
+    assert product_curation_decisions_available(product=listed) == {"delist"}
+
+
+def test_curation_decide_runs_the_decisions_service_with_its_reasons():
+    product = approved()
+    officer = OfficerFactory()
+
+    with pytest.raises(RejectionReasonRequired):
+        product_curation_decide(product=product, officer=officer, decision="delist")
+    product_curation_decide(product=product, officer=officer, decision="delist", reasons=["other"], note="Recall")
+
+    product.refresh_from_db()
+    assert (product.status, product.listed) == ("rejected", False)
+    assert events(product)[-1] == ("approved", "rejected", ["other"], "Recall")

@@ -5,7 +5,7 @@ import pytest
 from catalog.exceptions import CatalogInvalid, PriceTiersInvalid, ProducerMemberRequired, ProductNotFound
 from catalog.models import Product, ProductCurationEvent, ProductPriceTier, ProductStock, ean13_is_valid
 from catalog.selectors import access_product
-from catalog.services import product_create, product_price_tiers_set, product_update
+from catalog.services import ProductChanges, product_create, product_price_tiers_set, product_update
 from market.accounts.models import Role
 from tests.catalog.factories import (
     CategoryFactory,
@@ -32,9 +32,9 @@ def test_member_creates_a_draft_with_an_empty_stock_row():
     producer = ProducerFactory()
     category = CategoryFactory()
 
-    product = product_create(producer=producer, actor=owner_of(producer), category=category, name=" Kopi Bubuk ",
-                             description="Robusta", sku="KB-250", unit="pack", pack_size="0.25", weight_grams=250,
-                             retail_price=35000, barcode="4006381333931", min_order_qty=10)
+    product = product_create(producer=producer, actor=owner_of(producer), changes=ProductChanges(
+        category=category, name=" Kopi Bubuk ", description="Robusta", sku="KB-250", unit="pack", pack_size="0.25",
+        weight_grams=250, retail_price=35000, barcode="4006381333931", min_order_qty=10))
 
     product.refresh_from_db()
     assert (product.name, product.status, product.listed, product.pack_size, product.min_order_qty) == (
@@ -47,13 +47,12 @@ def test_product_create_reports_every_bad_field_and_writes_nothing():
     ProductFactory(producer=producer, sku="TAKEN", barcode="4006381333931")
 
     with pytest.raises(CatalogInvalid) as excinfo:
-        product_create(producer=producer, actor=owner_of(producer), category=CategoryFactory(), name="",
-                       description=" ", sku="TAKEN", unit="litre", pack_size="0", barcode="4006381333931",
-                       retail_price=-1, min_order_qty=0, order_multiple=True, weight_grams=0,
-                       packaging_status="fancy", certifications=["halal"], colour="red")
+        product_create(producer=producer, actor=owner_of(producer), changes=ProductChanges(
+            category=CategoryFactory(), name="", description=" ", sku="TAKEN", unit="litre", pack_size="0",
+            barcode="4006381333931", retail_price=-1, min_order_qty=0, order_multiple=True, weight_grams=0,
+            packaging_status="fancy", certifications=["halal"]))
 
     assert excinfo.value.fields == {
-        "colour": ["This field cannot be changed here."],
         "name": ["This field is required."],
         "description": ["This field is required."],
         "sku": ["Another of your products already has this SKU."],
@@ -70,11 +69,28 @@ def test_product_create_reports_every_bad_field_and_writes_nothing():
     assert (Product.objects.count(), ProductStock.objects.count()) == (1, 1)
 
 
+def test_a_field_that_cannot_be_changed_is_refused_before_the_service_runs():
+    with pytest.raises(TypeError):
+        ProductChanges(colour="red")
+
+
+def test_product_create_requires_category_name_description_and_sku_and_writes_nothing():
+    producer = ProducerFactory()
+
+    with pytest.raises(CatalogInvalid) as excinfo:
+        product_create(producer=producer, actor=owner_of(producer), changes=ProductChanges(retail_price=1000))
+
+    assert excinfo.value.fields == {"category": ["This field is required."], "name": ["This field is required."],
+                                    "description": ["This field is required."], "sku": ["This field is required."]}
+    assert (Product.objects.count(), ProductStock.objects.count()) == (0, 0)
+
+
 def test_bad_barcode_checksum_is_refused():
     product = ProductFactory()
 
     with pytest.raises(CatalogInvalid) as excinfo:
-        product_update(product=product, actor=owner_of(product.producer), barcode="4006381333932")
+        product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+            barcode="4006381333932"))
 
     assert excinfo.value.fields == {"barcode": ["4006381333932 is not a valid EAN-13 barcode."]}
     product.refresh_from_db()
@@ -84,8 +100,8 @@ def test_bad_barcode_checksum_is_refused():
 def test_same_sku_is_fine_for_another_producer_and_empty_barcodes_do_not_clash():
     first, second = ProductFactory(sku="KOPI"), ProducerFactory()
 
-    product = product_create(producer=second, actor=owner_of(second), category=CategoryFactory(), name="Kopi",
-                             description="d", sku="KOPI")
+    product = product_create(producer=second, actor=owner_of(second), changes=ProductChanges(
+        category=CategoryFactory(), name="Kopi", description="d", sku="KOPI"))
 
     assert (product.sku, product.barcode, first.barcode) == ("KOPI", "", "")
 
@@ -95,7 +111,8 @@ def test_certifications_need_the_producers_permit():
     PermitFactory(producer=product.producer, kind="halal")
     PermitFactory(producer=product.producer, kind="pirt")
 
-    product_update(product=product, actor=owner_of(product.producer), certifications=["pirt", "halal", "pirt"])
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        certifications=["pirt", "halal", "pirt"]))
 
     product.refresh_from_db()
     assert product.certifications == ["halal", "pirt"]
@@ -111,7 +128,7 @@ def test_outsiders_cannot_edit(actor_kind):
     }[actor_kind]()
 
     with pytest.raises(ProducerMemberRequired):
-        product_update(product=product, actor=actor, name="Palsu")
+        product_update(product=product, actor=actor, changes=ProductChanges(name="Palsu"))
 
     product.refresh_from_db()
     assert product.name == "Asli"
@@ -120,7 +137,7 @@ def test_outsiders_cannot_edit(actor_kind):
 def test_officer_may_edit_on_behalf_of_a_producer():
     product = ProductFactory()
 
-    product_update(product=product, actor=OfficerFactory(), name_en="Ground coffee")
+    product_update(product=product, actor=OfficerFactory(), changes=ProductChanges(name_en="Ground coffee"))
 
     product.refresh_from_db()
     assert product.name_en == "Ground coffee"
@@ -208,7 +225,7 @@ def test_moq_cannot_rise_above_the_first_tier():
     product_price_tiers_set(product=product, tiers=[(10, 500), (50, 450)], actor=owner)
 
     with pytest.raises(CatalogInvalid) as excinfo:
-        product_update(product=product, actor=owner, min_order_qty=20)
+        product_update(product=product, actor=owner, changes=ProductChanges(min_order_qty=20))
 
     assert excinfo.value.fields == {
         "min_order_qty": ["The first price tier (10) must not be below the minimum order quantity."]}
@@ -229,7 +246,7 @@ def test_editing_a_draft_never_writes_curation_events():
     product = ProductFactory()
     owner = owner_of(product.producer)
 
-    product_update(product=product, actor=owner, retail_price=1)
+    product_update(product=product, actor=owner, changes=ProductChanges(retail_price=1))
     product_price_tiers_set(product=product, tiers=[(1, 100)], actor=owner)
 
     product.refresh_from_db()

@@ -19,6 +19,7 @@ from catalog.selectors import (
     product_retail_readiness,
 )
 from catalog.services import (
+    ProductChanges,
     producer_permit_set,
     producer_verify,
     product_approve,
@@ -83,7 +84,7 @@ def test_category_filter_includes_descendants_and_reads_the_approved_version(off
     listed(officer, name="Kopi bubuk", category=coffee)
     moved = listed(officer, name="Tas pandan", category=craft)
     # a change in review must not move the product on sale
-    product_update(product=moved, actor=owner_of(moved.producer), category=coffee)
+    product_update(product=moved, actor=owner_of(moved.producer), changes=ProductChanges(category=coffee))
 
     assert names(ProductFilters(category="makanan")) == ["Kopi bubuk"]
     assert names(ProductFilters(category="kopi")) == ["Kopi bubuk"]
@@ -172,7 +173,7 @@ def test_delist_takes_a_product_off_sale_with_reasons(officer):
 
 def test_delist_with_changes_in_review_rejects_them_too(officer):
     product = listed(officer)
-    product_update(product=product, actor=owner_of(product.producer), retail_price=40000)
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(retail_price=40000))
 
     product_delist(product=product, officer=officer, reasons=["price"])
 

@@ -3,7 +3,13 @@ import pytest
 from catalog.exceptions import ProductNotFound
 from catalog.models import Product
 from catalog.selectors import product_get_public, product_list_public
-from catalog.services import producer_unverify, product_approve, product_submit_for_curation, product_update
+from catalog.services import (
+    ProductChanges,
+    producer_unverify,
+    product_approve,
+    product_submit_for_curation,
+    product_update,
+)
 from tests.catalog.factories import (
     OfficerFactory,
     ProducerFactory,
@@ -76,7 +82,7 @@ def test_village_without_profile_is_hidden():
 
 def test_product_with_pending_changes_stays_public_with_the_approved_data():
     product = visible_product()
-    product_update(product=product, actor=owner_of(product.producer), name="Nama baru")
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(name="Nama baru"))
 
     [shown] = product_list_public()
 

@@ -16,6 +16,7 @@ from PIL import Image
 from catalog.demo import ean13_with_check_digit
 from catalog.models import Product, Stage, VillagePhoto
 from catalog.services import (
+    ProductChanges,
     coaching_session_record,
     producer_verify,
     product_approve,
@@ -533,8 +534,8 @@ def test_product_page_checklist_shows_what_is_missing_for_modern_retail(en, cata
 def test_pending_changes_leave_the_approved_version_on_the_pages(en, officer):
     product = approved_product(verified_producer(programme_village(), officer), officer, name="Kopi Lama",
                                retail_price=35000)
-    product_update(product=product, actor=owner_of(product.producer), name="Kopi Baru", retail_price=99000,
-                   description="Deskripsi baru.")
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        name="Kopi Baru", retail_price=99000, description="Deskripsi baru."))
     product.refresh_from_db()
     assert (product.status, product.has_pending_changes, product.name) == ("submitted", True, "Kopi Baru")
 
@@ -554,7 +555,7 @@ def test_members_of_the_producer_are_told_they_see_the_public_version(en, office
     en.force_login(owner)
 
     before = text(en.get(f"/products/{product.pk}/"))
-    product_update(product=product, actor=owner, name="Kopi Baru")
+    product_update(product=product, actor=owner, changes=ProductChanges(name="Kopi Baru"))
     after = text(en.get(f"/products/{product.pk}/"))
 
     assert "You are viewing the public version of your product." in before

@@ -20,7 +20,8 @@ from payments.models import (
     PayoutBatch,
     ProducerBankAccount,
 )
-from payments.services import bank_reference_for, bank_transfer_record, bank_transfer_start, producer_balance
+from payments.selectors import producer_balance
+from payments.services import bank_reference_for, bank_transfer_record, bank_transfer_start
 from tests.catalog.factories import MembershipFactory, OfficerFactory, UserFactory, owner_of
 from tests.factories import PASSWORD
 from tests.fixtures import force_login_mfa

@@ -25,6 +25,7 @@ from catalog.models import (
 )
 from catalog.selectors import product_list_public
 from catalog.services import (
+    ProductChanges,
     producer_verify,
     product_approve,
     product_submit_for_curation,
@@ -759,7 +760,8 @@ def test_reject_needs_a_reason_and_other_needs_a_note(officer_client):
 
 def test_pending_changes_of_a_listed_product_are_shown_against_the_version_on_sale(officer_client):
     product = visible_product()
-    product_update(product=product, actor=owner_of(product.producer), name="Kopi Lanang Premium", retail_price=45000)
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        name="Kopi Lanang Premium", retail_price=45000))
 
     response = officer_client.get(f"{BASE}/curation/{product.pk}/")
 

@@ -25,6 +25,7 @@ from catalog.models import (
     StockMovement,
 )
 from catalog.services import (
+    ProductChanges,
     producer_verify,
     product_approve,
     product_price_tiers_set,
@@ -245,7 +246,7 @@ def test_dashboard_lists_exactly_the_producers_products_with_badges_and_low_stoc
     on_sale = listed(ProductFactory(producer=producer, name="C Dijual", stock=8), officer)
     stock_threshold_set(product=on_sale, low_stock_threshold=8, actor=owner)  # exactly at the threshold
     pending = listed(ProductFactory(producer=producer, name="D Diubah", stock=50), officer)
-    product_update(product=pending, actor=owner, retail_price=41000)
+    product_update(product=pending, actor=owner, changes=ProductChanges(retail_price=41000))
     rejected = ProductFactory(producer=producer, name="E Ditolak", stock=20)
     product_submit_for_curation(product=rejected, actor=owner)
     product_reject(product=rejected, officer=officer, reasons=["photos"], note="Foto buram.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.services import product_approve, product_update
+from catalog.services import ProductChanges, product_approve, product_update
 from orders.models import Cart, CartLine
 from tests.catalog.test_api import (  # noqa: F401 -- client_fixture is a fixture
     as_user,
@@ -183,7 +183,7 @@ def test_a_price_change_is_shown_until_the_caller_accepts_it(client):
     product = on_sale(retail_price=35000)
     as_user(client, user)
     client.post("/api/v1/cart/lines/", {"product_id": product.pk, "quantity": 2}, format="json")
-    product_update(product=product, actor=owner_of(product.producer), retail_price=38000)
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(retail_price=38000))
     product_approve(product=product, officer=OfficerFactory())
 
     body = client.get("/api/v1/cart/").json()

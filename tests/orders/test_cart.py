@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.exceptions import InsufficientStock
-from catalog.services import product_approve, product_delist, product_update
+from catalog.services import ProductChanges, product_approve, product_delist, product_update
 from market.accounts.models import Organisation
 from orders.exceptions import BuyerMemberRequired, OrdersInvalid, ProductUnavailable, QuantityInvalid
 from orders.models import Cart, CartLine
@@ -139,7 +139,8 @@ def test_more_than_available_is_refused_with_what_is_left():
 def test_the_snapshot_name_and_price_count_not_the_working_copy():
     shopper, _address = consumer_shopper()
     product = on_sale(retail_price=35000, name="Kopi Lama")
-    product_update(product=product, actor=owner_of(product.producer), name="Kopi Baru", retail_price=99000)
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        name="Kopi Baru", retail_price=99000))
 
     cart_line_set(shopper=shopper, product_id=product.pk, quantity=1)
 
@@ -151,7 +152,7 @@ def test_a_price_change_is_reported_until_accepted():
     shopper, _address = consumer_shopper()
     product = on_sale(retail_price=35000)
     cart_line_set(shopper=shopper, product_id=product.pk, quantity=2)
-    product_update(product=product, actor=owner_of(product.producer), retail_price=38000)
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(retail_price=38000))
     product_approve(product=product, officer=OfficerFactory())
 
     quote = cart_quote(shopper=shopper)

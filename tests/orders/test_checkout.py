@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from catalog.exceptions import InsufficientStock
 from catalog.models import ProductStock, StockMovement
-from catalog.services import product_approve, product_delist, product_update
+from catalog.services import ProductChanges, product_approve, product_delist, product_update
 from orders import hooks
 from orders.exceptions import (
     CartEmpty,
@@ -104,7 +104,7 @@ def test_one_checkout_with_one_order_per_producer_and_prices_frozen():
     assert cart_quote(shopper=shopper).is_empty
 
     # prices are frozen: a later price change leaves the order as it was
-    product_update(product=kopi, actor=owner_of(sido), retail_price=50000)
+    product_update(product=kopi, actor=owner_of(sido), changes=ProductChanges(retail_price=50000))
     product_approve(product=kopi, officer=OfficerFactory())
     assert OrderLine.objects.get(product=kopi).unit_price == 35000
 
@@ -176,7 +176,7 @@ def test_a_price_changed_since_added_must_be_confirmed_first():
     shopper, address = consumer_shopper()
     product = on_sale(retail_price=35000, stock=10)
     cart_line_set(shopper=shopper, product_id=product.pk, quantity=2)
-    product_update(product=product, actor=owner_of(product.producer), retail_price=40000)
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(retail_price=40000))
     product_approve(product=product, officer=OfficerFactory())
 
     with pytest.raises(PricesChanged) as excinfo:

@@ -2,7 +2,7 @@
 import pytest
 
 from catalog.models import ProductStock
-from catalog.services import product_approve, product_delist, product_update
+from catalog.services import ProductChanges, product_approve, product_delist, product_update
 from orders.exceptions import OrderNotFound
 from orders.selectors import cart_quote, shopper_get
 from orders.services import cart_line_set, order_reorder
@@ -30,7 +30,7 @@ def test_reorder_applies_current_prices_and_stock_and_says_what_is_missing():
         cart_line_set(shopper=shopper, product_id=product.pk, quantity=quantity)
     order = place(shopper, destination=address, method="card").orders.get()
     officer = OfficerFactory()
-    product_update(product=kopi, actor=owner_of(producer), retail_price=36000)
+    product_update(product=kopi, actor=owner_of(producer), changes=ProductChanges(retail_price=36000))
     product_approve(product=kopi, officer=officer)
     ProductStock.objects.filter(product=teh).update(on_hand=8)  # 5 reserved by the order, 3 left
     ProductStock.objects.filter(product=madu).update(on_hand=1, reserved=1)

@@ -15,9 +15,9 @@ from orders.services import (
 )
 from payments.exceptions import PaymentForbidden, PaymentInvalid, PaymentNotFound
 from payments.models import BankTransferReceipt, LedgerEntry, Payment
-from payments.services import bank_reference_for, bank_transfer_record, bank_transfer_start, producer_balance
+from payments.selectors import account_balance, ledger_unbalanced_entries, producer_balance
+from payments.services import bank_reference_for, bank_transfer_record, bank_transfer_start
 from payments.services.bank_transfer import bank_reference_valid
-from payments.services.ledger import account_balance, ledger_unbalanced_entries
 from tests.catalog.factories import owner_of
 from tests.factories import UserFactory
 from tests.orders.factories import officer
@@ -161,7 +161,7 @@ def test_a_declined_order_paid_by_transfer_waits_for_the_officer_to_transfer_the
         django_capture_on_commit_callbacks):
     from orders.models import OrderRefund
     from orders.services import order_decline
-    from payments.services.ledger import ledger_check
+    from payments.selectors import ledger_check
     from payments.services.refunds import refund_record_transfer
 
     checkout, (product,) = checkout_of()

@@ -10,15 +10,8 @@ from orders.models import Order
 from payments.exceptions import LedgerUnbalanced
 from payments.models import CommissionRate, LedgerEntry, LedgerLine
 from payments.money import split_proportionally
-from payments.services.ledger import (
-    COMMISSION,
-    DEPOSITS,
-    Line,
-    account_balance,
-    checkout_allocation_lines,
-    ledger_entry_post,
-    ledger_unbalanced_entries,
-)
+from payments.selectors import account_balance, ledger_unbalanced_entries
+from payments.services.ledger import COMMISSION, DEPOSITS, Line, checkout_allocation_lines, ledger_entry_post
 from tests.payments.conftest import checkout_of
 
 pytestmark = pytest.mark.django_db

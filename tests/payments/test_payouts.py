@@ -7,9 +7,8 @@ from orders.models import Order
 from orders.services import order_accept, order_complete, order_mark_delivered, order_pack, order_ship
 from payments.exceptions import PaymentForbidden, PaymentNotPossible
 from payments.models import LedgerEntry, PayoutBatch
-from payments.selectors import payout_batch_csv
-from payments.services import bank_transfer_record, bank_transfer_start, producer_balance
-from payments.services.ledger import account_balance, ledger_unbalanced_entries
+from payments.selectors import account_balance, ledger_unbalanced_entries, payout_batch_csv, producer_balance
+from payments.services import bank_transfer_record, bank_transfer_start
 from payments.services.payouts import payout_batch_create, payout_batch_mark_paid
 from tests.catalog.factories import owner_of
 from tests.orders.factories import officer

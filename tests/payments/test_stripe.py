@@ -17,8 +17,8 @@ from orders.services import order_decline
 from payments import stripe_client
 from payments.exceptions import PaymentDeclined, PaymentNotFound
 from payments.models import LedgerEntry, Payment, StripeEvent
+from payments.selectors import account_balance, ledger_check, ledger_unbalanced_entries, producer_balance
 from payments.services.card import card_payment_refresh, card_payment_start, card_payments_reconcile
-from payments.services.ledger import account_balance, ledger_check, ledger_unbalanced_entries, producer_balance
 from tests.catalog.factories import owner_of
 from tests.payments.conftest import card, checkout_of
 

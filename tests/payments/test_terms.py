@@ -14,18 +14,15 @@ from orders.selectors import cart_quote, checkout_payment_methods, shopper_get
 from orders.services import cart_line_set
 from payments.exceptions import CreditLimitExceeded, InvoiceOverdue, TermsForbidden, TermsInvalid, TermsNotFound
 from payments.models import CreditTerms, CreditTermsEvent, Payment, TermsInvoice, TermsReminder
-from payments.services import bank_reference_for, bank_transfer_record
-from payments.services.terms import (
+from payments.selectors import (
     credit_available,
     credit_outstanding,
     credit_summary_get,
-    credit_terms_set,
-    credit_terms_suspend,
-    reminder_kind,
     terms_invoice_list,
     terms_invoices_overdue,
-    terms_reminders_send,
 )
+from payments.services import bank_reference_for, bank_transfer_record
+from payments.services.terms import credit_terms_set, credit_terms_suspend, reminder_kind, terms_reminders_send
 from payments.tasks import terms_reminders_send_task
 from tests.concurrency import race
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory

@@ -11,6 +11,7 @@ from datetime import date
 
 from catalog.models import Category, Commodity, Product, Stage
 from catalog.services import (
+    ProductChanges,
     producer_permit_set,
     producer_verify,
     product_approve,
@@ -154,11 +155,11 @@ def _product(officer, producer, *, n: int, name: str, name_en: str = "", descrip
              commodity: Commodity | None, price: int, tiers=(), stock: int = 0, certifications=(),
              ready: bool = False, moq: int = 1, approve: bool = True) -> Product:
     owner = owner_of(producer)
-    product = product_create(
-        producer=producer, actor=owner, category=category, name=name, description=description, sku=f"SKU-{n}",
+    product = product_create(producer=producer, actor=owner, changes=ProductChanges(
+        category=category, name=name, description=description, sku=f"SKU-{n}",
         name_en=name_en, commodity=commodity, unit="pack", weight_grams=250, shelf_life_days=365,
         retail_price=price, min_order_qty=moq, certifications=list(certifications),
-        barcode=ean13(n) if ready else "", packaging_status="designed" if ready else "basic")
+        barcode=ean13(n) if ready else "", packaging_status="designed" if ready else "basic"))
     if tiers:
         product_price_tiers_set(product=product, tiers=list(tiers), actor=owner)
     if stock:

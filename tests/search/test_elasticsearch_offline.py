@@ -23,6 +23,7 @@ from django.core.management import call_command
 
 from catalog.models import Category, Commodity, Stage
 from catalog.services import (
+    ProductChanges,
     producer_permit_set,
     producer_verify,
     product_approve,
@@ -221,10 +222,10 @@ def catalogue_build() -> Catalogue:
     owner = owner_of(producer)
 
     def product(n, name, name_en, price, *, approve=True):
-        item = product_create(producer=producer, actor=owner, category=coffee, name=name, name_en=name_en,
-                              description="Kopi petik merah, digiling halus.", sku=f"SKU-{n}", commodity=robusta,
-                              unit="pack", weight_grams=250, shelf_life_days=365, retail_price=price,
-                              min_order_qty=1, certifications=["halal"], barcode="", packaging_status="basic")
+        item = product_create(producer=producer, actor=owner, changes=ProductChanges(
+            category=coffee, name=name, name_en=name_en, description="Kopi petik merah, digiling halus.",
+            sku=f"SKU-{n}", commodity=robusta, unit="pack", weight_grams=250, shelf_life_days=365, retail_price=price,
+            min_order_qty=1, certifications=["halal"], barcode="", packaging_status="basic"))
         if approve:
             product_price_tiers_set(product=item, tiers=[(10, price - 5000)], actor=owner)
             stock_restock(product=item, quantity=20, actor=owner)

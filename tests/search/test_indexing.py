@@ -11,6 +11,7 @@ from django.db import transaction
 
 from catalog.models import ProducerPermit
 from catalog.services import (
+    ProductChanges,
     category_food_permits_set,
     producer_permit_delete,
     producer_permit_set,
@@ -225,7 +226,8 @@ def test_working_copy_edits_mark_nothing(indexed):
     """What buyers see changes on approval; edits of the working copy wait for it."""
     product = indexed.products["robusta"]
 
-    product_update(product=product, actor=owner_of(product.producer), name="Kopi Robusta Premium 250 g")
+    product_update(product=product, actor=owner_of(product.producer), changes=ProductChanges(
+        name="Kopi Robusta Premium 250 g"))
 
     assert marks() == set()
 
