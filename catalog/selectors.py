@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
@@ -242,10 +243,10 @@ def category_descendant_ids(*, slug: str) -> list[int]:
 def category_tree() -> list[dict]:
     """Return the category tree as nested dicts (``id``, ``name``, ``name_en``, ``slug``,
     ``requires_food_permits``, ``children``), in one query."""
-    nodes = {c.pk: {"id": c.pk, "name": c.name, "name_en": c.name_en, "slug": c.slug,
+    nodes: dict[int, dict[str, Any]] = {c.pk: {"id": c.pk, "name": c.name, "name_en": c.name_en, "slug": c.slug,
                     "requires_food_permits": c.requires_food_permits, "parent_id": c.parent_id, "children": []}
              for c in Category.objects.order_by("name")}
-    roots = []
+    roots: list[dict[str, Any]] = []
     for node in nodes.values():
         parent = nodes.get(node["parent_id"])
         (parent["children"] if parent else roots).append(node)

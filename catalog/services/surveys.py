@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -80,7 +82,7 @@ def _create(*, profile: VillageProfile, officer: User, data: dict, lines: list[d
 def survey_record(*, profile: VillageProfile, officer: User, surveyed_on: date, workforce_total: int,
                   workforce_women: int, workforce_youth: int, existing_businesses: int, road: str, electricity: str,
                   internet: str, water: str, problems: str = "", needs: str = "", raw_materials: str = "",
-                  commodities: list[dict] = ()) -> Survey:
+                  commodities: Sequence[dict] = ()) -> Survey:
     """Record a survey of a village; ``commodities`` is a list of
     ``{"commodity": Commodity, "estimated_production_per_month": Decimal, "unit": str}``.
 
@@ -198,10 +200,10 @@ def survey_import_csv(*, file, officer: User) -> SurveyImportResult:
         raise SurveyFileInvalid(fields=rows)
 
     commodities: dict[str, Commodity] = {}
-    for commodity in Commodity.objects.all():
-        for key in (commodity.slug, commodity.name, commodity.name_en):
+    for known in Commodity.objects.all():
+        for key in (known.slug, known.name, known.name_en):
             if key:
-                commodities.setdefault(key.casefold(), commodity)
+                commodities.setdefault(key.casefold(), known)
     villages = set(Village.objects.filter(code__in={values["village_code"] for _, values in rows})
                    .values_list("code", flat=True))
     today = timezone.localdate()
@@ -234,14 +236,15 @@ def survey_import_csv(*, file, officer: User) -> SurveyImportResult:
             for message in messages:
                 fail(line, f"{key}: {message}")
 
-        line_data = None
+        line_data: dict[str, Any] | None = None
         if values["commodity"]:
             commodity = commodities.get(values["commodity"].casefold())
             if commodity is None:
                 fail(line, _("commodity: %(value)s is not a known commodity.") % {"value": values["commodity"]})
             try:
                 production = Decimal(values["production_per_month"].replace(",", "."))
-                if not production.is_finite() or production < 0 or production.as_tuple().exponent < -2:
+                # a finite Decimal's exponent is an int ('n', 'N', 'F' are NaN and infinity)
+                if not production.is_finite() or production < 0 or cast(int, production.as_tuple().exponent) < -2:
                     raise InvalidOperation
             except InvalidOperation:
                 fail(line, _("production_per_month: enter a number of zero or more (at most 2 decimals)."))
@@ -256,10 +259,10 @@ def survey_import_csv(*, file, officer: User) -> SurveyImportResult:
 
         if len(errors.get(f"line {line}", [])) > problems_before:
             continue
-        key = (code, surveyed_on)
-        survey = surveys.get(key)
+        survey_key = (code, surveyed_on)
+        survey = surveys.get(survey_key)
         if survey is None:
-            surveys[key] = survey = {"line": line, "data": data, "lines": []}
+            surveys[survey_key] = survey = {"line": line, "data": data, "lines": []}
         elif survey["data"] != data:
             fail(line, _("The survey columns differ from line %(line)s (same village and date).")
                  % {"line": survey["line"]})
