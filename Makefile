@@ -8,7 +8,7 @@ PORT ?= 8000
 # the development targets name theirs. `make test` leaves it to pytest (market.settings.test).
 MANAGE := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-market.settings.local} $(PY) manage.py
 
-.PHONY: run test install install-dev migrate demo messages check-deploy clean-db
+.PHONY: run test test-fast install install-dev migrate demo messages check-deploy clean-db
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,17 @@ demo: migrate
 run: demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-## Run the whole test suite (PostgreSQL from DATABASE_URL, or the embedded one).
+# Test workers in parallel (pytest-xdist): `auto` is one per CPU; TEST_WORKERS=0 runs in this process.
+# Each worker has its own test database (test_<name>_gw0, _gw1...), Redis database, emulator and live server.
+TEST_WORKERS ?= auto
+
+## Run the whole test suite in parallel (PostgreSQL from DATABASE_URL, or the embedded one).
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## The suite without the tests marked slow (the full demo load): quicker feedback while working.
+test-fast: install-dev
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 ## Rebuild the .mo catalogues after editing locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: install

@@ -74,8 +74,11 @@ def embedded_database(data_dir: Path) -> dict:
     with psycopg.connect(host=host, port=port or None, user="postgres", dbname="postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DATABASE_NAME]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE_NAME}"')
-            logger.info("Created embedded database %s in %s", EMBEDDED_DATABASE_NAME, data_dir)
+            try:
+                conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE_NAME}"')
+                logger.info("Created embedded database %s in %s", EMBEDDED_DATABASE_NAME, data_dir)
+            except psycopg.errors.DuplicateDatabase:
+                pass  # another process sharing the server (a parallel test worker) created it just now
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": EMBEDDED_DATABASE_NAME,

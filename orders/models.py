@@ -196,6 +196,8 @@ class Checkout(TimeStampedModel):
 class Order(TimeStampedModel):
     """One producer's part of a checkout, fulfilled by that producer (``orders.services.fulfilment``)."""
 
+    viewer: str  # not a field: the party the reader acts as, set by ``orders.selectors.access_order``
+
     class Status(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         PLACED = "placed", _("Placed")

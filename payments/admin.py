@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from payments.models import BankAccountChange, CommissionRate
+from payments.models import BankAccountChange, CommissionRate, Payment, PaymentEvent
 
 
 @admin.register(CommissionRate)
@@ -21,6 +21,43 @@ class BankAccountChangeAdmin(admin.ModelAdmin):
     list_select_related = ["producer", "actor"]
     search_fields = ["producer__name", "new_account_holder", "old_account_holder"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PaymentEventInline(admin.TabularInline):
+    """A payment's status history, oldest first: read only, like every event row."""
+
+    model = PaymentEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "source", "actor", "provider_event_id", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Payments and their history, to look at: a status changes only through ``payment_status_change``."""
+
+    list_display = ["created_at", "checkout", "provider", "attempt", "amount", "received", "status", "reference"]
+    list_filter = ["status", "provider"]
+    list_select_related = ["checkout"]
+    search_fields = ["reference", "idempotency_key", "checkout__number"]
+    date_hierarchy = "created_at"
+    inlines = [PaymentEventInline]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -86,3 +86,8 @@ class ReauthenticationRequired(PermissionDenied):
     code = "reauthentication_required"
     default_message = _("Confirm it is you (enter your password again) before changing the bank account for "
                         "payouts.")
+
+
+class PaymentTransitionInvalid(Conflict):
+    code = "payment_transition_invalid"
+    default_message = _("This payment cannot make that change in its current status.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from market.core.models import TimeStampedModel
@@ -65,6 +65,48 @@ class Payment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference or self.idempotency_key
+
+
+class PaymentEvent(models.Model):
+    """One change of a payment's status and what caused it: the history is data.
+
+    Written only by ``payments.services.status.payment_status_change``, in the transaction that
+    changes the status, after it checked the move against ``payments.states.TRANSITIONS``. A
+    payment starts ``pending``; every later status is one row here. ``provider_event_id`` is the
+    webhook event that caused the change (a replayed event finds it and writes nothing).
+    """
+
+    class Source(models.TextChoices):
+        START = "start", _("Payment started")  # our own call to the provider (confirm, decline)
+        RETURN = "return", _("Buyer returned")  # the browser back from 3-D Secure asks the provider
+        WEBHOOK = "webhook", _("Provider webhook")
+        RECONCILE = "reconcile", _("Reconciliation")  # the periodic task asking about pending payments
+        TRANSFER = "transfer", _("Transfer recorded")  # a finance officer recorded money that arrived
+        CANCEL = "cancel", _("Checkout expired or cancelled")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(_("from status"), max_length=20, choices=Payment.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Payment.Status.choices)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))  # None: the provider or a task
+    provider_event_id = models.CharField(_("provider event"), max_length=255, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="paymentevent_changes_status"),
+            # One webhook event moves one payment once, however often it is delivered.
+            models.UniqueConstraint(fields=["payment", "provider_event_id"], condition=~Q(provider_event_id=""),
+                                    name="paymentevent_provider_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment}: {self.from_status} → {self.to_status}"
 
 
 class BankTransferReceipt(models.Model):

@@ -383,7 +383,7 @@ def credit_summary_get(*, organisation: Organisation) -> CreditSummary:
     outstanding = credit_outstanding(organisation=organisation)
     active = terms is not None and terms.status == CreditTerms.Status.ACTIVE
     return CreditSummary(terms=terms, outstanding=outstanding,
-                         available=max(terms.credit_limit - outstanding, 0) if active else 0,
+                         available=max(terms.credit_limit - outstanding, 0) if active and terms is not None else 0,
                          overdue=terms_invoices_overdue(organisation=organisation).count())
 
 

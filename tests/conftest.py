@@ -8,13 +8,16 @@ from urllib.parse import urlparse
 
 import pytest
 
+from market.settings.test import xdist_worker_redis_url
+
 # Playwright's sync API runs an event loop in the test thread; the live server and ORM are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# One Redis database per parallel worker (market.settings.test): queues and flushes stay apart.
+TEST_REDIS_URL = xdist_worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 
 
 def require(condition: bool, reason: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
@@ -203,10 +204,10 @@ def category_descendant_ids(*, slug: str) -> list[int]:
 def category_tree() -> list[dict]:
     """Return the category tree as nested dicts (``id``, ``name``, ``name_en``, ``slug``,
     ``requires_food_permits``, ``children``), in one query."""
-    nodes = {c.pk: {"id": c.pk, "name": c.name, "name_en": c.name_en, "slug": c.slug,
+    nodes: dict[int, dict[str, Any]] = {c.pk: {"id": c.pk, "name": c.name, "name_en": c.name_en, "slug": c.slug,
                     "requires_food_permits": c.requires_food_permits, "parent_id": c.parent_id, "children": []}
              for c in Category.objects.order_by("name")}
-    roots = []
+    roots: list[dict[str, Any]] = []
     for node in nodes.values():
         parent = nodes.get(node["parent_id"])
         (parent["children"] if parent else roots).append(node)
@@ -450,7 +451,7 @@ def localized(obj, field: str = "name") -> str:
         english = get(f"{field}_en", "")
         if english:
             return english
-    return get(field, "")
+    return cast(str, get(field, ""))
 
 
 def _count_subquery(queryset, group_field: str) -> Coalesce:
@@ -627,7 +628,7 @@ def product_public_view(product: Product) -> PublicProduct:
         order_multiple=snapshot.get("order_multiple") or 1,
         unit=unit,
         unit_label=_label(Unit, unit),
-        unit_one=UNIT_ONE[Unit(unit)] if unit in Unit.values else unit,
+        unit_one=cast(str, UNIT_ONE[Unit(unit)]) if unit in Unit.values else unit,  # lazy: the reader's language
         pack_size=_number(snapshot.get("pack_size") or 1),
         weight_grams=snapshot.get("weight_grams"),
         shelf_life_days=snapshot.get("shelf_life_days"),

@@ -1,6 +1,7 @@
 """Coaching sessions held in programme villages."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from market.accounts.models import User
 
 @transaction.atomic
 def coaching_session_record(*, profile: VillageProfile, officer: User, held_on: date, stage: str, topic: str,
-                            trainer: str, attendees: list[Producer] = (), materials: str = "",
+                            trainer: str, attendees: Sequence[Producer] = (), materials: str = "",
                             outcomes: str = "") -> CoachingSession:
     """Record a session and who attended; attendees must be producers of the village."""
     require_officer(officer)

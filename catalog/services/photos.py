@@ -95,7 +95,7 @@ def _thumbnails_write(photo: PhotoBase) -> dict[str, str]:
         if max(photo.width, photo.height) and max(photo.width, photo.height) <= size:
             break  # never enlarge: the photo itself serves this size and above
         content = image_thumbnail_make(source=data, size=size)
-        extension = content.name.rsplit(".", 1)[-1]
+        extension = (content.name or "").rsplit(".", 1)[-1]  # always named by catalog.images
         names[str(size)] = default_storage.save(f"{stem}-{size}.{extension}", content)
     return names
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -80,7 +81,7 @@ def _create(*, profile: VillageProfile, officer: User, data: dict, lines: list[d
 def survey_record(*, profile: VillageProfile, officer: User, surveyed_on: date, workforce_total: int,
                   workforce_women: int, workforce_youth: int, existing_businesses: int, road: str, electricity: str,
                   internet: str, water: str, problems: str = "", needs: str = "", raw_materials: str = "",
-                  commodities: list[dict] = ()) -> Survey:
+                  commodities: Sequence[dict] = ()) -> Survey:
     """Record a survey of a village; ``commodities`` is a list of
     ``{"commodity": Commodity, "estimated_production_per_month": Decimal, "unit": str}``.
 
@@ -257,7 +258,8 @@ def _production(text: str) -> Decimal | None:
         production = Decimal(text.replace(",", "."))
     except InvalidOperation:
         return None
-    if not production.is_finite() or production < 0 or production.as_tuple().exponent < -2:
+    exponent = production.as_tuple().exponent  # an int for a finite number
+    if not production.is_finite() or production < 0 or (isinstance(exponent, int) and exponent < -2):
         return None
     return production
 

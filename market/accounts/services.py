@@ -33,7 +33,7 @@ from market.accounts.models import ApiToken, Membership, Organisation, Role, Use
 from market.core.errors import NotFound
 
 SELF_SERVICE_ROLES = (Role.PRODUCER, Role.BUYER, Role.CONSUMER, Role.INVESTOR)
-ORGANISATION_KIND_FOR_ROLE = {Role.PRODUCER: Organisation.Kind.PRODUCER, Role.BUYER: Organisation.Kind.BUYER}
+ORGANISATION_KIND_FOR_ROLE: dict[str, str] = {Role.PRODUCER: Organisation.Kind.PRODUCER, Role.BUYER: Organisation.Kind.BUYER}
 # last_used_at is written at most this often: a busy client must not cost a write per request.
 API_TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
 

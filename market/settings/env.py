@@ -1,5 +1,6 @@
 """Read settings from the environment (12-factor) with typed helpers."""
 import os
+from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -7,6 +8,10 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     """Return the variable, or ``default`` when it is unset or empty."""
     value = os.environ.get(name, "").strip()

@@ -1,6 +1,27 @@
 """Test runs: like local, fast password hashing, mail kept in memory, tasks eager by default."""
+import os
+from urllib.parse import urlparse
+
 from market.settings.base import *  # noqa: F401,F403
-from market.settings.base import CELERY_BROKER_URL, env_str
+from market.settings.base import CACHE_URL, CACHES, CELERY_BROKER_URL, env_str
+
+
+def xdist_worker_redis_url(url: str) -> str:
+    """Return ``url`` with a Redis database of this pytest-xdist worker's own (gw0: as given, gw1: one below...).
+
+    ``make test`` runs the suite in parallel; a worker that clears its cache (``flushdb``) or fills
+    its queues must not touch another's. Outside xdist the URL is returned unchanged.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not url.startswith(("redis://", "rediss://")):
+        return url
+    parsed = urlparse(url)
+    base = int(parsed.path.strip("/") or 0)
+    return parsed._replace(path=f"/{(base - int(worker[2:])) % 16}").geturl()
+
+
+if CACHE_URL:  # a Redis cache (the default is the database cache table, already one per worker's database)
+    CACHES = {"default": {**CACHES["default"], "LOCATION": xdist_worker_redis_url(CACHE_URL)}}
 
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal, overload
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +26,10 @@ from orders.models import MAX_CART_LINES, MAX_LINE_QUANTITY, Cart, CartLine
 from orders.selectors import Shopper, quote_lines, shopper_get
 
 
+@overload
+def _cart_lock(shopper: Shopper, *, create: Literal[True] = ...) -> Cart: ...
+@overload
+def _cart_lock(shopper: Shopper, *, create: bool) -> Cart | None: ...
 def _cart_lock(shopper: Shopper, *, create: bool = True) -> Cart | None:
     """Return the shopper's cart locked for this transaction, creating it if asked."""
     lookup = shopper.cart_lookup()

@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from buyers.models import Address, Outlet
 from catalog.exceptions import InsufficientStock
+from catalog.models import Product
 from catalog.services import stock_release, stock_reserve
 from market.accounts.models import User
 from market.core.money import format_rupiah
@@ -177,6 +179,8 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
 def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str, delivery: dict[int, str],
            expected_total: int, outlet_id, address_id, note: str) -> Checkout:
     user = shopper.user
+    if user is None:  # order_place refused it already; said again here for the types
+        raise SignInRequired()
     cart = Cart.objects.select_for_update().filter(**shopper.cart_lookup()).first()
     # A request with the same key may have committed while this one waited for the cart.
     existing = _existing(user=user, key=key, fingerprint=fingerprint)
@@ -204,7 +208,9 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
 
     now = timezone.now()
     on_terms = payment_method == PaymentMethod.INVOICE
-    place = (outlet or address).delivery_snapshot()
+    destination = outlet or address
+    assert destination is not None  # _destination returns one of them or raises
+    place = destination.delivery_snapshot()
     checkout = Checkout.objects.create(
         placed_by=user, organisation=shopper.organisation, audience=shopper.audience, idempotency_key=key,
         request_fingerprint=fingerprint, payment_method=payment_method,
@@ -225,11 +231,13 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
     buyer_name = shopper.organisation.name if shopper.organisation else (user.full_name or user.email)
     orders = [Order.objects.create(
         checkout=checkout, producer_id=part.producer_id, status=status, status_changed_at=now,
-        delivery_option=part.delivery_option, buyer_name=buyer_name, delivery_address=place, note=note,
+        # quote.delivery_problems refused a producer without a delivery option above
+        delivery_option=cast(str, part.delivery_option), buyer_name=buyer_name, delivery_address=place, note=note,
         subtotal=part.subtotal, delivery_fee=part.delivery_fee, total=part.total) for part in quote.producers]
     OrderLine.objects.bulk_create(
         OrderLine(order=order, product_id=line.product_id, product_name=line.name,
-                  sku=line.product.approved_snapshot.get("sku", ""), unit=line.unit, quantity=line.quantity,
+                  # quote.line_problems refused a line whose product is no longer on sale above
+                  sku=cast(Product, line.product).approved_snapshot.get("sku", ""), unit=line.unit, quantity=line.quantity,
                   unit_price=line.unit_price, line_total=line.line_total)
         for order, part in zip(orders, quote.producers, strict=True) for line in part.lines)
     OrderEvent.objects.bulk_create(OrderEvent(order=order, to_status=status, actor=user) for order in orders)

@@ -29,7 +29,7 @@ from orders.states import RELEASES_STOCK, SHIPS_STOCK, TRANSITIONS, Party, trans
 Status = Order.Status
 MAX_TEXT = 1000
 
-_NOTIFY = {
+_NOTIFY: dict[str, str] = {
     Status.PLACED: Event.ORDER_PLACED,
     Status.ACCEPTED: Event.ORDER_ACCEPTED,
     Status.DECLINED: Event.ORDER_DECLINED,

@@ -15,8 +15,9 @@ from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
 from orders.models import Checkout, PaymentMethod
 from orders.services import checkout_mark_paid
 from payments.exceptions import PaymentForbidden, PaymentInvalid, PaymentNotFound, PaymentNotPossible
-from payments.models import BankTransferReceipt, Payment, Provider
+from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider
 from payments.services.ledger import checkout_allocation_post, payment_receipt_post
+from payments.services.status import payment_status_change
 
 _REFERENCE = re.compile(r"^KI\d{8}$")
 
@@ -125,8 +126,9 @@ def bank_transfer_record(*, officer: User, reference: str, amount: int, bank_ref
     payment.received += amount
     fields = ["received", "updated_at"]
     if payment.received >= payment.amount and not payment.applied:
-        payment.status, payment.succeeded_at = Payment.Status.SUCCEEDED, timezone.now()
+        payment_status_change(payment=payment, to_status=Payment.Status.SUCCEEDED, source=PaymentEvent.Source.TRANSFER,
+                              actor=officer, note=bank_reference)
         _mark_paid(payment=payment, actor=officer)
-        fields += ["status", "succeeded_at", "applied", "failure_code", "failure_message"]
+        fields += ["applied", "failure_code", "failure_message"]
     payment.save(update_fields=fields)
     return payment

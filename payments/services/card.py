@@ -2,7 +2,9 @@
 
 The browser's return, a webhook (once, twice, before or after the return, or never) and the
 reconcile task all end in ``payment_intent_apply``, which locks the payment row and only moves it
-forward: a checkout is marked paid once, with the PaymentIntent id as its reference.
+forward: a checkout is marked paid once, with the PaymentIntent id as its reference. Every change
+of a payment's status goes through ``payment_status_change`` and leaves a ``PaymentEvent`` naming
+its source (start, return, webhook with its event id, reconcile, cancel).
 """
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ from orders.models import Checkout, PaymentMethod
 from orders.services import checkout_mark_paid
 from payments import money, stripe_client
 from payments.exceptions import PaymentDeclined, PaymentNotFound, PaymentNotPossible, ProviderUnavailable
-from payments.models import Payment, Provider, StripeEvent
+from payments.models import Payment, PaymentEvent, Provider, StripeEvent
 from payments.services.ledger import checkout_allocation_post, payment_receipt_post
+from payments.services.status import payment_status_change
+from payments.states import ACTIVE
 
 logger = logging.getLogger(__name__)
-ACTIVE = (Payment.Status.PENDING, Payment.Status.REQUIRES_ACTION)
+Source = PaymentEvent.Source
 
 
 @transaction.atomic
@@ -63,24 +67,43 @@ def card_payment_start(*, checkout: Checkout, user: User, payment_method_id: str
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     if payment.reference:  # an intent exists: ask Stripe where it is instead of creating another
-        return payment_intent_apply(intent=stripe_client.payment_intent_retrieve(payment.reference))
+        return _applied(stripe_client.payment_intent_retrieve(payment.reference), source=Source.START)
     try:
         intent = stripe_client.payment_intent_create(
             amount=money.to_stripe_amount(payment.amount), payment_method=payment_method_id,
             metadata={"checkout": str(checkout.pk), "payment": str(payment.pk)},
             idempotency_key=payment.idempotency_key)
     except PaymentDeclined as declined:
-        Payment.objects.filter(pk=payment.pk, status__in=ACTIVE).update(
-            status=Payment.Status.FAILED, failure_code=getattr(declined, "decline_code", "card_declined"),
-            updated_at=timezone.now())
+        _attempt_close(payment_pk=payment.pk, to_status=Payment.Status.FAILED, source=Source.START,
+                       failure_code=getattr(declined, "decline_code", "card_declined"))
         raise
     except stripe.IdempotencyError as error:
         # The retry of a timed-out attempt came with another card: close this attempt (a webhook
         # still applies it if Stripe charged it after all) so that the next try gets a new key.
-        Payment.objects.filter(pk=payment.pk, status__in=ACTIVE).update(
-            status=Payment.Status.FAILED, failure_code="idempotency_mismatch", updated_at=timezone.now())
+        _attempt_close(payment_pk=payment.pk, to_status=Payment.Status.FAILED, source=Source.START,
+                       failure_code="idempotency_mismatch")
         raise ProviderUnavailable() from error
-    return payment_intent_apply(intent=intent)
+    return _applied(intent, source=Source.START)
+
+
+def _applied(intent, *, source: str) -> Payment:
+    """Apply an intent Stripe just returned for one of our payments (created with its metadata)."""
+    payment = payment_intent_apply(intent=intent, source=source)
+    if payment is None:  # cannot happen: we created the intent with our payment's id in its metadata
+        raise PaymentNotFound()
+    return payment
+
+
+@transaction.atomic
+def _attempt_close(*, payment_pk: int, to_status: str, source: str, failure_code: str = "") -> None:
+    """Close a card attempt still waiting (failed or cancelled) so that the next try gets a new key."""
+    payment = Payment.objects.select_for_update().get(pk=payment_pk)
+    if payment.status not in ACTIVE:
+        return  # settled meanwhile (a webhook was faster): leave it as it is
+    if failure_code:
+        payment.failure_code = failure_code
+        payment.save(update_fields=["failure_code", "updated_at"])
+    payment_status_change(payment=payment, to_status=to_status, source=source, note=failure_code)
 
 
 def card_payment_refresh(*, checkout: Checkout, user: User) -> Payment | None:
@@ -96,7 +119,7 @@ def card_payment_refresh(*, checkout: Checkout, user: User) -> Payment | None:
                .order_by("-attempt").first())
     if payment is None or payment.status not in ACTIVE or not payment.reference:
         return payment
-    return payment_intent_apply(intent=stripe_client.payment_intent_retrieve(payment.reference))
+    return payment_intent_apply(intent=stripe_client.payment_intent_retrieve(payment.reference), source=Source.RETURN)
 
 
 _STATUS = {
@@ -107,11 +130,13 @@ _STATUS = {
 
 
 @transaction.atomic
-def payment_intent_apply(*, intent) -> Payment | None:
+def payment_intent_apply(*, intent, source: str, provider_event_id: str = "") -> Payment | None:
     """Bring our payment in line with a PaymentIntent (from Stripe, a webhook or the reconcile task).
 
     Idempotent and order-independent: a succeeded payment never goes back; the checkout is
-    marked paid and the money allocated exactly once. Return None for an intent that is not ours.
+    marked paid and the money allocated exactly once. A change of status is recorded with
+    ``source`` (a ``PaymentEvent.Source``) and the webhook's ``provider_event_id``. Return None for
+    an intent that is not ours.
     """
     if hasattr(intent, "to_dict"):  # a stripe object (the client, a webhook event) or a plain dict
         intent = intent.to_dict()
@@ -134,8 +159,10 @@ def payment_intent_apply(*, intent) -> Payment | None:
             logger.error("PaymentIntent %s amount %s %s does not match payment %s", intent["id"], intent["amount"],
                          intent["currency"], payment.pk)
             return payment
-        payment.status, payment.succeeded_at, payment.received = Payment.Status.SUCCEEDED, timezone.now(), payment.amount
-        fields |= {"status", "succeeded_at", "received"}
+        payment_status_change(payment=payment, to_status=Payment.Status.SUCCEEDED, source=source,
+                              provider_event_id=provider_event_id)
+        payment.received = payment.amount
+        fields.add("received")
         payment_receipt_post(key=f"receipt:stripe:{intent['id']}", provider=Provider.STRIPE, amount=payment.amount,
                              checkout=payment.checkout, memo=intent["id"])
         try:
@@ -148,10 +175,11 @@ def payment_intent_apply(*, intent) -> Payment | None:
             payment.failure_code, payment.failure_message = error.code, str(error.message)[:255]
         fields |= {"applied", "failure_code", "failure_message"}
     elif status in _STATUS and payment.status in ACTIVE:
-        payment.status = _STATUS[status]
-        error = intent.get("last_payment_error") or {}
-        payment.failure_code = (error.get("code") or "")[:64]
-        fields |= {"status", "failure_code"}
+        last_error = intent.get("last_payment_error") or {}
+        payment.failure_code = (last_error.get("code") or "")[:64]
+        fields.add("failure_code")
+        payment_status_change(payment=payment, to_status=_STATUS[status], source=source,
+                              provider_event_id=provider_event_id, note=payment.failure_code)
     payment.save(update_fields=sorted(fields))
     return payment
 
@@ -169,7 +197,7 @@ def stripe_event_process(*, event) -> bool:
             StripeEvent.objects.create(event_id=event["id"], type=event["type"], object_id=obj.get("id", ""),
                                        payload=event.to_dict() if hasattr(event, "to_dict") else dict(event))
             if event["type"].startswith("payment_intent."):
-                payment_intent_apply(intent=obj)
+                payment_intent_apply(intent=obj, source=Source.WEBHOOK, provider_event_id=event["id"])
     except IntegrityError:
         if StripeEvent.objects.filter(event_id=event["id"]).exists():
             return False
@@ -185,7 +213,7 @@ def card_payments_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> 
     changed = 0
     for reference in due:
         before = Payment.objects.get(provider=Provider.STRIPE, reference=reference).status
-        payment = payment_intent_apply(intent=stripe_client.payment_intent_retrieve(reference))
+        payment = payment_intent_apply(intent=stripe_client.payment_intent_retrieve(reference), source=Source.RECONCILE)
         changed += payment is not None and payment.status != before
     return changed
 
@@ -196,5 +224,4 @@ def checkout_payments_cancel(*, checkout: Checkout) -> None:
 
     for payment in Payment.objects.filter(checkout=checkout, status__in=ACTIVE).exclude(reference=""):
         provider_get(payment.provider).cancel(payment=payment)
-        Payment.objects.filter(pk=payment.pk, status__in=ACTIVE).update(status=Payment.Status.CANCELLED,
-                                                                       updated_at=timezone.now())
+        _attempt_close(payment_pk=payment.pk, to_status=Payment.Status.CANCELLED, source=Source.CANCEL)

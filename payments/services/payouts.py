@@ -162,16 +162,19 @@ def payout_batch_create(*, officer: User, minimum: int) -> PayoutBatch:
     batch = PayoutBatch.objects.create(minimum=minimum, created_by=officer)
     total = 0
     for account in accounts:
-        available = producer_balance(producer_id=account.producer_id).available
+        producer = account.producer
+        if producer is None:  # cannot happen: only producers' accounts have a bank account to filter on
+            continue
+        available = producer_balance(producer_id=producer.pk).available
         if available < minimum:
             continue
-        bank = account.producer.bank_account
-        payout = Payout.objects.create(batch=batch, producer_id=account.producer_id, amount=available,
+        bank = producer.bank_account
+        payout = Payout.objects.create(batch=batch, producer_id=producer.pk, amount=available,
                                        bank_name=bank.bank_name, account_number=bank.account_number,
                                        account_holder=bank.account_holder)
         ledger_entry_post(key=f"payout:{payout.pk}", kind=LedgerEntry.Kind.PAYOUT, memo=f"batch {batch.pk}",
-                          lines=[Line(producer_account_code(account.producer_id), debit=available,
-                                      producer_id=account.producer_id),
+                          lines=[Line(producer_account_code(producer.pk), debit=available,
+                                      producer_id=producer.pk),
                                  Line(IN_TRANSIT, credit=available)])
         total += available
     if not total:

@@ -133,13 +133,14 @@ def credit_terms_check(*, organisation: Organisation | None, total: int) -> Cred
     """
     terms = (CreditTerms.objects.select_for_update().filter(organisation=organisation).first()
              if organisation is not None else None)
-    if terms is None or terms.status != CreditTerms.Status.ACTIVE:
+    if organisation is None or terms is None or terms.status != CreditTerms.Status.ACTIVE:
         raise TermsNotApproved(fields={"payment_method": [str(TermsNotApproved.default_message)]})
     overdue = terms_invoices_overdue(organisation=organisation).first()
     if overdue is not None:
         message = _("Invoice %(number)s was due on %(date)s and %(amount)s is still unpaid. Pay it before "
                     "ordering on terms again, or choose another payment method.") % {
-            "number": overdue.checkout.number, "date": _day(overdue.due_on), "amount": format_rupiah(overdue.outstanding)}
+            "number": overdue.checkout.number, "date": _day(overdue.due_on),
+            "amount": format_rupiah(overdue.outstanding)}  # type: ignore[attr-defined]  # annotated by the selector
         raise InvoiceOverdue(message, fields={"payment_method": [message]})
     available = max(terms.credit_limit - credit_outstanding(organisation=organisation), 0)
     if total > available:

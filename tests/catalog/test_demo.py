@@ -53,6 +53,7 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
+@pytest.mark.slow
 def test_full_load_is_a_valid_believable_jember_and_loads_once(django_capture_on_commit_callbacks):
     # given: an empty database (not even the regions)
     assert Village.objects.count() == 0

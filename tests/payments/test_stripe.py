@@ -222,6 +222,9 @@ def test_webhooks_replayed_three_times_shuffled_and_concurrently_have_one_effect
     assert sorted(LedgerEntry.objects.values_list("kind", flat=True)) == ["allocation", "receipt"]
     assert Payment.objects.get().status == "succeeded"
     assert Order.objects.get(checkout=checkout).events.filter(kind="payment").count() == 1
+    # the payment's history: 3-D Secure at the start, then the success once, from the webhook
+    assert list(Payment.objects.get().events.values_list("from_status", "to_status", "source", "provider_event_id")) == [
+        ("pending", "requires_action", "start", ""), ("requires_action", "succeeded", "webhook", "evt_succeeded")]
 
 
 def test_the_emulator_delivers_a_signed_webhook_that_pays_the_checkout(transactional_db, stripe_emulator, live_server):
