@@ -1,4 +1,6 @@
 """Root URLs: pages, accounts (allauth), admin, API v1, schema and docs, health."""
+import sys
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -57,6 +59,8 @@ def handler404(request, exception):
 
 
 def handler500(request):
+    if core_api.database_unavailable(sys.exc_info()[1]):
+        return core_api.service_unavailable(request)
     if request.path.startswith("/api/"):
         return core_api.api_server_error(request)
     from django.views.defaults import server_error

@@ -94,3 +94,30 @@ def api_server_error(request):
         error_payload("server_error", _("An unexpected error occurred. We have been notified.")), status=500
     )
 
+
+
+# The database stopped or restarted: a clean 503 the person can act on, not a 500.
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Return whether ``exc`` says the database could not be reached (or dropped the connection)."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def service_unavailable(request):
+    """503 in the person's language: JSON under /api/, otherwise a page rendered without the database."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_payload("service_unavailable", _(
+            "The service is briefly unavailable. Nothing was half-saved: try again in a minute.")), status=503)
+    else:
+        html = render_to_string("503.html", {"LANGUAGE_CODE": get_language()})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
