@@ -32,7 +32,7 @@ Shared semantics (``tests/search/test_contract.py`` holds both backends to them)
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -190,3 +190,15 @@ class SearchBackend(Protocol):
         """Nightly upkeep that makes searches faster (the database rewrites its table); return rows touched."""
 
     def ping(self) -> bool: ...
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """Yield ``items`` in lists of at most ``size`` (index writes go in batches)."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -57,6 +57,7 @@ from search.backends.base import (
     Suggestion,
     VillageQuery,
     VillageResults,
+    batches,
     product_facet_values,
     region_label,
     village_facet_values,
@@ -327,15 +328,6 @@ def village_facets(counted: Counted) -> dict[str, list[FacetValue]]:
     return village_facet_values(counted, _labels(counted))
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def database_clock() -> int:
@@ -681,7 +673,7 @@ class Elasticsearch:
     def index_products(self, ids: Iterable[int]) -> IndexReport:
         report = IndexReport()
         with self._available():
-            for batch in _batches(sorted({int(pk) for pk in ids}), BATCH_SIZE):
+            for batch in batches(sorted({int(pk) for pk in ids}), BATCH_SIZE):
                 version = database_clock()  # before reading the catalogue: see the module docstring
                 sources = {str(d.id): product_source(d) for d in product_documents(batch)}
                 part = self._sync("products", batch, sources, version)
@@ -692,7 +684,7 @@ class Elasticsearch:
     def index_villages(self, codes: Iterable[str]) -> IndexReport:
         report = IndexReport()
         with self._available():
-            for batch in _batches(sorted({str(code) for code in codes}), BATCH_SIZE):
+            for batch in batches(sorted({str(code) for code in codes}), BATCH_SIZE):
                 version = database_clock()
                 sources = {d.code: village_source(d) for d in village_documents(batch)}
                 part = self._sync("villages", batch, sources, version)
@@ -723,7 +715,7 @@ class Elasticsearch:
                 self.client.indices.create(index=name, aliases={self.next_alias(kind): {}}, **body)
                 try:
                     indexed = 0
-                    for batch in _batches(keys, BATCH_SIZE):
+                    for batch in batches(keys, BATCH_SIZE):
                         version = database_clock()
                         if kind == "products":
                             sources = {str(d.id): product_source(d) for d in product_documents(batch)}

@@ -154,25 +154,19 @@ class Database:
     # --- indexing -----------------------------------------------------------------------------
 
     def index_products(self, ids: Iterable[int]) -> IndexReport:
-        report = IndexReport()
-        for batch in writes.batches(sorted({int(pk) for pk in ids}), tuning.BATCH_SIZE):
-            with self.connection.write_cursor() as cursor:
-                # Read the catalogue after taking the lock: a concurrent run cannot write an older state last.
-                rows = [writes.product_row(d) for d in product_documents(batch)]
-                indexed, removed = writes.entries_write(cursor, writes.PRODUCTS, keys=batch, rows=rows,
-                                                        config=self.config)
-            report.indexed += indexed
-            report.removed += removed
-        self.vocabulary_forget()
-        return report
+        return self._index(writes.PRODUCTS, sorted({int(pk) for pk in ids}), product_documents, writes.product_row)
 
     def index_villages(self, codes: Iterable[str]) -> IndexReport:
+        return self._index(writes.VILLAGES, sorted({str(code) for code in codes}), village_documents,
+                           writes.village_row)
+
+    def _index(self, kind, keys: list, documents, row) -> IndexReport:
         report = IndexReport()
-        for batch in writes.batches(sorted({str(code) for code in codes}), tuning.BATCH_SIZE):
+        for batch in writes.batches(keys, tuning.BATCH_SIZE):
             with self.connection.write_cursor() as cursor:
-                rows = [writes.village_row(d) for d in village_documents(batch)]
-                indexed, removed = writes.entries_write(cursor, writes.VILLAGES, keys=batch, rows=rows,
-                                                        config=self.config)
+                # Read the catalogue after taking the lock: a concurrent run cannot write an older state last.
+                rows = [row(document) for document in documents(batch)]
+                indexed, removed = writes.entries_write(cursor, kind, keys=batch, rows=rows, config=self.config)
             report.indexed += indexed
             report.removed += removed
         self.vocabulary_forget()

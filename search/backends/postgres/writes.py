@@ -8,26 +8,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from search import language
+from search.backends.base import batches  # noqa: F401  (re-exported: the backend and the bench batch writes)
 from search.documents import ProductDocument, VillageDocument
 
 from .sql import Sql, param
-
-
-def batches(items: Iterable, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _texts(**fields: str) -> tuple[dict[str, str], list[str]]:
