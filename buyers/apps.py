@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BuyersConfig(AppConfig):
     name = "buyers"
     verbose_name = _("Buyers")
+
+    def ready(self) -> None:
+        from buyers.selectors import personal_data_addresses
+        from market.accounts.hooks import register_personal_data
+
+        register_personal_data("addresses", personal_data_addresses)

@@ -69,3 +69,10 @@ def outlet_list_for_member(*, user: User) -> QuerySet[Outlet]:
     return (Outlet.objects.filter(is_active=True, organisation__kind=Organisation.Kind.BUYER,
                                   organisation__memberships__user=user)
             .select_related("village__district").order_by("organisation_id", "name", "pk"))
+
+
+def personal_data_addresses(user: User) -> list[dict]:
+    """The addresses part of a person's data export (deactivated ones too: they are still kept)."""
+    return [{"name": a.name, "contact_name": a.contact_name, "phone": a.phone, "street": a.street,
+             "village": a.village.name, "postal_code": a.postal_code, "active": a.is_active}
+            for a in Address.objects.filter(user=user).select_related("village").order_by("pk")]

@@ -335,3 +335,14 @@ def order_list_for_producer_people(*, user: User, status: str | None = None) -> 
     qs = (Order.objects.filter(producer_id__in=_producers_of(user)).exclude(status=Order.Status.AWAITING_PAYMENT)
           .select_related("producer").prefetch_related(_ORDER_LINES).order_by("-created_at", "-pk"))
     return qs.filter(status=status) if status else qs
+
+
+def personal_data_orders(user: User) -> dict:
+    """The orders part of a person's data export: checkouts they placed, with their orders."""
+    checkouts = (Checkout.objects.filter(placed_by=user).prefetch_related("orders").order_by("created_at", "pk"))
+    return {"checkouts": [{
+        "number": checkout.number, "placed_at": checkout.created_at.isoformat(), "status": checkout.status,
+        "payment_method": checkout.payment_method, "total": checkout.total,
+        "orders": [{"number": order.number, "status": order.status, "total": order.total}
+                   for order in sorted(checkout.orders.all(), key=lambda o: o.pk)],
+    } for checkout in checkouts]}

@@ -1,4 +1,4 @@
-"""Pages: the signed-in person's account beyond allauth's own pages (their API tokens).
+"""Pages: the signed-in person's account beyond allauth's own pages (their API tokens, their data).
 
 The list reads ``accounts.selectors.api_token_list`` (the one the API's ``GET /api/v1/auth/tokens/``
 reads); revoking calls ``accounts.services.api_token_revoke``. Tokens are issued by the API only
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from market.accounts.selectors import api_token_list
+from market.accounts.selectors import api_token_list, personal_data_export
 from market.accounts.services import api_token_revoke
 from market.core.errors import NotFound
 
@@ -23,6 +24,24 @@ from market.core.errors import NotFound
 @require_safe
 def api_tokens(request):
     return render(request, "frontend/account/api_tokens.html", {"tokens": api_token_list(user=request.user)})
+
+
+@login_required
+@require_safe
+def personal_data(request):
+    return render(request, "frontend/account/personal_data.html")
+
+
+@login_required
+@require_safe
+def personal_data_download(request):
+    """Everything the marketplace keeps about the signed-in person, as a JSON file."""
+    data = personal_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="kampung-industri-data-{day}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -38,5 +57,7 @@ def api_token_revoke_page(request, pk: int):
 
 urlpatterns = [
     path("account/api-tokens/", api_tokens, name="account-api-tokens"),
+    path("account/data/", personal_data, name="account-personal-data"),
+    path("account/data/download/", personal_data_download, name="account-personal-data-download"),
     path("account/api-tokens/<int:pk>/revoke/", api_token_revoke_page, name="account-api-token-revoke"),
 ]

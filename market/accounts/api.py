@@ -1,6 +1,7 @@
 """API: tokens for API clients (issue, list, revoke), and who am I."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -10,7 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from market.accounts.models import ApiToken, User
-from market.accounts.selectors import api_token_list, membership_list
+from market.accounts.selectors import api_token_list, membership_list, personal_data_export
 from market.accounts.services import api_token_issue, api_token_revoke, api_token_revoke_current
 
 
@@ -128,3 +129,13 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class PersonalDataView(APIView):
+    """Everything the marketplace keeps about the caller (profile, addresses, orders, tokens without secrets)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(personal_data_export(user=request.user), headers={"Cache-Control": "no-store"})

@@ -56,3 +56,33 @@ def api_token_authenticate(*, key: str, now: datetime | None = None) -> ApiToken
     if token.user.is_officer and not user_has_totp(user=token.user):
         raise MfaSetupRequired()
     return token
+
+
+def personal_data_export(*, user: User) -> dict:
+    """Return everything the marketplace keeps about ``user`` (UU 27/2022 on personal data), as JSON-ready data.
+
+    Accounts' own part (profile, email addresses, memberships, API tokens without their secrets,
+    two-factor methods without their secrets) and each section a domain app registered.
+    """
+    from allauth.account.models import EmailAddress
+
+    from market.accounts.hooks import personal_data_sections
+
+    data: dict = {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {"email": user.email, "full_name": user.full_name, "phone": user.phone, "role": user.role,
+                    "language": user.language, "date_joined": user.date_joined.isoformat(),
+                    "last_login": user.last_login.isoformat() if user.last_login else None},
+        "email_addresses": [{"email": e.email, "verified": e.verified, "primary": e.primary}
+                            for e in EmailAddress.objects.filter(user=user).order_by("email")],
+        "organisations": [{"name": m.organisation.name, "kind": m.organisation.kind, "role": m.role}
+                          for m in membership_list(user=user)],
+        "api_tokens": [{"name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
+                        "expires_at": t.expires_at.isoformat(),
+                        "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
+                       for t in ApiToken.objects.filter(user=user).order_by("created_at", "pk")],
+        "two_factor_methods": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
+    }
+    for section, exporter in personal_data_sections().items():
+        data[section] = exporter(user)
+    return data

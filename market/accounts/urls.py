@@ -9,4 +9,5 @@ urlpatterns = [
     path("auth/tokens/", api.ApiTokenListView.as_view(), name="token-list"),
     path("auth/tokens/<int:pk>/", api.ApiTokenDetailView.as_view(), name="token-detail"),
     path("me/", api.MeView.as_view(), name="me"),
+    path("me/data/", api.PersonalDataView.as_view(), name="me-data"),
 ]
