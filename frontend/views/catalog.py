@@ -174,7 +174,9 @@ def village_detail(request, code: str):
         "coaching": coaching_summary(profile=profile),
         "producers": producer_list_public(village=profile.village_id),
         "products_public": public,
-        "products": [product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]] if products else [],
+        # Only the products shown: the count says how many there are (3,000 in a big village).
+        "products": ([product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]]
+                     if products is not None and product_count else []),
         "product_count": product_count,
         "products_url": f"{reverse('frontend:product-list')}?village={profile.village_id}",
         "wholesale": wholesale,
