@@ -408,7 +408,12 @@ class Product(TimeStampedModel):
             models.CheckConstraint(condition=Q(listed=False) | Q(approved_at__isnull=False),
                                    name="product_listed_was_approved"),
         ]
-        indexes = [models.Index(fields=["listed", "producer"], name="product_listed_idx")]
+        indexes = [
+            models.Index(fields=["listed", "producer"], name="product_listed_idx"),
+            # The public catalogue's order (product_list_public: name, pk) over listed products: the first
+            # page reads 24 index entries instead of sorting every product on sale.
+            models.Index(fields=["name", "id"], condition=Q(listed=True), name="product_listed_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,6 +1,7 @@
 """Root URLs: pages, accounts (allauth), admin, API v1, schema and docs, health."""
 import sys
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -37,6 +38,11 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("frontend.urls")),
 ]
+
+if settings.BENCH_CEILING:  # bench/http/run.py: the bare-view ceiling, never in a deployment
+    from market.core.bench import ceiling
+
+    urlpatterns.insert(0, path("bench/ceiling", ceiling, name="bench-ceiling"))
 
 # Uploaded media, with safe headers, unless a bucket, a proxy or a media domain serves them (MEDIA_SERVE).
 urlpatterns += media_urlpatterns()

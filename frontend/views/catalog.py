@@ -41,6 +41,7 @@ from catalog.selectors import (
     village_profile_get_public,
     village_stage_timeline,
 )
+from frontend.forms.widgets import LongSelect
 from market.accounts.models import Role
 from market.core.errors import NotFound
 
@@ -89,7 +90,7 @@ def _flat_choices(choices):
 
 
 class VillageFilterForm(PublicFilterForm):
-    district = forms.ChoiceField(label=_("District (kecamatan)"), required=False)
+    district = forms.ChoiceField(label=_("District (kecamatan)"), required=False, widget=LongSelect)
     stage = forms.ChoiceField(label=_("Programme stage"), required=False)
     commodity = forms.ChoiceField(label=_("Commodity"), required=False)
 
@@ -101,8 +102,8 @@ class VillageFilterForm(PublicFilterForm):
 
 
 class ProductFilterForm(PublicFilterForm):
-    district = forms.ChoiceField(label=_("District (kecamatan)"), required=False)
-    village = forms.ChoiceField(label=_("Village"), required=False)
+    district = forms.ChoiceField(label=_("District (kecamatan)"), required=False, widget=LongSelect)
+    village = forms.ChoiceField(label=_("Village"), required=False, widget=LongSelect)
     commodity = forms.ChoiceField(label=_("Commodity"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     certification = forms.ChoiceField(label=_("Certification"), required=False)
@@ -174,7 +175,9 @@ def village_detail(request, code: str):
         "coaching": coaching_summary(profile=profile),
         "producers": producer_list_public(village=profile.village_id),
         "products_public": public,
-        "products": [product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]] if products else [],
+        # Only the products shown: the count says how many there are (3,000 in a big village).
+        "products": ([product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]]
+                     if products is not None and product_count else []),
         "product_count": product_count,
         "products_url": f"{reverse('frontend:product-list')}?village={profile.village_id}",
         "wholesale": wholesale,

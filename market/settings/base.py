@@ -416,3 +416,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
+
+# --- Benchmarks -----------------------------------------------------------------
+# bench/http/run.py mounts /bench/ceiling (a bare JSON view, no database) to measure the web process's ceiling.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)

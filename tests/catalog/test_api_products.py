@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.demo import ean13_with_check_digit
 from catalog.models import Category, Product, ProductCurationEvent, ProductPhoto, StockMovement
@@ -336,3 +338,26 @@ def test_certifications_need_the_producers_permit(client, owner, producer):
     assert response.status_code == 200, response.content
     assert (response.json()["certifications"], response.json()["barcode"]) == (
         ["halal"], ean13_with_check_digit("899000000077"))
+
+
+def test_public_list_costs_the_same_queries_for_2_or_20_products(client, officer, django_assert_num_queries):
+    # given: 2 products on sale, then 20, of several producers
+    makers = [ProducerFactory(name=f"UMKM {number}") for number in range(2)]
+    for number in range(2):
+        listed(officer, producer=makers[number % 2], name=f"Kopi {number:02d}", sku=f"K-{number}")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/products/", {"page_size": 50}).status_code == 200
+    few = len(captured.captured_queries)
+    for number in range(2, 20):
+        listed(officer, producer=makers[number % 2], name=f"Kopi {number:02d}", sku=f"K-{number}")
+
+    # when
+    with django_assert_num_queries(few) as captured:
+        body = client.get("/api/v1/products/", {"page_size": 50}).json()
+
+    # then
+    assert body["count"] == 20
+    assert [row["name"] for row in body["results"]] == [f"Kopi {number:02d}" for number in range(20)]
+    # the count and the page; the others are the anonymous throttle's (the test settings' database cache)
+    assert [q["sql"].split(" ", 2)[:2] for q in captured.captured_queries if q["sql"].startswith("SELECT")
+            and "core_cache" not in q["sql"]] == [["SELECT", "COUNT(*)"], ["SELECT", "\"catalog_product\".\"id\","]]

@@ -299,6 +299,28 @@ def test_village_page_shows_profile_progress_survey_coaching_producers_and_produ
     assert "Kopi Draf" not in html and "Rp 35.000" in html
 
 
+def test_village_page_reads_only_the_products_it_shows_whatever_their_number(en, officer, django_assert_num_queries):
+    # given: a village with 2 products on sale, then 20
+    profile = programme_village()
+    maker = verified_producer(profile, officer)
+    for number in range(2):
+        approved_product(maker, officer, name=f"Kopi {number:02d}")
+    few = queries(en, "/villages/35.09.01.2001/")
+    for number in range(2, 20):
+        approved_product(maker, officer, name=f"Kopi {number:02d}")
+
+    # when
+    with django_assert_num_queries(few), CaptureQueriesContext(connection) as captured:
+        response = en.get("/villages/35.09.01.2001/")
+
+    # then: the first 8 by name, the count of all of them, and no query that reads every product
+    assert [p.name for p in response.context["products"]] == [f"Kopi {number:02d}" for number in range(8)]
+    assert response.context["product_count"] == 20
+    listed = [q["sql"] for q in captured.captured_queries
+              if q["sql"].startswith('SELECT "catalog_product"."id"') and 'ORDER BY "catalog_product"."name"' in q["sql"]]
+    assert len(listed) == 1 and listed[0].endswith("LIMIT 8")
+
+
 def test_village_page_before_coaching_lists_no_products(en, officer):
     profile = programme_village(stage=Stage.SOCIALISATION)
     approved_product(verified_producer(profile, officer), officer, name="Kopi Terlalu Awal")
