@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
-from allauth.mfa.base.internal.flows import check_rate_limit
+from allauth.mfa.base.forms import BaseAuthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.forms import GenerateRecoveryCodesForm
 from allauth.mfa.totp.forms import DeactivateTOTPForm
@@ -32,13 +32,11 @@ def session_record_mfa(*, request: HttpRequest, authenticator: Authenticator) ->
 
 
 def _validate_second_factor(user, code: str) -> None:
-    """Accept a current TOTP or an unused recovery code, counted by allauth's code rate limit."""
-    clear_rate_limit = check_rate_limit(user)
-    for authenticator in Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.WEBAUTHN):
-        if authenticator.wrap().validate_code(code):
-            clear_rate_limit()
-            return
-    raise forms.ValidationError(_("Incorrect code."), code="incorrect_code")
+    """Accept a current TOTP or an unused recovery code: allauth's own code check (its rate limit, its
+    failure signal), the one its sign-in and re-authentication pages use."""
+    check = BaseAuthenticateForm(data={"code": code}, user=user)
+    if not check.is_valid():
+        raise forms.ValidationError(check.errors["code"])
 
 
 class SecondFactorField(forms.CharField):

@@ -8,11 +8,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from market.settings.base import *  # noqa: F401,F403
 from market.settings.base import CELERY_BROKER_URL, DATABASE_URL, MEDIA_STORAGE
-from market.settings.env import env_bool, env_int, env_list, env_required
+from market.settings.env import env_bool, env_int, env_list, env_required, env_str
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False  # load_demo_data refuses; a start with demo accounts present is refused
 
+if env_str("SECRET_KEY") is None:
+    # The most likely reader is a developer who ran manage.py without naming the development settings.
+    raise ImproperlyConfigured(
+        "The environment variable SECRET_KEY must be set. (Production settings run unless "
+        "DJANGO_SETTINGS_MODULE names others: for development, export "
+        "DJANGO_SETTINGS_MODULE=market.settings.local, as `make run` does.)")
 SECRET_KEY = env_required("SECRET_KEY")
 if SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
