@@ -100,7 +100,7 @@ class RegistrationForm(ServiceErrorsMixin, VillagePickerMixin):
 
     legal_name = forms.CharField(label=_("Legal name"), max_length=200,
                                  help_text=_("As on the NIB, e.g. PT Swalayan Jember Makmur."))
-    kind = forms.ChoiceField(label=_("Kind of business"), choices=[("", "---------"), *BuyerKind.choices])
+    kind = forms.ChoiceField(label=_("Kind of business"), choices=[("", _("Choose the kind of business")), *BuyerKind.choices])
     nib = forms.CharField(label=_("NIB"), max_length=30, widget=DIGITS_WIDGET,
                           help_text=_("Business identification number (OSS): 13 digits."))
     npwp = forms.CharField(label=_("NPWP"), max_length=30, widget=DIGITS_WIDGET,
