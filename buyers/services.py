@@ -379,7 +379,7 @@ def _nib_free(*, organisation: Organisation, nib: str) -> None:
         raise BuyerInvalid(fields={"nib": [_("Another verified organisation is registered with this NIB.")]})
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def buyer_registration_save(*, organisation: Organisation, actor: User,
                             data: BuyerRegistrationData) -> BuyerRegistration:
     """Record the organisation's legal details: a draft the first time, then corrections.
@@ -407,7 +407,7 @@ def buyer_registration_save(*, organisation: Organisation, actor: User,
     return registration
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def buyer_registration_submit(*, organisation: Organisation, actor: User) -> BuyerRegistration:
     """Send the registration to the officers (first time or after a refusal); a second click changes nothing."""
     _require_buyer_manager(organisation=organisation, actor=actor)
@@ -425,7 +425,7 @@ def _locked_for_officer(*, registration: BuyerRegistration, officer: User) -> Bu
     return BuyerRegistration.objects.select_for_update().get(pk=registration.pk)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def buyer_registration_verify(*, registration: BuyerRegistration, officer: User) -> BuyerRegistration:
     """Mark a submitted registration verified (the owners are told); verifying it again changes nothing."""
     locked = _locked_for_officer(registration=registration, officer=officer)
@@ -434,7 +434,7 @@ def buyer_registration_verify(*, registration: BuyerRegistration, officer: User)
     return buyer_registration_transition(registration=locked, to=BuyerRegistration.Status.VERIFIED, actor=officer)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def buyer_registration_refuse(*, registration: BuyerRegistration, officer: User, reason: str) -> BuyerRegistration:
     """Refuse a submitted registration with a reason the buyer reads (the owners are told)."""
     locked = _locked_for_officer(registration=registration, officer=officer)
