@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from buyers.models import Address, BuyerProfile, Outlet
+from buyers.models import Address, BuyerProfile, BuyerRegistration, BuyerRegistrationEvent, Outlet
 
 
 @admin.register(BuyerProfile)
@@ -37,3 +37,25 @@ class AddressAdmin(_ReadOnlyAdmin):
     list_filter = ["is_active"]
     list_select_related = ["user", "village"]
     search_fields = ["user__email", "village__name"]
+
+
+class BuyerRegistrationEventInline(admin.TabularInline):
+    model = BuyerRegistrationEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BuyerRegistration)
+class BuyerRegistrationAdmin(_ReadOnlyAdmin):
+    """Officers verify on /dashboard/officer/buyers/ (through the services); the admin only looks."""
+
+    list_display = ["legal_name", "organisation", "kind", "status", "submitted_at", "verified_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["legal_name", "organisation__name", "nib", "npwp"]
+    inlines = [BuyerRegistrationEventInline]

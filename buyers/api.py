@@ -1,4 +1,12 @@
-"""API: delivery places: the outlets of buyer organisations (their members) and consumers' own addresses.
+"""API: buyer organisations' registration and its verification; delivery places (outlets and addresses).
+
+Registration: the members of a buyer organisation read it (``GET buyer-organisations/<id>/registration/``;
+404 for anyone else and before the first save), owners and managers record it (``PUT``) and submit it
+for verification (``POST .../submit/``). Programme officers list the registrations waiting
+(``GET buyer-registrations/``), verify or refuse them with a reason. ``is_verified`` is what
+features for verified buyers gate on.
+
+Delivery places: the outlets of buyer organisations (their members) and consumers' own addresses.
 
 Outlets are listed for the buyer organisations the caller is a member of (``?organisation=`` or
 the ``X-Buyer-Organisation`` header narrows to one); owners and managers add, change and archive
@@ -9,23 +17,39 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from buyers.exceptions import BuyerManagerRequired, OutletNotFound
-from buyers.models import Outlet
-from buyers.selectors import access_address, access_outlet, address_list, outlet_list, outlet_list_for_member
+from buyers.exceptions import BuyerManagerRequired, BuyerRegistrationNotFound, OutletNotFound
+from buyers.models import BuyerKind, BuyerRegistration, Outlet
+from buyers.selectors import (
+    access_address,
+    access_outlet,
+    address_list,
+    buyer_registration_event_list,
+    buyer_registration_get,
+    buyer_registration_get_for_officers,
+    buyer_registration_list_for_officers,
+    outlet_list,
+    outlet_list_for_member,
+)
 from buyers.services import (
+    BuyerRegistrationData,
     address_archive,
     address_create,
     address_update,
+    buyer_registration_refuse,
+    buyer_registration_save,
+    buyer_registration_submit,
+    buyer_registration_verify,
     outlet_archive,
     outlet_create,
     outlet_update,
 )
+from catalog.permissions import IsOfficer
 from market.accounts.selectors import buyer_organisation_list
 
 # --- output -----------------------------------------------------------------------------------
@@ -50,6 +74,7 @@ class _PlaceOut(serializers.Serializer):
 
 class OutletOut(_PlaceOut):
     organisation_id = serializers.IntegerField()
+    receiving_hours = serializers.CharField(allow_blank=True)
 
 
 class AddressOut(_PlaceOut):
@@ -70,6 +95,8 @@ class _PlaceInput(serializers.Serializer):
 
 class OutletInput(_PlaceInput):
     organisation = serializers.IntegerField(min_value=1, help_text=_("The buyer organisation's id."))
+    receiving_hours = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                            help_text=_("Free text, e.g. \"Mon–Sat 08.00–16.00\"."))
 
 
 class AddressInput(_PlaceInput):
@@ -78,6 +105,12 @@ class AddressInput(_PlaceInput):
 
 class PlaceUpdateInput(_PlaceInput):
     """Any of the fields, to change them."""
+
+
+class OutletUpdateInput(PlaceUpdateInput):
+    """Any of the fields, to change them (with the outlet's receiving hours)."""
+
+    receiving_hours = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 def _organisation(request, value):
@@ -148,10 +181,10 @@ class OutletDetailView(APIView):
     def get(self, request, pk: int):
         return Response(OutletOut(_member_outlet(request, pk)).data)
 
-    @extend_schema(request=PlaceUpdateInput, responses=OutletOut)
+    @extend_schema(request=OutletUpdateInput, responses=OutletOut)
     def patch(self, request, pk: int):
         outlet = _member_outlet(request, pk)
-        serializer = PlaceUpdateInput(data=request.data, partial=True)
+        serializer = OutletUpdateInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         outlet_update(outlet=outlet, actor=request.user, **serializer.validated_data)
         return Response(OutletOut(access_outlet(user=request.user, pk=pk)).data)
@@ -201,3 +234,161 @@ class AddressDetailView(APIView):
     def delete(self, request, pk: int):
         address_archive(address=access_address(user=request.user, pk=pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- registration and verification ------------------------------------------------------------
+
+
+class RegistrationEventOut(serializers.Serializer):
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+class RegistrationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation_id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=BuyerRegistration.Status.choices)
+    is_verified = serializers.BooleanField()
+    legal_name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=BuyerKind.choices)
+    nib = serializers.CharField()
+    npwp = serializers.CharField()
+    street = serializers.CharField()
+    village = PlaceVillageOut()
+    contact_name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.EmailField()
+    refusal_reason = serializers.CharField(allow_blank=True, help_text=_("Why an officer refused it (when refused)."))
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    verified_at = serializers.DateTimeField(allow_null=True)
+    events = serializers.SerializerMethodField()
+
+    @extend_schema_field(RegistrationEventOut(many=True))
+    def get_events(self, registration) -> list:
+        return RegistrationEventOut(buyer_registration_event_list(registration=registration), many=True).data
+
+
+class RegistrationInput(serializers.Serializer):
+    legal_name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=BuyerKind.choices)
+    nib = serializers.CharField(max_length=30, help_text=_("13 digits; dots, dashes and spaces are ignored."))
+    npwp = serializers.CharField(max_length=30, help_text=_("15 or 16 digits; dots, dashes and spaces are ignored."))
+    street = serializers.CharField(max_length=500)
+    village_code = serializers.CharField(max_length=20, help_text=_("Head office village code, e.g. 35.09.01.2001"))
+    contact_name = serializers.CharField(max_length=150)
+    phone = serializers.CharField(max_length=32)
+    email = serializers.CharField(max_length=254)
+
+
+class RefuseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("What to correct: the buyer reads it."))
+
+
+def _member_organisation(request, pk: int):
+    """Return the buyer organisation ``pk`` if the caller is a member; else ``BuyerRegistrationNotFound`` (404)."""
+    organisation = buyer_organisation_list(user=request.user).filter(pk=pk).first()
+    if organisation is None:
+        raise BuyerRegistrationNotFound()
+    return organisation
+
+
+def _registration_out(organisation) -> dict:
+    registration = buyer_registration_get(organisation=organisation)
+    if registration is None:
+        raise BuyerRegistrationNotFound()
+    return RegistrationOut(registration).data
+
+
+class RegistrationView(APIView):
+    """The caller's buyer organisation's registration (GET, members); owners and managers record it (PUT).
+
+    A verified organisation whose legal name, NIB or NPWP changes goes back to ``submitted``.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=RegistrationOut)
+    def get(self, request, pk: int):
+        return Response(_registration_out(_member_organisation(request, pk)))
+
+    @extend_schema(request=RegistrationInput, responses=RegistrationOut)
+    def put(self, request, pk: int):
+        organisation = _member_organisation(request, pk)
+        serializer = RegistrationInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        buyer_registration_save(organisation=organisation, actor=request.user,
+                                data=BuyerRegistrationData(**serializer.validated_data))
+        return Response(_registration_out(organisation))
+
+
+class RegistrationSubmitView(APIView):
+    """Send the registration to the officers (a draft, or a refused one after correcting it)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=RegistrationOut)
+    def post(self, request, pk: int):
+        organisation = _member_organisation(request, pk)
+        buyer_registration_submit(organisation=organisation, actor=request.user)
+        return Response(_registration_out(organisation))
+
+
+_STATUS = [OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+                            description=_("Only registrations with this status: draft, submitted (the default), "
+                                          "verified or refused."))]
+
+
+class OfficerRegistrationListView(generics.ListAPIView):
+    """Programme officers: the registrations waiting for verification (or with ``?status=``), longest waiting first."""
+
+    permission_classes = [IsAuthenticated, IsOfficer]
+    serializer_class = RegistrationOut
+
+    @extend_schema(parameters=_STATUS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        status_ = self.request.query_params.get("status", BuyerRegistration.Status.SUBMITTED)
+        if status_ not in BuyerRegistration.Status.values:
+            status_ = BuyerRegistration.Status.SUBMITTED
+        return buyer_registration_list_for_officers(status=status_).prefetch_related("events")
+
+
+class OfficerRegistrationDetailView(APIView):
+    """Programme officers: one registration with its history."""
+
+    permission_classes = [IsAuthenticated, IsOfficer]
+
+    @extend_schema(responses=RegistrationOut)
+    def get(self, request, pk: int):
+        return Response(RegistrationOut(buyer_registration_get_for_officers(user=request.user, pk=pk)).data)
+
+
+class OfficerRegistrationVerifyView(APIView):
+    """Programme officers: verify a submitted registration (the owners are emailed)."""
+
+    permission_classes = [IsAuthenticated, IsOfficer]
+
+    @extend_schema(request=None, responses=RegistrationOut)
+    def post(self, request, pk: int):
+        registration = buyer_registration_get_for_officers(user=request.user, pk=pk)
+        buyer_registration_verify(registration=registration, officer=request.user)
+        return Response(RegistrationOut(buyer_registration_get_for_officers(user=request.user, pk=pk)).data)
+
+
+class OfficerRegistrationRefuseView(APIView):
+    """Programme officers: refuse a submitted registration with a reason (the owners are emailed)."""
+
+    permission_classes = [IsAuthenticated, IsOfficer]
+
+    @extend_schema(request=RefuseInput, responses=RegistrationOut)
+    def post(self, request, pk: int):
+        registration = buyer_registration_get_for_officers(user=request.user, pk=pk)
+        serializer = RefuseInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        buyer_registration_refuse(registration=registration, officer=request.user,
+                                  reason=serializer.validated_data["reason"])
+        return Response(RegistrationOut(buyer_registration_get_for_officers(user=request.user, pk=pk)).data)

@@ -1,7 +1,7 @@
 """Errors of the buyers app."""
 from django.utils.translation import gettext_lazy as _
 
-from market.core.errors import NotFound, PermissionDenied, ValidationFailed
+from market.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 
 class BuyerManagerRequired(PermissionDenied):
@@ -26,3 +26,13 @@ class AddressNotFound(NotFound):
 class DeliveryPlaceLimit(ValidationFailed):
     code = "delivery_place_limit"
     default_message = _("You have reached the maximum number of delivery places; archive one first.")
+
+
+class BuyerRegistrationNotFound(NotFound):
+    code = "buyer_registration_not_found"
+    default_message = _("Registration not found.")
+
+
+class BuyerRegistrationTransitionInvalid(Conflict):
+    code = "buyer_registration_transition_invalid"
+    default_message = _("The registration cannot move to this status from its current one.")

@@ -1,6 +1,7 @@
-"""Buyer organisations (retail chains): their purchasing preferences; outlets come with the orders issue."""
+"""Buyer organisations (retail chains): their registration and verification, preferences, outlets and addresses."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,98 @@ class BuyerProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+# --- registration: who the buyer organisation is, checked by a programme officer ---------------------
+
+NIB_PATTERN = r"^[0-9]{13}$"
+NPWP_PATTERN = r"^[0-9]{15,16}$"
+
+
+class BuyerKind(models.TextChoices):
+    MODERN_RETAIL = "modern_retail", _("Modern retail chain")
+    SHOP = "shop", _("Shop")
+    HOSPITALITY = "hospitality", _("Hotel, restaurant or café")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    COOPERATIVE = "cooperative", _("Cooperative")
+
+
+class BuyerRegistration(TimeStampedModel):
+    """A buyer organisation's legal details, as registered by its people and verified by an officer.
+
+    Statuses (``buyers.services.buyer_registration_transition`` is the one place that moves them):
+    draft → submitted → verified or refused (with a reason); a refused registration is corrected and
+    submitted again; a verified one whose legal name, NIB or NPWP changes goes back to submitted.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for verification")
+        VERIFIED = "verified", _("Verified")
+        REFUSED = "refused", _("Refused")
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE,
+                                        related_name="buyer_registration", limit_choices_to={"kind": "buyer"},
+                                        verbose_name=_("organisation"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT,
+                              editable=False)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    kind = models.CharField(_("kind of business"), max_length=16, choices=BuyerKind.choices)
+    nib = models.CharField(_("NIB"), max_length=13, help_text=_("Business identification number: 13 digits."))
+    npwp = models.CharField(_("NPWP"), max_length=16, help_text=_("Tax number: 15 or 16 digits."))
+    street = models.TextField(_("head office street address"), max_length=500)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("head office village"))
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    phone = models.CharField(_("phone / WhatsApp"), max_length=16)
+    email = models.EmailField(_("email"), max_length=254)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("buyer registration")
+        verbose_name_plural = _("buyer registrations")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nib__regex=NIB_PATTERN), name="buyerregistration_nib_format"),
+            models.CheckConstraint(condition=Q(npwp__regex=NPWP_PATTERN), name="buyerregistration_npwp_format"),
+            models.CheckConstraint(condition=Q(phone__regex=r"^\+?[0-9]{8,15}$"),
+                                   name="buyerregistration_phone_format"),
+            models.CheckConstraint(condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                                   name="buyerregistration_refusal_has_reason"),
+            models.CheckConstraint(condition=~Q(status="verified") | Q(verified_at__isnull=False),
+                                   name="buyerregistration_verified_has_time"),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="buyerreg_status_submitted")]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+
+class BuyerRegistrationEvent(models.Model):
+    """A change of a registration's status: who, when, from what to what and why."""
+
+    registration = models.ForeignKey(BuyerRegistration, on_delete=models.CASCADE, related_name="events",
+                                     verbose_name=_("registration"))
+    from_status = models.CharField(_("from"), max_length=16, choices=BuyerRegistration.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=BuyerRegistration.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buyer registration event")
+        verbose_name_plural = _("buyer registration events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.from_status or '-'} → {self.to_status}"
 
 
 # --- delivery places: a buyer organisation's outlets and a consumer's addresses ---------------------
@@ -76,6 +169,9 @@ class Outlet(DeliveryPlace):
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="outlets",
                                      limit_choices_to={"kind": "buyer"}, verbose_name=_("organisation"))
+    receiving_hours = models.CharField(
+        _("receiving hours"), max_length=100, blank=True,
+        help_text=_("When the outlet takes deliveries, in your own words, e.g. \"Mon–Sat 08.00–16.00\"."))
 
     class Meta:
         verbose_name = _("outlet")
@@ -88,6 +184,10 @@ class Outlet(DeliveryPlace):
             models.CheckConstraint(condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_PATTERN),
                                    name="outlet_postal_code_format"),
         ]
+
+    def delivery_snapshot(self) -> dict:
+        """Return the place as an order keeps it, with the hours the outlet receives goods."""
+        return {**super().delivery_snapshot(), "receiving_hours": self.receiving_hours}
 
 
 class Address(DeliveryPlace):

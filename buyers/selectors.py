@@ -3,9 +3,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from buyers.exceptions import AddressNotFound, OutletNotFound
-from buyers.models import DEFAULT_MIN_SHELF_LIFE_DAYS, Address, BuyerProfile, Outlet
-from market.accounts.models import Organisation, User
+from buyers.exceptions import AddressNotFound, BuyerRegistrationNotFound, OutletNotFound
+from buyers.models import (
+    DEFAULT_MIN_SHELF_LIFE_DAYS,
+    Address,
+    BuyerProfile,
+    BuyerRegistration,
+    BuyerRegistrationEvent,
+    Outlet,
+)
+from market.accounts.models import Membership, Organisation, User
 
 
 def buyer_min_shelf_life_days(*, user: User | None) -> int:
@@ -76,3 +83,71 @@ def personal_data_addresses(user: User) -> list[dict]:
     return [{"name": a.name, "contact_name": a.contact_name, "phone": a.phone, "street": a.street,
              "village": a.village.name, "postal_code": a.postal_code, "active": a.is_active}
             for a in Address.objects.filter(user=user).select_related("village").order_by("pk")]
+
+
+# --- registration and verification -------------------------------------------------------------------
+
+
+def buyer_organisation_is_verified(*, organisation: Organisation | None) -> bool:
+    """Return whether a programme officer verified the buyer organisation's registration (and it still holds).
+
+    Features for verified buyers only (invoice terms, requests for quotation, showcases) gate on this.
+    """
+    if organisation is None or organisation.kind != Organisation.Kind.BUYER:
+        return False
+    return BuyerRegistration.objects.filter(organisation=organisation,
+                                            status=BuyerRegistration.Status.VERIFIED).exists()
+
+
+def buyer_registration_get(*, organisation: Organisation) -> BuyerRegistration | None:
+    """Return the organisation's registration with its village, or ``None`` before the first save."""
+    return (BuyerRegistration.objects.select_related("village__district__regency", "organisation")
+            .filter(organisation=organisation).first())
+
+
+def buyer_registration_list_for_officers(*, status: str | None = BuyerRegistration.Status.SUBMITTED
+                                         ) -> QuerySet[BuyerRegistration]:
+    """Return registrations (submitted ones by default: the queue), the longest waiting first."""
+    qs = BuyerRegistration.objects.select_related("organisation", "village__district").order_by(
+        "submitted_at", "pk")
+    return qs.filter(status=status) if status else qs
+
+
+def buyer_registration_waiting_count() -> int:
+    """Return how many registrations wait for an officer."""
+    return BuyerRegistration.objects.filter(status=BuyerRegistration.Status.SUBMITTED).count()
+
+
+def buyer_registration_get_for_officers(*, user: User, pk: int) -> BuyerRegistration:
+    """Return a registration for an active officer; anyone else (or an unknown one) gets ``BuyerRegistrationNotFound``."""
+    if not (user.is_authenticated and user.is_active and user.is_officer):
+        raise BuyerRegistrationNotFound()
+    registration = (BuyerRegistration.objects.select_related("organisation", "village__district__regency")
+                    .filter(pk=pk).first())
+    if registration is None:
+        raise BuyerRegistrationNotFound()
+    return registration
+
+
+def buyer_registration_event_list(*, registration: BuyerRegistration) -> QuerySet[BuyerRegistrationEvent]:
+    """Return the registration's history, oldest first, with who made each change."""
+    return registration.events.select_related("actor").order_by("created_at", "pk")
+
+
+def buyer_registration_was_refused(*, registration: BuyerRegistration) -> bool:
+    """Return whether an officer refused the registration before (a resubmission, in the queue)."""
+    return registration.events.filter(to_status=BuyerRegistration.Status.REFUSED).exists()
+
+
+def buyer_can_manage(*, organisation: Organisation, user: User) -> bool:
+    """Return whether ``user`` is an owner or manager of the buyer organisation (keeps outlets and registration)."""
+    return (organisation.kind == Organisation.Kind.BUYER and user.is_authenticated and user.is_active
+            and Membership.objects.filter(organisation=organisation, user=user,
+                                          role__in=[Membership.Role.OWNER, Membership.Role.MANAGER]).exists())
+
+
+def buyer_owner_list(*, organisation: Organisation) -> list[User]:
+    """Return the organisation's active owners, by name (whom members ask to add an outlet)."""
+    return [m.user for m in Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER,
+                                                      user__is_active=True)
+            .select_related("user").order_by("user__full_name", "pk")]

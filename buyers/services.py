@@ -2,12 +2,38 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from buyers.exceptions import AddressNotFound, BuyerInvalid, BuyerManagerRequired, DeliveryPlaceLimit, OutletNotFound
-from buyers.models import PHONE_PATTERN, POSTAL_CODE_PATTERN, Address, BuyerProfile, Outlet
+from buyers.exceptions import (
+    AddressNotFound,
+    BuyerInvalid,
+    BuyerManagerRequired,
+    BuyerRegistrationNotFound,
+    BuyerRegistrationTransitionInvalid,
+    DeliveryPlaceLimit,
+    OutletNotFound,
+)
+from buyers.models import (
+    NIB_PATTERN,
+    NPWP_PATTERN,
+    PHONE_PATTERN,
+    POSTAL_CODE_PATTERN,
+    Address,
+    BuyerKind,
+    BuyerProfile,
+    BuyerRegistration,
+    BuyerRegistrationEvent,
+    Outlet,
+)
+from catalog.exceptions import OfficerRequired
 from market.accounts.models import Membership, Organisation, User
 from market.regions.models import Village
 
@@ -32,20 +58,22 @@ def buyer_min_shelf_life_set(*, organisation: Organisation, actor: User, days: i
 MAX_OUTLETS = 500
 MAX_ADDRESSES = 20
 PLACE_FIELDS = frozenset({"name", "contact_name", "phone", "street", "village_code", "postal_code"})
-_PLACE_LENGTHS = {"name": 100, "contact_name": 150, "street": 500}
+OUTLET_FIELDS = PLACE_FIELDS | {"receiving_hours"}
+_PLACE_LENGTHS = {"name": 100, "contact_name": 150, "street": 500, "receiving_hours": 100}
 
 
-def _place_clean(fields: dict, *, partial: bool) -> dict:
+def _place_clean(fields: dict, *, partial: bool, allowed: frozenset[str] = PLACE_FIELDS) -> dict:
     """Check and normalise delivery place fields; raise ``BuyerInvalid`` with every problem found.
 
     ``village_code`` is a Kemendagri village code (``35.09.01.2001``); the district follows from it.
+    Outlets also take ``receiving_hours`` (free text, optional).
     """
     errors: dict[str, list[str]] = {}
     clean: dict = {}
-    for key in sorted(fields.keys() - PLACE_FIELDS):
+    for key in sorted(fields.keys() - allowed):
         errors[key] = [_("This field cannot be changed here.")]
     required = {"name", "contact_name", "phone", "street", "village_code"}
-    for key in sorted(PLACE_FIELDS if not partial else fields.keys() & PLACE_FIELDS):
+    for key in sorted(allowed if not partial else fields.keys() & allowed):
         value = fields.get(key, "")
         if not isinstance(value, str):
             errors[key] = [_("Enter text.")]
@@ -94,10 +122,11 @@ def _outlet_name_free(*, organisation: Organisation, name: str, exclude_pk: int 
 def outlet_create(*, organisation: Organisation, actor: User, **fields) -> Outlet:
     """Add an outlet (store or warehouse) that the organisation's orders can be delivered to.
 
-    Fields: ``name``, ``contact_name``, ``phone``, ``street``, ``village_code``, ``postal_code`` (optional).
+    Fields: ``name``, ``contact_name``, ``phone``, ``street``, ``village_code``, ``postal_code`` and
+    ``receiving_hours`` (optional).
     """
     _require_buyer_manager(organisation=organisation, actor=actor)
-    clean = _place_clean(fields, partial=False)
+    clean = _place_clean(fields, partial=False, allowed=OUTLET_FIELDS)
     # The organisation's row serialises outlet changes, so the name check and the limit hold.
     Organisation.objects.select_for_update().get(pk=organisation.pk)
     _outlet_name_free(organisation=organisation, name=clean["name"])
@@ -110,7 +139,7 @@ def outlet_create(*, organisation: Organisation, actor: User, **fields) -> Outle
 def outlet_update(*, outlet: Outlet, actor: User, **fields) -> Outlet:
     """Change an active outlet's details (orders placed before keep the details they were placed with)."""
     _require_buyer_manager(organisation=outlet.organisation, actor=actor)
-    clean = _place_clean(fields, partial=True)
+    clean = _place_clean(fields, partial=True, allowed=OUTLET_FIELDS)
     Organisation.objects.select_for_update().get(pk=outlet.organisation_id)
     locked = Outlet.objects.filter(pk=outlet.pk, is_active=True).first()
     if locked is None:
@@ -173,3 +202,241 @@ def address_archive(*, address: Address, actor: User) -> Address:
     Address.objects.filter(pk=address.pk).update(is_active=False)
     address.is_active = False
     return address
+
+
+# --- registration of a buyer organisation and its verification by officers ---------------------------
+
+REGISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    BuyerRegistration.Status.DRAFT: frozenset({BuyerRegistration.Status.SUBMITTED}),
+    BuyerRegistration.Status.SUBMITTED: frozenset({BuyerRegistration.Status.VERIFIED,
+                                                   BuyerRegistration.Status.REFUSED}),
+    BuyerRegistration.Status.REFUSED: frozenset({BuyerRegistration.Status.SUBMITTED}),
+    BuyerRegistration.Status.VERIFIED: frozenset({BuyerRegistration.Status.SUBMITTED}),
+}
+# Who the organisation is in law: changing one of these sends a verified registration back to the officers.
+LEGAL_FIELDS = ("legal_name", "nib", "npwp")
+MAX_REASON_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class BuyerRegistrationData:
+    """What a buyer organisation registers (every field required)."""
+
+    legal_name: str
+    kind: str
+    nib: str
+    npwp: str
+    street: str
+    village_code: str
+    contact_name: str
+    phone: str
+    email: str
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _text(limit: int, *, one_line: bool = True) -> Callable[[str], str]:
+    def clean(value: str) -> str:
+        value = " ".join(value.split()) if one_line else value.strip()
+        if not value:
+            raise _Invalid(_("This field is required."))
+        if len(value) > limit:
+            raise _Invalid(_("This text is too long (at most %(count)s characters).") % {"count": limit})
+        return value
+
+    return clean
+
+
+def _digits(pattern: str, message: object) -> Callable[[str], str]:
+    """Accept the number as people type it (dots, dashes, spaces, slashes) and keep its digits."""
+
+    def clean(value: str) -> str:
+        if not value.strip():
+            raise _Invalid(_("This field is required."))
+        digits = re.sub(r"[\s.\-/]", "", value)
+        if not re.match(pattern, digits):
+            raise _Invalid(message)
+        return digits
+
+    return clean
+
+
+def _kind(value: str) -> str:
+    if value not in BuyerKind.values:
+        raise _Invalid(_("Choose a kind of business from the list."))
+    return value
+
+
+def _phone(value: str) -> str:
+    value = re.sub(r"[\s\-().]", "", value)
+    if not value:
+        raise _Invalid(_("This field is required."))
+    if not re.match(PHONE_PATTERN, value):
+        raise _Invalid(_("Enter a phone number of 8 to 15 digits, e.g. 081234567890."))
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if not value:
+        raise _Invalid(_("This field is required."))
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise _Invalid(_("Enter a valid email address.")) from None
+    return value
+
+
+def _village(value: str) -> Village:
+    village = Village.objects.select_related("district").filter(code=value.strip()).first() if value else None
+    if village is None:
+        raise _Invalid(_("Choose a village from the list."))
+    return village
+
+
+# One rule per field: the field's cleaner and the model field it fills.
+_REGISTRATION_RULES: dict[str, tuple[Callable[[str], object], str]] = {
+    "legal_name": (_text(200), "legal_name"),
+    "kind": (_kind, "kind"),
+    "nib": (_digits(NIB_PATTERN, gettext_lazy("An NIB has 13 digits.")), "nib"),
+    "npwp": (_digits(NPWP_PATTERN, gettext_lazy("An NPWP has 15 or 16 digits, e.g. 01.234.567.8-901.000.")),
+             "npwp"),
+    "street": (_text(500, one_line=False), "street"),
+    "village_code": (_village, "village"),
+    "contact_name": (_text(150), "contact_name"),
+    "phone": (_phone, "phone"),
+    "email": (_email, "email"),
+}
+
+
+def _registration_clean(data: BuyerRegistrationData) -> dict:
+    """Return the model fields of ``data``, or raise ``BuyerInvalid`` with every field's problem."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+    for key, value in asdict(data).items():
+        cleaner, target = _REGISTRATION_RULES[key]
+        if not isinstance(value, str):
+            errors[key] = [_("Enter text.")]
+            continue
+        try:
+            clean[target] = cleaner(value)
+        except _Invalid as exc:
+            errors[key] = [str(exc)]
+    if errors:
+        raise BuyerInvalid(fields=errors)
+    return clean
+
+
+def _require_officer(user: User | None) -> None:
+    if user is None or not user.is_active or not user.is_officer:
+        raise OfficerRequired()
+
+
+def buyer_registration_transition(*, registration: BuyerRegistration, to: str, actor: User,
+                                  reason: str = "") -> BuyerRegistration:
+    """Move a locked registration to ``to`` if the table allows it, with its event and notifications.
+
+    The one place a registration's status changes; composes inside the caller's transaction (the
+    caller has locked the row). Verification and refusal are emailed to the organisation's owners
+    after commit.
+    """
+    Status = BuyerRegistration.Status
+    if to not in REGISTRATION_TRANSITIONS[registration.status]:
+        raise BuyerRegistrationTransitionInvalid()
+    reason = reason.strip()
+    if to == Status.REFUSED and not reason:
+        raise BuyerInvalid(fields={"reason": [_("Give the reason for the refusal: the buyer reads it.")]})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise BuyerInvalid(fields={"reason": [_("This text is too long (at most %(count)s characters).")
+                                              % {"count": MAX_REASON_LENGTH}]})
+    from_status = registration.status
+    now = timezone.now()
+    registration.status = to
+    if to == Status.SUBMITTED:
+        registration.submitted_at = now
+        registration.verified_at = None
+        registration.refusal_reason = ""  # the event keeps it
+    elif to == Status.VERIFIED:
+        registration.verified_at = now
+    elif to == Status.REFUSED:
+        registration.refusal_reason = reason
+    registration.save(update_fields=["status", "submitted_at", "verified_at", "refusal_reason", "updated_at"])
+    event = BuyerRegistrationEvent.objects.create(registration=registration, from_status=from_status, to_status=to,
+                                                  actor=actor, reason=reason)
+    if to in (Status.VERIFIED, Status.REFUSED):
+        from buyers.notifications import registration_notify_after_commit
+
+        registration_notify_after_commit(event_id=event.pk)
+    return registration
+
+
+def _nib_free(*, organisation: Organisation, nib: str) -> None:
+    taken = BuyerRegistration.objects.filter(nib=nib, status=BuyerRegistration.Status.VERIFIED).exclude(
+        organisation=organisation)
+    if taken.exists():
+        raise BuyerInvalid(fields={"nib": [_("Another verified organisation is registered with this NIB.")]})
+
+
+@transaction.atomic
+def buyer_registration_save(*, organisation: Organisation, actor: User,
+                            data: BuyerRegistrationData) -> BuyerRegistration:
+    """Record the organisation's legal details: a draft the first time, then corrections.
+
+    Owners and managers only. A verified organisation whose legal name, NIB or NPWP changes goes
+    back to the officers (submitted); a refused one stays refused until it is submitted again.
+    """
+    _require_buyer_manager(organisation=organisation, actor=actor)
+    clean = _registration_clean(data)
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _nib_free(organisation=organisation, nib=clean["nib"])
+    registration = BuyerRegistration.objects.select_for_update().filter(organisation=organisation).first()
+    if registration is None:
+        registration = BuyerRegistration.objects.create(organisation=organisation, **clean)
+        BuyerRegistrationEvent.objects.create(registration=registration, from_status="",
+                                              to_status=BuyerRegistration.Status.DRAFT, actor=actor)
+        return registration
+    legal_changed = any(getattr(registration, key) != clean[key] for key in LEGAL_FIELDS)
+    for key, value in clean.items():
+        setattr(registration, key, value)
+    registration.save()
+    if registration.status == BuyerRegistration.Status.VERIFIED and legal_changed:
+        buyer_registration_transition(registration=registration, to=BuyerRegistration.Status.SUBMITTED,
+                                      actor=actor, reason=_("The legal name, NIB or NPWP changed."))
+    return registration
+
+
+@transaction.atomic
+def buyer_registration_submit(*, organisation: Organisation, actor: User) -> BuyerRegistration:
+    """Send the registration to the officers (first time or after a refusal); a second click changes nothing."""
+    _require_buyer_manager(organisation=organisation, actor=actor)
+    registration = BuyerRegistration.objects.select_for_update().filter(organisation=organisation).first()
+    if registration is None:
+        raise BuyerRegistrationNotFound()
+    if registration.status == BuyerRegistration.Status.SUBMITTED:
+        return registration
+    return buyer_registration_transition(registration=registration, to=BuyerRegistration.Status.SUBMITTED,
+                                         actor=actor)
+
+
+def _locked_for_officer(*, registration: BuyerRegistration, officer: User) -> BuyerRegistration:
+    _require_officer(officer)
+    return BuyerRegistration.objects.select_for_update().get(pk=registration.pk)
+
+
+@transaction.atomic
+def buyer_registration_verify(*, registration: BuyerRegistration, officer: User) -> BuyerRegistration:
+    """Mark a submitted registration verified (the owners are told); verifying it again changes nothing."""
+    locked = _locked_for_officer(registration=registration, officer=officer)
+    if locked.status == BuyerRegistration.Status.VERIFIED:
+        return locked
+    return buyer_registration_transition(registration=locked, to=BuyerRegistration.Status.VERIFIED, actor=officer)
+
+
+@transaction.atomic
+def buyer_registration_refuse(*, registration: BuyerRegistration, officer: User, reason: str) -> BuyerRegistration:
+    """Refuse a submitted registration with a reason the buyer reads (the owners are told)."""
+    locked = _locked_for_officer(registration=registration, officer=officer)
+    return buyer_registration_transition(registration=locked, to=BuyerRegistration.Status.REFUSED, actor=officer,
+                                         reason=reason)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import account, catalog, finance, home, officer, orders, payments, producer, search, terms
+from frontend.views import account, buyer, catalog, finance, home, officer, orders, payments, producer, search, terms
 
 app_name = "frontend"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     *finance.urlpatterns,
     *terms.urlpatterns,
     *producer.urlpatterns,
+    *buyer.urlpatterns,
     *officer.urlpatterns,
     *catalog.urlpatterns,
     *search.urlpatterns,

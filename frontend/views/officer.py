@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from buyers.selectors import buyer_registration_waiting_count
 from catalog.exceptions import ProductNotFound
 from catalog.models import PermitKind, Product, RejectionReason, Stage, Unit
 from catalog.selectors import (
@@ -144,6 +145,7 @@ def home(request):
         "rows": rows,
         "totals": [totals[stage] for stage, _label in stages],
         "expiry_days": EXPIRY_WARNING_DAYS,
+        "buyers_waiting": buyer_registration_waiting_count(),
     })
 
 

@@ -21,7 +21,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from buyers.selectors import address_list, outlet_list
+from buyers.selectors import (
+    address_list,
+    buyer_can_manage,
+    buyer_organisation_is_verified,
+    buyer_owner_list,
+    outlet_list,
+)
 from buyers.services import address_create
 from catalog.models import Producer
 from catalog.selectors import district_list_with_producers, producer_choices_for_officers, producer_list_for_user
@@ -233,9 +239,14 @@ def _checkout_form(shopper, data=None, *, key: str | None = None):
 
 
 def _render_checkout(request, shopper, form, quote, *, address_form=None, status=200):
+    organisation = shopper.organisation
     return render(request, "frontend/orders/checkout.html", {
-        "form": form, "quote": quote, "shopper": shopper, "is_business": shopper.organisation is not None,
+        "form": form, "quote": quote, "shopper": shopper, "is_business": organisation is not None,
         "address_form": address_form or AddressForm(), "expected_total": quote.total,
+        # A business without outlets: owners and managers add one and come back, members learn whom to ask.
+        "can_add_outlet": bool(organisation) and buyer_can_manage(organisation=organisation, user=request.user),
+        "outlet_owners": [owner.get_full_name() or owner.email
+                          for owner in buyer_owner_list(organisation=organisation)] if organisation else [],
     }, status=status)
 
 
@@ -356,6 +367,11 @@ def order_list(request):
         "page": page, "orders": page.object_list, "status": status or "", "statuses": Status.choices})
 
 
+def _buyer_verified(order) -> bool:
+    """Whether the order's buyer is a verified buyer organisation (shown to producers and officers)."""
+    return buyer_organisation_is_verified(organisation=order.checkout.organisation)
+
+
 def _order_context(request, order) -> dict:
     problems = list(order_problem_list(order=order))
     actions = order_actions(order=order, user=request.user)
@@ -371,6 +387,7 @@ def _order_context(request, order) -> dict:
         "decline_form": DeclineForm(), "ship_form": ShipForm(), "note_form": OrderNoteForm(),
         "is_officer": request.user.is_officer,
         "can_cancel_checkout": unpaid and order.viewer in (Party.BUYER, Party.OFFICER),
+        "buyer_verified": _buyer_verified(order),
     }
 
 
@@ -532,7 +549,8 @@ def producer_orders(request):
 @require_safe
 def purchase_order(request, pk: int):
     order = access_order(user=request.user, pk=pk)
-    return render(request, "frontend/orders/purchase_order.html", {"order": order})
+    return render(request, "frontend/orders/purchase_order.html", {"order": order,
+                                                                   "buyer_verified": _buyer_verified(order)})
 
 
 # --- the officers' view --------------------------------------------------------------------

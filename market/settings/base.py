@@ -390,6 +390,9 @@ SPECTACULAR_SETTINGS = {
         "UnitEnum": "catalog.models.Unit",
         "InfrastructureEnum": "catalog.models.Infrastructure",
         "PermitKindEnum": "catalog.models.PermitKind",
+        "StatusEnum": "catalog.models.Product.Status",  # the product status keeps its name beside others
+        "BuyerKindEnum": "buyers.models.BuyerKind",
+        "BuyerRegistrationStatusEnum": "buyers.models.BuyerRegistration.Status",
     },
 }
 

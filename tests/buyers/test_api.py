@@ -50,15 +50,15 @@ def test_an_owner_adds_and_changes_outlets_and_members_list_them(client):
                                           format="json")
     assert created.status_code == 201, created.content
     outlet_id = created.json()["id"]
-    assert created.json() == place_view(outlet_id, organisation_id=organisation.pk)
+    assert created.json() == place_view(outlet_id, organisation_id=organisation.pk, receiving_hours="")
 
     changed = client.patch(f"/api/v1/outlets/{outlet_id}/", {"name": "Gudang Tanggul"}, format="json")
-    assert changed.json() == place_view(outlet_id, "Gudang Tanggul", organisation_id=organisation.pk)
+    assert changed.json() == place_view(outlet_id, "Gudang Tanggul", organisation_id=organisation.pk, receiving_hours="")
 
     listing = as_user(client, member).get("/api/v1/outlets/").json()
     narrowed = client.get(f"/api/v1/outlets/?organisation={organisation.pk}").json()
     assert listing["results"] == narrowed["results"] == [
-        place_view(outlet_id, "Gudang Tanggul", organisation_id=organisation.pk)]
+        place_view(outlet_id, "Gudang Tanggul", organisation_id=organisation.pk, receiving_hours="")]
 
     refused = client.patch(f"/api/v1/outlets/{outlet_id}/", {"name": "Bukan"}, format="json")
     assert_error(refused, 403, "buyer_manager_required")

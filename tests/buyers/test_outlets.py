@@ -41,7 +41,8 @@ def test_owner_adds_an_outlet_and_members_see_it():
         "Toko Tanggul", "081234567890", "35.09.01.2001", "68155", True)
     assert outlet.delivery_snapshot() == {
         "name": "Toko Tanggul", "contact_name": "Pak Budi", "phone": "081234567890", "street": "Jl. Raya Tanggul 5",
-        "village_code": "35.09.01.2001", "village": "Padomasan", "district": "Jombang", "postal_code": "68155"}
+        "village_code": "35.09.01.2001", "village": "Padomasan", "district": "Jombang", "postal_code": "68155",
+        "receiving_hours": ""}
     assert list(outlet_list(organisation=organisation)) == [outlet]
     assert access_outlet(user=member, pk=outlet.pk) == outlet
     assert access_outlet(user=OfficerFactory(), pk=outlet.pk) == outlet

@@ -254,12 +254,12 @@ def test_overview_uses_a_fixed_number_of_queries(officer_client, django_assert_n
     region_import_file()
     officer_client.get(f"{BASE}/")  # warm the session
     at_stage(Stage.COACHING, "35.09.01.2001")
-    # session, user, TOTP check, stage counts, three work counts, districts
-    with django_assert_num_queries(8):
+    # session, user, TOTP check, stage counts, three work counts, districts, buyer registrations waiting
+    with django_assert_num_queries(9):
         officer_client.get(f"{BASE}/")
     for code in ("35.09.01.2002", "35.09.02.2001", "35.09.03.2001"):
         at_stage(Stage.PACKAGING_DESIGN, code)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         officer_client.get(f"{BASE}/")
 
 
