@@ -9,6 +9,11 @@ class BuyerManagerRequired(PermissionDenied):
     default_message = _("Only an owner or manager of this buyer organisation can do this.")
 
 
+class BuyerOwnerRequired(PermissionDenied):
+    code = "buyer_owner_required"
+    default_message = _("Only an owner of this buyer organisation can do this.")
+
+
 class BuyerInvalid(ValidationFailed):
     code = "buyer_invalid"
 
@@ -26,3 +31,8 @@ class AddressNotFound(NotFound):
 class DeliveryPlaceLimit(ValidationFailed):
     code = "delivery_place_limit"
     default_message = _("You have reached the maximum number of delivery places; archive one first.")
+
+
+class BuyerOrganisationNotFound(NotFound):
+    code = "buyer_organisation_not_found"
+    default_message = _("Buyer organisation not found.")

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from buyers.exceptions import AddressNotFound, OutletNotFound
 from buyers.models import DEFAULT_MIN_SHELF_LIFE_DAYS, Address, BuyerProfile, Outlet
-from market.accounts.models import Organisation, User
+from market.accounts.models import Membership, Organisation, User
 
 
 def buyer_min_shelf_life_days(*, user: User | None) -> int:
@@ -20,6 +20,36 @@ def buyer_min_shelf_life_days(*, user: User | None) -> int:
                                             organisation__memberships__user=user)
                 .values_list("min_shelf_life_days", flat=True))
     return max(days, default=DEFAULT_MIN_SHELF_LIFE_DAYS)
+
+
+def buyer_member_role(*, organisation: Organisation | None, user: User | None) -> str | None:
+    """Return ``user``'s role (owner, manager, member) in the buyer organisation, or ``None`` if not one of it."""
+    if organisation is None or user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return (Membership.objects.filter(organisation=organisation, organisation__kind=Organisation.Kind.BUYER,
+                                      user=user).values_list("role", flat=True).first())
+
+
+def buyer_approval_limit_get(*, organisation: Organisation) -> int | None:
+    """Return the organisation's approval limit (rupiah), or ``None`` when its orders never need approval."""
+    return (BuyerProfile.objects.filter(organisation=organisation).values_list("approval_limit", flat=True)
+            .first())
+
+
+def buyer_approval_limit_for(*, organisation: Organisation | None, user: User | None) -> int | None:
+    """Return the approval limit that applies to ``user``'s orders for the organisation, or ``None``.
+
+    Only people with the role member are limited; owners and managers never are.
+    """
+    if organisation is None or buyer_member_role(organisation=organisation, user=user) != Membership.Role.MEMBER:
+        return None
+    return buyer_approval_limit_get(organisation=organisation)
+
+
+def buyer_approver_list(*, organisation: Organisation) -> QuerySet[User]:
+    """Return the active owners and managers of the organisation (who approve purchase requests), by pk."""
+    return User.objects.filter(is_active=True, memberships__organisation=organisation,
+                               memberships__role__in=[Membership.Role.OWNER, Membership.Role.MANAGER]).order_by("pk")
 
 
 def outlet_list(*, organisation: Organisation, include_archived: bool = False) -> QuerySet[Outlet]:

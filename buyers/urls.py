@@ -1,4 +1,4 @@
-"""API routes of the buyers app, mounted at /api/v1/: outlets and addresses (delivery places)."""
+"""API routes of the buyers app, mounted at /api/v1/: outlets and addresses (delivery places), approval limits."""
 from django.urls import path
 
 from buyers import api
@@ -10,4 +10,5 @@ urlpatterns = [
     path("outlets/<int:pk>/", api.OutletDetailView.as_view(), name="outlet-detail"),
     path("addresses/", api.AddressListView.as_view(), name="address-list"),
     path("addresses/<int:pk>/", api.AddressDetailView.as_view(), name="address-detail"),
+    path("buyer-organisations/<int:pk>/approval-limit/", api.ApprovalLimitView.as_view(), name="approval-limit"),
 ]
