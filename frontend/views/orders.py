@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from buyers.selectors import address_list, outlet_list
+from buyers.selectors import address_list, buyer_approval_limit_for, outlet_list
 from buyers.services import address_create
 from catalog.models import Producer
 from catalog.selectors import district_list_with_producers, producer_choices_for_officers, producer_list_for_user
@@ -124,11 +124,21 @@ def _error_message(request, exc: ApplicationError) -> None:
 # --- cart ----------------------------------------------------------------------------------
 
 
+def _approval_context(shopper, quote) -> dict:
+    """Return the approval limit that applies to the shopper (a member of a buyer organisation, else ``None``)
+    and whether the quote's total is above it (then the order is submitted for approval instead)."""
+    limit = (buyer_approval_limit_for(organisation=shopper.organisation, user=shopper.user)
+             if shopper is not None and shopper.organisation is not None else None)
+    return {"approval_limit": limit,
+            "needs_approval": limit is not None and quote is not None and quote.total > limit}
+
+
 def _cart_context(request, shopper, *, errors: dict | None = None) -> dict:
     quote = cart_quote(shopper=shopper) if shopper is not None else None
     return {"quote": quote, "line_errors": errors or {}, "shopper": shopper,
             "is_business": bool(shopper and shopper.organisation),
-            "stock_short": bool(quote and any(line.stock_short for line in quote.lines))}
+            "stock_short": bool(quote and any(line.stock_short for line in quote.lines)),
+            **_approval_context(shopper, quote)}
 
 
 def _render_cart(request, shopper, *, errors=None, status=200):
@@ -236,6 +246,7 @@ def _render_checkout(request, shopper, form, quote, *, address_form=None, status
     return render(request, "frontend/orders/checkout.html", {
         "form": form, "quote": quote, "shopper": shopper, "is_business": shopper.organisation is not None,
         "address_form": address_form or AddressForm(), "expected_total": quote.total,
+        **_approval_context(shopper, quote),
     }, status=status)
 
 
