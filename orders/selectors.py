@@ -376,7 +376,7 @@ def purchase_request_list(*, user: User, organisation: Organisation | None = Non
     member_of = memberships.values("organisation_id")
     qs = (PurchaseRequest.objects
           .filter(Q(organisation_id__in=approver_of) | Q(organisation_id__in=member_of, requested_by=user))
-          .select_related("organisation", "requested_by", "decided_by", "outlet", "checkout")
+          .select_related("organisation", "requested_by", "decided_by", "outlet__village__district", "checkout")
           .prefetch_related(Prefetch("lines", queryset=PurchaseRequestLine.objects.order_by("pk"))))
     if status:
         qs = qs.filter(status=status)

@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from buyers.models import BuyerProfile
 from buyers.services import buyer_approval_limit_set
@@ -279,3 +281,39 @@ def test_people_without_a_buyer_organisation_get_404():
     client.force_login(UserFactory(role=Role.CONSUMER))
     assert client.get(REQUESTS).status_code == 404
     assert client.get(LIMIT_URL).status_code == 404
+
+
+def test_queue_page_queries_do_not_grow_with_the_number_of_requests(client, django_assert_num_queries):
+    organisation, outlet, people, product = member_cart()
+    member = shopper_get(user=people["member"], organisation=organisation)
+    client.force_login(people["member"])
+    client.post(SUBMIT, checkout_data(outlet, product, total=120_000))
+    client.force_login(people["manager"])
+    client.get(REQUESTS)  # warm the session and the cache of the page's furniture
+    connection.queries_log.clear()  # the log keeps 9000 queries at most: count from an empty one
+    with CaptureQueriesContext(connection) as one:
+        client.get(REQUESTS)
+    first = len(one.captured_queries)
+    for _ in range(3):
+        cart_line_set(shopper=member, product_id=product.pk, quantity=12)
+        client.force_login(people["member"])
+        client.post(SUBMIT, checkout_data(outlet, product, total=120_000))
+    client.force_login(people["manager"])
+    client.get(REQUESTS)
+    connection.queries_log.clear()
+    assert first > 0
+    with django_assert_num_queries(first):
+        page = text(client.get(REQUESTS))
+    assert page.count('class="card order-card"') == 4
+
+
+def test_officers_read_requests_in_the_admin(client, make_user, totp_for):
+    from tests.fixtures import force_login_mfa
+
+    request, _people, _product = submitted(client)
+    officer = make_user(role=Role.OFFICER, is_staff=True, is_superuser=True)
+    totp_for(officer)
+    force_login_mfa(client, officer)
+    page = client.get(f"/admin/orders/purchaserequest/{request.pk}/change/")
+    assert page.status_code == 200 and "Kopi Robusta" in text(page)
+    assert client.get("/admin/orders/purchaserequest/").status_code == 200

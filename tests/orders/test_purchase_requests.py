@@ -464,3 +464,50 @@ def test_api_owner_sets_the_approval_limit():
     assert cleared.json()["approval_limit"] is None
     _other, outsider, _outlet2 = buyer_organisation()
     assert api(outsider).get(url).status_code == 404
+
+
+# --- concurrency and query budgets ----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_and_a_rejection_decide_once():
+    from tests.concurrency import race
+
+    request, people, (_sido, _tani, kopi, teh) = submitted_request()
+    deciders = [people["manager"], people["owner"], people["manager"], people["owner"]]
+
+    def decide(i):
+        if i == 4:
+            return purchase_request_reject(purchase_request=PurchaseRequest.objects.get(pk=request.pk),
+                                           actor=people["manager"], reason="Batal")
+        return purchase_request_approve(purchase_request=PurchaseRequest.objects.get(pk=request.pk),
+                                        actor=deciders[i], expected_total=615_000)
+
+    results = race(5, decide)
+
+    request.refresh_from_db()
+    assert Checkout.objects.count() == (1 if request.status == "approved" else 0)
+    assert request.events.count() == 2
+    if request.status == "approved":  # every approval saw the one checkout; the rejection came too late
+        assert [r.checkout_id for r in results[:4]] == [request.checkout_id] * 4
+        assert type(results[4]) is PurchaseRequestStatusInvalid
+        assert (reserved(kopi), reserved(teh)) == (40, 20)
+    else:  # the rejection went first: every approval found it decided
+        assert [type(r) for r in results[:4]] == [PurchaseRequestStatusInvalid] * 4
+        assert (reserved(kopi), reserved(teh)) == (0, 0)
+
+
+def test_list_queries_do_not_grow_with_the_number_of_requests(django_assert_num_queries):
+    organisation, outlet, people = team()
+    shopper = shopper_get(user=people["member"], organisation=organisation)
+    sido, tani, kopi, teh = fill_cart(shopper)
+    submit(shopper, outlet, delivery={sido.pk: "pickup", tani.pk: "pickup"})
+    client = api(people["manager"], organisation)
+    with django_assert_num_queries(10) as one:
+        client.get(API)
+    for _ in range(3):
+        cart_line_set(shopper=shopper, product_id=kopi.pk, quantity=60)
+        submit(shopper, outlet, delivery={sido.pk: "pickup"})
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(API)
+    assert response.json()["count"] == 4
