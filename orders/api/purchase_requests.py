@@ -23,10 +23,10 @@ from rest_framework.views import APIView
 
 from catalog.api.common import query_params
 from market.accounts.selectors import buyer_organisation_list
-from orders.api.checkouts import IDEMPOTENCY_HEADER, CheckoutInput
+from orders.api.checkouts import IDEMPOTENCY_HEADER
 from orders.api.common import ORGANISATION_PARAMETERS, DeliveryAddressOut, organisation_id, request_shopper
 from orders.exceptions import BuyerMemberRequired
-from orders.models import PurchaseRequest
+from orders.models import DeliveryOption, PaymentMethod, PurchaseRequest
 from orders.selectors import (
     access_purchase_request,
     purchase_request_can_decide,
@@ -159,8 +159,15 @@ def render_request(request, pk: int, status_code: int = status.HTTP_200_OK) -> R
 # --- input ------------------------------------------------------------------------------------
 
 
-class PurchaseRequestInput(CheckoutInput):
-    """The checkout's fields (an outlet of the organisation; consumers' addresses do not apply)."""
+class PurchaseRequestInput(serializers.Serializer):
+    """The checkout's fields for a buyer organisation (``POST /checkout/`` takes the same)."""
+
+    outlet_id = serializers.IntegerField(help_text=_("An outlet of the buyer organisation the caller acts for."))
+    delivery = serializers.DictField(child=serializers.ChoiceField(choices=DeliveryOption.choices),
+                                     help_text=_("Producer id → delivery option, for every producer in the cart."))
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    expected_total = serializers.IntegerField(min_value=0, help_text=_("The total (rupiah) the caller confirmed."))
 
 
 class PurchaseRequestListParams(serializers.Serializer):
@@ -206,7 +213,6 @@ class PurchaseRequestListView(generics.ListCreateAPIView):
         serializer = PurchaseRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("address_id", None)
         submitted = purchase_request_submit(shopper=shopper,
                                             idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, ""), **data)
         return render_request(request, submitted.pk,
