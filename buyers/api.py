@@ -12,6 +12,9 @@ Outlets are listed for the buyer organisations the caller is a member of (``?org
 the ``X-Buyer-Organisation`` header narrows to one); owners and managers add, change and archive
 them (``buyers.services`` enforces it). Addresses belong to one person: nobody else sees them
 (404), not even an officer. Archived places stay on past orders.
+
+A buyer organisation's approval limit (``/buyer-organisations/{id}/approval-limit/``) is read by
+its members and set by its owners; purchase requests themselves are the orders app's.
 """
 from __future__ import annotations
 
@@ -23,12 +26,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from buyers.exceptions import BuyerManagerRequired, BuyerRegistrationNotFound, OutletNotFound
+from buyers.exceptions import BuyerManagerRequired, BuyerOrganisationNotFound, BuyerRegistrationNotFound, OutletNotFound
 from buyers.models import BuyerKind, BuyerRegistration, Outlet
 from buyers.selectors import (
     access_address,
     access_outlet,
     address_list,
+    buyer_approval_limit_get,
+    buyer_member_role,
     buyer_registration_event_list,
     buyer_registration_get,
     buyer_registration_get_for_officers,
@@ -37,10 +42,12 @@ from buyers.selectors import (
     outlet_list_for_member,
 )
 from buyers.services import (
+    MAX_APPROVAL_LIMIT,
     BuyerRegistrationData,
     address_archive,
     address_create,
     address_update,
+    buyer_approval_limit_set,
     buyer_registration_refuse,
     buyer_registration_save,
     buyer_registration_submit,
@@ -50,6 +57,7 @@ from buyers.services import (
     outlet_update,
 )
 from catalog.permissions import IsOfficer
+from market.accounts.models import Membership
 from market.accounts.selectors import buyer_organisation_list
 
 # --- output -----------------------------------------------------------------------------------
@@ -392,3 +400,45 @@ class OfficerRegistrationRefuseView(APIView):
         buyer_registration_refuse(registration=registration, officer=request.user,
                                   reason=serializer.validated_data["reason"])
         return Response(RegistrationOut(buyer_registration_get_for_officers(user=request.user, pk=pk)).data)
+# --- approval limit ---------------------------------------------------------------------------
+
+
+class ApprovalLimitOut(serializers.Serializer):
+    approval_limit = serializers.IntegerField(allow_null=True, help_text=_(
+        "Rupiah: orders of members above it need a manager's approval; null: no approval needed."))
+    can_change = serializers.BooleanField(help_text=_("The caller is an owner and may change it."))
+
+
+class ApprovalLimitInput(serializers.Serializer):
+    approval_limit = serializers.IntegerField(allow_null=True, min_value=1, max_value=MAX_APPROVAL_LIMIT)
+
+
+class ApprovalLimitView(APIView):
+    """A buyer organisation's approval limit: its members read it (GET), its owners set or clear it (PUT)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _organisation(self, request, pk: int):
+        organisation = buyer_organisation_list(user=request.user).filter(pk=pk).first()
+        if organisation is None:
+            raise BuyerOrganisationNotFound()
+        return organisation
+
+    def _render(self, request, organisation) -> Response:
+        return Response(ApprovalLimitOut({
+            "approval_limit": buyer_approval_limit_get(organisation=organisation),
+            "can_change": buyer_member_role(organisation=organisation, user=request.user) == Membership.Role.OWNER,
+        }).data)
+
+    @extend_schema(responses=ApprovalLimitOut)
+    def get(self, request, pk: int):
+        return self._render(request, self._organisation(request, pk))
+
+    @extend_schema(request=ApprovalLimitInput, responses=ApprovalLimitOut)
+    def put(self, request, pk: int):
+        organisation = self._organisation(request, pk)
+        serializer = ApprovalLimitInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        buyer_approval_limit_set(organisation=organisation, actor=request.user,
+                                 limit=serializer.validated_data["approval_limit"])
+        return self._render(request, organisation)

@@ -9,6 +9,11 @@ class BuyerManagerRequired(PermissionDenied):
     default_message = _("Only an owner or manager of this buyer organisation can do this.")
 
 
+class BuyerOwnerRequired(PermissionDenied):
+    code = "buyer_owner_required"
+    default_message = _("Only an owner of this buyer organisation can do this.")
+
+
 class BuyerInvalid(ValidationFailed):
     code = "buyer_invalid"
 
@@ -36,3 +41,8 @@ class BuyerRegistrationNotFound(NotFound):
 class BuyerRegistrationTransitionInvalid(Conflict):
     code = "buyer_registration_transition_invalid"
     default_message = _("The registration cannot move to this status from its current one.")
+
+
+class BuyerOrganisationNotFound(NotFound):
+    code = "buyer_organisation_not_found"
+    default_message = _("Buyer organisation not found.")

@@ -18,12 +18,17 @@ class BuyerProfile(TimeStampedModel):
     min_shelf_life_days = models.PositiveIntegerField(
         _("minimum shelf life (days)"), default=DEFAULT_MIN_SHELF_LIFE_DAYS,
         help_text=_("Food and drink with a shorter shelf life are not retail ready for this buyer."))
+    approval_limit = models.PositiveBigIntegerField(
+        _("approval limit (rupiah)"), null=True, blank=True,
+        help_text=_("Orders of members above this total need a manager's approval; empty: no approval needed."))
 
     class Meta:
         verbose_name = _("buyer profile")
         verbose_name_plural = _("buyer profiles")
         constraints = [models.CheckConstraint(condition=Q(min_shelf_life_days__gte=1, min_shelf_life_days__lte=3650),
-                                              name="buyerprofile_min_shelf_life_range")]
+                                              name="buyerprofile_min_shelf_life_range"),
+                       models.CheckConstraint(condition=Q(approval_limit__isnull=True) | Q(approval_limit__gte=1),
+                                              name="buyerprofile_approval_limit_positive")]
 
     def __str__(self) -> str:
         return str(self.organisation)

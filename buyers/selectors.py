@@ -29,6 +29,36 @@ def buyer_min_shelf_life_days(*, user: User | None) -> int:
     return max(days, default=DEFAULT_MIN_SHELF_LIFE_DAYS)
 
 
+def buyer_member_role(*, organisation: Organisation | None, user: User | None) -> str | None:
+    """Return ``user``'s role (owner, manager, member) in the buyer organisation, or ``None`` if not one of it."""
+    if organisation is None or user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return (Membership.objects.filter(organisation=organisation, organisation__kind=Organisation.Kind.BUYER,
+                                      user=user).values_list("role", flat=True).first())
+
+
+def buyer_approval_limit_get(*, organisation: Organisation) -> int | None:
+    """Return the organisation's approval limit (rupiah), or ``None`` when its orders never need approval."""
+    return (BuyerProfile.objects.filter(organisation=organisation).values_list("approval_limit", flat=True)
+            .first())
+
+
+def buyer_approval_limit_for(*, organisation: Organisation | None, user: User | None) -> int | None:
+    """Return the approval limit that applies to ``user``'s orders for the organisation, or ``None``.
+
+    Only people with the role member are limited; owners and managers never are.
+    """
+    if organisation is None or buyer_member_role(organisation=organisation, user=user) != Membership.Role.MEMBER:
+        return None
+    return buyer_approval_limit_get(organisation=organisation)
+
+
+def buyer_approver_list(*, organisation: Organisation) -> QuerySet[User]:
+    """Return the active owners and managers of the organisation (who approve purchase requests), by pk."""
+    return User.objects.filter(is_active=True, memberships__organisation=organisation,
+                               memberships__role__in=[Membership.Role.OWNER, Membership.Role.MANAGER]).order_by("pk")
+
+
 def outlet_list(*, organisation: Organisation, include_archived: bool = False) -> QuerySet[Outlet]:
     """Return the organisation's outlets (active ones unless ``include_archived``), by name."""
     qs = Outlet.objects.filter(organisation=organisation).select_related("village__district").order_by("name", "pk")

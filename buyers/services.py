@@ -16,6 +16,7 @@ from buyers.exceptions import (
     AddressNotFound,
     BuyerInvalid,
     BuyerManagerRequired,
+    BuyerOwnerRequired,
     BuyerRegistrationNotFound,
     BuyerRegistrationTransitionInvalid,
     DeliveryPlaceLimit,
@@ -35,6 +36,7 @@ from buyers.models import (
 )
 from catalog.exceptions import OfficerRequired
 from market.accounts.models import Membership, Organisation, User
+from market.core.money import format_rupiah
 from market.regions.models import Village
 
 
@@ -50,6 +52,30 @@ def buyer_min_shelf_life_set(*, organisation: Organisation, actor: User, days: i
     profile, _created = BuyerProfile.objects.select_for_update().get_or_create(organisation=organisation)
     profile.min_shelf_life_days = days
     profile.save(update_fields=["min_shelf_life_days", "updated_at"])
+    return profile
+
+
+MAX_APPROVAL_LIMIT = 100_000_000_000  # Rp 100 miliar: far above any order, below what a typo would give
+
+
+@transaction.atomic
+def buyer_approval_limit_set(*, organisation: Organisation, actor: User, limit: int | None) -> BuyerProfile:
+    """Set the total (rupiah) above which a member's order needs a manager's approval; ``None``: never.
+
+    Owners manage limits. Managers and owners are never limited themselves; requests already
+    submitted keep the limit they were submitted under.
+    """
+    if organisation.kind != Organisation.Kind.BUYER or not Membership.objects.filter(
+            organisation=organisation, user=actor, user__is_active=True, role=Membership.Role.OWNER).exists():
+        raise BuyerOwnerRequired()
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)
+                              or not 1 <= limit <= MAX_APPROVAL_LIMIT):
+        raise BuyerInvalid(fields={"approval_limit": [
+            _("Enter an amount in whole rupiah from 1 to %(max)s, or leave it empty.")
+            % {"max": format_rupiah(MAX_APPROVAL_LIMIT)}]})
+    profile, _created = BuyerProfile.objects.select_for_update().get_or_create(organisation=organisation)
+    profile.approval_limit = limit
+    profile.save(update_fields=["approval_limit", "updated_at"])
     return profile
 
 

@@ -1,4 +1,4 @@
-"""API routes of the buyers app, mounted at /api/v1/: registration and verification, outlets and addresses."""
+"""API routes of the buyers app, mounted at /api/v1/: registration and verification, outlets and addresses, approval limits."""
 from django.urls import path
 
 from buyers import api
@@ -20,4 +20,5 @@ urlpatterns = [
          name="officer-registration-verify"),
     path("buyer-registrations/<int:pk>/refuse/", api.OfficerRegistrationRefuseView.as_view(),
          name="officer-registration-refuse"),
+    path("buyer-organisations/<int:pk>/approval-limit/", api.ApprovalLimitView.as_view(), name="approval-limit"),
 ]

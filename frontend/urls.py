@@ -1,6 +1,19 @@
 from django.urls import path
 
-from frontend.views import account, buyer, catalog, finance, home, officer, orders, payments, producer, search, terms
+from frontend.views import (
+    account,
+    approvals,
+    buyer,
+    catalog,
+    finance,
+    home,
+    officer,
+    orders,
+    payments,
+    producer,
+    search,
+    terms,
+)
 
 app_name = "frontend"
 
@@ -9,6 +22,7 @@ urlpatterns = [
     path("dashboard/", home.dashboard, name="dashboard"),
     # Area pages come before the generic role dashboard so that they can own /dashboard/<role>/.
     *orders.urlpatterns,
+    *approvals.urlpatterns,
     *payments.urlpatterns,
     *finance.urlpatterns,
     *terms.urlpatterns,

@@ -20,6 +20,9 @@ from orders.models import (
     OrderProblemPhoto,
     OrderRefund,
     ProducerDeliveryRule,
+    PurchaseRequest,
+    PurchaseRequestEvent,
+    PurchaseRequestLine,
 )
 from orders.services import order_cancel
 
@@ -155,3 +158,27 @@ class CartAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "organisation"]
     search_fields = ["user__email", "organisation__name"]
     inlines = [CartLineInline]
+
+
+class PurchaseRequestLineInline(ReadOnlyInline):
+    model = PurchaseRequestLine
+    show_change_link = False
+    fields = ["product", "product_name", "quantity", "unit_price_seen", "line_total"]
+
+
+class PurchaseRequestEventInline(ReadOnlyInline):
+    model = PurchaseRequestEvent
+    show_change_link = False
+    fields = ["created_at", "from_status", "to_status", "actor", "note", "data"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(PurchaseRequest)
+class PurchaseRequestAdmin(ReadOnlyAdmin):
+    """Members' carts above their organisation's approval limit; decided on the organisation's pages."""
+
+    list_display = ["pk", "created_at", "organisation", "requested_by", "status", "total", "decided_by", "checkout"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "requested_by", "decided_by", "checkout"]
+    search_fields = ["organisation__name", "requested_by__email", "checkout__number"]
+    inlines = [PurchaseRequestLineInline, PurchaseRequestEventInline]

@@ -119,3 +119,32 @@ class ProblemStatusInvalid(Conflict):
 class RefundInvalid(ValidationFailed):
     code = "refund_invalid"
     default_message = _("The refund is not valid.")
+
+
+class ApprovalRequired(PermissionDenied):
+    """A member's order is above the organisation's approval limit: it must be submitted for approval."""
+
+    code = "approval_required"
+    default_message = _("Orders above your organisation's approval limit need a manager's approval. "
+                        "Submit this cart for approval instead.")
+
+
+class ApprovalNotNeeded(Conflict):
+    code = "approval_not_needed"
+    default_message = _("This order is within your approval limit (or you are not limited): place it directly.")
+
+
+class PurchaseRequestNotFound(NotFound):
+    code = "purchase_request_not_found"
+    default_message = _("Purchase request not found.")
+
+
+class PurchaseRequestForbidden(PermissionDenied):
+    code = "purchase_request_forbidden"
+    default_message = _("Only an owner or manager of the organisation can approve or reject purchase requests, "
+                        "and not their own.")
+
+
+class PurchaseRequestStatusInvalid(Conflict):
+    code = "purchase_request_status_invalid"
+    default_message = _("This purchase request was already decided or withdrawn.")

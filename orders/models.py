@@ -314,6 +314,130 @@ class OrderEvent(models.Model):
         return f"{self.order}: {self.get_kind_display()}"
 
 
+# --- purchase requests: a member's order waiting for a manager's approval --------------------
+
+
+class PurchaseRequest(TimeStampedModel):
+    """A cart frozen for approval: a member of a buyer organisation ordered above the organisation's
+    approval limit (``buyers.BuyerProfile.approval_limit``); an owner or manager approves it (which
+    places it through ``order_place``) or rejects it with a reason; the member may withdraw it.
+
+    The lines keep the unit price the member saw; the approver sees them re-priced now.
+    """
+
+    replayed = False  # not a column: set on a request found by its idempotency key (a repeated submit)
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                     related_name="purchase_requests", verbose_name=_("buyer organisation"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="purchase_requests", verbose_name=_("requested by"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    outlet = models.ForeignKey("buyers.Outlet", on_delete=models.PROTECT, related_name="purchase_requests",
+                               verbose_name=_("outlet"))
+    delivery = models.JSONField(_("delivery per producer"), default=dict)  # {"<producer id>": "<option>"}
+    payment_method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod.choices)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    subtotal = models.PositiveBigIntegerField(_("subtotal seen (rupiah)"))
+    delivery_total = models.PositiveBigIntegerField(_("delivery seen (rupiah)"))
+    total = models.PositiveBigIntegerField(_("total seen (rupiah)"))
+    approval_limit = models.PositiveBigIntegerField(_("approval limit when submitted (rupiah)"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=1000)
+    checkout = models.OneToOneField(Checkout, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="purchase_request", verbose_name=_("order placed"))
+
+    class Meta:
+        verbose_name = _("purchase request")
+        verbose_name_plural = _("purchase requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["requested_by", "idempotency_key"],
+                                    name="purchaserequest_idempotency_unique"),
+            models.CheckConstraint(condition=Q(status__in=["submitted", "approved", "rejected", "withdrawn"]),
+                                   name="purchaserequest_status_valid"),
+            models.CheckConstraint(condition=Q(payment_method__in=["card", "bank_transfer", "invoice"]),
+                                   name="purchaserequest_payment_method_valid"),
+            models.CheckConstraint(condition=Q(total=F("subtotal") + F("delivery_total")),
+                                   name="purchaserequest_total_sum"),
+            # Approved means placed; a decision names who and when; a rejection says why.
+            models.CheckConstraint(condition=Q(status="approved", checkout__isnull=False)
+                                   | ~Q(status="approved") & Q(checkout__isnull=True),
+                                   name="purchaserequest_approved_has_checkout"),
+            models.CheckConstraint(condition=~Q(status__in=["approved", "rejected"])
+                                   | Q(decided_by__isnull=False, decided_at__isnull=False),
+                                   name="purchaserequest_decision_recorded"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""),
+                                   name="purchaserequest_rejected_has_reason"),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "created_at"],
+                                name="purchaserequest_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"purchase request {self.pk}"
+
+    def delivery_by_producer(self) -> dict[int, str]:
+        """Return the delivery option chosen per producer id."""
+        return {int(producer_id): option for producer_id, option in (self.delivery or {}).items()}
+
+
+class PurchaseRequestLine(models.Model):
+    """A product and quantity of a purchase request, with the name and unit price the member saw."""
+
+    purchase_request = models.ForeignKey(PurchaseRequest, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(_("product"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=8)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price_seen = models.PositiveBigIntegerField(_("unit price seen (rupiah)"))
+    line_total = models.PositiveBigIntegerField(_("line total seen (rupiah)"))
+
+    class Meta:
+        verbose_name = _("purchase request line")
+        verbose_name_plural = _("purchase request lines")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["purchase_request", "product"], name="purchaserequestline_product_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1, quantity__lte=MAX_LINE_QUANTITY),
+                                   name="purchaserequestline_quantity_range"),
+            models.CheckConstraint(condition=Q(line_total=F("unit_price_seen") * F("quantity")),
+                                   name="purchaserequestline_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_name}"
+
+
+class PurchaseRequestEvent(models.Model):
+    """One change of a purchase request's status: who, when, why (a rejection's reason), what was placed."""
+
+    purchase_request = models.ForeignKey(PurchaseRequest, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from status"), max_length=16, choices=PurchaseRequest.Status.choices,
+                                   blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=PurchaseRequest.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("purchase request event")
+        verbose_name_plural = _("purchase request events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.purchase_request}: {self.from_status or '-'} → {self.to_status}"
+
+
 # --- problems after delivery and refunds ----------------------------------------------------
 
 

@@ -25,7 +25,15 @@ from django.utils.translation import gettext_noop
 
 from market.accounts.models import User
 from market.core.money import format_rupiah
-from orders.models import PROBLEM_WINDOW_DAYS, Checkout, DeliveryOption, Notification, Order, OrderProblem
+from orders.models import (
+    PROBLEM_WINDOW_DAYS,
+    Checkout,
+    DeliveryOption,
+    Notification,
+    Order,
+    OrderProblem,
+    PurchaseRequest,
+)
 
 
 class Event:
@@ -41,6 +49,9 @@ class Event:
     PROBLEM_DECIDED = "problem_decided"  # buyer and producer
     RESERVATION_EXPIRED = "reservation_expired"  # buyer
     LOW_STOCK = "low_stock"  # producer
+    PURCHASE_REQUEST_SUBMITTED = "purchase_request_submitted"  # the buyer organisation's owners and managers
+    PURCHASE_REQUEST_APPROVED = "purchase_request_approved"  # the member who submitted it
+    PURCHASE_REQUEST_REJECTED = "purchase_request_rejected"  # the member who submitted it
 
 
 @dataclass(frozen=True)
@@ -292,6 +303,54 @@ def _low_stock(pk: int, context: dict) -> Iterable[Outgoing]:
         yield Outgoing(user, f"product:{pk}:{context.get('reference', '')}", compose)
 
 
+def _purchase_request(pk: int) -> PurchaseRequest:
+    return (PurchaseRequest.objects.select_related("organisation", "requested_by", "decided_by", "checkout")
+            .prefetch_related("lines").get(pk=pk))
+
+
+def _request_lines(purchase_request: PurchaseRequest) -> str:
+    return "\n".join(f"- {line.quantity} x {line.product_name} @ {format_rupiah(line.unit_price_seen)}"
+                     for line in purchase_request.lines.all())
+
+
+def _purchase_request_submitted(pk: int, context: dict) -> Iterable[Outgoing]:
+    from buyers.selectors import buyer_approver_list
+
+    purchase_request = _purchase_request(pk)
+
+    def compose() -> Message:
+        values = {"person": purchase_request.requested_by.full_name or purchase_request.requested_by.email,
+                  "organisation": purchase_request.organisation.name,
+                  "total": format_rupiah(purchase_request.total),
+                  "limit": format_rupiah(purchase_request.approval_limit), "lines": _request_lines(purchase_request)}
+        return Message(_("Purchase request of %(total)s waits for your approval") % values,
+                       _("%(person)s asks to order %(total)s for %(organisation)s, above the approval limit of "
+                         "%(limit)s:\n%(lines)s\n\nApprove or reject it under Purchase requests on your "
+                         "dashboard.") % values)
+
+    for user in buyer_approver_list(organisation=purchase_request.organisation):
+        if user.pk != purchase_request.requested_by_id:
+            yield Outgoing(user, f"purchase_request:{pk}", compose)
+
+
+def _purchase_request_decided(pk: int, context: dict) -> Iterable[Outgoing]:
+    purchase_request = _purchase_request(pk)
+
+    def compose() -> Message:
+        decided_by = purchase_request.decided_by
+        values = {"total": format_rupiah(purchase_request.total), "reason": purchase_request.reason,
+                  "by": (decided_by.full_name or decided_by.email) if decided_by else "",
+                  "number": purchase_request.checkout.number if purchase_request.checkout else ""}
+        if purchase_request.status == PurchaseRequest.Status.APPROVED:
+            return Message(_("Your purchase request was approved: order %(number)s") % values,
+                           _("%(by)s approved your purchase request of %(total)s. It is placed as order "
+                             "%(number)s.") % values)
+        return Message(_("Your purchase request was rejected") % values,
+                       _("%(by)s rejected your purchase request of %(total)s: %(reason)s") % values)
+
+    yield Outgoing(purchase_request.requested_by, f"purchase_request:{pk}", compose)
+
+
 RECIPIENTS: dict[str, Callable[[int, dict], Iterable[Outgoing]]] = {
     Event.CHECKOUT_PLACED: _checkout_placed,
     Event.CHECKOUT_PAID: _checkout_paid,
@@ -305,6 +364,9 @@ RECIPIENTS: dict[str, Callable[[int, dict], Iterable[Outgoing]]] = {
     Event.PROBLEM_REPORTED: _problem_reported,
     Event.PROBLEM_DECIDED: _problem_decided,
     Event.LOW_STOCK: _low_stock,
+    Event.PURCHASE_REQUEST_SUBMITTED: _purchase_request_submitted,
+    Event.PURCHASE_REQUEST_APPROVED: _purchase_request_decided,
+    Event.PURCHASE_REQUEST_REJECTED: _purchase_request_decided,
 }
 
 

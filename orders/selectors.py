@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +23,13 @@ from catalog.models import Producer, Product
 from catalog.selectors import product_list_public
 from market.accounts.models import Membership, Organisation, User
 from orders import pricing
-from orders.exceptions import BuyerMemberRequired, CheckoutNotFound, OrderNotFound, OrdersInvalid
+from orders.exceptions import (
+    BuyerMemberRequired,
+    CheckoutNotFound,
+    OrderNotFound,
+    OrdersInvalid,
+    PurchaseRequestNotFound,
+)
 from orders.models import (
     Audience,
     Cart,
@@ -34,6 +41,9 @@ from orders.models import (
     OrderProblem,
     PaymentMethod,
     ProducerDeliveryRule,
+    PurchaseRequest,
+    PurchaseRequestEvent,
+    PurchaseRequestLine,
 )
 from orders.states import Party, next_statuses
 
@@ -129,7 +139,9 @@ def cart_quote(*, shopper: Shopper, delivery: dict[int, str] | None = None) -> p
     return quote_lines(audience=shopper.audience, lines=lines, delivery=delivery)
 
 
-def quote_lines(*, audience: str, lines: list[CartLine], delivery: dict[int, str] | None = None) -> pricing.Quote:
+def quote_lines(*, audience: str, lines: Sequence[CartLine | pricing.QuoteItem],
+                delivery: dict[int, str] | None = None) -> pricing.Quote:
+    """Price cart lines or ``QuoteItem``s (anything with a product id, quantity and unit price seen) now."""
     products, available, rules = pricing_inputs(product_ids=[line.product_id for line in lines])
     return pricing.quote(
         audience=audience, products=products, available=available, rules=rules, delivery=delivery,
@@ -335,6 +347,129 @@ def order_list_for_producer_people(*, user: User, status: str | None = None) -> 
     qs = (Order.objects.filter(producer_id__in=_producers_of(user)).exclude(status=Order.Status.AWAITING_PAYMENT)
           .select_related("producer").prefetch_related(_ORDER_LINES).order_by("-created_at", "-pk"))
     return qs.filter(status=status) if status else qs
+
+
+# --- purchase requests ----------------------------------------------------------------------
+
+_APPROVERS = [Membership.Role.OWNER, Membership.Role.MANAGER]
+
+
+def purchase_request_can_decide(*, purchase_request: PurchaseRequest, user: User) -> bool:
+    """Return whether ``user`` may approve or reject the request: an active owner or manager of its
+    organisation who did not submit it."""
+    return (user.is_authenticated and user.is_active and purchase_request.requested_by_id != user.pk
+            and Membership.objects.filter(organisation_id=purchase_request.organisation_id, user=user,
+                                          role__in=_APPROVERS).exists())
+
+
+def purchase_request_list(*, user: User, organisation: Organisation | None = None, status: str | None = None,
+                          ) -> QuerySet[PurchaseRequest]:
+    """Return the purchase requests ``user`` may see, of ``organisation`` (or of all their buyer organisations):
+    every one for its owners and managers, their own for members. Waiting requests (``status``
+    submitted) come oldest first (the queue); otherwise latest first. Two queries with the lines."""
+    if not (user.is_authenticated and user.is_active):
+        return PurchaseRequest.objects.none()
+    memberships = Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.BUYER)
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    approver_of = memberships.filter(role__in=_APPROVERS).values("organisation_id")
+    member_of = memberships.values("organisation_id")
+    qs = (PurchaseRequest.objects
+          .filter(Q(organisation_id__in=approver_of) | Q(organisation_id__in=member_of, requested_by=user))
+          .select_related("organisation", "requested_by", "decided_by", "outlet__village__district", "checkout")
+          .prefetch_related(Prefetch("lines", queryset=PurchaseRequestLine.objects.order_by("pk"))))
+    if status:
+        qs = qs.filter(status=status)
+    if status == PurchaseRequest.Status.SUBMITTED:
+        return qs.order_by("created_at", "pk")
+    return qs.order_by("-created_at", "-pk")
+
+
+def purchase_request_pending_count(*, organisation: Organisation, user: User) -> int:
+    """Return how many requests wait for ``user``'s decision (zero for members)."""
+    return (purchase_request_list(organisation=organisation, user=user, status=PurchaseRequest.Status.SUBMITTED)
+            .exclude(requested_by=user).count())
+
+
+def access_purchase_request(*, user: User, pk: int) -> PurchaseRequest:
+    """Return the request to the member who submitted it and to its organisation's owners and managers;
+    ``PurchaseRequestNotFound`` for everyone else (other members, other organisations, officers)."""
+    if not (user.is_authenticated and user.is_active):
+        raise PurchaseRequestNotFound()
+    approver_of = Membership.objects.filter(user=user, role__in=_APPROVERS).values("organisation_id")
+    qs = (PurchaseRequest.objects.select_related("organisation", "requested_by", "decided_by",
+                                                 "outlet__village__district", "checkout")
+          .prefetch_related(Prefetch("lines", queryset=PurchaseRequestLine.objects.order_by("pk")))
+          .filter(Q(requested_by=user, organisation__memberships__user=user)
+                  | Q(organisation_id__in=approver_of)).distinct())
+    try:
+        return qs.get(pk=pk)
+    except PurchaseRequest.DoesNotExist:
+        raise PurchaseRequestNotFound() from None
+
+
+def purchase_request_event_list(*, purchase_request: PurchaseRequest) -> QuerySet[PurchaseRequestEvent]:
+    return (PurchaseRequestEvent.objects.filter(purchase_request=purchase_request).select_related("actor")
+            .order_by("created_at", "pk"))
+
+
+@dataclass(frozen=True)
+class PurchaseRequestLineReview:
+    """A line as the member saw it (``line``) beside the same line priced now (``now``)."""
+
+    line: PurchaseRequestLine
+    now: pricing.LineQuote
+
+    @property
+    def unavailable(self) -> bool:
+        return self.now.product is None
+
+    @property
+    def price_changed(self) -> bool:
+        return self.now.price_changed
+
+    @property
+    def stock_short(self) -> bool:
+        return self.now.stock_short
+
+    @property
+    def changed(self) -> bool:
+        return self.unavailable or self.price_changed or self.stock_short or bool(self.now.problems)
+
+
+@dataclass(frozen=True)
+class PurchaseRequestReview:
+    """A purchase request re-priced now (``orders.pricing``, the chosen delivery options) against what the
+    member saw: what changed, and whether it can be placed as it is."""
+
+    purchase_request: PurchaseRequest
+    quote: pricing.Quote
+    lines: tuple[PurchaseRequestLineReview, ...]
+
+    @property
+    def total_changed(self) -> bool:
+        return self.quote.total != self.purchase_request.total
+
+    @property
+    def changed(self) -> bool:
+        return self.total_changed or any(line.changed for line in self.lines) or bool(self.quote.delivery_problems)
+
+    @property
+    def placeable(self) -> bool:
+        """Whether approving can place it now (prices may have changed: the approver confirms the new total)."""
+        return (not self.quote.line_problems() and not self.quote.delivery_problems
+                and not any(line.stock_short for line in self.lines))
+
+
+def purchase_request_review(*, purchase_request: PurchaseRequest) -> PurchaseRequestReview:
+    """Re-price the request now with the delivery options chosen; a fixed number of queries."""
+    lines = list(purchase_request.lines.all())
+    quote = quote_lines(audience=Audience.BUSINESS, lines=[
+        pricing.QuoteItem(line.product_id, line.quantity, line.unit_price_seen) for line in lines],
+        delivery=purchase_request.delivery_by_producer())
+    now = {line.product_id: line for line in quote.lines}
+    return PurchaseRequestReview(purchase_request=purchase_request, quote=quote, lines=tuple(
+        PurchaseRequestLineReview(line=line, now=now[line.product_id]) for line in lines))
 
 
 def personal_data_orders(user: User) -> dict:

@@ -1,7 +1,7 @@
-"""API routes of the orders app, mounted at /api/v1/: cart, checkout and orders."""
+"""API routes of the orders app, mounted at /api/v1/: cart, checkout, purchase requests and orders."""
 from django.urls import path
 
-from orders.api import cart, checkouts, orders, problems
+from orders.api import cart, checkouts, orders, problems, purchase_requests
 
 app_name = "orders"
 
@@ -14,6 +14,16 @@ urlpatterns = [
     path("checkout/", checkouts.CheckoutPlaceView.as_view(), name="checkout"),
     path("checkouts/<int:pk>/", checkouts.CheckoutDetailView.as_view(), name="checkout-detail"),
     path("checkouts/<int:pk>/cancel/", checkouts.CheckoutCancelView.as_view(), name="checkout-cancel"),
+
+    path("purchase-requests/", purchase_requests.PurchaseRequestListView.as_view(), name="purchase-request-list"),
+    path("purchase-requests/<int:pk>/", purchase_requests.PurchaseRequestDetailView.as_view(),
+         name="purchase-request-detail"),
+    path("purchase-requests/<int:pk>/approve/", purchase_requests.PurchaseRequestApproveView.as_view(),
+         name="purchase-request-approve"),
+    path("purchase-requests/<int:pk>/reject/", purchase_requests.PurchaseRequestRejectView.as_view(),
+         name="purchase-request-reject"),
+    path("purchase-requests/<int:pk>/withdraw/", purchase_requests.PurchaseRequestWithdrawView.as_view(),
+         name="purchase-request-withdraw"),
 
     path("orders/", orders.OrderListView.as_view(), name="order-list"),
     path("orders/<int:pk>/", orders.OrderDetailView.as_view(), name="order-detail"),

@@ -23,6 +23,10 @@ DASHBOARD_COPY = {
             ("frontend:cart", _("Cart"), _("One cart for every producer; check out once to an outlet.")),
             ("frontend:order-list", _("My orders"), _("Follow each producer's order, confirm delivery, reorder.")),
             ("frontend:buyer-invoices", _("Invoices"), _("Invoices on terms: due dates, credit left, how to pay.")),
+            ("frontend:purchase-request-list", _("Purchase requests"),
+             _("Members' carts above the approval limit, waiting for a manager's approval.")),
+            ("frontend:approval-limit", _("Approval limit"),
+             _("The amount above which a member's order needs approval (owners set it).")),
         ],
     },
     Role.CONSUMER: {

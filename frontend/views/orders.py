@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from buyers.selectors import (
     address_list,
+    buyer_approval_limit_for,
     buyer_can_manage,
     buyer_organisation_is_verified,
     buyer_owner_list,
@@ -130,11 +131,21 @@ def _error_message(request, exc: ApplicationError) -> None:
 # --- cart ----------------------------------------------------------------------------------
 
 
+def _approval_context(shopper, quote) -> dict:
+    """Return the approval limit that applies to the shopper (a member of a buyer organisation, else ``None``)
+    and whether the quote's total is above it (then the order is submitted for approval instead)."""
+    limit = (buyer_approval_limit_for(organisation=shopper.organisation, user=shopper.user)
+             if shopper is not None and shopper.organisation is not None else None)
+    return {"approval_limit": limit,
+            "needs_approval": limit is not None and quote is not None and quote.total > limit}
+
+
 def _cart_context(request, shopper, *, errors: dict | None = None) -> dict:
     quote = cart_quote(shopper=shopper) if shopper is not None else None
     return {"quote": quote, "line_errors": errors or {}, "shopper": shopper,
             "is_business": bool(shopper and shopper.organisation),
-            "stock_short": bool(quote and any(line.stock_short for line in quote.lines))}
+            "stock_short": bool(quote and any(line.stock_short for line in quote.lines)),
+            **_approval_context(shopper, quote)}
 
 
 def _render_cart(request, shopper, *, errors=None, status=200):
@@ -247,6 +258,7 @@ def _render_checkout(request, shopper, form, quote, *, address_form=None, status
         "can_add_outlet": bool(organisation) and buyer_can_manage(organisation=organisation, user=request.user),
         "outlet_owners": [owner.get_full_name() or owner.email
                           for owner in buyer_owner_list(organisation=organisation)] if organisation else [],
+        **_approval_context(shopper, quote),
     }, status=status)
 
 

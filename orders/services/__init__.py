@@ -28,6 +28,12 @@ from orders.services.problems import (
     order_refund_mark_done,
     order_refundable,
 )
+from orders.services.purchase_requests import (
+    purchase_request_approve,
+    purchase_request_reject,
+    purchase_request_submit,
+    purchase_request_withdraw,
+)
 from orders.services.reorder import order_reorder
 
 __all__ = [
@@ -36,4 +42,5 @@ __all__ = [
     "order_accept", "order_cancel", "order_complete", "order_complete_due", "order_decline", "order_mark_delivered",
     "order_pack", "order_place", "order_problem_answer", "order_problem_decide", "order_problem_report",
     "order_refund_mark_done", "order_refundable", "order_reorder", "order_ship", "order_transition",
+    "purchase_request_approve", "purchase_request_reject", "purchase_request_submit", "purchase_request_withdraw",
 ]

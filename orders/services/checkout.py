@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import cast
 
@@ -29,14 +30,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buyers.models import Address, Outlet
+from buyers.selectors import buyer_approval_limit_for
 from catalog.exceptions import InsufficientStock
 from catalog.models import Product
 from catalog.services import stock_release, stock_reserve
 from market.accounts.models import User
 from market.core.money import format_rupiah
-from orders import hooks
+from orders import hooks, pricing
 from orders.documents import SERIES_INVOICE, SERIES_PURCHASE_ORDER, document_numbers_take
 from orders.exceptions import (
+    ApprovalRequired,
     CartEmpty,
     CartInvalid,
     CheckoutAlreadyPaid,
@@ -128,9 +131,39 @@ def _reservation_expiry(method: str, now):
     return None
 
 
+def _placement_quote(*, shopper: Shopper, lines: Sequence[CartLine | pricing.QuoteItem], delivery: dict[int, str],
+                     expected_total: int, payment_method: str, approval_limit: int | None) -> pricing.Quote:
+    """Price ``lines`` for the shopper now and refuse what could not be placed as it is; write nothing.
+
+    What ``order_place`` checks before reserving, in this order, and what a purchase request is
+    checked against when submitted (``approval_limit`` is then ``None``): every line orderable, no
+    price changed since seen, a delivery option offered per producer, the confirmed total, enough
+    stock, the approval limit of a member, the payment method's own check (credit limit...).
+    """
+    quote = quote_lines(audience=shopper.audience, lines=lines, delivery=delivery)
+    if quote.line_problems():
+        raise CartInvalid(fields=quote.line_problems())
+    if quote.price_changes:
+        raise PricesChanged(fields=quote.price_change_messages())
+    if quote.delivery_problems:
+        raise DeliveryInvalid(fields=quote.delivery_problems)
+    if quote.total != expected_total:
+        raise TotalChanged(fields={"expected_total": [_("The total is now %(total)s.")
+                                                      % {"total": format_rupiah(quote.total)}]})
+    short = {line.product_id: line.available for line in quote.lines if line.stock_short}
+    if short:  # fail early and cheaply; stock_reserve is what guarantees it under concurrency
+        raise InsufficientStock(available=short, names={line.product_id: line.name for line in quote.lines
+                                                        if line.product_id in short})
+    if approval_limit is not None and quote.total > approval_limit:
+        raise ApprovalRequired(_("Orders above %(limit)s need a manager's approval. Submit this order for approval "
+                                 "instead.") % {"limit": format_rupiah(approval_limit)})
+    hooks.payment_method_check(shopper=shopper, method=payment_method, total=quote.total)
+    return quote
+
+
 def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, delivery: dict[int, str],
                 expected_total: int, outlet_id: int | None = None, address_id: int | None = None,
-                note: str = "") -> Checkout:
+                note: str = "", items: Sequence[pricing.QuoteItem] | None = None) -> Checkout:
     """Place the shopper's cart: one checkout, one order per producer, stock reserved, prices frozen.
 
     ``idempotency_key`` comes from the API's ``Idempotency-Key`` header or the checkout form's
@@ -141,7 +174,14 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
     re-priced; any price change (``PricesChanged``), a different total (``TotalChanged``), a line
     that cannot be ordered (``CartInvalid``), a missing or foreign destination
     (``DeliveryInvalid``) or too little stock (``InsufficientStock``, "Only N left") refuses the
-    whole placement and writes nothing.
+    whole placement and writes nothing. A buyer organisation's member (role "member") whose total is
+    above the organisation's approval limit is refused (``ApprovalRequired``): they submit a
+    purchase request instead (``orders.services.purchase_requests``).
+
+    ``items`` places these lines instead of the shopper's cart, which is then neither read nor
+    emptied: an approved purchase request is placed this way, by its approver acting for the
+    organisation (an item's ``unit_price_seen`` of ``None`` accepts the current price; the total
+    is still checked against ``expected_total``). It composes inside the caller's transaction.
     """
     if shopper.user is None:
         raise SignInRequired()
@@ -154,16 +194,20 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
         raise OrdersInvalid(fields={"expected_total": [_("Send the total you confirmed, in whole rupiah.")]})
     delivery = _delivery_clean(delivery)
     note = _text(note, field="note", max_length=MAX_NOTE)
-    fingerprint = _fingerprint(organisation=shopper.organisation.pk if shopper.organisation else None,
-                               outlet=outlet_id, address=address_id, payment_method=payment_method,
-                               delivery=sorted(delivery.items()), expected_total=expected_total, note=note)
+    params: dict[str, object] = {"organisation": shopper.organisation.pk if shopper.organisation else None, "outlet": outlet_id,
+                                 "address": address_id, "payment_method": payment_method,
+                                 "delivery": sorted(delivery.items()), "expected_total": expected_total, "note": note}
+    if items is not None:
+        items = list(items)
+        params["items"] = [(item.product_id, item.quantity, item.unit_price_seen) for item in items]
+    fingerprint = _fingerprint(**params)
     existing = _existing(user=shopper.user, key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:
         return existing
     try:
         return _place(shopper=shopper, key=idempotency_key, fingerprint=fingerprint, payment_method=payment_method,
                       delivery=delivery, expected_total=expected_total, outlet_id=outlet_id, address_id=address_id,
-                      note=note)
+                      note=note, items=items)
     except IntegrityError as error:
         # Two requests with one key from two shopper contexts of the same person: the unique
         # constraint let one through; the other returns its checkout.
@@ -177,34 +221,28 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
 
 @transaction.atomic
 def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str, delivery: dict[int, str],
-           expected_total: int, outlet_id, address_id, note: str) -> Checkout:
+           expected_total: int, outlet_id, address_id, note: str,
+           items: list[pricing.QuoteItem] | None) -> Checkout:
     user = shopper.user
     if user is None:  # order_place refused it already; said again here for the types
         raise SignInRequired()
-    cart = Cart.objects.select_for_update().filter(**shopper.cart_lookup()).first()
+    cart = Cart.objects.select_for_update().filter(**shopper.cart_lookup()).first() if items is None else None
     # A request with the same key may have committed while this one waited for the cart.
     existing = _existing(user=user, key=key, fingerprint=fingerprint)
     if existing is not None:
         return existing
-    lines = list(CartLine.objects.filter(cart=cart).order_by("added_at", "pk")) if cart else []
+    lines: Sequence[CartLine | pricing.QuoteItem]
+    if items is None:
+        lines = list(CartLine.objects.filter(cart=cart).order_by("added_at", "pk")) if cart else []
+    else:
+        lines = items
     if not lines:
         raise CartEmpty()
     outlet, address = _destination(shopper=shopper, outlet_id=outlet_id, address_id=address_id)
-    quote = quote_lines(audience=shopper.audience, lines=lines, delivery=delivery)
-    if quote.line_problems():
-        raise CartInvalid(fields=quote.line_problems())
-    if quote.price_changes:
-        raise PricesChanged(fields=quote.price_change_messages())
-    if quote.delivery_problems:
-        raise DeliveryInvalid(fields=quote.delivery_problems)
-    if quote.total != expected_total:
-        raise TotalChanged(fields={"expected_total": [_("The total is now %(total)s.")
-                                                      % {"total": format_rupiah(quote.total)}]})
-    short = {line.product_id: line.available for line in quote.lines if line.stock_short}
+    quote = _placement_quote(shopper=shopper, lines=lines, delivery=delivery, expected_total=expected_total,
+                             payment_method=payment_method,
+                             approval_limit=buyer_approval_limit_for(organisation=shopper.organisation, user=user))
     names = {line.product_id: line.name for line in quote.lines}
-    if short:  # fail early and cheaply; stock_reserve below is what guarantees it under concurrency
-        raise InsufficientStock(available=short, names={pid: names[pid] for pid in short})
-    hooks.payment_method_check(shopper=shopper, method=payment_method, total=quote.total)
 
     now = timezone.now()
     on_terms = payment_method == PaymentMethod.INVOICE
@@ -249,7 +287,8 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
                                                            count=len(orders)), strict=True):
         order.number = number
         Order.objects.filter(pk=order.pk).update(number=number)
-    CartLine.objects.filter(cart=cart).delete()
+    if cart is not None:
+        CartLine.objects.filter(cart=cart).delete()
     hooks.checkout_placed(checkout=checkout)
 
     notify_after_commit(Event.CHECKOUT_PLACED, checkout.pk)
