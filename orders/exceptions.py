@@ -119,3 +119,8 @@ class ProblemStatusInvalid(Conflict):
 class RefundInvalid(ValidationFailed):
     code = "refund_invalid"
     default_message = _("The refund is not valid.")
+
+
+class CheckoutNotReopenable(Conflict):
+    code = "checkout_not_reopenable"
+    default_message = _("Only an expired or cancelled unpaid order can be re-opened.")
