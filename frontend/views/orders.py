@@ -57,6 +57,7 @@ from orders.selectors import (
     order_list_for_officers,
     order_list_for_producer,
     order_problem_list,
+    order_refund_list,
     shopper_get,
 )
 from orders.services import (
@@ -73,6 +74,7 @@ from orders.services import (
     order_transition,
 )
 from orders.states import Party, next_statuses
+from payments.selectors import late_transfer_for_checkout
 
 ORDERS_PER_PAGE = 20
 Status = Order.Status
@@ -371,6 +373,10 @@ def _order_context(request, order) -> dict:
         "decline_form": DeclineForm(), "ship_form": ShipForm(), "note_form": OrderNoteForm(),
         "is_officer": request.user.is_officer,
         "can_cancel_checkout": unpaid and order.viewer in (Party.BUYER, Party.OFFICER),
+        # What the buyer is owed back (and late transfers of its checkout): for the buyer and officers.
+        "refunds": (list(order_refund_list(order=order)) if order.viewer in (Party.BUYER, Party.OFFICER) else []),
+        "late_transfers": (list(late_transfer_for_checkout(checkout_id=order.checkout_id))
+                           if order.viewer in (Party.BUYER, Party.OFFICER) else []),
     }
 
 

@@ -125,8 +125,8 @@ def test_reopen_is_refused_when_the_stock_is_gone_and_the_refund_path_remains():
     decided = late_transfer_decide(officer=finance, late_transfer=late, decision="refund", note="Stok habis")
 
     assert decided.status == "refunded"
-    refunds = list(OrderRefund.objects.order_by("order_id").values_list("reason", "amount", "status"))
-    assert refunds == [("late_transfer", 40000, "requested"), ("late_transfer", 35000, "requested")]
+    refunds = sorted(OrderRefund.objects.values_list("reason", "amount", "status"))
+    assert refunds == [("late_transfer", 35000, "requested"), ("late_transfer", 40000, "requested")]
     today = timezone.localdate()
     for number, refund in enumerate(OrderRefund.objects.order_by("pk")):
         refund_record_transfer(refund=refund, officer=finance, bank_reference=f"BACK-{number}", transferred_on=today,
