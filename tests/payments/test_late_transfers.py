@@ -197,3 +197,59 @@ def test_bad_decisions_are_refused_and_change_nothing(who, decision, error_type)
 
     checkout.refresh_from_db()
     assert (checkout.status, LateTransfer.objects.get().status, OrderRefund.objects.count()) == ("expired", "open", 0)
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_officers_list_and_decide_late_transfers():
+    checkout, products, reference = expired_checkout()
+    finance = officer()
+    bank_transfer_record(officer=finance, reference=reference, amount=75000, bank_reference="LATE-1",
+                         received_on=timezone.localdate())
+    late = LateTransfer.objects.get()
+    client = _api(finance)
+
+    (row,) = client.get("/api/v1/payments/late-transfers/").json()["results"]
+    assert {key: row[key] for key in ("id", "reference", "checkout_status", "checkout_total", "amount", "status")} == {
+        "id": late.pk, "reference": reference, "checkout_status": "expired", "checkout_total": 75000,
+        "amount": 75000, "status": "open"}
+
+    response = client.post(f"/api/v1/payments/late-transfers/{late.pk}/decide/", {"decision": "reopen"},
+                           format="json")
+    again = client.post(f"/api/v1/payments/late-transfers/{late.pk}/decide/", {"decision": "refund"}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["decided_by"]) == ("reopened", finance.email)
+    assert (again.status_code, again.json()["code"]) == (409, "late_transfer_decided")
+    checkout.refresh_from_db()
+    assert checkout.status == "paid"
+    assert client.get("/api/v1/payments/late-transfers/").json()["results"] == []
+    assert [r["id"] for r in client.get("/api/v1/payments/late-transfers/?status=all").json()["results"]] == [late.pk]
+
+
+def test_api_a_reopen_without_stock_is_a_409_and_late_transfers_are_for_officers_only():
+    checkout, products, reference = expired_checkout()
+    bank_transfer_record(officer=officer(), reference=reference, amount=75000, bank_reference="LATE-1",
+                         received_on=timezone.localdate())
+    late = LateTransfer.objects.get()
+    ProductStock.objects.filter(product=products[0]).update(reserved=50)
+
+    refused = _api(officer()).post(f"/api/v1/payments/late-transfers/{late.pk}/decide/", {"decision": "reopen"},
+                                   format="json")
+    buyer = _api(checkout.placed_by)
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "insufficient_stock")
+    assert buyer.get("/api/v1/payments/late-transfers/").status_code == 403
+    assert buyer.post(f"/api/v1/payments/late-transfers/{late.pk}/decide/", {"decision": "refund"},
+                      format="json").status_code == 403
+    late.refresh_from_db()
+    assert late.status == "open"

@@ -253,3 +253,74 @@ def test_a_refund_owed_on_a_paid_invoice_is_transferred_like_a_bank_transfer(dja
     assert account_balance(code="cash:bank_transfer") == checkout.total - order.total
     assert producer_balance(producer_id=order.producer_id) == (0, 0)
     assert ledger_check() == {}
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+QUERIES_REFUND_LIST = 8  # the throttle's cache (6), the count, one page with orders, checkouts, buyers, producers
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_officers_list_refunds_owed_and_record_a_transfer_with_proof(django_capture_on_commit_callbacks,
+                                                                          django_assert_num_queries):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    refund, finance = paid_by_transfer_then_declined(django_capture_on_commit_callbacks)
+    client = _api(finance)
+
+    with django_assert_num_queries(QUERIES_REFUND_LIST):  # the same however many refunds are owed
+        listed = client.get("/api/v1/payments/refunds/")
+    assert listed.status_code == 200
+    (row,) = listed.json()["results"]
+    assert {key: row[key] for key in ("id", "order_number", "reason", "payment_method", "amount", "status", "how")} == {
+        "id": refund.pk, "order_number": refund.order.number, "reason": "declined", "payment_method": "bank_transfer",
+        "amount": 40000, "status": "requested", "how": "transfer"}
+
+    today = timezone.localdate().isoformat()
+    upload = SimpleUploadedFile("bukti.jpg", receipt_photo().getvalue(), content_type="image/jpeg")
+    response = client.post(f"/api/v1/payments/refunds/{refund.pk}/transfer/",
+                           {"bank_reference": "API-REF-1", "transferred_on": today, "proof": upload},
+                           format="multipart")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["settlement"], body["reference"], body["transferred_on"]) == (
+        "done", "transfer", "API-REF-1", today)
+    assert client.get("/api/v1/payments/refunds/").json()["results"] == []
+    assert ledger_check() == {}
+
+
+def test_api_a_bad_refund_transfer_is_a_400_with_fields_and_changes_nothing(django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    refund, finance = paid_by_transfer_then_declined(django_capture_on_commit_callbacks)
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    upload = SimpleUploadedFile("bukti.jpg", receipt_photo().getvalue(), content_type="image/jpeg")
+
+    response = _api(finance).post(f"/api/v1/payments/refunds/{refund.pk}/transfer/",
+                                  {"bank_reference": "API-1", "transferred_on": future, "proof": upload},
+                                  format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"transferred_on": ["The transfer date cannot be in the future."]}
+    refund.refresh_from_db()
+    assert refund.status == "requested"
+
+
+def test_api_refunds_are_for_officers_only(django_capture_on_commit_callbacks):
+    refund, _finance = paid_by_transfer_then_declined(django_capture_on_commit_callbacks)
+    buyer = refund.order.checkout.placed_by
+
+    assert _api(buyer).get("/api/v1/payments/refunds/").status_code == 403
+    assert _api(buyer).post(f"/api/v1/payments/refunds/{refund.pk}/transfer/", {}, format="multipart").status_code == 403
+    assert _api(officer()).post("/api/v1/payments/refunds/999/transfer/", {}, format="multipart").status_code == 404
+    refund.refresh_from_db()
+    assert refund.status == "requested"
