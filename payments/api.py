@@ -122,6 +122,7 @@ class TermsInvoiceOut(serializers.Serializer):
     net_days = serializers.IntegerField()
     amount = serializers.IntegerField(source="checkout.total")
     paid = serializers.IntegerField()
+    credited = serializers.IntegerField(help_text="Refunds owed while unpaid, taken off what is owed (credit notes).")
     outstanding = serializers.IntegerField()
     status = serializers.CharField(source="state", help_text="due, overdue or paid.")
     reference = serializers.CharField(source="payment.reference", help_text="Write it on the bank transfer.")
