@@ -19,12 +19,13 @@ when):
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.accounts.models import User
 from market.core.money import format_rupiah
-from orders.models import Order, OrderRefund
+from orders.models import Checkout, Order, OrderRefund
 from orders.services import checkout_reopen, order_refunds_request
 from payments.exceptions import (
     LateTransferDecided,
@@ -33,7 +34,7 @@ from payments.exceptions import (
     PaymentInvalid,
     PaymentNotPossible,
 )
-from payments.models import LateTransfer, Payment
+from payments.models import LateTransfer, Payment, Provider
 from payments.money import split_proportionally
 
 REOPEN = "reopen"
@@ -45,15 +46,41 @@ MAX_NOTE = 1000
 def late_transfer_note(*, payment: Payment, amount: int) -> LateTransfer:
     """Add ``amount`` that arrived for the LOCKED payment of a closed checkout to its open late transfer.
 
-    Composes inside ``bank_transfer_record``'s transaction (which holds the payment's lock, so the
-    one open row per payment is found or made by one request at a time).
+    Composes inside ``bank_transfer_record``'s transaction (which holds the payment's lock and has
+    added ``amount`` to ``payment.received``), so the one open row per payment is found or made by
+    one request at a time. A new row also takes what arrived before the checkout closed and was
+    not decided yet (a part payment the reservation ran out on): nothing received is left out.
     """
     late = LateTransfer.objects.select_for_update().filter(payment=payment, status=LateTransfer.Status.OPEN).first()
     if late is None:
-        return LateTransfer.objects.create(payment=payment, amount=amount)
+        return LateTransfer.objects.create(payment=payment, amount=_undecided(payment=payment))
     late.amount += amount
     late.save(update_fields=["amount", "updated_at"])
     return late
+
+
+def _undecided(*, payment: Payment) -> int:
+    """Return what the payment received that no late transfer decided to refund yet."""
+    refunded = (LateTransfer.objects.filter(payment=payment, status=LateTransfer.Status.REFUNDED)
+                .aggregate(total=Sum("amount", default=0))["total"])
+    return payment.received - refunded
+
+
+@transaction.atomic
+def late_transfer_keep_received(*, checkout: Checkout) -> LateTransfer | None:
+    """A checkout closed unpaid after part of its transfer arrived: keep that part as a late transfer to decide.
+
+    Called after commit when an unpaid checkout expires or is cancelled (``orders.hooks``);
+    idempotent: a payment with an open late transfer, or with nothing undecided, gets nothing new.
+    """
+    payment = (Payment.objects.select_for_update().filter(checkout=checkout, provider=Provider.BANK_TRANSFER,
+                                                          applied=False).order_by("pk").first())
+    if payment is None or payment.received <= 0:
+        return None
+    if LateTransfer.objects.filter(payment=payment, status=LateTransfer.Status.OPEN).exists():
+        return None
+    amount = _undecided(payment=payment)
+    return LateTransfer.objects.create(payment=payment, amount=amount) if amount > 0 else None
 
 
 @transaction.atomic

@@ -253,3 +253,34 @@ def test_api_a_reopen_without_stock_is_a_409_and_late_transfers_are_for_officers
                       format="json").status_code == 403
     late.refresh_from_db()
     assert late.status == "open"
+
+
+def test_a_part_paid_before_the_checkout_expired_is_kept_and_counted_with_what_comes_later(
+        django_capture_on_commit_callbacks):
+    # given Rp 50.000 of Rp 75.000 arrived in time
+    checkout, products = checkout_of(items=((10000, 4), (35000, 1)))
+    reference = bank_transfer_start(checkout=checkout).reference
+    finance = officer()
+    bank_transfer_record(officer=finance, reference=reference, amount=50000, bank_reference="P-1",
+                         received_on=timezone.localdate())
+
+    # when the reservation runs out (the closing hook runs after commit), and twice changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout_expire_due(now=timezone.now() + timedelta(days=2))
+    from payments.services.late_transfers import late_transfer_keep_received
+
+    late_transfer_keep_received(checkout=checkout)
+
+    # then the part is kept to decide, and the rest arriving late adds to it
+    assert list(LateTransfer.objects.values_list("amount", "status")) == [(50000, "open")]
+    bank_transfer_record(officer=finance, reference=reference, amount=25000, bank_reference="P-2",
+                         received_on=timezone.localdate())
+    late = LateTransfer.objects.get()
+    assert late.amount == 75000
+
+    late_transfer_decide(officer=finance, late_transfer=late, decision="reopen")
+
+    checkout.refresh_from_db()
+    assert checkout.status == "paid"
+    assert account_balance(code="deposits") == 0
+    assert ledger_check() == {}
