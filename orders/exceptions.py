@@ -148,3 +148,8 @@ class PurchaseRequestForbidden(PermissionDenied):
 class PurchaseRequestStatusInvalid(Conflict):
     code = "purchase_request_status_invalid"
     default_message = _("This purchase request was already decided or withdrawn.")
+
+
+class CheckoutNotReopenable(Conflict):
+    code = "checkout_not_reopenable"
+    default_message = _("Only an expired or cancelled unpaid order can be re-opened.")

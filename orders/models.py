@@ -525,10 +525,19 @@ class OrderRefund(TimeStampedModel):
         DECLINED = "declined", _("Declined by the producer")
         CANCELLED = "cancelled", _("Cancelled after payment")
         PROBLEM = "problem", _("Problem after delivery")
+        LATE_TRANSFER = "late_transfer", _("Transfer arrived after the order expired")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         DONE = "done", _("Refunded")
+
+    class Settlement(models.TextChoices):
+        """How the money went back: the provider's API (card), a transfer an officer made and recorded,
+        or a credit note that reduced an unpaid invoice on terms."""
+
+        PROVIDER = "provider", _("Paid back through the payment provider")
+        TRANSFER = "transfer", _("Bank transfer by an officer")
+        CREDIT_NOTE = "credit_note", _("Credit note on the unpaid invoice")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     problem = models.OneToOneField(OrderProblem, on_delete=models.PROTECT, null=True, blank=True,
@@ -539,6 +548,12 @@ class OrderRefund(TimeStampedModel):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
     reference = models.CharField(_("provider reference"), max_length=128, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    settlement = models.CharField(_("paid back by"), max_length=16, choices=Settlement.choices, blank=True)
+    # A transfer recorded by an officer: the day the bank made it, its proof (normalised), and who recorded it.
+    transferred_on = models.DateField(_("transferred on"), null=True, blank=True)
+    proof = models.ImageField(_("proof of transfer"), upload_to="refunds/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
 
     class Meta:
         verbose_name = _("refund")
@@ -553,7 +568,10 @@ class OrderRefund(TimeStampedModel):
                                    | ~Q(reason="problem") & Q(problem__isnull=True), name="orderrefund_problem"),
             models.CheckConstraint(condition=~Q(status="done") | Q(refunded_at__isnull=False),
                                    name="orderrefund_done_at"),
+            models.CheckConstraint(condition=~Q(settlement="transfer") | Q(transferred_on__isnull=False),
+                                   name="orderrefund_transfer_has_date"),
         ]
+        indexes = [models.Index(fields=["status", "created_at"], name="orderrefund_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.order}: {self.amount} ({self.get_reason_display()})"

@@ -39,6 +39,7 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     OrderProblem,
+    OrderRefund,
     PaymentMethod,
     ProducerDeliveryRule,
     PurchaseRequest,
@@ -338,6 +339,30 @@ def order_problem_list_for_officers(*, status: str | None = None) -> QuerySet[Or
     qs = (OrderProblem.objects.select_related("order__producer", "order__checkout", "reported_by")
           .prefetch_related("photos").order_by("created_at", "pk"))
     return qs.filter(status=status) if status else qs
+
+
+def order_refund_list(*, order: Order) -> QuerySet[OrderRefund]:
+    """Return an order's refunds, oldest first: what its buyer is owed or was paid back."""
+    return OrderRefund.objects.filter(order=order).order_by("created_at", "pk")
+
+
+def order_refund_owed_list(*, methods: tuple[str, ...] | None = None) -> QuerySet[OrderRefund]:
+    """Return the refunds still owed, oldest first (the longest waiting on top), with order, checkout and buyer.
+
+    ``methods`` narrows by the checkout's payment method (officers transfer bank transfer and
+    invoice refunds by hand; card refunds go back through Stripe by themselves).
+    """
+    refunds = (OrderRefund.objects.filter(status=OrderRefund.Status.REQUESTED)
+               .select_related("order__checkout__organisation", "order__checkout__placed_by", "order__producer"))
+    if methods is not None:
+        refunds = refunds.filter(payment_method__in=methods)
+    return refunds.order_by("created_at", "pk")
+
+
+def order_refund_get(*, pk: int) -> OrderRefund | None:
+    """Return one refund with its order, checkout, buyer and who recorded it (officers' pages), or ``None``."""
+    return (OrderRefund.objects.select_related("order__checkout__organisation", "order__checkout__placed_by",
+                                               "order__producer", "recorded_by").filter(pk=pk).first())
 
 
 def order_list_for_producer_people(*, user: User, status: str | None = None) -> QuerySet[Order]:

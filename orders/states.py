@@ -8,6 +8,9 @@
     awaiting_payment ──paid──▶ placed ──▶ accepted ──▶ packed ──▶ shipped ──▶ delivered ──▶ completed
           │                      │  └──▶ declined (reason; stock released, refund)
           └──▶ cancelled ◀───────┘  (until acceptance; stock released, refund if paid)
+                  │
+                  └──▶ awaiting_payment (system only: a transfer arrived late and an officer re-opened the
+                       checkout with its stock reserved again, ``checkout_reopen``; paid at once)
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (Status.AWAITING_PAYMENT, Status.PLACED): frozenset({Party.SYSTEM}),
     # An unpaid checkout is cancelled as a whole (``checkout_cancel``) or expires (``checkout_expire_due``).
     (Status.AWAITING_PAYMENT, Status.CANCELLED): frozenset({Party.BUYER, Party.OFFICER, Party.SYSTEM}),
+    # Only ``checkout_reopen`` (an expired or cancelled unpaid checkout whose transfer arrived late).
+    (Status.CANCELLED, Status.AWAITING_PAYMENT): frozenset({Party.SYSTEM}),
     (Status.PLACED, Status.ACCEPTED): frozenset({Party.PRODUCER}),
     (Status.PLACED, Status.DECLINED): frozenset({Party.PRODUCER}),
     (Status.PLACED, Status.CANCELLED): frozenset({Party.BUYER, Party.OFFICER}),

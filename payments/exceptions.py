@@ -91,3 +91,18 @@ class ReauthenticationRequired(PermissionDenied):
 class PaymentTransitionInvalid(Conflict):
     code = "payment_transition_invalid"
     default_message = _("This payment cannot make that change in its current status.")
+
+
+class RefundNotFound(NotFound):
+    code = "refund_not_found"
+    default_message = _("Refund not found.")
+
+
+class LateTransferNotFound(NotFound):
+    code = "late_transfer_not_found"
+    default_message = _("Late transfer not found.")
+
+
+class LateTransferDecided(Conflict):
+    code = "late_transfer_decided"
+    default_message = _("This late transfer was already decided.")

@@ -42,5 +42,7 @@ def refund_process(*, refund) -> None:
 
 def checkout_closed(*, checkout) -> None:
     from payments.services.card import checkout_payments_cancel
+    from payments.services.late_transfers import late_transfer_keep_received
 
     checkout_payments_cancel(checkout=checkout)
+    late_transfer_keep_received(checkout=checkout)  # part of a transfer that arrived in time: not lost

@@ -133,6 +133,47 @@ class BankTransferReceipt(models.Model):
         return f"{self.payment}: {self.amount}"
 
 
+class LateTransfer(TimeStampedModel):
+    """Money that arrived for a checkout already expired or cancelled: matched to it, kept, decided once.
+
+    ``bank_transfer_record`` writes it (or adds to the payment's open one) instead of applying the
+    money, which stays in ``deposits``. An officer decides once, under this row's lock
+    (``late_transfer_decide``): re-open the checkout (its stock reserved again, then paid) or refund
+    the money (refunds owed on the checkout's orders, transferred and recorded like any other).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To decide")
+        REOPENED = "reopened", _("Order re-opened")
+        REFUNDED = "refunded", _("Refund owed")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="late_transfers")
+    amount = models.PositiveBigIntegerField(_("amount (rupiah)"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("late transfer")
+        verbose_name_plural = _("late transfers")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="latetransfer_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=["open", "reopened", "refunded"]),
+                                   name="latetransfer_status_valid"),
+            # Receipts for one payment add up in its one open row until an officer decides it.
+            models.UniqueConstraint(fields=["payment"], condition=Q(status="open"), name="latetransfer_one_open"),
+            models.CheckConstraint(condition=Q(status="open", decided_at__isnull=True)
+                                   | ~Q(status="open") & Q(decided_at__isnull=False, decided_by__isnull=False),
+                                   name="latetransfer_decided"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment}: {self.amount} ({self.status})"
+
+
 class StripeEvent(models.Model):
     """A webhook event, recorded once by its id: a replay finds it and changes nothing."""
 
@@ -193,6 +234,7 @@ class LedgerEntry(models.Model):
         RECEIPT = "receipt", _("Money received")
         ALLOCATION = "allocation", _("Payment allocated to producers and commission")
         REFUND = "refund", _("Refund")
+        CREDIT_NOTE = "credit_note", _("Credit note on an invoice on terms")
         PAYOUT = "payout", _("Payout")
 
     key = models.CharField(max_length=100, unique=True)
@@ -417,6 +459,8 @@ class TermsInvoice(models.Model):
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="terms_invoice")
     net_days = models.PositiveSmallIntegerField(_("payment terms (days)"))
     due_on = models.DateField(_("due date"))
+    # Refunds owed while the invoice was unpaid, taken off what is owed (credit notes): never transferred.
+    credited = models.PositiveBigIntegerField(_("credited (rupiah)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.db.models import (
     DateTimeField,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -88,10 +89,10 @@ def bank_transfer_awaiting_list(*, q: str = ""):
 def bank_transfer_outstanding(*, reference: str) -> int | None:
     """Return what is still owed on a bank transfer reference (0 when paid), ``None`` for an unknown reference."""
     row = (Payment.objects.filter(provider=Provider.BANK_TRANSFER, reference=reference)
-           .values("amount", "received").first())
+           .values("amount", "received", "terms_invoice__credited").first())
     if row is None:
         return None
-    return max(row["amount"] - row["received"], 0)
+    return max(row["amount"] - (row["terms_invoice__credited"] or 0) - row["received"], 0)
 
 
 def _balance_sums(prefix: str = ""):
@@ -282,9 +283,53 @@ def finance_summary_get() -> dict:
     batches = (PayoutBatch.objects.filter(status=PayoutBatch.Status.OPEN)
                .aggregate(count=Count("pk"), total=Sum("total", default=0)))
     owed = LedgerLine.objects.filter(account__producer__isnull=False).aggregate(**_balance_sums())
+    from orders.models import OrderRefund
+    from payments.models import LateTransfer
+
+    refunds = (OrderRefund.objects.filter(status=OrderRefund.Status.REQUESTED)
+               .aggregate(count=Count("pk"), amount=Sum("amount", default=0)))
+    late = (LateTransfer.objects.filter(status=LateTransfer.Status.OPEN)
+            .aggregate(count=Count("pk"), amount=Sum("amount", default=0)))
     return {"awaiting_count": awaiting["count"], "awaiting_amount": awaiting["amount"] - awaiting["received"],
             "open_batches": batches["count"], "open_batches_total": batches["total"],
-            "pending": owed["pending"], "available": owed["available"]}
+            "pending": owed["pending"], "available": owed["available"],
+            "refunds_count": refunds["count"], "refunds_amount": refunds["amount"],
+            "late_count": late["count"], "late_amount": late["amount"]}
+
+
+# --- refunds owed and late transfers (officers) ------------------------------------------------
+
+
+def late_transfer_list(*, status: str | None = "open"):
+    """Return late transfers (open ones by default), oldest first, with their payment, checkout, buyer and orders.
+
+    Each carries ``receipts``: the bank statement lines recorded for its payment.
+    """
+    from payments.models import BankTransferReceipt, LateTransfer
+
+    rows = (LateTransfer.objects.select_related("payment__checkout__organisation", "payment__checkout__placed_by",
+                                                "decided_by")
+            .prefetch_related("payment__checkout__orders__lines",
+                              Prefetch("payment__receipts", queryset=BankTransferReceipt.objects.order_by("pk"))))
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("created_at", "pk") if status == LateTransfer.Status.OPEN else rows.order_by(
+        "-created_at", "-pk")
+
+
+def late_transfer_get(*, pk: int):
+    """Return one late transfer with its payment, checkout and who decided it, or ``None``."""
+    from payments.models import LateTransfer
+
+    return (LateTransfer.objects.select_related("payment__checkout__organisation", "payment__checkout__placed_by",
+                                                "decided_by").filter(pk=pk).first())
+
+
+def late_transfer_for_checkout(*, checkout_id: int):
+    """Return the late transfers of a checkout, oldest first (the buyer's order page)."""
+    from payments.models import LateTransfer
+
+    return LateTransfer.objects.filter(payment__checkout_id=checkout_id).order_by("created_at", "pk")
 
 
 # --- invoices on terms (moved from payments/services/terms.py: reads, not writes) -------------
@@ -302,8 +347,9 @@ def credit_terms_active(*, organisation: Organisation | None) -> bool:
 
 
 def terms_invoice_owed():
-    """Return what is still owed on an invoice on terms, as an expression (never below zero)."""
-    return Greatest(F("checkout__total") - F("payment__received"), Value(0))
+    """Return what is still owed on an invoice on terms, as an expression (never below zero): its total less
+    credit notes (refunds owed while it was unpaid) less what was received."""
+    return Greatest(F("checkout__total") - F("credited") - F("payment__received"), Value(0))
 
 
 class InvoiceState:

@@ -140,3 +140,35 @@ class BankAccountForm(ServiceErrorsMixin, forms.Form):
         if not number.isdigit() or not 5 <= len(number) <= 34:
             raise forms.ValidationError(_("Enter the account number (digits only)."), code="invalid")
         return number
+
+
+class RefundTransferForm(ServiceErrorsMixin, forms.Form):
+    """A refund an officer transferred back to the buyer: the bank's reference, the day, the proof."""
+
+    bank_reference = forms.CharField(label=_("Bank reference of the refund transfer"), max_length=100,
+                                     help_text=_("As it appears on the bank's receipt or statement."),
+                                     widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    transferred_on = forms.DateField(label=_("Transferred on"), widget=_date_widget())
+    proof = forms.FileField(label=_("Proof of transfer"),
+                            help_text=_("A photo or screenshot of the bank's receipt (JPEG, PNG or WebP)."),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+    def __init__(self, *args, requested_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        widget = self.fields["transferred_on"].widget
+        self.fields["transferred_on"].initial = today
+        widget.attrs["max"] = today.isoformat()
+        if requested_on is not None:
+            widget.attrs["min"] = requested_on.isoformat()
+
+
+class LateTransferDecideForm(ServiceErrorsMixin, forms.Form):
+    """What to do with money that arrived after its order expired: re-open the order, or refund it."""
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("reopen", _("Re-open the order: reserve its stock again and send it to the producers")),
+        ("refund", _("Refund the money to the buyer")),
+    ], error_messages={"required": _("Choose: re-open the order, or refund the money.")})
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,7 +2,10 @@
 
 Officers (``/dashboard/officer/finance/``) record bank transfers that arrived against a
 checkout's payment reference, run payout batches (the bank's transfer file as CSV, then marked
-paid) and look over the ledger: producers' balances and the ledger check. Producers
+paid) and look over the ledger: producers' balances and the ledger check. They also pay back
+refunds owed on bank transfer and invoice orders (record the transfer: bank reference, date,
+proof image; or a credit note on an unpaid invoice) and decide late transfers, money that arrived
+after its order expired (re-open the order if its stock is still there, or refund it). Producers
 (``/dashboard/producer/finance/``) see their balance, pending until each order is completed,
 their payouts, and the owner sets the bank account payouts go to.
 
@@ -29,21 +32,34 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from frontend.forms.finance import BankAccountForm, PayoutBatchForm, PayoutBatchPaidForm, TransferReceiptForm
+from catalog.exceptions import InsufficientStock
+from frontend.forms.finance import (
+    BankAccountForm,
+    LateTransferDecideForm,
+    PayoutBatchForm,
+    PayoutBatchPaidForm,
+    RefundTransferForm,
+    TransferReceiptForm,
+)
 from frontend.views.officer import officer_required
 from frontend.views.producer import _current_producer, producer_area
 from market.core.errors import ApplicationError
 from market.core.money import format_rupiah
+from orders.models import Checkout, OrderRefund, PaymentMethod
+from orders.selectors import order_refund_get, order_refund_owed_list
 from payments.exceptions import ReauthenticationRequired
-from payments.models import PayoutBatch
+from payments.models import LateTransfer, PayoutBatch
 from payments.selectors import (
     bank_account_change_list_since_last_payout,
     bank_transfer_awaiting_list,
     finance_summary_get,
+    late_transfer_get,
+    late_transfer_list,
     ledger_check,
     payout_batch_csv,
     payout_batch_get,
@@ -58,12 +74,16 @@ from payments.selectors import (
     producer_pending_order_list,
 )
 from payments.services import bank_transfer_record
+from payments.services.late_transfers import late_transfer_decide
 from payments.services.payouts import payout_batch_create, payout_batch_mark_paid, producer_bank_account_set
+from payments.services.refunds import refund_credit_note, refund_record_transfer, refund_transferable
 
 TRANSFERS_PER_PAGE = 25
 BATCHES_PER_PAGE = 20
 BALANCES_PER_PAGE = 25
 PAYOUTS_SHOWN = 24
+REFUNDS_PER_PAGE = 25
+DECIDED_SHOWN = 10
 # A bank account change waiting for its owner to confirm who they are (allauth's reauthentication).
 PENDING_BANK_ACCOUNT = "finance_bank_account_pending"
 
@@ -138,6 +158,11 @@ def officer_transfers(request):
             form.add_application_error(exc)
         else:
             values = {"amount": format_rupiah(data["amount"]), "reference": payment.reference}
+            if payment.checkout.status in (Checkout.Status.EXPIRED, Checkout.Status.CANCELLED) and not payment.applied:
+                messages.warning(request, _("%(amount)s recorded against %(reference)s, but its order had expired or "
+                                            "was cancelled: the money is kept as a late transfer. Decide under "
+                                            "“Late transfers”: re-open the order or refund it.") % values)
+                return redirect("frontend:officer-finance-late")
             if payment.applied:
                 messages.success(request, _("%(amount)s recorded against %(reference)s: paid in full, the orders "
                                             "went to their producers.") % values)
@@ -227,6 +252,130 @@ def officer_batch_paid(request, pk: int):
     else:
         messages.success(request, _("Payout batch %(number)s is marked paid.") % {"number": batch.pk})
     return redirect("frontend:officer-finance-batch", pk=batch.pk)
+
+
+# --- officers: refunds owed -----------------------------------------------------------------------
+
+
+def _refund_or_404(pk: int) -> OrderRefund:
+    refund = order_refund_get(pk=pk)
+    if refund is None:
+        raise Http404(_("Refund not found."))
+    return refund
+
+
+def _refund_how(refund: OrderRefund) -> str:
+    """Return how a refund still owed gets paid: ``transfer`` (an officer), ``credit_note`` or ``provider``."""
+    if refund_transferable(refund=refund):
+        return "transfer"
+    if refund.payment_method == PaymentMethod.INVOICE:
+        return "credit_note"
+    return "provider"
+
+
+@officer_required
+@require_safe
+def officer_refunds(request):
+    """Refunds still owed, the longest waiting first: amount, order, buyer, reason, method and age."""
+    page = _page(request, order_refund_owed_list(), REFUNDS_PER_PAGE)
+    for refund in page.object_list:
+        refund.how = _refund_how(refund)
+    return render(request, "frontend/finance/officer_refunds.html", _officer_context("refunds", page=page))
+
+
+def _render_refund(request, refund, form=None, *, status: int = 200):
+    how = _refund_how(refund) if refund.status == OrderRefund.Status.REQUESTED else ""
+    if form is None and how == "transfer":
+        form = RefundTransferForm(requested_on=timezone.localdate(refund.created_at))
+    return render(request, "frontend/finance/officer_refund.html", _officer_context(
+        "refunds", refund=refund, how=how, form=form if how == "transfer" else None,
+        checkout=refund.order.checkout), status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def officer_refund(request, pk: int):
+    """One refund owed, and the form to record the transfer that paid it back (reference, date, proof)."""
+    refund = _refund_or_404(pk)
+    if request.method != "POST":
+        return _render_refund(request, refund)
+    form = RefundTransferForm(request.POST, request.FILES, requested_on=timezone.localdate(refund.created_at))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            refund = refund_record_transfer(refund=refund, officer=request.user, bank_reference=data["bank_reference"],
+                                            transferred_on=data["transferred_on"], proof=data["proof"])
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("Refund of %(amount)s to %(buyer)s is recorded as transferred (%(reference)s).")
+                             % {"amount": format_rupiah(refund.amount), "buyer": refund.order.buyer_name,
+                                "reference": refund.reference})
+            return redirect("frontend:officer-finance-refunds")
+    return _render_refund(request, refund, form, status=400)
+
+
+@officer_required
+@require_POST
+def officer_refund_credit_note(request, pk: int):
+    """Take a refund owed on an unpaid invoice off what is owed (when the automatic credit note has not run)."""
+    refund = _refund_or_404(pk)
+    try:
+        refund = refund_credit_note(refund=refund, officer=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("frontend:officer-finance-refund", pk=refund.pk)
+    messages.success(request, _("%(amount)s is taken off invoice %(number)s (credit note %(reference)s).") % {
+        "amount": format_rupiah(refund.amount), "number": refund.order.checkout.number, "reference": refund.reference})
+    return redirect("frontend:officer-finance-refunds")
+
+
+# --- officers: late transfers ---------------------------------------------------------------------
+
+
+def _render_late(request, *, forms_by_pk: dict | None = None, status: int = 200):
+    rows = list(late_transfer_list())
+    forms_by_pk = forms_by_pk or {}
+    for late in rows:
+        late.form = forms_by_pk.get(late.pk) or LateTransferDecideForm(prefix=f"late-{late.pk}")
+    decided = list(late_transfer_list(status=None).exclude(status=LateTransfer.Status.OPEN)[:DECIDED_SHOWN])
+    return render(request, "frontend/finance/officer_late_transfers.html", _officer_context(
+        "late", rows=rows, decided=decided), status=status)
+
+
+@officer_required
+@require_safe
+def officer_late_transfers(request):
+    """Transfers that arrived after their order expired, to decide; the latest decisions below."""
+    return _render_late(request)
+
+
+@officer_required
+@require_POST
+def officer_late_transfer_decide(request, pk: int):
+    late = late_transfer_get(pk=pk)
+    if late is None:
+        raise Http404(_("Late transfer not found."))
+    form = LateTransferDecideForm(request.POST, prefix=f"late-{late.pk}")
+    if form.is_valid():
+        try:
+            late = late_transfer_decide(officer=request.user, late_transfer=late,
+                                        decision=form.cleaned_data["decision"], note=form.cleaned_data["note"])
+        except InsufficientStock as exc:
+            form.add_error(None, _("%(message)s The order cannot be re-opened: refund the money instead.")
+                           % {"message": exc.message})
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            number = late.payment.checkout.number
+            if late.status == LateTransfer.Status.REOPENED:
+                messages.success(request, _("Order %(number)s is re-opened and paid: it went to its producers.")
+                                 % {"number": number})
+                return redirect("frontend:officer-finance-late")
+            messages.success(request, _("%(amount)s of order %(number)s is now a refund owed: transfer it and "
+                                        "record it.") % {"amount": format_rupiah(late.amount), "number": number})
+            return redirect("frontend:officer-finance-refunds")
+    return _render_late(request, forms_by_pk={late.pk: form}, status=400)
 
 
 # --- producers: balance, payouts and bank account -----------------------------------------------
@@ -319,5 +468,12 @@ urlpatterns = [
     path("dashboard/officer/finance/payouts/<int:pk>/transfers.csv", officer_batch_csv,
          name="officer-finance-batch-csv"),
     path("dashboard/officer/finance/payouts/<int:pk>/paid/", officer_batch_paid, name="officer-finance-batch-paid"),
+    path("dashboard/officer/finance/refunds/", officer_refunds, name="officer-finance-refunds"),
+    path("dashboard/officer/finance/refunds/<int:pk>/", officer_refund, name="officer-finance-refund"),
+    path("dashboard/officer/finance/refunds/<int:pk>/credit-note/", officer_refund_credit_note,
+         name="officer-finance-refund-credit-note"),
+    path("dashboard/officer/finance/late-transfers/", officer_late_transfers, name="officer-finance-late"),
+    path("dashboard/officer/finance/late-transfers/<int:pk>/decide/", officer_late_transfer_decide,
+         name="officer-finance-late-decide"),
     path("dashboard/producer/finance/", producer_finance, name="producer-finance"),
 ]

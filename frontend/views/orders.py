@@ -64,6 +64,7 @@ from orders.selectors import (
     order_list_for_officers,
     order_list_for_producer,
     order_problem_list,
+    order_refund_list,
     shopper_get,
 )
 from orders.services import (
@@ -80,6 +81,7 @@ from orders.services import (
     order_transition,
 )
 from orders.states import Party, next_statuses
+from payments.selectors import late_transfer_for_checkout
 
 ORDERS_PER_PAGE = 20
 Status = Order.Status
@@ -400,6 +402,10 @@ def _order_context(request, order) -> dict:
         "is_officer": request.user.is_officer,
         "can_cancel_checkout": unpaid and order.viewer in (Party.BUYER, Party.OFFICER),
         "buyer_verified": _buyer_verified(order),
+        # What the buyer is owed back (and late transfers of its checkout): for the buyer and officers.
+        "refunds": (list(order_refund_list(order=order)) if order.viewer in (Party.BUYER, Party.OFFICER) else []),
+        "late_transfers": (list(late_transfer_for_checkout(checkout_id=order.checkout_id))
+                           if order.viewer in (Party.BUYER, Party.OFFICER) else []),
     }
 
 

@@ -45,6 +45,7 @@ from orders.exceptions import (
     CheckoutAlreadyPaid,
     CheckoutNotFound,
     CheckoutNotPayable,
+    CheckoutNotReopenable,
     DeliveryInvalid,
     IdempotencyKeyReused,
     OrderActionForbidden,
@@ -402,3 +403,36 @@ def checkout_expire_due(*, now=None) -> int:
             notify_after_commit(Event.RESERVATION_EXPIRED, checkout.pk)
             expired += 1
     return expired
+
+
+def checkout_reopen(*, checkout: Checkout, actor: User, note: str = "") -> Checkout:
+    """Re-open an expired or cancelled unpaid checkout whose money arrived late: reserve all its stock again.
+
+    Composes inside the payments app's transaction (``late_transfer_decide``), which marks the
+    checkout paid (``checkout_mark_paid``) before it commits, so nobody ever sees it awaiting
+    payment again. Every line of every order is reserved in one ``stock_reserve`` call: all of
+    it or nothing (``InsufficientStock``, "Only N left of ..."); the orders go back to awaiting
+    payment through the state table (a move only the system makes), each with its event.
+    """
+    locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
+    if locked.status not in (Checkout.Status.EXPIRED, Checkout.Status.CANCELLED):
+        raise CheckoutNotReopenable()
+    orders = list(Order.objects.select_for_update().filter(checkout=locked).order_by("pk").prefetch_related("lines"))
+    if not orders or any(order.status != Order.Status.CANCELLED for order in orders):
+        raise CheckoutNotReopenable()
+    lines = [line for order in orders for line in order.lines.all()]
+    names = {line.product_id: line.product_name for line in lines}
+    try:
+        stock_reserve(items=[(line.product_id, line.quantity) for line in lines],
+                      reference=f"checkout {locked.pk}", actor=actor)
+    except InsufficientStock as error:  # with the names the order carries
+        raise InsufficientStock(available=error.available,
+                                names={pid: names.get(pid, "") for pid in error.available}) from None
+    for order in orders:
+        change_status(order=order, to_status=Order.Status.AWAITING_PAYMENT, actor=actor, parties={Party.SYSTEM},
+                      note=note, data={"reason": "late_transfer_reopened"}, move_stock=False)
+    locked.status = Checkout.Status.AWAITING_PAYMENT
+    locked.reservation_expires_at = timezone.now() + timedelta(minutes=settings.ORDERS_CARD_RESERVATION_MINUTES)
+    locked.save(update_fields=["status", "reservation_expires_at", "updated_at"])
+    checkout.status = locked.status
+    return locked

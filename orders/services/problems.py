@@ -9,9 +9,10 @@ commit (``orders.hooks``), which calls ``order_refund_mark_done`` once the money
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import IO
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -155,16 +156,55 @@ def order_problem_decide(*, problem: OrderProblem, officer: User, decision: str,
 
 
 @transaction.atomic
-def order_refund_mark_done(*, refund: OrderRefund, reference: str, actor: User | None = None) -> OrderRefund:
-    """Record that a refund was paid back (called by the payments app); idempotent for the same reference."""
+def order_refund_mark_done(*, refund: OrderRefund, reference: str, actor: User | None = None,
+                           settlement: str = OrderRefund.Settlement.PROVIDER, transferred_on: date | None = None,
+                           proof: File | None = None) -> OrderRefund:
+    """Record that a refund was paid back (called by the payments app); idempotent for the same reference.
+
+    ``settlement`` says how: through the provider's API, by a transfer an officer made (with the
+    day it was made and its normalised ``proof`` image) or by a credit note on an unpaid invoice.
+    Composes inside the caller's transaction (which posts the ledger entry).
+    """
     reference = _text(reference, field="reference", max_length=128)
+    if settlement not in OrderRefund.Settlement.values:
+        raise OrdersInvalid(fields={"settlement": [_("Unknown way of paying a refund back.")]})
     locked = OrderRefund.objects.select_for_update().get(pk=refund.pk)
     if locked.status == OrderRefund.Status.DONE:
         if locked.reference == reference:
             return locked
         raise RefundInvalid(_("This refund was already paid with another reference."))
     locked.status, locked.reference, locked.refunded_at = OrderRefund.Status.DONE, reference, timezone.now()
+    locked.settlement, locked.transferred_on = settlement, transferred_on
+    locked.recorded_by = actor if settlement != OrderRefund.Settlement.PROVIDER else None
+    if proof is not None:
+        locked.proof.save(proof.name or "proof.webp", proof, save=False)
     locked.save()
-    OrderEvent.objects.create(order_id=locked.order_id, kind=OrderEvent.Kind.REFUND_DONE, actor=actor,
-                              data={"refund": locked.pk, "amount": locked.amount, "reference": reference})
+    data = {"refund": locked.pk, "amount": locked.amount, "reference": reference, "settlement": settlement}
+    if transferred_on is not None:
+        data["transferred_on"] = transferred_on.isoformat()
+    OrderEvent.objects.create(order_id=locked.order_id, kind=OrderEvent.Kind.REFUND_DONE, actor=actor, data=data)
     return locked
+
+
+@transaction.atomic
+def order_refunds_request(*, amounts: dict[int, int], reason: str, actor: User | None, note: str = "",
+                          data: dict | None = None) -> list[OrderRefund]:
+    """Record refunds owed on several orders of one checkout (``amounts``: order id → rupiah), each with its event.
+
+    The payments app calls it for money that is not an order's to keep: a transfer that arrived
+    after its checkout expired, which an officer decided to send back (``late_transfer_decide``).
+    Orders with no amount get no refund. Composes inside the caller's transaction.
+    """
+    if reason != OrderRefund.Reason.LATE_TRANSFER:
+        raise OrdersInvalid(fields={"reason": [_("Only a late transfer is refunded this way.")]})
+    orders = {order.pk: order for order in Order.objects.select_for_update().select_related("checkout")
+              .filter(pk__in=[pk for pk, amount in amounts.items() if amount > 0]).order_by("pk")}
+    refunds = []
+    for pk, order in orders.items():
+        refund = OrderRefund.objects.create(order=order, reason=reason, amount=amounts[pk],
+                                            payment_method=order.checkout.payment_method)
+        OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.REFUND_DECIDED, actor=actor, note=note,
+                                  data={**(data or {}), "refund": refund.pk, "amount": refund.amount,
+                                        "reason": reason})
+        refunds.append(refund)
+    return refunds

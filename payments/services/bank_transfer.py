@@ -15,7 +15,8 @@ from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
 from orders.models import Checkout, PaymentMethod
 from orders.services import checkout_mark_paid
 from payments.exceptions import PaymentForbidden, PaymentInvalid, PaymentNotFound, PaymentNotPossible
-from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider
+from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider, TermsInvoice
+from payments.services.late_transfers import late_transfer_note
 from payments.services.ledger import checkout_allocation_post, payment_receipt_post
 from payments.services.status import payment_status_change
 
@@ -73,17 +74,37 @@ def bank_transfer_start(*, checkout: Checkout) -> TransferInstructions:
                                 pay_before=checkout.reservation_expires_at)
 
 
+def payment_due(*, payment: Payment) -> int:
+    """Return what a transfer payment must receive in all: its amount less credit notes on its invoice on terms."""
+    credited = (TermsInvoice.objects.filter(payment=payment).values_list("credited", flat=True).first() or 0)
+    return max(payment.amount - credited, 0)
+
+
 def _mark_paid(*, payment: Payment, actor: User | None) -> None:
     """Mark the LOCKED payment's checkout paid and allocate the money, or leave it in deposits to refund."""
+    from payments.services.refunds import credit_notes_post
+
     try:
         with transaction.atomic():
             checkout_mark_paid(checkout=payment.checkout, reference=payment.reference, actor=actor)
             checkout_allocation_post(checkout=payment.checkout)
+            credit_notes_post(checkout=payment.checkout)
     except (CheckoutNotPayable, CheckoutAlreadyPaid) as error:
         # The money arrived after the reservation ran out (or twice): it stays in deposits, owed back.
         payment.failure_code, payment.failure_message = error.code, str(error.message)[:255]
         return
     payment.applied = True
+    payment.failure_code = payment.failure_message = ""
+
+
+def payment_settle(*, payment: Payment, actor: User | None, note: str) -> None:
+    """Everything due arrived on the LOCKED payment: mark it succeeded, its checkout paid, the money allocated.
+
+    Composes inside the caller's transaction; the caller saves ``applied`` and the failure fields.
+    """
+    payment_status_change(payment=payment, to_status=Payment.Status.SUCCEEDED, source=PaymentEvent.Source.TRANSFER,
+                          actor=actor, note=note)
+    _mark_paid(payment=payment, actor=actor)
 
 
 @transaction.atomic
@@ -92,8 +113,10 @@ def bank_transfer_record(*, officer: User, reference: str, amount: int, bank_ref
     """Record a transfer that arrived (partial or full) against its payment reference.
 
     Idempotent by the bank statement's reference: recording the same line again changes nothing.
-    When everything is received, the checkout is marked paid and the money allocated; money that
-    arrives for an expired checkout is kept (deposits) to be refunded.
+    When everything is received (less credit notes on an invoice on terms), the checkout is marked
+    paid and the money allocated. Money that arrives for an expired or cancelled checkout is kept
+    in deposits and matched to it as a ``LateTransfer`` for an officer to decide (re-open the
+    checkout or refund); it is never applied here.
     """
     if not getattr(officer, "is_officer", False):
         raise PaymentForbidden()
@@ -125,10 +148,17 @@ def bank_transfer_record(*, officer: User, reference: str, amount: int, bank_ref
                          amount=amount, checkout=payment.checkout, memo=bank_reference)
     payment.received += amount
     fields = ["received", "updated_at"]
-    if payment.received >= payment.amount and not payment.applied:
-        payment_status_change(payment=payment, to_status=Payment.Status.SUCCEEDED, source=PaymentEvent.Source.TRANSFER,
-                              actor=officer, note=bank_reference)
-        _mark_paid(payment=payment, actor=officer)
+    if payment.checkout.status in (Checkout.Status.EXPIRED, Checkout.Status.CANCELLED) and not payment.applied:
+        # Too late for the reservation: kept for an officer to decide (re-open or refund), never applied here.
+        late_transfer_note(payment=payment, amount=amount)
+        if payment.received >= payment.amount:
+            payment_status_change(payment=payment, to_status=Payment.Status.SUCCEEDED,
+                                  source=PaymentEvent.Source.TRANSFER, actor=officer, note=bank_reference)
+            payment.failure_code = CheckoutNotPayable.code
+            payment.failure_message = str(CheckoutNotPayable.default_message)[:255]
+            fields += ["failure_code", "failure_message"]
+    elif payment.received >= payment_due(payment=payment) and not payment.applied:
+        payment_settle(payment=payment, actor=officer, note=bank_reference)
         fields += ["applied", "failure_code", "failure_message"]
     payment.save(update_fields=fields)
     return payment

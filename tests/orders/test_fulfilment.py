@@ -79,6 +79,8 @@ def _expected(from_status, to_status):
     """What ``order_transition`` does for a person moving ``from_status`` → ``to_status``."""
     if (from_status, to_status) not in TRANSITIONS:
         return OrderTransitionInvalid
+    if TRANSITIONS[(from_status, to_status)] == {Party.SYSTEM}:
+        return OrderActionForbidden  # re-opening a checkout whose transfer arrived late: no person's move
     if from_status == Status.AWAITING_PAYMENT:
         # Payment moves it on; cancellation takes the whole checkout (checkout_cancel).
         return OrderTransitionInvalid if to_status == Status.CANCELLED else OrderActionForbidden

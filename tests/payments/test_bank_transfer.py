@@ -163,6 +163,7 @@ def test_a_declined_order_paid_by_transfer_waits_for_the_officer_to_transfer_the
     from orders.services import order_decline
     from payments.selectors import ledger_check
     from payments.services.refunds import refund_record_transfer
+    from tests.payments.test_refund_transfers import receipt_photo
 
     checkout, (product,) = checkout_of()
     finance = officer()
@@ -175,8 +176,10 @@ def test_a_declined_order_paid_by_transfer_waits_for_the_officer_to_transfer_the
     assert refund.status == "requested"  # no bank API: an officer transfers it
 
     with pytest.raises(PaymentForbidden):
-        refund_record_transfer(refund=refund, officer=owner_of(product.producer), bank_reference="R-1")
-    refund = refund_record_transfer(refund=refund, officer=finance, bank_reference="REFUND-JATIM-1")
+        refund_record_transfer(refund=refund, officer=owner_of(product.producer), bank_reference="R-1",
+                               transferred_on=timezone.localdate(), proof=receipt_photo())
+    refund = refund_record_transfer(refund=refund, officer=finance, bank_reference="REFUND-JATIM-1",
+                                    transferred_on=timezone.localdate(), proof=receipt_photo())
 
     assert (refund.status, refund.reference) == ("done", "REFUND-JATIM-1")
     assert account_balance(code="cash:bank_transfer") == 0

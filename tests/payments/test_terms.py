@@ -373,7 +373,7 @@ def test_the_api_lists_the_organisations_invoices_and_credit_for_its_members_onl
     assert body["count"] == 1
     assert body["results"] == [{
         "number": checkout.number, "checkout_id": checkout.pk, "placed_at": body["results"][0]["placed_at"],
-        "due_on": invoice.due_on.isoformat(), "net_days": 30, "amount": 200_000, "paid": 50_000,
+        "due_on": invoice.due_on.isoformat(), "net_days": 30, "amount": 200_000, "paid": 50_000, "credited": 0,
         "outstanding": 150_000, "status": "due", "reference": bank_reference_for(checkout.pk)}]
     consumer, _address = consumer_shopper()
     client.force_login(consumer.user)
