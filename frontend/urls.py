@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import account, catalog, finance, home, officer, orders, payments, producer, search, terms
+from frontend.views import account, assist, catalog, finance, home, officer, orders, payments, producer, search, terms
 
 app_name = "frontend"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     *terms.urlpatterns,
     *producer.urlpatterns,
     *officer.urlpatterns,
+    *assist.urlpatterns,
     *catalog.urlpatterns,
     *search.urlpatterns,
     *account.urlpatterns,
