@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.models import (
+    AssistAction,
+    AssistSession,
     Category,
     CoachingAttendance,
     CoachingSession,
@@ -151,7 +153,7 @@ class ProductPhotoInline(ReadOnlyInline):
 
 class ProductCurationEventInline(ReadOnlyInline):
     model = ProductCurationEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "reasons", "note"]
+    fields = ["created_at", "from_status", "to_status", "actor", "on_behalf_of", "reasons", "note"]
     readonly_fields = ["created_at"]
 
 
@@ -185,15 +187,42 @@ class ProductStockAdmin(admin.ModelAdmin):
 
 @admin.register(StockMovement)
 class StockMovementAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "product", "delta_on_hand", "delta_reserved", "reason", "reference", "actor"]
+    list_display = ["created_at", "product", "delta_on_hand", "delta_reserved", "reason", "reference", "actor",
+                    "on_behalf_of"]
     list_filter = ["reason"]
-    list_select_related = ["product", "actor"]
+    list_select_related = ["product", "actor", "on_behalf_of"]
     search_fields = ["product__name", "reference"]
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssistActionInline(ReadOnlyInline):
+    model = AssistAction
+    fields = ["created_at", "kind", "subject", "product"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(AssistSession)
+class AssistSessionAdmin(admin.ModelAdmin):
+    """Officer-assisted mode, read-only: sessions start and end on the officers' producer pages."""
+
+    list_display = ["started_at", "officer", "producer", "reason", "expires_at", "ended_at"]
+    list_select_related = ["officer", "producer"]
+    search_fields = ["producer__name", "officer__email", "reason"]
+    readonly_fields = ["officer", "producer", "reason", "started_at", "expires_at", "ended_at"]
+    inlines = [AssistActionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -122,3 +122,19 @@ class PhotoNotFound(NotFound):
 class PermitNotFound(NotFound):
     code = "permit_not_found"
     default_message = _("Permit not found.")
+
+
+class AssistSessionRequired(PermissionDenied):
+    code = "assist_session_required"
+    default_message = _("Start assisted mode for this producer first (from the producer's page for officers).")
+
+
+class AssistSessionNotFound(NotFound):
+    code = "assist_session_not_found"
+    default_message = _("Assist session not found.")
+
+
+class CurationOfOwnAssistedWork(PermissionDenied):
+    code = "curation_of_own_assisted_work"
+    default_message = _("You prepared or submitted this product on behalf of the producer: another officer must "
+                        "review it.")

@@ -335,6 +335,81 @@ class PermitExpiryNotice(models.Model):
         return f"{self.permit} ({self.expires_on})"
 
 
+# --- officer-assisted mode -------------------------------------------------------------------
+
+
+class AssistSession(models.Model):
+    """A programme officer acting on behalf of a producer who cannot work the site themself.
+
+    Started from the officer's producer page with a reason, it lasts until the officer ends it or
+    ``expires_at`` passes; while it is active the producer services accept the officer as actor for
+    this producer (``catalog.services._auth.require_producer_editor``). An officer has at most one
+    open session at a time.
+    """
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assist_sessions",
+                                verbose_name=_("officer"))
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="assist_sessions",
+                                 verbose_name=_("producer"))
+    reason = models.CharField(_("reason"), max_length=300)
+    started_at = models.DateTimeField(_("started at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assist session")
+        verbose_name_plural = _("assist sessions")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer"], condition=Q(ended_at__isnull=True),
+                                    name="assist_session_one_open_per_officer"),
+            models.CheckConstraint(condition=Q(expires_at__gt=F("started_at")), name="assist_session_expires_later"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} → {self.producer}"
+
+
+class AssistAction(models.Model):
+    """One thing an officer did on behalf of a producer in an assist session (what the producer is shown)."""
+
+    class Kind(models.TextChoices):
+        PRODUCT_CREATED = "product_created", _("Product created")
+        PRODUCT_UPDATED = "product_updated", _("Product details changed")
+        PRICE_TIERS_SET = "price_tiers_set", _("Wholesale prices changed")
+        PHOTO_ADDED = "photo_added", _("Photo added")
+        PHOTO_REMOVED = "photo_removed", _("Photo removed")
+        PRODUCT_SUBMITTED = "product_submitted", _("Product sent for review")
+        STOCK_RESTOCKED = "stock_restocked", _("Stock added")
+        STOCK_CORRECTED = "stock_corrected", _("Stock corrected after a count")
+        STOCK_THRESHOLD_SET = "stock_threshold_set", _("Low-stock warning level changed")
+        BUSINESS_UPDATED = "business_updated", _("Business details changed")
+        PERMIT_SET = "permit_set", _("Permit recorded")
+        PERMIT_REMOVED = "permit_removed", _("Permit removed")
+        DELIVERY_OPTIONS_SET = "delivery_options_set", _("Delivery options changed")
+        ORDER_ACCEPTED = "order_accepted", _("Order accepted")
+        ORDER_DECLINED = "order_declined", _("Order declined")
+        ORDER_PACKED = "order_packed", _("Order packed")
+        ORDER_SHIPPED = "order_shipped", _("Order shipped")
+        ORDER_DELIVERED = "order_delivered", _("Order marked delivered")
+
+    session = models.ForeignKey(AssistSession, on_delete=models.CASCADE, related_name="actions",
+                                verbose_name=_("assist session"))
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)  # a product's name, an order's number
+    product = models.ForeignKey("Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name=_("product"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("assisted action")
+        verbose_name_plural = _("assisted actions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.kind} {self.subject}"
+
+
 # --- products -------------------------------------------------------------------------------
 
 
@@ -487,6 +562,9 @@ class ProductCurationEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reasons = ArrayField(models.CharField(max_length=16, choices=RejectionReason.choices), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Set when a programme officer (``actor``) made the change in an assist session for this producer.
+    on_behalf_of = models.ForeignKey(Producer, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                     verbose_name=_("on behalf of"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -561,6 +639,9 @@ class StockMovement(models.Model):
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
+    # Set when a programme officer (``actor``) moved the stock in an assist session for this producer.
+    on_behalf_of = models.ForeignKey(Producer, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                     verbose_name=_("on behalf of"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 """API routes of the catalog app, mounted at /api/v1/."""
 from django.urls import path
 
-from catalog.api import producers, products, reference, villages
+from catalog.api import assist, producers, products, reference, villages
 
 app_name = "catalog"
 
@@ -38,6 +38,10 @@ urlpatterns = [
     path("products/<int:pk>/stock/correct/", products.ProductStockCorrectView.as_view(), name="product-stock-correct"),
     path("products/<int:pk>/stock/threshold/", products.ProductStockThresholdView.as_view(),
          name="product-stock-threshold"),
+
+    path("assist-sessions/", assist.AssistSessionStartView.as_view(), name="assist-session-start"),
+    path("assist-sessions/end/", assist.AssistSessionEndView.as_view(), name="assist-session-end"),
+    path("assisted-actions/", assist.AssistActionListView.as_view(), name="assisted-action-list"),
 
     path("categories/", reference.CategoryTreeView.as_view(), name="category-tree"),
     path("commodities/", reference.CommodityListView.as_view(), name="commodity-list"),

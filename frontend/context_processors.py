@@ -24,3 +24,13 @@ def navigation(request):
             items.append({"label": _("Administration"), "url": reverse("admin:index"), "name": "admin"})
         items.append({"label": _("Account"), "url": reverse("account_email"), "name": "account"})
     return {"nav_items": items}
+
+
+def assist_session(request):
+    """The officer's active assist session, for the "Acting on behalf of ..." banner on every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_officer:
+        return {}
+    from catalog.selectors import assist_session_active
+
+    return {"active_assist_session": assist_session_active(officer=user)}

@@ -3,6 +3,7 @@ from django.urls import path
 from frontend.views import (
     account,
     approvals,
+    assist,
     buyer,
     catalog,
     finance,
@@ -29,6 +30,7 @@ urlpatterns = [
     *producer.urlpatterns,
     *buyer.urlpatterns,
     *officer.urlpatterns,
+    *assist.urlpatterns,
     *catalog.urlpatterns,
     *search.urlpatterns,
     *account.urlpatterns,

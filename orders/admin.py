@@ -74,7 +74,7 @@ class OrderLineInline(ReadOnlyInline):
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
     show_change_link = False
-    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note", "data"]
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "on_behalf_of", "note", "data"]
     readonly_fields = ["created_at"]
 
 

@@ -301,6 +301,9 @@ class OrderEvent(models.Model):
                               related_name="+", verbose_name=_("by"))  # None: the system (a task, a payment)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # Set when a programme officer (``actor``) moved the order in an assist session for its producer.
+    on_behalf_of = models.ForeignKey("catalog.Producer", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+", verbose_name=_("on behalf of"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:

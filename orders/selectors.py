@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Producer, Product
-from catalog.selectors import product_list_public
+from catalog.selectors import assist_session_active, product_list_public
 from market.accounts.models import Membership, Organisation, User
 from orders import pricing
 from orders.exceptions import (
@@ -198,9 +198,12 @@ def checkout_parties(*, checkout: Checkout, user: User | None) -> set[str]:
 def order_parties(*, order: Order, user: User | None) -> set[str]:
     """Return the parties ``user`` is for ``order`` (buyer, producer, officer); ``None`` is the system."""
     parties = checkout_parties(checkout=order.checkout, user=user)
-    if user is not None and user.is_authenticated and user.is_active and Membership.objects.filter(
-            user=user, organisation_id=order.producer.organisation_id).exists():
+    if user is None or not user.is_authenticated or not user.is_active:
+        return parties
+    if Membership.objects.filter(user=user, organisation_id=order.producer.organisation_id).exists():
         parties.add(Party.PRODUCER)
+    elif user.is_officer and assist_session_active(officer=user, producer=order.producer_id) is not None:
+        parties.add(Party.PRODUCER)  # officer-assisted mode: the officer acts for the producer
     return parties
 
 

@@ -1,6 +1,12 @@
 """Reads of the catalog app, one module per audience: ``public`` (everyone), ``producer`` (a
 producer's people), ``officer`` (programme officers) and ``curation``. Import from here:
 ``from catalog.selectors import product_list_public``."""
+from catalog.selectors.assist import (
+    assist_action_list,
+    assist_session_active,
+    assist_session_list,
+    assist_touched_product_since,
+)
 from catalog.selectors.curation import (
     SnapshotComparison,
     product_compare_with_approved,
@@ -90,6 +96,7 @@ from catalog.selectors.public import (
 )
 
 __all__ = [
+    "assist_action_list", "assist_session_active", "assist_session_list", "assist_touched_product_since",
     "snapshot_reference_names",
     "village_photo_get",
     "coaching_session_exists",

@@ -1,4 +1,5 @@
 """Writes of the catalog app, one function per use case (split by subject into modules)."""
+from catalog.services.assist import ASSIST_SESSION_DURATION, assist_session_end, assist_session_start
 from catalog.services.coaching import coaching_session_record
 from catalog.services.curation import (
     CURATION_DECISIONS,
@@ -43,6 +44,7 @@ from catalog.services.surveys import survey_import_csv, survey_record
 from catalog.services.villages import village_advance_stage, village_profile_get_or_create, village_profile_update
 
 __all__ = [
+    "ASSIST_SESSION_DURATION", "assist_session_end", "assist_session_start",
     "CURATION_DECISIONS", "product_curation_decide", "product_curation_decisions_available",
     "ProductChanges",
     "category_create", "category_food_permits_set", "coaching_session_record", "commodity_create",

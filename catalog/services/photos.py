@@ -12,8 +12,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from catalog.images import THUMBNAIL_SIZES, image_thumbnail_make, image_validate_and_normalise
-from catalog.models import PhotoBase, Product, ProductPhoto, VillagePhoto, VillageProfile
-from catalog.services._auth import require_officer, require_producer_editor
+from catalog.models import AssistAction, PhotoBase, Product, ProductPhoto, VillagePhoto, VillageProfile
+from catalog.services._auth import on_behalf_of, require_officer, require_producer_editor
 from market.accounts.models import User
 
 MAX_PHOTOS = 8
@@ -35,15 +35,16 @@ def product_photo_add(*, product: Product, actor: User, image: IO[bytes], alt_te
     """
     from catalog.services.products import _back_to_review, _lock
 
-    require_producer_editor(actor, product.producer)
-    normalised = image_validate_and_normalise(upload=image)
-    with transaction.atomic():
+    with transaction.atomic():  # the check records an assisting officer's action: keep it with the photo
+        assisted = require_producer_editor(actor, product.producer, action=AssistAction.Kind.PHOTO_ADDED,
+                                           subject=product.name, product=product)
+        normalised = image_validate_and_normalise(upload=image)
         locked = _lock(product)
         count = locked.photos.count()
         _too_many(count)
         photo = ProductPhoto.objects.create(product=locked, image=normalised.content, alt_text=alt_text.strip()[:200],
                                             position=count)
-        _back_to_review(product=locked, actor=actor)
+        _back_to_review(product=locked, actor=actor, on_behalf=on_behalf_of(assisted))
         locked.save()
         from catalog.tasks import product_photo_thumbnails_make_task
 
@@ -56,10 +57,11 @@ def product_photo_remove(*, photo: ProductPhoto, actor: User) -> None:
     """Remove a photo from the working copy (the approved snapshot keeps showing it until re-approval)."""
     from catalog.services.products import _back_to_review, _lock
 
-    require_producer_editor(actor, photo.product.producer)
+    assisted = require_producer_editor(actor, photo.product.producer, action=AssistAction.Kind.PHOTO_REMOVED,
+                                       subject=photo.product.name, product=photo.product)
     locked = _lock(photo.product)
     photo.delete()
-    _back_to_review(product=locked, actor=actor)
+    _back_to_review(product=locked, actor=actor, on_behalf=on_behalf_of(assisted))
     locked.save()
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import CatalogInvalid
 from catalog.hooks import catalog_changed
-from catalog.models import PermitExpiryNotice, PermitKind, Producer, ProducerEvent, ProducerPermit, Unit
+from catalog.models import AssistAction, PermitExpiryNotice, PermitKind, Producer, ProducerEvent, ProducerPermit, Unit
 from catalog.services._auth import require_officer, require_producer_editor
 from market.accounts.models import Membership, Organisation, User
 from market.core.tasks import email_send_task
@@ -49,7 +49,7 @@ def _validate_capacity(errors: dict, capacity_per_month, capacity_unit) -> None:
 @transaction.atomic
 def producer_update(*, producer: Producer, actor: User, **fields) -> Producer:
     """Change a producer's contact details or capacity (name, phone, whatsapp, capacity_*)."""
-    require_producer_editor(actor, producer)
+    require_producer_editor(actor, producer, action=AssistAction.Kind.BUSINESS_UPDATED, subject=producer.name)
     allowed = {"name", "phone", "whatsapp", "capacity_per_month", "capacity_unit"}
     errors: dict[str, list[str]] = {key: [str(_("This field cannot be changed here."))] for key in fields.keys() - allowed}
     if "name" in fields and not str(fields["name"]).strip():
@@ -105,7 +105,8 @@ def producer_unverify(*, producer: Producer, officer: User, reason: str) -> Prod
 def producer_permit_set(*, producer: Producer, actor: User, kind: str, number: str,
                         expires_on: date | None = None) -> ProducerPermit:
     """Record (or replace) the producer's permit of ``kind``; only an NIB may have no expiry date."""
-    require_producer_editor(actor, producer)
+    require_producer_editor(actor, producer, action=AssistAction.Kind.PERMIT_SET,
+                            subject=str(PermitKind(kind).label) if kind in PermitKind.values else kind)
     errors: dict[str, list[str]] = {}
     if kind not in PermitKind.values:
         errors["kind"] = [str(_("Unknown permit kind."))]
@@ -123,7 +124,8 @@ def producer_permit_set(*, producer: Producer, actor: User, kind: str, number: s
 
 @transaction.atomic
 def producer_permit_delete(*, permit: ProducerPermit, actor: User) -> None:
-    require_producer_editor(actor, permit.producer)
+    require_producer_editor(actor, permit.producer, action=AssistAction.Kind.PERMIT_REMOVED,
+                            subject=permit.get_kind_display())
     permit.delete()
     catalog_changed(producer_ids=[permit.producer_id])
 

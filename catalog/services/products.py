@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import (
     CatalogInvalid,
+    CurationOfOwnAssistedWork,
     PriceTiersInvalid,
     ProductIncomplete,
     ProductStatusInvalid,
@@ -26,6 +27,7 @@ from catalog.exceptions import (
 )
 from catalog.hooks import catalog_changed
 from catalog.models import (
+    AssistAction,
     Category,
     Commodity,
     PermitKind,
@@ -38,11 +40,12 @@ from catalog.models import (
     RejectionReason,
     Unit,
 )
-from catalog.selectors import product_public_snapshot
-from catalog.services._auth import require_officer, require_producer_editor
+from catalog.selectors import assist_touched_product_since, product_public_snapshot
+from catalog.services._auth import on_behalf_of, require_officer, require_producer_editor
 from market.accounts.models import User
 
 Status = Product.Status
+Assisted = AssistAction.Kind
 
 class _Unset:
     """The value of a field a ``ProductChanges`` leaves as it is (``None`` is a real value)."""
@@ -265,21 +268,23 @@ def _lock(product: Product) -> Product:
 
 
 def _status_change(*, product: Product, to_status: str, actor: User, reasons: list[str] | None = None,
-                   note: str = "") -> ProductCurationEvent:
-    """Move a locked product to ``to_status`` if the transition table allows it; record the event."""
+                   note: str = "", on_behalf: Producer | None = None) -> ProductCurationEvent:
+    """Move a locked product to ``to_status`` if the transition table allows it; record the event
+    (``on_behalf``: the producer an assisting officer acts for)."""
     from_status = product.status
     if to_status not in TRANSITIONS[from_status]:
         raise ProductStatusInvalid()
     product.status = to_status
     return ProductCurationEvent.objects.create(product=product, from_status=from_status, to_status=to_status,
-                                               actor=actor, reasons=reasons or [], note=note)
+                                               actor=actor, reasons=reasons or [], note=note,
+                                               on_behalf_of=on_behalf)
 
 
-def _back_to_review(*, product: Product, actor: User) -> None:
+def _back_to_review(*, product: Product, actor: User, on_behalf: Producer | None = None) -> None:
     """An approved product changed in a way buyers see: review it, keep the approved version on sale."""
     if product.status == Status.APPROVED:
         _status_change(product=product, to_status=Status.SUBMITTED, actor=actor,
-                       note=str(_("Changes to an approved product.")))
+                       note=str(_("Changes to an approved product.")), on_behalf=on_behalf)
         product.has_pending_changes = True
     elif product.listed:
         product.has_pending_changes = True
@@ -288,20 +293,25 @@ def _back_to_review(*, product: Product, actor: User) -> None:
 @transaction.atomic
 def product_create(*, producer: Producer, actor: User, changes: ProductChanges) -> Product:
     """Create a draft product (and its empty stock row); ``changes`` gives at least ``REQUIRED_ON_CREATE``."""
-    require_producer_editor(actor, producer)
+    assisted = require_producer_editor(actor, producer, action=Assisted.PRODUCT_CREATED,
+                                       subject=changes.name if isinstance(changes.name, str) else "")
     missing = [key for key in REQUIRED_ON_CREATE if getattr(changes, key) is UNSET]
     if missing:
         raise CatalogInvalid(fields={key: [str(_("This field is required."))] for key in missing})
     clean = _validate(producer=producer, product=None, changes=changes)
     product = Product.objects.create(producer=producer, **clean)
     ProductStock.objects.create(product=product)
+    if assisted is not None:
+        assisted.product = product
+        assisted.save(update_fields=["product"])
     return product
 
 
 @transaction.atomic
 def product_update(*, product: Product, actor: User, changes: ProductChanges) -> Product:
     """Change a product's working copy; buyer-relevant changes to an approved product go back to review."""
-    require_producer_editor(actor, product.producer)
+    assisted = require_producer_editor(actor, product.producer, action=Assisted.PRODUCT_UPDATED,
+                                       subject=product.name, product=product)
     locked = _lock(product)
     clean = _validate(producer=locked.producer, product=locked, changes=changes)
     changed = {key for key, value in clean.items() if getattr(locked, key) != value}
@@ -310,7 +320,7 @@ def product_update(*, product: Product, actor: User, changes: ProductChanges) ->
     for key in changed:
         setattr(locked, key, clean[key])
     if changed & REVIEW_FIELDS:
-        _back_to_review(product=locked, actor=actor)
+        _back_to_review(product=locked, actor=actor, on_behalf=on_behalf_of(assisted))
     locked.save()
     return locked
 
@@ -348,7 +358,8 @@ def product_price_tiers_set(*, product: Product, tiers: list[tuple[int, int]], a
     Quantities strictly increase, unit prices never increase, the first tier starts at or above
     the minimum order quantity. An empty list removes every tier.
     """
-    require_producer_editor(actor, product.producer)
+    assisted = require_producer_editor(actor, product.producer, action=Assisted.PRICE_TIERS_SET,
+                                       subject=product.name, product=product)
     locked = _lock(product)
     clean = _validate_tiers(product=locked, tiers=tiers)
     current = list(locked.price_tiers.order_by("min_quantity").values_list("min_quantity", "unit_price"))
@@ -357,7 +368,7 @@ def product_price_tiers_set(*, product: Product, tiers: list[tuple[int, int]], a
     locked.price_tiers.all().delete()
     created = ProductPriceTier.objects.bulk_create(
         ProductPriceTier(product=locked, min_quantity=q, unit_price=p) for q, p in clean)
-    _back_to_review(product=locked, actor=actor)
+    _back_to_review(product=locked, actor=actor, on_behalf=on_behalf_of(assisted))
     locked.save()
     return created
 
@@ -382,18 +393,29 @@ def product_missing_fields(product: Product) -> dict[str, list[str]]:
 @transaction.atomic
 def product_submit_for_curation(*, product: Product, actor: User) -> ProductCurationEvent:
     """Send a draft or rejected product to the officers for curation."""
-    require_producer_editor(actor, product.producer)
+    assisted = require_producer_editor(actor, product.producer, action=Assisted.PRODUCT_SUBMITTED,
+                                       subject=product.name, product=product)
     locked = _lock(product)
     if locked.status not in (Status.DRAFT, Status.REJECTED):
         raise ProductStatusInvalid()
     missing = product_missing_fields(locked)
     if missing:
         raise ProductIncomplete(fields=missing)
-    event = _status_change(product=locked, to_status=Status.SUBMITTED, actor=actor)
+    event = _status_change(product=locked, to_status=Status.SUBMITTED, actor=actor,
+                           on_behalf=on_behalf_of(assisted))
     locked.has_pending_changes = locked.listed
     locked.save(update_fields=["status", "has_pending_changes", "updated_at"])
     product.status = locked.status
     return event
+
+
+def _refuse_own_assisted_work(*, product: Product, officer: User) -> None:
+    """An officer never reviews what they prepared for the producer: refuse approving or rejecting a product
+    the officer created, changed or submitted on the producer's behalf since its last curation decision."""
+    last_decision = (product.curation_events.filter(to_status__in=(Status.APPROVED, Status.REJECTED))
+                     .order_by("-created_at", "-pk").values_list("created_at", flat=True).first())
+    if assist_touched_product_since(officer=officer, product_id=product.pk, since=last_decision):
+        raise CurationOfOwnAssistedWork()
 
 
 @transaction.atomic
@@ -401,6 +423,7 @@ def product_approve(*, product: Product, officer: User, note: str = "") -> Produ
     """Approve a submitted product: its current data becomes the public, listed version."""
     require_officer(officer)
     locked = _lock(product)
+    _refuse_own_assisted_work(product=locked, officer=officer)
     missing = product_missing_fields(locked)
     if locked.status == Status.SUBMITTED and missing:
         raise ProductIncomplete(fields=missing)
@@ -424,6 +447,7 @@ def product_reject(*, product: Product, officer: User, reasons: list[str], note:
     locked = _lock(product)
     if locked.status != Status.SUBMITTED:
         raise ProductStatusInvalid()
+    _refuse_own_assisted_work(product=locked, officer=officer)
     event = _status_change(product=locked, to_status=Status.REJECTED, actor=officer, reasons=reasons,
                            note=note.strip())
     locked.save(update_fields=["status", "updated_at"])

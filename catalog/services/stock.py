@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import CatalogInvalid, InsufficientStock, ProductNotFound, StockQuantityInvalid
 from catalog.hooks import catalog_changed
-from catalog.models import Product, ProductStock, StockMovement
-from catalog.services._auth import require_producer_editor
+from catalog.models import AssistAction, Producer, Product, ProductStock, StockMovement
+from catalog.services._auth import on_behalf_of, require_producer_editor
 from market.accounts.models import User
 
 Reason = StockMovement.Reason
+Assisted = AssistAction.Kind
 
 
 def _quantities(items) -> dict[int, int]:
@@ -45,13 +46,13 @@ def _lock(product_ids) -> dict[int, ProductStock]:
 
 
 def _apply(*, rows: dict[int, ProductStock], deltas: dict[int, tuple[int, int]], reason: str, reference: str,
-           actor: User | None) -> list[ProductStock]:
+           actor: User | None, on_behalf: Producer | None = None) -> list[ProductStock]:
     for product_id, (delta_on_hand, delta_reserved) in sorted(deltas.items(), key=lambda kv: rows[kv[0]].pk):
         ProductStock.objects.filter(pk=rows[product_id].pk).update(
             on_hand=F("on_hand") + delta_on_hand, reserved=F("reserved") + delta_reserved)
     StockMovement.objects.bulk_create(
         StockMovement(product_id=product_id, delta_on_hand=d_on_hand, delta_reserved=d_reserved, reason=reason,
-                      reference=reference, actor=actor)
+                      reference=reference, actor=actor, on_behalf_of=on_behalf)
         for product_id, (d_on_hand, d_reserved) in sorted(deltas.items()))
     changed = list(ProductStock.objects.filter(pk__in=[row.pk for row in rows.values()]).order_by("product_id"))
     # Search filters on "in stock": only a crossing of zero changes a document.
@@ -63,11 +64,12 @@ def _apply(*, rows: dict[int, ProductStock], deltas: dict[int, tuple[int, int]],
 @transaction.atomic
 def stock_restock(*, product: Product, quantity: int, actor: User, reference: str = "") -> ProductStock:
     """Add ``quantity`` units that arrived in the producer's store."""
-    require_producer_editor(actor, product.producer)
+    assisted = require_producer_editor(actor, product.producer, action=Assisted.STOCK_RESTOCKED,
+                                       subject=product.name, product=product)
     quantities = _quantities([(product.pk, quantity)])
     rows = _lock(quantities)
     (stock,) = _apply(rows=rows, deltas={product.pk: (quantity, 0)}, reason=Reason.RESTOCK,
-                      reference=reference.strip(), actor=actor)
+                      reference=reference.strip(), actor=actor, on_behalf=on_behalf_of(assisted))
     return stock
 
 
@@ -96,29 +98,34 @@ def _check_reserved(rows: dict[int, ProductStock], quantities: dict[int, int]) -
 
 
 @transaction.atomic
-def stock_release(*, items: list[tuple[int, int]], reference: str, actor: User | None = None) -> list[ProductStock]:
-    """Give back reserved units of a cancelled order."""
+def stock_release(*, items: list[tuple[int, int]], reference: str, actor: User | None = None,
+                  on_behalf: Producer | None = None) -> list[ProductStock]:
+    """Give back reserved units of a cancelled order (``on_behalf``: the producer an assisting officer acts for;
+    the caller checked the session)."""
     quantities = _quantities(items)
     rows = _lock(quantities)
     _check_reserved(rows, quantities)
     return _apply(rows=rows, deltas={pid: (0, -qty) for pid, qty in quantities.items()},
-                  reason=Reason.ORDER_CANCELLED, reference=reference, actor=actor)
+                  reason=Reason.ORDER_CANCELLED, reference=reference, actor=actor, on_behalf=on_behalf)
 
 
 @transaction.atomic
-def stock_ship(*, items: list[tuple[int, int]], reference: str, actor: User | None = None) -> list[ProductStock]:
-    """Take shipped units out of the store: both on hand and reserved go down."""
+def stock_ship(*, items: list[tuple[int, int]], reference: str, actor: User | None = None,
+               on_behalf: Producer | None = None) -> list[ProductStock]:
+    """Take shipped units out of the store: both on hand and reserved go down (``on_behalf``: as for
+    ``stock_release``)."""
     quantities = _quantities(items)
     rows = _lock(quantities)
     _check_reserved(rows, quantities)
     return _apply(rows=rows, deltas={pid: (-qty, -qty) for pid, qty in quantities.items()},
-                  reason=Reason.ORDER_SHIPPED, reference=reference, actor=actor)
+                  reason=Reason.ORDER_SHIPPED, reference=reference, actor=actor, on_behalf=on_behalf)
 
 
 @transaction.atomic
 def stock_correct(*, product: Product, on_hand: int, actor: User, reference: str) -> ProductStock:
     """Set the units on hand to a counted figure; it cannot fall below what is reserved."""
-    require_producer_editor(actor, product.producer)
+    assisted = require_producer_editor(actor, product.producer, action=Assisted.STOCK_CORRECTED,
+                                       subject=product.name, product=product)
     if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
         raise StockQuantityInvalid(fields={"on_hand": [str(_("Enter a whole number of zero or more."))]})
     if not reference.strip():
@@ -131,14 +138,15 @@ def stock_correct(*, product: Product, on_hand: int, actor: User, reference: str
     if on_hand == stock.on_hand:
         return stock
     (stock,) = _apply(rows=rows, deltas={product.pk: (on_hand - stock.on_hand, 0)}, reason=Reason.CORRECTION,
-                      reference=reference.strip(), actor=actor)
+                      reference=reference.strip(), actor=actor, on_behalf=on_behalf_of(assisted))
     return stock
 
 
 @transaction.atomic
 def stock_threshold_set(*, product: Product, low_stock_threshold: int, actor: User) -> ProductStock:
     """Set the level below which the producer is warned about low stock."""
-    require_producer_editor(actor, product.producer)
+    require_producer_editor(actor, product.producer, action=Assisted.STOCK_THRESHOLD_SET, subject=product.name,
+                            product=product)
     if not isinstance(low_stock_threshold, int) or isinstance(low_stock_threshold, bool) or low_stock_threshold < 0:
         raise StockQuantityInvalid(fields={"low_stock_threshold": [str(_("Enter a whole number of zero or more."))]})
     stock = _lock([product.pk])[product.pk]

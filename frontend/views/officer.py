@@ -34,6 +34,8 @@ from catalog.selectors import (
     NOT_IN_PROGRAMME,
     PROGRAMME_REGENCY_CODE,
     access_product,
+    assist_action_list,
+    assist_session_active,
     coaching_attendance_counts,
     coaching_session_exists,
     coaching_session_list,
@@ -70,6 +72,7 @@ from catalog.services import (
     village_profile_update,
 )
 from catalog.services.surveys import CSV_COLUMNS
+from frontend.forms.assist import AssistStartForm
 from frontend.forms.officer import (
     ApproveForm,
     CoachingSessionForm,
@@ -94,6 +97,7 @@ VILLAGES_PER_PAGE = 25
 PRODUCTS_PER_PAGE = 30
 PRODUCERS_PER_PAGE = 20
 EXPIRY_WARNING_DAYS = 30
+ASSISTED_ACTIONS_SHOWN = 20
 
 
 def officer_required(view):
@@ -631,13 +635,17 @@ def _producer_or_404(pk: int):
     return producer
 
 
-def _render_producer(request, producer, *, unverify_form=None):
+def _render_producer(request, producer, *, unverify_form=None, assist_form=None, status: int = 200):
     today = timezone.localdate()
     return render(request, "frontend/officer/producer.html", {
         "section": "producers", "producer": producer, "events": producer_event_list(producer=producer),
         "unverify_form": unverify_form or UnverifyForm(), "today": today,
         "soon": today + timedelta(days=EXPIRY_WARNING_DAYS),
-    })
+        # officer-assisted mode (frontend/views/assist.py)
+        "assist_form": assist_form or AssistStartForm(),
+        "assisting": assist_session_active(officer=request.user, producer=producer),
+        "assisted_actions": list(assist_action_list(producer=producer)[:ASSISTED_ACTIONS_SHOWN]),
+    }, status=status)
 
 
 @officer_required

@@ -31,7 +31,12 @@ from buyers.selectors import (
 )
 from buyers.services import address_create
 from catalog.models import Producer
-from catalog.selectors import district_list_with_producers, producer_choices_for_officers, producer_list_for_user
+from catalog.selectors import (
+    assist_session_active,
+    district_list_with_producers,
+    producer_choices_for_officers,
+    producer_list_for_user,
+)
 from frontend.forms.errors import form_add_application_error
 from frontend.forms.orders import (
     AddressForm,
@@ -533,6 +538,12 @@ def problem_decide(request, pk: int, problem_pk: int):
 
 
 def _board_producer(request) -> Producer:
+    """Return the producer whose board this is: one of the person's producers, or the producer an officer
+    assists (officer-assisted mode)."""
+    assisting = assist_session_active(officer=request.user)
+    if assisting is not None and request.GET.get("producer", str(assisting.producer_id)) == str(
+            assisting.producer_id):
+        return assisting.producer
     producers = list(producer_list_for_user(user=request.user))
     wanted = request.GET.get("producer", "")
     if wanted:

@@ -3,9 +3,10 @@
 A producer's people see their business (village, verification, permits, capacity), their
 products (the working copies, with curation status, stock and why a product was rejected),
 and edit them: product details, price tiers, photos taken with the phone, curation requests
-and stock. Programme officers may open a producer's pages too (``?producer=<id>``), as the
-services let them assist the producers they coach. Everything else gets 403, other producers'
-products 404. Every change goes through one ``catalog.services`` function; its
+and stock. Programme officers may open a producer's pages too (``?producer=<id>``); they change
+something only in officer-assisted mode (an active assist session for that producer, started
+from the officer's producer page), where these pages act for the session's producer. Everything
+else gets 403, other producers' products 404. Every change goes through one ``catalog.services`` function; its
 ``ApplicationError`` is shown beside the input it concerns and nothing typed is lost.
 """
 from __future__ import annotations
@@ -30,6 +31,8 @@ from catalog.selectors import (
     PUBLIC_FROM_STAGE,
     access_producer,
     access_product,
+    assist_action_list,
+    assist_session_active,
     producer_list_for_user,
     producer_organisation_list_unregistered,
     producer_permit_list,
@@ -73,11 +76,17 @@ from market.regions.selectors import village_list
 
 EXPIRY_WARNING_DAYS = 30
 MOVEMENTS_SHOWN = 20
+ASSISTED_ACTIONS_SHOWN = 20
 TIERS_PREFIX = "tiers"
 
 
 def producer_area(view):
-    """Let in producers (and programme officers, who assist them); others get 403, unknown objects 404."""
+    """Let in producers (and programme officers, who assist them); others get 403, unknown objects 404.
+
+    An officer only looks unless an assist session is active (``request.assist_session``): a change
+    without one is refused here with 403, and the services refuse it again for any producer but the
+    session's.
+    """
 
     @wraps(view)
     @login_required
@@ -85,6 +94,9 @@ def producer_area(view):
         user = request.user
         if not user.is_active or not (user.role == Role.PRODUCER or user.is_officer):
             raise PermissionDenied(_("This dashboard belongs to another role."))
+        request.assist_session = assist_session_active(officer=user) if user.is_officer else None
+        if user.is_officer and request.method == "POST" and request.assist_session is None:
+            raise PermissionDenied(_("Start assisted mode from the producer's page before changing anything."))
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
@@ -100,14 +112,34 @@ def _current_producer(request):
     """
     producers = list(producer_list_for_user(user=request.user))
     wanted = request.GET.get("producer", "")
+    assisting = getattr(request, "assist_session", None)
     if wanted:
         if not wanted.isdigit():
             raise Http404(_("Producer not found."))
         chosen = next((p for p in producers if p.pk == int(wanted)), None)
-        return chosen or access_producer(user=request.user, pk=int(wanted)), producers
+        chosen = chosen or access_producer(user=request.user, pk=int(wanted))
+        _refuse_unassisted_change(request, chosen)
+        return chosen, producers
+    if assisting is not None:
+        return assisting.producer, producers
     if request.user.role != Role.PRODUCER:
         raise PermissionDenied(_("This dashboard belongs to another role."))
     return (producers[0] if producers else None), producers
+
+
+def _refuse_unassisted_change(request, producer) -> None:
+    """An officer changes only the producer of their assist session (the services check it again)."""
+    assisting = getattr(request, "assist_session", None)
+    if (request.user.is_officer and request.method == "POST"
+            and (assisting is None or assisting.producer_id != producer.pk)):
+        raise PermissionDenied(_("Your assisted mode is for another producer."))
+
+
+def _access_product(request, pk: int) -> Product:
+    """Return the product to show or change (``access_product``); an officer changes only the assisted producer's."""
+    product = access_product(user=request.user, pk=pk)
+    _refuse_unassisted_change(request, product.producer)
+    return product
 
 
 def _producer_or_404(request):
@@ -128,7 +160,10 @@ def _product_url(product, anchor: str = "", name: str = "producer-product-edit")
 
 
 def _context(request, producer, **extra) -> dict:
-    return {"producer": producer, "as_officer": request.user.is_officer, **extra}
+    assisting = getattr(request, "assist_session", None)
+    return {"producer": producer, "as_officer": request.user.is_officer,
+            "assisting": assisting is not None and producer is not None and assisting.producer_id == producer.pk,
+            **extra}
 
 
 # --- status, stock and permits as the pages show them ----------------------------------------
@@ -208,6 +243,7 @@ def home(request):
     permits = _permit_rows(producer, today)
     return render(request, "frontend/producer/home.html", _context(
         request, producer, section="home", producers=producers, rows=rows, permits=permits,
+        assisted_actions=list(assist_action_list(producer=producer)[:ASSISTED_ACTIONS_SHOWN]),
         stage=_village_stage(producer), expiry_days=EXPIRY_WARNING_DAYS,
         attention={
             "low": sum(1 for row in rows if row["stock"] and row["stock"]["low"]),
@@ -381,7 +417,7 @@ def _render_product(request, product, *, status: int = 200, form=None, tiers=Non
 @producer_area
 @require_http_methods(["GET", "HEAD", "POST"])
 def product_edit(request, pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     if request.method != "POST":
         return _render_product(request, product)
     form = ProductForm(request.POST, product=product, held_kinds=_held_kinds(product.producer))
@@ -404,7 +440,7 @@ def product_edit(request, pk: int):
 @producer_area
 @require_POST
 def product_tiers(request, pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     data = request.POST.copy()
     if "add_row" in data:
         # Without JavaScript: show the rows as typed plus one empty row; nothing is saved.
@@ -434,7 +470,7 @@ def product_tiers(request, pk: int):
 @producer_area
 @require_POST
 def product_photo_upload(request, pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -451,7 +487,7 @@ def product_photo_upload(request, pk: int):
 @producer_area
 @require_POST
 def product_photo_delete(request, pk: int, photo_pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     try:
         photo = product_photo_get(product=product, pk=photo_pk)  # the service checks the editor on its product
     except PhotoNotFound:
@@ -468,7 +504,7 @@ def product_photo_delete(request, pk: int, photo_pk: int):
 @producer_area
 @require_POST
 def product_submit(request, pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     try:
         product_submit_for_curation(product=product, actor=request.user)
     except ProductIncomplete as exc:
@@ -504,13 +540,13 @@ def _render_stock(request, product, *, status: int = 200, restock_form=None, cor
 @producer_area
 @require_safe
 def product_stock(request, pk: int):
-    return _render_stock(request, access_product(user=request.user, pk=pk))
+    return _render_stock(request, _access_product(request, pk))
 
 
 @producer_area
 @require_POST
 def product_restock(request, pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     form = RestockForm(request.POST)
     if form.is_valid():
         try:
@@ -528,7 +564,7 @@ def product_restock(request, pk: int):
 @producer_area
 @require_POST
 def product_stock_correct(request, pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     form = StockCorrectForm(request.POST)
     if form.is_valid():
         before = product.stock.on_hand
@@ -549,7 +585,7 @@ def product_stock_correct(request, pk: int):
 @producer_area
 @require_POST
 def product_threshold(request, pk: int):
-    product = access_product(user=request.user, pk=pk)
+    product = _access_product(request, pk)
     form = ThresholdForm(request.POST)
     if form.is_valid():
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalog.models import Producer
+from catalog.models import AssistAction, Producer
 from catalog.services._auth import require_producer_editor
 from market.accounts.models import User
 from orders.exceptions import OrdersInvalid
@@ -29,7 +29,7 @@ def delivery_rule_set(*, producer: Producer, actor: User, offers_delivery: bool 
 
     Orders already placed keep the fee they were placed with.
     """
-    require_producer_editor(actor, producer)
+    require_producer_editor(actor, producer, action=AssistAction.Kind.DELIVERY_OPTIONS_SET, subject=producer.name)
     errors: dict[str, list[str]] = {}
     values = {
         "offers_delivery": bool(offers_delivery),

@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import AssistAction, Producer
 from catalog.services import stock_release, stock_ship
+from catalog.services._auth import is_producer_member, on_behalf_of, require_producer_editor
 from market.accounts.models import User
 from orders.exceptions import OrderActionForbidden, OrderNotFound, OrdersInvalid, OrderTransitionInvalid
 from orders.models import AUTO_COMPLETE_DAYS, Checkout, DeliveryOption, Order, OrderEvent, OrderProblem, OrderRefund
@@ -37,13 +39,23 @@ _NOTIFY: dict[str, str] = {
     Status.DELIVERED: Event.ORDER_DELIVERED,
 }
 
+# What an assisting officer's producer move is called in the producer's list of assisted actions.
+_ASSISTED: dict[str, str] = {
+    Status.ACCEPTED: AssistAction.Kind.ORDER_ACCEPTED,
+    Status.DECLINED: AssistAction.Kind.ORDER_DECLINED,
+    Status.PACKED: AssistAction.Kind.ORDER_PACKED,
+    Status.SHIPPED: AssistAction.Kind.ORDER_SHIPPED,
+    Status.DELIVERED: AssistAction.Kind.ORDER_DELIVERED,
+}
+
 
 def change_status(*, order: Order, to_status: str, actor: User | None, parties: set[str], note: str = "",
-                  data: dict | None = None, move_stock: bool = True) -> OrderEvent:
+                  data: dict | None = None, move_stock: bool = True, on_behalf: Producer | None = None) -> OrderEvent:
     """Move a LOCKED order to ``to_status`` if the state table lets one of ``parties`` do it; record the event.
 
     ``move_stock=False`` when the caller already moved the stock of several orders in one call
-    (a whole checkout). Callers hold the order's row lock and check the details of the move.
+    (a whole checkout). Callers hold the order's row lock and check the details of the move;
+    ``on_behalf`` is the producer an assisting officer acts for (the caller checked the session).
     """
     from_status = order.status
     if (from_status, to_status) not in TRANSITIONS:
@@ -53,14 +65,16 @@ def change_status(*, order: Order, to_status: str, actor: User | None, parties: 
     move = (from_status, to_status)
     if move_stock and (move in RELEASES_STOCK or move in SHIPS_STOCK):
         items = [(line.product_id, line.quantity) for line in order.lines.order_by("pk")]
-        (stock_release if move in RELEASES_STOCK else stock_ship)(items=items, reference=order.number, actor=actor)
+        (stock_release if move in RELEASES_STOCK else stock_ship)(items=items, reference=order.number, actor=actor,
+                                                                  on_behalf=on_behalf)
     now = timezone.now()
     order.status, order.status_changed_at = to_status, now
     if to_status == Status.DELIVERED:
         order.delivered_at = now
     order.save()
     event = OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.STATUS, from_status=from_status,
-                                      to_status=to_status, actor=actor, note=note, data=data or {})
+                                      to_status=to_status, actor=actor, note=note, data=data or {},
+                                      on_behalf_of=on_behalf)
     if from_status == Status.PLACED and to_status in (Status.DECLINED, Status.CANCELLED):
         _refund_owed(order=order, reason=OrderRefund.Reason.DECLINED if to_status == Status.DECLINED
                      else OrderRefund.Reason.CANCELLED)
@@ -123,6 +137,13 @@ def order_transition(*, order: Order, to_status: str, actor: User, note: str = "
         raise OrderTransitionInvalid()
     if not transition_allowed(from_status=locked.status, to_status=to_status, parties=parties):
         raise OrderActionForbidden()
+    assisted = None
+    if (Party.PRODUCER in parties and not is_producer_member(actor, locked.producer)
+            and not transition_allowed(from_status=locked.status, to_status=to_status,
+                                       parties=parties - {Party.PRODUCER})):
+        # An officer in assisted mode makes the producer's move: checked and recorded at the one choke point.
+        assisted = require_producer_editor(actor, locked.producer, action=_ASSISTED[to_status],
+                                           subject=locked.number)
     data: dict = {}
     if to_status == Status.DECLINED:
         locked.decline_reason = note = _text(note, field="reason", required=True)
@@ -134,7 +155,8 @@ def order_transition(*, order: Order, to_status: str, actor: User, note: str = "
         locked.tracking_number = _text(tracking_number, field="tracking_number", required=by_courier,
                                        max_length=100)
         data = {"courier": locked.courier, "tracking_number": locked.tracking_number}
-    change_status(order=locked, to_status=to_status, actor=actor, parties=parties, note=note, data=data)
+    change_status(order=locked, to_status=to_status, actor=actor, parties=parties, note=note, data=data,
+                  on_behalf=on_behalf_of(assisted))
     order.status = locked.status
     return locked
 

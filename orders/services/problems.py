@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.images import image_validate_and_normalise
+from catalog.services._auth import is_producer_member
 from market.accounts.models import User
 from orders.exceptions import (
     OrderActionForbidden,
@@ -95,7 +96,8 @@ def order_problem_answer(*, problem: OrderProblem, actor: User, answer: str) -> 
     order = Order.objects.select_for_update().get(pk=problem.order_id)
     locked = OrderProblem.objects.select_for_update().get(pk=problem.pk)
     parties = order_parties(order=order, user=actor)
-    if Party.PRODUCER not in parties:
+    # The producer's own people answer; an officer in assisted mode may not (officers decide problems).
+    if Party.PRODUCER not in parties or not is_producer_member(actor, order.producer):
         raise OrderActionForbidden() if parties - {Party.SYSTEM} else OrderNotFound()
     if locked.status != OrderProblem.Status.OPEN:
         raise ProblemStatusInvalid()

@@ -36,8 +36,9 @@ def verified(officer):
     in_village("35.09.01.2001", "Padomasan", district_name="Jombang")
     producer = ProducerFactory(name="Kopi Argopuro", phone="0812000111", whatsapp="0812000222",
                                capacity_per_month=500, capacity_unit="kg")
-    producer_permit_set(producer=producer, actor=officer, kind="nib", number="NIB-1")
-    producer_permit_set(producer=producer, actor=officer, kind="pirt", number="PIRT-7", expires_on=date(2020, 5, 1))
+    producer_permit_set(producer=producer, actor=owner_of(producer), kind="nib", number="NIB-1")
+    producer_permit_set(producer=producer, actor=owner_of(producer), kind="pirt", number="PIRT-7",
+                        expires_on=date(2020, 5, 1))
     producer_verify(producer=producer, officer=officer)
     return Producer.objects.get(pk=producer.pk)
 

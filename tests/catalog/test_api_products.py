@@ -111,8 +111,12 @@ def test_create_reports_every_bad_field_and_creates_nothing(client, producer, ow
     assert Product.objects.count() == 1
 
 
-def test_an_officer_may_create_for_any_producer_a_consumer_for_none(client, producer, officer):
+def test_an_officer_may_create_for_a_producer_they_assist_a_consumer_for_none(client, producer, officer):
+    from catalog.services import assist_session_start
+
     as_user(client, officer)
+    assert_error(create(client, producer), 403, "assist_session_required")
+    assist_session_start(officer=officer, producer=producer, reason="Kunjungan")
     assert create(client, producer).status_code == 201
 
     as_user(client, UserFactory())

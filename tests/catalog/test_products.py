@@ -134,10 +134,17 @@ def test_outsiders_cannot_edit(actor_kind):
     assert product.name == "Asli"
 
 
-def test_officer_may_edit_on_behalf_of_a_producer():
-    product = ProductFactory()
+def test_officer_may_edit_on_behalf_of_a_producer_in_an_assist_session():
+    from catalog.exceptions import AssistSessionRequired
+    from catalog.services import assist_session_start
 
-    product_update(product=product, actor=OfficerFactory(), changes=ProductChanges(name_en="Ground coffee"))
+    product = ProductFactory()
+    officer = OfficerFactory()
+    with pytest.raises(AssistSessionRequired):
+        product_update(product=product, actor=officer, changes=ProductChanges(name_en="Ground coffee"))
+    assist_session_start(officer=officer, producer=product.producer, reason="Kunjungan")
+
+    product_update(product=product, actor=officer, changes=ProductChanges(name_en="Ground coffee"))
 
     product.refresh_from_db()
     assert product.name_en == "Ground coffee"

@@ -605,7 +605,7 @@ def test_the_waiting_transfers_page_reads_a_fixed_number_of_queries(officer_clie
         _awaiting_checkout(items=((10000, 1),))
     officer_client.get(TRANSFERS)  # warm the session and the officer's two-factor check
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # ... and the assisted-mode banner
         response = officer_client.get(TRANSFERS)
 
     assert len(response.context["page"].object_list) == 22
@@ -628,11 +628,13 @@ def test_the_balances_and_batches_pages_read_a_fixed_number_of_queries(officer_c
         bank_account_set(producer, bank_name="BNI", account_number=f"2000{producer.pk}", account_holder=producer.name)
     officer_client.get(FINANCE)
 
-    with django_assert_max_num_queries(10):  # session, user, two-factor, summary (5), count, balances
+    with django_assert_max_num_queries(11):  # session, user, two-factor, assisted-mode banner, summary (5), count,
+        # balances
         overview = officer_client.get(FINANCE)
-    with django_assert_max_num_queries(11):  # ... summary (5), accounts changed since the last payout, count, batches
+    with django_assert_max_num_queries(12):  # ... summary (5), accounts changed since the last payout, count,
+        # batches
         batches = officer_client.get(PAYOUTS)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         detail = officer_client.get(f"{PAYOUTS}{batch.pk}/")
 
     assert len(overview.context["page"].object_list) == 24

@@ -254,8 +254,9 @@ def test_overview_uses_a_fixed_number_of_queries(officer_client, django_assert_n
     region_import_file()
     officer_client.get(f"{BASE}/")  # warm the session
     at_stage(Stage.COACHING, "35.09.01.2001")
-    # session, user, TOTP check, stage counts, three work counts, districts, buyer registrations waiting
-    with django_assert_num_queries(9):
+    # session, user, TOTP check, assisted-mode banner, stage counts, three work counts, districts,
+    # buyer registrations waiting
+    with django_assert_num_queries(10):
         officer_client.get(f"{BASE}/")
     for code in ("35.09.01.2002", "35.09.02.2001", "35.09.03.2001"):
         at_stage(Stage.PACKAGING_DESIGN, code)
@@ -293,12 +294,12 @@ def test_village_list_uses_a_fixed_number_of_queries(officer_client, django_asse
     commodity = CommodityFactory()
     at_stage(Stage.SURVEYED, "35.09.01.2001")
     officer_client.get(f"{BASE}/villages/")
-    # session, user, TOTP check, districts, count, page
-    with django_assert_num_queries(6):
+    # session, user, TOTP check, assisted-mode banner, districts, count, page
+    with django_assert_num_queries(7):
         few = officer_client.get(f"{BASE}/villages/", {"stage": "surveyed"})
     for code in [f"35.09.02.200{n}" for n in range(1, 8)] + [f"35.09.03.200{n}" for n in range(1, 8)]:
         VillageProfile.objects.filter(pk=at_stage(Stage.SURVEYED, code).pk).update(flagship_commodity=commodity)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         many = officer_client.get(f"{BASE}/villages/", {"stage": "surveyed"})
 
     assert (len(few.context["page"].object_list), len(many.context["page"].object_list)) == (1, 15)
@@ -703,12 +704,12 @@ def test_curation_queue_uses_a_fixed_number_of_queries(officer_client, django_as
     for _ in range(2):
         submitted_product()
     officer_client.get(f"{BASE}/curation/")
-    # session, user, TOTP check, count, page
-    with django_assert_num_queries(5):
+    # session, user, TOTP check, assisted-mode banner, count, page
+    with django_assert_num_queries(6):
         few = officer_client.get(f"{BASE}/curation/")
     for index in range(18):
         submitted_product(producer=ProducerFactory(village=village(f"35.09.0{index % 3 + 1}.200{index % 5 + 1}")))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         many = officer_client.get(f"{BASE}/curation/")
 
     assert (len(few.context["page"].object_list), len(many.context["page"].object_list)) == (2, 20)
@@ -823,12 +824,12 @@ def test_producer_list_filters_by_state_and_flags_expiring_permits(officer_clien
 def test_producer_list_uses_a_fixed_number_of_queries(officer_client, django_assert_num_queries):
     ProducerFactory()
     officer_client.get(f"{BASE}/producers/")
-    # session, user, TOTP check, state counts, count, page, permits, memberships with users
-    with django_assert_num_queries(8):
+    # session, user, TOTP check, assisted-mode banner, state counts, count, page, permits, memberships with users
+    with django_assert_num_queries(9):
         officer_client.get(f"{BASE}/producers/", {"state": "all"})
     for _ in range(9):
         PermitFactory(producer=ProducerFactory())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         officer_client.get(f"{BASE}/producers/", {"state": "all"})
 
 

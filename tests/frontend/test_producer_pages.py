@@ -216,7 +216,7 @@ def test_officer_opens_a_producers_dashboard_by_id(client, producer, totp_for):
 
     assert response.status_code == 200
     assert "Kopi Dibantu Petugas" in html(response)
-    assert "You are assisting UMKM Kopi Padomasan as a programme officer" in html(response)
+    assert "You are viewing UMKM Kopi Padomasan as a programme officer" in html(response)  # assisted mode is off
 
 
 def test_a_member_of_several_producers_picks_one(client, producer, owner):

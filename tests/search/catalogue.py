@@ -146,8 +146,8 @@ def _producer(officer, village: Village, name: str, *, verified: bool = True):
     if verified:
         producer_verify(producer=producer, officer=officer)
     for kind in ("halal", "pirt", "trademark"):
-        producer_permit_set(producer=producer, actor=officer, kind=kind, number=f"{kind.upper()}-{producer.pk}",
-                            expires_on=PERMIT_EXPIRY)
+        producer_permit_set(producer=producer, actor=owner_of(producer), kind=kind,
+                            number=f"{kind.upper()}-{producer.pk}", expires_on=PERMIT_EXPIRY)
     return producer
 
 

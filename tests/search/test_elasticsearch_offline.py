@@ -218,8 +218,8 @@ def catalogue_build() -> Catalogue:
         village_advance_stage(profile=profile, to_stage=step, officer=officer, note="")
     producer = ProducerFactory(village=sidomulyo, name="UMKM Sidomulyo")
     producer_verify(producer=producer, officer=officer)
-    producer_permit_set(producer=producer, actor=officer, kind="halal", number="HALAL-1", expires_on=date(2030, 1, 1))
     owner = owner_of(producer)
+    producer_permit_set(producer=producer, actor=owner, kind="halal", number="HALAL-1", expires_on=date(2030, 1, 1))
 
     def product(n, name, name_en, price, *, approve=True):
         item = product_create(producer=producer, actor=owner, changes=ProductChanges(
