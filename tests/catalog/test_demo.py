@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -253,3 +253,16 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     # invoices on terms: one paid, two open within the credit limit
     assert TermsInvoice.objects.filter(organisation=chain).count() == 3
     assert 0 < credit_outstanding(organisation=chain) <= 50_000_000
+
+
+def test_production_settings_refuse_the_demo_and_its_commerce(settings):
+    # given: settings that do not allow demo data (production)
+    settings.DEMO_DATA_ALLOWED = False
+
+    # when
+    with pytest.raises(CommandError, match="demo_data_not_allowed"):
+        call_command("load_demo_data", "--scale", "0.2", "--no-photos", stdout=StringIO())
+
+    # then: nothing at all, not even the regions, accounts or orders
+    assert (User.objects.count(), Village.objects.count(), Outlet.objects.count(), Checkout.objects.count(),
+            CreditTerms.objects.count()) == (0, 0, 0, 0, 0)
