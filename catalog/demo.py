@@ -28,6 +28,8 @@ PRODUCER_EMAIL = f"produsen@{DEMO_DOMAIN}"
 BUYER_EMAIL = f"pembeli@{DEMO_DOMAIN}"
 CONSUMER_EMAIL = f"konsumen@{DEMO_DOMAIN}"
 INVESTOR_EMAIL = f"investor@{DEMO_DOMAIN}"
+CHAIN_MANAGER_EMAIL = f"pembeli.manajer@{DEMO_DOMAIN}"  # the demo buyer's colleagues (catalog.demo_commerce)
+CHAIN_MEMBER_EMAIL = f"pembeli.staf@{DEMO_DOMAIN}"
 DEFAULT_SEED = 3509  # Kemendagri code of Kabupaten Jember
 BARCODE_PREFIX = "899"  # GS1 Indonesia
 
@@ -819,6 +821,7 @@ class DemoResult:
     products: int = 0
     photos: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    orders_by_status: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     accounts: list[tuple[str, str]] = field(default_factory=list)
 
@@ -870,7 +873,9 @@ def demo_data_load(*, seed: int = DEFAULT_SEED, scale: float = 1.0, photo_share:
 
 def _accounts() -> list[tuple[str, str]]:
     return [("officer (petugas)", OFFICER_EMAIL), ("producer owner (produsen)", PRODUCER_EMAIL),
-            ("buyer (pembeli)", BUYER_EMAIL), ("consumer (konsumen)", CONSUMER_EMAIL), ("investor", INVESTOR_EMAIL)]
+            ("buyer owner (pembeli)", BUYER_EMAIL), ("buyer manager (manajer)", CHAIN_MANAGER_EMAIL),
+            ("buyer member (staf)", CHAIN_MEMBER_EMAIL), ("consumer (konsumen)", CONSUMER_EMAIL),
+            ("investor", INVESTOR_EMAIL)]
 
 
 def villages_for_scale(scale: float) -> list[VillageSpec]:
@@ -920,6 +925,7 @@ class _Loader:
     # the story ---------------------------------------------------------------------------
 
     def run(self) -> DemoResult:
+        from catalog.demo_commerce import demo_commerce_load
         from market.accounts.models import Role
         from market.accounts.services import officer_create
 
@@ -933,6 +939,9 @@ class _Loader:
                   organisation_name="Toko Oleh-Oleh Suwar-Suwir Jember Asli", phone="081234560001")
         self.user(email=CONSUMER_EMAIL, role=Role.CONSUMER, full_name="Ayu Lestari", phone="081234560002")
         self.user(email=INVESTOR_EMAIL, role=Role.INVESTOR, full_name="Budi Santoso", phone="081234560003")
+        self.result.orders_by_status = demo_commerce_load(
+            officer=self.officer, rng=self.rng, password_hash=self.password_hash, today=self.today,
+            photos=self.photo_share > 0).orders_by_status
         return self.result
 
     def reference_data(self) -> None:

@@ -65,3 +65,8 @@ class ApiTokenExpired(ApiTokenInvalid):
 class ApiTokenNotInUse(ApplicationError):
     code = "token_not_in_use"
     default_message = _("This request is not signed with a token. Revoke a token by its id instead.")
+
+
+class MembershipInvalid(ApplicationError):
+    code = "membership_invalid"
+    default_message = _("This person cannot be added to the organisation with this role.")

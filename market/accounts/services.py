@@ -22,6 +22,7 @@ from market.accounts.exceptions import (
     ApiTokenNotInUse,
     EmailNotVerified,
     InvalidCredentials,
+    MembershipInvalid,
     MfaCodeInvalid,
     MfaCodeRequired,
     MfaSetupRequired,
@@ -44,6 +45,25 @@ def organisation_create(*, name: str, kind: str, owner: User) -> Organisation:
     organisation = Organisation.objects.create(name=name.strip(), kind=kind)
     Membership.objects.create(user=owner, organisation=organisation, role=Membership.Role.OWNER)
     return organisation
+
+
+@transaction.atomic
+def membership_add(*, organisation: Organisation, user: User, role: str) -> Membership:
+    """Make ``user`` a member of ``organisation`` with ``role`` (owner, manager or member).
+
+    Raise ``MembershipInvalid`` (and change nothing) for an unknown role, an inactive person or one
+    who already belongs to the organisation. Who may add people is the caller's check.
+    """
+    errors: dict[str, list[str]] = {}
+    if role not in Membership.Role.values:
+        errors["role"] = [_("Choose owner, manager or member.")]
+    if user is None or not user.is_active:
+        errors["user"] = [_("This account is not active.")]
+    elif Membership.objects.filter(organisation=organisation, user=user).exists():
+        errors["user"] = [_("This person already belongs to the organisation.")]
+    if errors:
+        raise MembershipInvalid(fields=errors)
+    return Membership.objects.create(organisation=organisation, user=user, role=role)
 
 
 @transaction.atomic

@@ -4,12 +4,15 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
-from django.db.models import Count
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Sum
 from django.utils import timezone
 
+from buyers.models import Address, Outlet
 from catalog.demo import (
     BUYER_EMAIL,
+    CHAIN_MANAGER_EMAIL,
+    CHAIN_MEMBER_EMAIL,
     CONSUMER_EMAIL,
     DEMO_PASSWORD,
     INVESTOR_EMAIL,
@@ -36,8 +39,11 @@ from catalog.models import (
     ean13_is_valid,
 )
 from catalog.selectors import permit_list_expiring, product_list_public
-from market.accounts.models import Organisation, Role, User
+from market.accounts.models import Membership, Organisation, Role, User
 from market.regions.models import District, Village
+from orders.models import Checkout, Order, OrderProblem, OrderRefund, ProducerDeliveryRule
+from payments.models import CreditTerms, LedgerEntry, LedgerLine, TermsInvoice
+from payments.selectors import credit_outstanding, ledger_check
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +183,86 @@ def test_ean13_check_digit():
     assert ean13_with_check_digit("400638133393") == "4006381333931"  # the GS1 textbook example
     assert ean13_with_check_digit("899100100001") == "8991001000019"
     assert ean13_is_valid(ean13_with_check_digit("899123456789"))
+
+
+def test_demo_commerce_tells_every_order_state_through_the_services():
+    # when: a small demo (the chain and the consumer buy from four producers of four villages)
+    call_command("load_demo_data", "--scale", "0.2", "--no-photos", stdout=StringIO())
+
+    # then: the demo buyer's organisation is a chain with three outlets in three districts of Jember
+    owner, manager, member = (User.objects.get(email=email)
+                              for email in (BUYER_EMAIL, CHAIN_MANAGER_EMAIL, CHAIN_MEMBER_EMAIL))
+    chain = owner.organisations.get()
+    assert (chain.name, chain.kind) == ("Toko Oleh-Oleh Suwar-Suwir Jember Asli", Organisation.Kind.BUYER)
+    assert list(Outlet.objects.filter(organisation=chain, is_active=True).order_by("pk").values_list(
+        "name", "village__district__name")) == [
+        ("Cabang Kaliwates", "Kaliwates"), ("Cabang Sumbersari", "Sumbersari"), ("Cabang Patrang", "Patrang")]
+    # members with each role, demo accounts like the others
+    assert sorted(Membership.objects.filter(organisation=chain).values_list("user__email", "role")) == sorted([
+        (BUYER_EMAIL, "owner"), (CHAIN_MANAGER_EMAIL, "manager"), (CHAIN_MEMBER_EMAIL, "member")])
+    for person in (manager, member):
+        assert person.role == Role.BUYER and person.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(user=person, verified=True, primary=True).exists()
+    # credit terms set by the officer
+    officer = User.objects.get(email=OFFICER_EMAIL)
+    terms = CreditTerms.objects.get(organisation=chain)
+    assert (terms.net_days, terms.credit_limit, terms.status, terms.approved_by) == (30, 50_000_000, "active", officer)
+    # the consumer has a delivery address; three producers deliver (the others offer pickup only)
+    consumer = User.objects.get(email=CONSUMER_EMAIL)
+    assert list(Address.objects.filter(user=consumer).values_list("name", "village__name")) == [
+        ("Rumah", "Sumbersari")]
+    assert sorted(ProducerDeliveryRule.objects.values_list("offers_delivery", "delivery_fee", "free_delivery_from",
+                                                           "offers_courier", "courier_fee")) == [
+        (False, 0, None, True, 25_000), (True, 10_000, None, False, 0), (True, 15_000, 750_000, True, 20_000)]
+    assert ProducerDeliveryRule.objects.get(offers_courier=True, offers_delivery=True).producer.organisation \
+        .memberships.get(role="owner").user.email == PRODUCER_EMAIL
+
+    # orders in every state, for the chain (wholesale, to its outlets) and for the consumer (retail, to her address)
+    orders = Order.objects.all()
+    assert dict(orders.values_list("status").annotate(n=Count("pk"))) == {
+        "awaiting_payment": 1, "placed": 1, "accepted": 1, "declined": 1, "packed": 1, "shipped": 1,
+        "delivered": 1, "completed": 3, "cancelled": 2}
+    assert set(Order.Status.values) == set(orders.values_list("status", flat=True))
+    assert orders.filter(checkout__organisation=chain, checkout__audience="business").count() == 8
+    assert orders.filter(checkout__placed_by=consumer, checkout__audience="consumer").count() == 4
+    assert orders.values("producer").distinct().count() == 4
+    assert not orders.filter(checkout__organisation=chain, checkout__outlet__isnull=True).exists()
+    assert {(method, status): n for method, status, n in Checkout.objects.values_list(
+        "payment_method", "status").annotate(n=Count("pk"))} == {
+        ("invoice", "paid"): 1, ("invoice", "on_terms"): 2, ("bank_transfer", "paid"): 5,
+        ("bank_transfer", "expired"): 1, ("bank_transfer", "awaiting_payment"): 1}
+    assert set(Checkout.objects.filter(organisation=chain).values_list("placed_by__email", flat=True)) == {
+        BUYER_EMAIL, CHAIN_MANAGER_EMAIL}
+    # one problem, answered by the producer and decided with a partial refund, paid back by transfer
+    problem = OrderProblem.objects.get()
+    assert (problem.order.status, problem.status, problem.decision, problem.decided_by) == (
+        "delivered", "decided", "partial_refund", officer)
+    assert problem.answer and problem.refund_amount > 0
+    assert (problem.refund.status, problem.refund.amount) == ("done", problem.refund_amount)
+    # refunds: the problem's and a paid cancellation's are paid back; a declined transfer order's is owed
+    assert sorted(OrderRefund.objects.values_list("reason", "payment_method", "status")) == [
+        ("cancelled", "bank_transfer", "done"), ("declined", "bank_transfer", "requested"),
+        ("problem", "bank_transfer", "done")]
+    owed = OrderRefund.objects.get(status="requested")
+    assert (owed.order.status, owed.amount, owed.order.checkout.organisation) == ("declined", owed.order.total, chain)
+    # the ledger balances, entry by entry and as a whole, and matches the money received
+    assert ledger_check() == {}
+    totals = LedgerLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
+    assert totals["d"] == totals["c"] > 0
+    assert LedgerEntry.objects.filter(kind="refund").count() == 2
+    # invoices on terms: one paid, two open within the credit limit
+    assert TermsInvoice.objects.filter(organisation=chain).count() == 3
+    assert 0 < credit_outstanding(organisation=chain) <= 50_000_000
+
+
+def test_production_settings_refuse_the_demo_and_its_commerce(settings):
+    # given: settings that do not allow demo data (production)
+    settings.DEMO_DATA_ALLOWED = False
+
+    # when
+    with pytest.raises(CommandError, match="demo_data_not_allowed"):
+        call_command("load_demo_data", "--scale", "0.2", "--no-photos", stdout=StringIO())
+
+    # then: nothing at all, not even the regions, accounts or orders
+    assert (User.objects.count(), Village.objects.count(), Outlet.objects.count(), Checkout.objects.count(),
+            CreditTerms.objects.count()) == (0, 0, 0, 0, 0)

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Load a believable Kabupaten Jember for demonstrations: 40 coached villages with surveys, stage "
         "histories and coaching sessions, 80+ verified producers with permits, 300+ products with prices, "
-        "stock and photos, and demo accounts. Imports the Jember regions first when they are missing. "
+        "stock and photos, a retail chain with three outlets and credit terms, past orders in every state (with "
+        "a problem and refunds), and demo accounts. Imports the Jember regions first when they are missing. "
         "Runs once: a second run finds the demo officer and changes nothing."
     )
 
@@ -40,9 +41,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("The demo data is already loaded; nothing was changed."))
         else:
             statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.by_status.items()))
+            orders = ", ".join(f"{count} {status}" for status, count in sorted(result.orders_by_status.items()))
             self.stdout.write(self.style.SUCCESS(
                 f"Demo data loaded in {result.seconds:.1f} s: {result.villages} villages, {result.producers} producers, "
-                f"{result.products} products ({statuses}), {result.photos} photos."))
+                f"{result.products} products ({statuses}), {result.photos} photos, "
+                f"{sum(result.orders_by_status.values())} orders ({orders})."))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for role, email in result.accounts:
             self.stdout.write(f"  {role:<27} {email}")
