@@ -1,6 +1,18 @@
 from django.urls import path
 
-from frontend.views import account, catalog, finance, home, officer, orders, payments, producer, search, terms
+from frontend.views import (
+    account,
+    buyer_preferences,
+    catalog,
+    finance,
+    home,
+    officer,
+    orders,
+    payments,
+    producer,
+    search,
+    terms,
+)
 
 app_name = "frontend"
 
@@ -12,6 +24,7 @@ urlpatterns = [
     *payments.urlpatterns,
     *finance.urlpatterns,
     *terms.urlpatterns,
+    *buyer_preferences.urlpatterns,
     *producer.urlpatterns,
     *officer.urlpatterns,
     *catalog.urlpatterns,

@@ -23,6 +23,9 @@ DASHBOARD_COPY = {
             ("frontend:cart", _("Cart"), _("One cart for every producer; check out once to an outlet.")),
             ("frontend:order-list", _("My orders"), _("Follow each producer's order, confirm delivery, reorder.")),
             ("frontend:buyer-invoices", _("Invoices"), _("Invoices on terms: due dates, credit left, how to pay.")),
+            ("frontend:buyer-preferences", _("Buying preferences"),
+             _("Categories, districts, certifications and shelf life: products that match are marked "
+               "\u201cRetail-ready for you\u201d; a daily digest of new ones.")),
         ],
     },
     Role.CONSUMER: {
