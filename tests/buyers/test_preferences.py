@@ -176,3 +176,54 @@ def test_managers_set_preferences_but_members_and_strangers_cannot(catalogue):
             buyer_preferences_set(organisation=organisation, actor=actor, **prefs(min_shelf_life_days=300))
 
     assert buyer_preferences_get(organisation=organisation).min_shelf_life_days == 200
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def test_api_members_read_owners_and_managers_change(catalogue):
+    from rest_framework.test import APIClient
+
+    organisation, owner = buyer_member()
+    member = UserFactory(role=Role.BUYER)
+    MembershipFactory(user=member, organisation=organisation, role=Membership.Role.MEMBER)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    url = f"/api/v1/buyer-preferences/{organisation.pk}/"
+
+    client.force_authenticate(owner)
+    replaced = client.put(url, {"categories": [catalogue["craft"].pk], "districts": ["35.09.02"],
+                                "certifications": ["sni"], "min_shelf_life_days": 240, "digest_enabled": False},
+                          format="json")
+    assert replaced.status_code == 200, replaced.content
+    changed = client.patch(url, {"districts": [], "digest_enabled": True}, format="json")
+    expected = {"organisation_id": organisation.pk, "categories": [catalogue["craft"].pk], "districts": [],
+                "certifications": ["sni"], "min_shelf_life_days": 240, "digest_enabled": True}
+    assert changed.json() == expected
+
+    client.force_authenticate(member)
+    assert client.get(url).json() == expected
+    refused = client.patch(url, {"min_shelf_life_days": 30}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "buyer_manager_required")
+
+    client.force_authenticate(UserFactory(role=Role.BUYER))
+    assert client.get(url).json()["code"] == "buyer_manager_required"
+    assert buyer_preferences_get(organisation=organisation).min_shelf_life_days == 240
+
+
+def test_api_bad_input_changes_nothing(catalogue):
+    from rest_framework.test import APIClient
+
+    organisation, owner = buyer_member()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(owner)
+    url = f"/api/v1/buyer-preferences/{organisation.pk}/"
+
+    response = client.patch(url, {"categories": [999999], "districts": ["35.10.01"]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"categories": ["Choose categories from the list."],
+                                         "districts": ["Choose districts of Jember from the list."]}
+    refused = client.patch(url, {"certifications": ["nib"], "min_shelf_life_days": 0}, format="json")
+    assert refused.status_code == 400
+    assert sorted(refused.json()["fields"]) == ["certifications.0", "min_shelf_life_days"]
+    assert BuyerProfile.objects.count() == 0
