@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buyers.exceptions import BuyerManagerRequired, OutletNotFound
-from buyers.models import REQUIRED_CERTIFICATION_KINDS, Outlet
+from buyers.models import Outlet
 from buyers.selectors import (
     access_address,
     access_outlet,
@@ -38,6 +38,7 @@ from buyers.services import (
     outlet_create,
     outlet_update,
 )
+from catalog.models import PermitKind
 from market.accounts.selectors import buyer_organisation_list
 
 # --- output -----------------------------------------------------------------------------------
@@ -185,8 +186,8 @@ class BuyerPreferencesOut(serializers.Serializer):
     districts = serializers.ListField(child=serializers.CharField(), source="district_codes",
                                       help_text=_("District codes of Jember sourced from, e.g. 35.09.01; "
                                                   "empty: any district."))
-    certifications = serializers.ListField(child=serializers.ChoiceField(choices=REQUIRED_CERTIFICATION_KINDS),
-                                           help_text=_("Certifications a product must hold."))
+    certifications = serializers.ListField(child=serializers.ChoiceField(choices=PermitKind.choices),
+                                           help_text=_("Certifications a product must hold (any kind but nib)."))
     min_shelf_life_days = serializers.IntegerField(help_text=_("Shortest shelf life accepted for food and drink."))
     digest_enabled = serializers.BooleanField(help_text=_("Whether owners and managers get the daily digest."))
 
@@ -194,8 +195,8 @@ class BuyerPreferencesOut(serializers.Serializer):
 class BuyerPreferencesInput(serializers.Serializer):
     categories = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
     districts = serializers.ListField(child=serializers.CharField(max_length=8), max_length=100)
-    certifications = serializers.ListField(child=serializers.ChoiceField(choices=REQUIRED_CERTIFICATION_KINDS),
-                                           max_length=len(REQUIRED_CERTIFICATION_KINDS))
+    certifications = serializers.ListField(child=serializers.ChoiceField(choices=PermitKind.choices),
+                                           max_length=len(PermitKind.values))
     min_shelf_life_days = serializers.IntegerField(min_value=1, max_value=3650)
     digest_enabled = serializers.BooleanField()
 

@@ -93,8 +93,8 @@ def buyer_preference_district_list() -> QuerySet[District]:
 
 
 def buyer_preference_certification_choices() -> list[tuple[str, str]]:
-    """Return the certifications a buyer can require, as ``(kind, label)``."""
-    return [(kind, label) for kind, label in PermitKind.choices if kind in REQUIRED_CERTIFICATION_KINDS]
+    """Return the certifications a buyer can require, as ``(kind, label)`` (labels in the active language)."""
+    return [(kind, str(label)) for kind, label in PermitKind.choices if kind in REQUIRED_CERTIFICATION_KINDS]
 
 
 def buyer_min_shelf_life_days(*, user: User | None) -> int:
