@@ -169,6 +169,8 @@ def village_detail(request, code: str):
     public = Stage.index(profile.stage) >= Stage.index(PUBLIC_FROM_STAGE)
     products = product_list_public(filters=ProductFilters(village=profile.village_id)) if public else None
     product_count = products.count() if products is not None else 0
+    if products is not None and product_count and (buyer := acting_buyer_criteria(request)) is not None:
+        products = product_list_annotate_for_buyer(products, criteria=buyer)
     wholesale = user_sees_wholesale(request.user)
     return render(request, "frontend/catalog/village_detail.html", {
         "profile": profile,
@@ -251,7 +253,10 @@ def producer_detail(request, pk: int):
         producer = producer_get_public(pk=pk)
     except ProducerNotFound:
         raise Http404(NotFound.default_message) from None
-    page = _page(request, product_list_public(filters=ProductFilters(producer=producer.pk)), PRODUCTS_PER_PAGE)
+    products = product_list_public(filters=ProductFilters(producer=producer.pk))
+    if (buyer := acting_buyer_criteria(request)) is not None:
+        products = product_list_annotate_for_buyer(products, criteria=buyer)
+    page = _page(request, products, PRODUCTS_PER_PAGE)
     profile = getattr(producer.village, "profile", None)
     return render(request, "frontend/catalog/producer_detail.html", {
         "producer": producer,

@@ -219,3 +219,15 @@ def test_search_results_carry_the_badge(en, catalogue):
         assert text(response).count(BADGE) == 2
     finally:
         backend_reset()
+
+
+def test_village_and_producer_pages_carry_the_badge(en, catalogue):
+    organisation, owner = buyer_member()
+    crafts_only(organisation, owner, catalogue)
+    maker = catalogue["makers"]["bangsalsari"]
+    en.force_login(owner)
+
+    for url in (f"/producers/{maker.pk}/", f"/villages/{maker.village_id}/"):
+        response = en.get(url)
+        assert sorted((p.name, p.for_you) for p in response.context["products"]) == [
+            ("Kopi Bangsalsari", False), ("Tas Anyaman", True)], url
