@@ -3,15 +3,9 @@ from django.contrib import admin
 from buyers.models import Address, BuyerProfile, BuyerRegistration, BuyerRegistrationEvent, Outlet
 
 
-@admin.register(BuyerProfile)
-class BuyerProfileAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "min_shelf_life_days"]
-    search_fields = ["organisation__name"]
-    readonly_fields = ["organisation"]
-
-
 class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Address books are kept by their owners through the services; officers look, they do not edit."""
+    """Preferences and address books are kept by their owners through the services (pages and API);
+    officers look, they do not edit."""
 
     def has_add_permission(self, request):
         return False
@@ -21,6 +15,14 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BuyerProfile)
+class BuyerProfileAdmin(_ReadOnlyAdmin):
+    list_display = ["organisation", "min_shelf_life_days", "digest_enabled", "digest_checked_until"]
+    list_filter = ["digest_enabled"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name"]
 
 
 @admin.register(Outlet)

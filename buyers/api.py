@@ -1,4 +1,5 @@
-"""API: buyer organisations' registration and its verification; delivery places (outlets and addresses).
+"""API: buyer organisations' registration and its verification, preferences and approval limit; delivery
+places (outlets and addresses).
 
 Registration: the members of a buyer organisation read it (``GET buyer-organisations/<id>/registration/``;
 404 for anyone else and before the first save), owners and managers record it (``PUT``) and submit it
@@ -6,7 +7,8 @@ for verification (``POST .../submit/``). Programme officers list the registratio
 (``GET buyer-registrations/``), verify or refuse them with a reason. ``is_verified`` is what
 features for verified buyers gate on.
 
-Delivery places: the outlets of buyer organisations (their members) and consumers' own addresses.
+Preferences (``buyer-preferences/<organisation id>/``) are read by every member of the organisation
+and replaced (PUT) or changed (PATCH) by its owners and managers.
 
 Outlets are listed for the buyer organisations the caller is a member of (``?organisation=`` or
 the ``X-Buyer-Organisation`` header narrows to one); owners and managers add, change and archive
@@ -34,6 +36,7 @@ from buyers.selectors import (
     address_list,
     buyer_approval_limit_get,
     buyer_member_role,
+    buyer_preferences_get,
     buyer_registration_event_list,
     buyer_registration_get,
     buyer_registration_get_for_officers,
@@ -48,6 +51,7 @@ from buyers.services import (
     address_create,
     address_update,
     buyer_approval_limit_set,
+    buyer_preferences_set,
     buyer_registration_refuse,
     buyer_registration_save,
     buyer_registration_submit,
@@ -56,6 +60,7 @@ from buyers.services import (
     outlet_create,
     outlet_update,
 )
+from catalog.models import PermitKind
 from catalog.permissions import IsOfficer
 from market.accounts.models import Membership
 from market.accounts.selectors import buyer_organisation_list
@@ -201,6 +206,71 @@ class OutletDetailView(APIView):
     def delete(self, request, pk: int):
         outlet_archive(outlet=_member_outlet(request, pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+
+class BuyerPreferencesOut(serializers.Serializer):
+    organisation_id = serializers.IntegerField()
+    categories = serializers.ListField(child=serializers.IntegerField(), source="category_ids",
+                                       help_text=_("Category ids of interest (each includes its subcategories); "
+                                                   "empty: any category."))
+    districts = serializers.ListField(child=serializers.CharField(), source="district_codes",
+                                      help_text=_("District codes of Jember sourced from, e.g. 35.09.01; "
+                                                  "empty: any district."))
+    certifications = serializers.ListField(child=serializers.ChoiceField(choices=PermitKind.choices),
+                                           help_text=_("Certifications a product must hold (any kind but nib)."))
+    min_shelf_life_days = serializers.IntegerField(help_text=_("Shortest shelf life accepted for food and drink."))
+    digest_enabled = serializers.BooleanField(help_text=_("Whether owners and managers get the daily digest."))
+
+
+class BuyerPreferencesInput(serializers.Serializer):
+    categories = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
+    districts = serializers.ListField(child=serializers.CharField(max_length=8), max_length=100)
+    certifications = serializers.ListField(child=serializers.ChoiceField(choices=PermitKind.choices),
+                                           max_length=len(PermitKind.values))
+    min_shelf_life_days = serializers.IntegerField(min_value=1, max_value=3650)
+    digest_enabled = serializers.BooleanField()
+
+
+_INPUT_TO_SERVICE = {"categories": "category_ids", "districts": "district_codes", "certifications": "certifications",
+                     "min_shelf_life_days": "min_shelf_life_days", "digest_enabled": "digest_enabled"}
+
+
+class BuyerPreferencesView(APIView):
+    """A buyer organisation's preferences: members read them (GET); owners and managers replace (PUT)
+    or change some of them (PATCH). They decide which products are "retail-ready for" the
+    organisation and what its daily digest of newly listed products announces."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _out(self, organisation) -> dict:
+        preferences = buyer_preferences_get(organisation=organisation)
+        return BuyerPreferencesOut({"organisation_id": organisation.pk, **preferences.__dict__}).data
+
+    @extend_schema(responses=BuyerPreferencesOut)
+    def get(self, request, organisation_id: int):
+        return Response(self._out(_organisation(request, organisation_id)))
+
+    @extend_schema(request=BuyerPreferencesInput, responses=BuyerPreferencesOut)
+    def put(self, request, organisation_id: int):
+        return self._save(request, organisation_id, partial=False)
+
+    @extend_schema(request=BuyerPreferencesInput(partial=True), responses=BuyerPreferencesOut)
+    def patch(self, request, organisation_id: int):
+        return self._save(request, organisation_id, partial=True)
+
+    def _save(self, request, organisation_id: int, *, partial: bool):
+        organisation = _organisation(request, organisation_id)
+        serializer = BuyerPreferencesInput(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        current = buyer_preferences_get(organisation=organisation).__dict__
+        values = {service: list(current[service]) if isinstance(current[service], tuple) else current[service]
+                  for service in _INPUT_TO_SERVICE.values()}
+        values.update({_INPUT_TO_SERVICE[name]: value for name, value in serializer.validated_data.items()})
+        buyer_preferences_set(organisation=organisation, actor=request.user, **values)
+        return Response(self._out(organisation))
 
 
 class AddressListView(generics.ListCreateAPIView):

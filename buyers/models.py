@@ -1,17 +1,27 @@
-"""Buyer organisations (retail chains): their registration and verification, preferences, outlets and addresses."""
+"""Buyer organisations (retail chains): their registration and verification, purchasing preferences and
+approval limit, the daily digest of new matching products, their outlets; consumers' delivery addresses."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import DEFAULT_MIN_SHELF_LIFE_DAYS
+from catalog.models import DEFAULT_MIN_SHELF_LIFE_DAYS, PermitKind
 from market.core.models import TimeStampedModel
+
+# Certifications a buyer can require of a product (the NIB identifies a business, it certifies no product).
+REQUIRED_CERTIFICATION_KINDS = [kind for kind in PermitKind.values if kind != PermitKind.NIB]
 
 
 class BuyerProfile(TimeStampedModel):
-    """A buyer organisation's preferences; created on first use with the defaults."""
+    """A buyer organisation's preferences; created on first use with the defaults.
+
+    Empty ``categories`` or ``districts`` mean "any". A product is "retail-ready for you" when it is
+    retail ready by the organisation's ``min_shelf_life_days`` and matches the rest
+    (``buyers.selectors.buyer_criteria_get``, ``catalog.selectors.product_for_buyer_q``).
+    """
 
     organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE, related_name="buyer_profile",
                                         limit_choices_to={"kind": "buyer"}, verbose_name=_("organisation"))
@@ -21,14 +31,31 @@ class BuyerProfile(TimeStampedModel):
     approval_limit = models.PositiveBigIntegerField(
         _("approval limit (rupiah)"), null=True, blank=True,
         help_text=_("Orders of members above this total need a manager's approval; empty: no approval needed."))
+    categories = models.ManyToManyField("catalog.Category", blank=True, related_name="+",
+                                        verbose_name=_("categories of interest"))
+    districts = models.ManyToManyField("regions.District", blank=True, related_name="+",
+                                       verbose_name=_("districts sourced from"))
+    required_certifications = ArrayField(
+        models.CharField(max_length=16, choices=PermitKind.choices), default=list, blank=True,
+        verbose_name=_("required certifications"))
+    digest_enabled = models.BooleanField(
+        _("daily digest"), default=True,
+        help_text=_("Email owners and managers every morning the newly listed products that match."))
+    digest_checked_until = models.DateTimeField(
+        _("digest checked until"), null=True, blank=True, editable=False,
+        help_text=_("Products listed up to this time have been considered for the digest."))
 
     class Meta:
         verbose_name = _("buyer profile")
         verbose_name_plural = _("buyer profiles")
-        constraints = [models.CheckConstraint(condition=Q(min_shelf_life_days__gte=1, min_shelf_life_days__lte=3650),
-                                              name="buyerprofile_min_shelf_life_range"),
-                       models.CheckConstraint(condition=Q(approval_limit__isnull=True) | Q(approval_limit__gte=1),
-                                              name="buyerprofile_approval_limit_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_shelf_life_days__gte=1, min_shelf_life_days__lte=3650),
+                                   name="buyerprofile_min_shelf_life_range"),
+            models.CheckConstraint(condition=Q(approval_limit__isnull=True) | Q(approval_limit__gte=1),
+                                   name="buyerprofile_approval_limit_positive"),
+            models.CheckConstraint(condition=Q(required_certifications__contained_by=REQUIRED_CERTIFICATION_KINDS),
+                                   name="buyerprofile_certifications_valid"),
+        ]
 
     def __str__(self) -> str:
         return str(self.organisation)
@@ -124,6 +151,25 @@ class BuyerRegistrationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration}: {self.from_status or '-'} → {self.to_status}"
+
+
+class BuyerDigestItem(models.Model):
+    """A product announced to a buyer organisation in a digest: the natural key that keeps a retried
+    or repeated digest from announcing it twice."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organisation"))
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("product"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buyer digest item")
+        verbose_name_plural = _("buyer digest items")
+        constraints = [models.UniqueConstraint(fields=["organisation", "product"], name="buyerdigestitem_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} ← {self.product_id}"
 
 
 # --- delivery places: a buyer organisation's outlets and a consumer's addresses ---------------------

@@ -1,18 +1,100 @@
 """Reads of the buyers app."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Q, QuerySet
 
 from buyers.exceptions import AddressNotFound, BuyerRegistrationNotFound, OutletNotFound
 from buyers.models import (
     DEFAULT_MIN_SHELF_LIFE_DAYS,
+    REQUIRED_CERTIFICATION_KINDS,
     Address,
     BuyerProfile,
     BuyerRegistration,
     BuyerRegistrationEvent,
     Outlet,
 )
+from catalog.models import PermitKind
+from catalog.selectors import (
+    PROGRAMME_REGENCY_CODE,
+    BuyerCriteria,
+    category_ids_with_descendants,
+    category_tree,
+    localized,
+)
 from market.accounts.models import Membership, Organisation, User
+from market.regions.models import District
+
+# --- preferences --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuyerPreferences:
+    """A buyer organisation's preferences (the defaults when it never saved any).
+
+    Empty ``category_ids`` or ``district_codes`` mean any category or district.
+    """
+
+    category_ids: tuple[int, ...] = ()
+    district_codes: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    min_shelf_life_days: int = DEFAULT_MIN_SHELF_LIFE_DAYS
+    digest_enabled: bool = True
+
+
+def buyer_preferences_get(*, organisation: Organisation) -> BuyerPreferences:
+    """Return the organisation's preferences (one query)."""
+    row = (BuyerProfile.objects.filter(organisation=organisation)
+           .annotate(category_ids=ArrayAgg("categories__pk", distinct=True, filter=Q(categories__isnull=False),
+                                           default=[]),
+                     district_codes=ArrayAgg("districts__code", distinct=True, filter=Q(districts__isnull=False),
+                                             default=[]))
+           .values("category_ids", "district_codes", "required_certifications", "min_shelf_life_days",
+                   "digest_enabled").first())
+    if row is None:
+        return BuyerPreferences()
+    return BuyerPreferences(
+        category_ids=tuple(sorted(row["category_ids"])), district_codes=tuple(sorted(row["district_codes"])),
+        certifications=tuple(kind for kind in REQUIRED_CERTIFICATION_KINDS if kind in row["required_certifications"]),
+        min_shelf_life_days=row["min_shelf_life_days"], digest_enabled=row["digest_enabled"])
+
+
+def buyer_criteria_get(*, organisation: Organisation) -> BuyerCriteria:
+    """Return what makes a product "retail-ready for" the organisation (two queries at most): its
+    preferences, each chosen category with its descendants."""
+    preferences = buyer_preferences_get(organisation=organisation)
+    return BuyerCriteria(category_ids=category_ids_with_descendants(ids=preferences.category_ids),
+                         district_codes=frozenset(preferences.district_codes),
+                         certifications=frozenset(preferences.certifications),
+                         min_shelf_life_days=preferences.min_shelf_life_days)
+
+
+BUYER_EDITOR_ROLES = (Membership.Role.OWNER, Membership.Role.MANAGER)
+
+
+def buyer_preference_category_choices() -> list[tuple[int, str]]:
+    """Return the category tree as ``(id, label)`` choices, children after their parent and indented."""
+    choices: list[tuple[int, str]] = []
+
+    def walk(nodes: list[dict], depth: int) -> None:
+        for node in sorted(nodes, key=lambda n: localized(n).lower()):
+            choices.append((node["id"], "\u00a0\u00a0\u00a0" * depth + ("– " if depth else "") + localized(node)))
+            walk(node["children"], depth + 1)
+
+    walk(category_tree(), 0)
+    return choices
+
+
+def buyer_preference_district_list() -> QuerySet[District]:
+    """Return the districts a buyer can source from: those of the programme's regency (Jember), by name."""
+    return District.objects.filter(regency_id=PROGRAMME_REGENCY_CODE).order_by("name", "code")
+
+
+def buyer_preference_certification_choices() -> list[tuple[str, str]]:
+    """Return the certifications a buyer can require, as ``(kind, label)`` (labels in the active language)."""
+    return [(kind, str(label)) for kind, label in PermitKind.choices if kind in REQUIRED_CERTIFICATION_KINDS]
 
 
 def buyer_min_shelf_life_days(*, user: User | None) -> int:

@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,16 +30,22 @@ from buyers.models import (
     NPWP_PATTERN,
     PHONE_PATTERN,
     POSTAL_CODE_PATTERN,
+    REQUIRED_CERTIFICATION_KINDS,
     Address,
+    BuyerDigestItem,
     BuyerKind,
     BuyerProfile,
     BuyerRegistration,
     BuyerRegistrationEvent,
     Outlet,
 )
+from buyers.selectors import BUYER_EDITOR_ROLES, buyer_criteria_get, buyer_preference_district_list
 from catalog.exceptions import OfficerRequired
+from catalog.models import Category
+from catalog.selectors import product_list_first_listed_for_buyer, product_public_view
 from market.accounts.models import Membership, Organisation, User
 from market.core.money import format_rupiah
+from market.core.tasks import email_send_task
 from market.regions.models import Village
 
 
@@ -77,6 +86,162 @@ def buyer_approval_limit_set(*, organisation: Organisation, actor: User, limit: 
     profile.approval_limit = limit
     profile.save(update_fields=["approval_limit", "updated_at"])
     return profile
+
+
+# --- preferences ------------------------------------------------------------------------------
+
+
+def _is_int_list(value) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+
+
+def _is_str_list(value) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+
+
+def _preferences_clean(*, category_ids, district_codes, certifications, min_shelf_life_days,
+                       digest_enabled) -> dict:
+    """Check the preferences; return them normalised or raise ``BuyerInvalid`` with every problem found."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+    if not _is_int_list(category_ids):
+        errors["categories"] = [_("Choose categories from the list.")]
+    else:
+        wanted = set(category_ids)
+        found = list(Category.objects.filter(pk__in=wanted))
+        if len(found) != len(wanted):
+            errors["categories"] = [_("Choose categories from the list.")]
+        clean["categories"] = found
+    if not _is_str_list(district_codes):
+        errors["districts"] = [_("Choose districts of Jember from the list.")]
+    else:
+        wanted_codes = set(district_codes)
+        districts = list(buyer_preference_district_list().filter(code__in=wanted_codes))
+        if len(districts) != len(wanted_codes):
+            errors["districts"] = [_("Choose districts of Jember from the list.")]
+        clean["districts"] = districts
+    if not _is_str_list(certifications) or not set(certifications) <= set(REQUIRED_CERTIFICATION_KINDS):
+        errors["certifications"] = [_("Choose certifications from the list.")]
+    else:
+        clean["required_certifications"] = [k for k in REQUIRED_CERTIFICATION_KINDS if k in set(certifications)]
+    if (not isinstance(min_shelf_life_days, int) or isinstance(min_shelf_life_days, bool)
+            or not 1 <= min_shelf_life_days <= 3650):
+        errors["min_shelf_life_days"] = [_("Enter a number of days between 1 and 3650.")]
+    clean["min_shelf_life_days"] = min_shelf_life_days
+    if not isinstance(digest_enabled, bool):
+        errors["digest_enabled"] = [_("Choose yes or no.")]
+    clean["digest_enabled"] = digest_enabled
+    if errors:
+        raise BuyerInvalid(fields=errors)
+    return clean
+
+
+@transaction.atomic
+def buyer_preferences_set(*, organisation: Organisation, actor: User, category_ids: list[int],
+                          district_codes: list[str], certifications: list[str], min_shelf_life_days: int,
+                          digest_enabled: bool) -> BuyerProfile:
+    """Replace the organisation's preferences: categories of interest (ids; none: any), districts of
+    Jember it sources from (codes; none: any), certifications it requires (permit kinds), the
+    minimum shelf life (days) of food and drink, and whether owners and managers get the daily digest.
+
+    Owners and managers only (``BuyerManagerRequired``); bad input raises ``BuyerInvalid`` and
+    changes nothing.
+    """
+    _require_buyer_manager(organisation=organisation, actor=actor)
+    clean = _preferences_clean(category_ids=category_ids, district_codes=district_codes,
+                               certifications=certifications, min_shelf_life_days=min_shelf_life_days,
+                               digest_enabled=digest_enabled)
+    BuyerProfile.objects.get_or_create(organisation=organisation)
+    profile = BuyerProfile.objects.select_for_update().get(organisation=organisation)
+    profile.required_certifications = clean["required_certifications"]
+    profile.min_shelf_life_days = clean["min_shelf_life_days"]
+    profile.digest_enabled = clean["digest_enabled"]
+    profile.save(update_fields=["required_certifications", "min_shelf_life_days", "digest_enabled", "updated_at"])
+    profile.categories.set(clean["categories"])
+    profile.districts.set(clean["districts"])
+    return profile
+
+
+# --- the daily digest of newly listed products that match --------------------------------------
+
+DIGEST_FIRST_WINDOW = timedelta(days=1)  # an organisation's first digest looks back one day
+# Each digest looks back a little before the previous one ended: an approval whose transaction
+# committed after that run still had its time stamped before it. ``BuyerDigestItem`` keeps the
+# overlap from announcing anything twice.
+DIGEST_OVERLAP = timedelta(hours=1)
+DIGEST_MAX_PRODUCTS = 50  # listed in one email; the rest wait for the next morning
+
+
+def buyer_digest_send(*, now: datetime | None = None) -> int:
+    """Daily: email each buyer organisation's owners and managers the products first listed since
+    its previous digest that are retail-ready for it; return the number of emails queued.
+
+    Each organisation is handled in its own transaction (``buyer_digest_send_one``); safe to retry
+    or run twice: a product is announced to an organisation at most once, ever.
+    """
+    now = now or timezone.now()
+    sent = 0
+    organisations = (Organisation.objects.filter(kind=Organisation.Kind.BUYER)
+                     .exclude(buyer_profile__digest_enabled=False).order_by("pk").values_list("pk", flat=True))
+    for organisation_id in list(organisations):
+        sent += buyer_digest_send_one(organisation_id=organisation_id, now=now)
+    return sent
+
+
+@transaction.atomic(durable=True)
+def buyer_digest_send_one(*, organisation_id: int, now: datetime) -> int:
+    """Announce to one buyer organisation the new products that match it (see ``buyer_digest_send``).
+
+    Nothing is sent when nothing matches or the organisation turned the digest off. The emails
+    leave after commit, one per owner or manager, in their language; return how many.
+    """
+    organisation = Organisation.objects.filter(pk=organisation_id, kind=Organisation.Kind.BUYER).first()
+    if organisation is None:
+        return 0
+    BuyerProfile.objects.get_or_create(organisation=organisation)
+    profile = BuyerProfile.objects.select_for_update().get(organisation=organisation)
+    if not profile.digest_enabled:
+        return 0
+    checked = profile.digest_checked_until
+    since = checked - DIGEST_OVERLAP if checked else now - DIGEST_FIRST_WINDOW
+    if checked is None or checked < now:
+        profile.digest_checked_until = now
+        profile.save(update_fields=["digest_checked_until", "updated_at"])
+    already = BuyerDigestItem.objects.filter(organisation=organisation).values("product_id")
+    products = list(product_list_first_listed_for_buyer(
+        criteria=buyer_criteria_get(organisation=organisation), since=since, until=now,
+        today=timezone.localdate(now)).exclude(pk__in=already)[:DIGEST_MAX_PRODUCTS])
+    if not products:
+        return 0
+    BuyerDigestItem.objects.bulk_create([BuyerDigestItem(organisation=organisation, product=product)
+                                         for product in products])
+    people = [m.user for m in Membership.objects.filter(
+        organisation=organisation, role__in=BUYER_EDITOR_ROLES, user__is_active=True)
+        .select_related("user").order_by("user__email") if m.user.email]
+    for user in people:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject, body = _digest_message(organisation=organisation, products=products)
+        email_send_task.delay_on_commit(subject=subject, body=body, to=[user.email])
+    return len(people)
+
+
+def _digest_message(*, organisation: Organisation, products: list) -> tuple[str, str]:
+    """Return the digest's subject and plain-text body in the active language, with links from ``SITE_URL``."""
+    subject = _("New products for %(organisation)s: %(count)s") % {"organisation": organisation.name,
+                                                                   "count": len(products)}
+    lines = [_("Newly listed village products that match the preferences of %(organisation)s:")
+             % {"organisation": organisation.name}, ""]
+    for product in products:
+        view = product_public_view(product)
+        lines += [f"- {view.name}",
+                  "  " + _("%(producer)s, %(village)s (District %(district)s), from %(price)s / %(unit)s") % {
+                      "producer": view.producer.name, "village": view.village.name,
+                      "district": view.village.district.name, "price": format_rupiah(view.from_price),
+                      "unit": view.unit_one},
+                  f"  {settings.SITE_URL}{reverse('frontend:product-detail', kwargs={'pk': product.pk})}"]
+    lines += ["", _("Change your preferences or stop these emails: %(url)s")
+              % {"url": f"{settings.SITE_URL}{reverse('frontend:buyer-preferences')}"}]
+    return str(subject), "\n".join(str(line) for line in lines)
 
 
 # --- delivery places (outlets of buyer organisations, consumers' addresses) ----------------------------

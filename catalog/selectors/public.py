@@ -3,7 +3,7 @@ producers, categories) and what public pages and the API show of them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -24,6 +24,7 @@ from catalog.models import (
     Producer,
     ProducerPermit,
     Product,
+    ProductCurationEvent,
     ProductStock,
     Stage,
     Survey,
@@ -73,6 +74,25 @@ class ProductFilters:
     retail_ready: bool | None = None
     producer: int | None = None
     in_stock: bool | None = None
+    for_buyer: BuyerCriteria | None = None  # only the products "retail-ready for" this buyer
+
+
+@dataclass(frozen=True)
+class BuyerCriteria:
+    """What one buyer organisation looks for: a product is "retail-ready for" it when it is retail
+    ready with the buyer's ``min_shelf_life_days`` (food and drink need at least that shelf life),
+    its approved category is one of ``category_ids`` (given with their descendants), its producer's
+    district one of ``district_codes``, and it claims every kind in ``certifications`` with a valid
+    permit behind it. An empty ``category_ids`` or ``district_codes`` means any.
+
+    Built by ``buyers.selectors.buyer_criteria_get`` from the buyer's preferences; tested by
+    ``product_for_buyer_q``.
+    """
+
+    category_ids: frozenset[int] = frozenset()
+    district_codes: frozenset[str] = frozenset()
+    certifications: frozenset[str] = frozenset()
+    min_shelf_life_days: int = DEFAULT_MIN_SHELF_LIFE_DAYS
 
 
 def _valid_permit(kinds, today: date) -> Exists:
@@ -102,6 +122,56 @@ def product_retail_ready_q(*, today: date, min_shelf_life_days: int = DEFAULT_MI
         & Q(producer__capacity_per_month__gt=0)
         & (~Q(food_category) | food_ok)
     )
+
+
+def product_for_buyer_q(*, criteria: BuyerCriteria, today: date) -> Q:
+    """Return the condition "the approved version is retail-ready for the buyer of ``criteria``"."""
+    condition = product_retail_ready_q(today=today, min_shelf_life_days=criteria.min_shelf_life_days)
+    if criteria.category_ids:
+        condition &= Q(approved_snapshot__category_id__in=sorted(criteria.category_ids))
+    if criteria.district_codes:
+        condition &= Q(producer__village__district_id__in=sorted(criteria.district_codes))
+    for kind in sorted(criteria.certifications):
+        condition &= _claimed_valid(kind, today)
+    return condition
+
+
+def product_list_annotate_for_buyer(queryset: QuerySet[Product], *, criteria: BuyerCriteria | None,
+                                    today: date | None = None) -> QuerySet[Product]:
+    """Return ``queryset`` (of ``product_list_public``) with ``for_buyer``: whether each product is
+    retail-ready for the buyer of ``criteria`` (always false without criteria), in the same query."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    if criteria is None:
+        return queryset.annotate(for_buyer=Value(False, output_field=BooleanField()))
+    today = today or timezone.localdate()
+    return queryset.annotate(for_buyer=Case(When(product_for_buyer_q(criteria=criteria, today=today),
+                                                 then=Value(True)), default=Value(False),
+                                            output_field=BooleanField()))
+
+
+def product_ids_for_buyer(*, ids: list[int], criteria: BuyerCriteria | None, today: date | None = None) -> set[int]:
+    """Return which of the public products ``ids`` are retail-ready for the buyer of ``criteria`` (one query)."""
+    if criteria is None or not ids:
+        return set()
+    today = today or timezone.localdate()
+    return set(product_list_public().filter(pk__in=ids).filter(product_for_buyer_q(criteria=criteria, today=today))
+               .values_list("pk", flat=True))
+
+
+def product_list_first_listed_for_buyer(*, criteria: BuyerCriteria, since: datetime, until: datetime,
+                                        today: date | None = None) -> QuerySet[Product]:
+    """Return the public products first listed (their first approval) after ``since`` and up to
+    ``until`` that are retail-ready for the buyer of ``criteria``, oldest listing first, with
+    ``first_listed_at``. A later re-approval (changes accepted) does not make a product new again."""
+    today = today or timezone.localdate()
+    first_approval = (ProductCurationEvent.objects.filter(product_id=OuterRef("pk"), to_status=Product.Status.APPROVED)
+                      .order_by("created_at", "pk").values("created_at")[:1])
+    return (product_list_public().filter(approved_at__gt=since)  # approved_at >= the first approval: narrows first
+            .annotate(first_listed_at=Subquery(first_approval))
+            .filter(first_listed_at__gt=since, first_listed_at__lte=until)
+            .filter(product_for_buyer_q(criteria=criteria, today=today))
+            .order_by("first_listed_at", "pk"))
 
 
 # --- a product's public shape -------------------------------------------------------------
@@ -180,7 +250,30 @@ def product_list_public(*, filters: ProductFilters | None = None, today: date | 
     if filters.in_stock is not None:
         in_stock = Q(stock__on_hand__gt=F("stock__reserved"))
         qs = qs.filter(in_stock) if filters.in_stock else qs.exclude(in_stock)
+    if filters.for_buyer is not None:
+        qs = qs.filter(product_for_buyer_q(criteria=filters.for_buyer, today=today))
     return qs
+
+
+def category_ids_with_descendants(*, ids) -> frozenset[int]:
+    """Return the categories ``ids`` and all their descendants (one query; the tree is small)."""
+    wanted = set(ids)
+    if not wanted:
+        return frozenset()
+    children: dict[int, list[int]] = {}
+    known = set()
+    for pk, parent in Category.objects.values_list("pk", "parent_id"):
+        known.add(pk)
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    found: set[int] = set()
+    stack = [pk for pk in wanted if pk in known]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+    return frozenset(found)
 
 
 def category_descendant_ids(*, slug: str) -> list[int]:
@@ -601,6 +694,7 @@ class PublicProduct:
     producer: Producer
     village: Village
     stock: dict
+    for_you: bool = False  # retail-ready for the acting buyer (``product_list_annotate_for_buyer``)
 
 
 def _label(choices, value: str) -> str:
@@ -608,9 +702,10 @@ def _label(choices, value: str) -> str:
     return choices(value).label if value in choices.values else value
 
 
-def product_public_view(product: Product) -> PublicProduct:
+def product_public_view(product: Product, *, for_you: bool | None = None) -> PublicProduct:
     """Return the approved snapshot of a public product, ready for a page (no queries beyond the
-    relations ``product_list_public`` loads)."""
+    relations ``product_list_public`` loads). ``for_you`` defaults to the product's ``for_buyer``
+    annotation (false without it)."""
     snapshot = product.approved_snapshot
     name = localized(snapshot)
     tiers = [(int(quantity), int(price)) for quantity, price in snapshot.get("price_tiers") or []]
@@ -638,13 +733,16 @@ def product_public_view(product: Product) -> PublicProduct:
         producer=product.producer,
         village=product.producer.village,
         stock=_stock(product),
+        for_you=bool(getattr(product, "for_buyer", False)) if for_you is None else for_you,
     )
 
 
-def product_public_details(*, product: Product, today: date | None = None) -> dict:
+def product_public_details(*, product: Product, today: date | None = None,
+                           min_shelf_life_days: int = DEFAULT_MIN_SHELF_LIFE_DAYS) -> dict:
     """Return what the product page needs beyond the snapshot: the snapshot's category (with its
     parent) and commodity, the certifications with whether a valid permit backs each, and the
-    retail readiness checklist of the approved version (three queries)."""
+    retail readiness checklist of the approved version, judged with ``min_shelf_life_days`` (the
+    viewing buyer's; three queries)."""
     today = today or timezone.localdate()
     snapshot = product.approved_snapshot
     category = Category.objects.select_related("parent").filter(pk=snapshot["category_id"]).first()
@@ -655,7 +753,7 @@ def product_public_details(*, product: Product, today: date | None = None) -> di
     certifications = [{"kind": kind, "label": PermitKind(kind).label if kind in PermitKind.values else kind,
                        "valid": kind in valid} for kind in snapshot.get("certifications") or []]
     readiness = product_retail_readiness(product=product, approved=True, today=today, permits=permits,
-                                         category=category)
+                                         category=category, min_shelf_life_days=min_shelf_life_days)
     category_path = []
     if category is not None:
         if category.parent is not None:

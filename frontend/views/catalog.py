@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from catalog.exceptions import ProducerNotFound, ProductNotFound
-from catalog.models import PermitKind, Stage
+from catalog.models import DEFAULT_MIN_SHELF_LIFE_DAYS, PermitKind, Stage
 from catalog.selectors import (
     PUBLIC_FROM_STAGE,
+    BuyerCriteria,
     ProductFilters,
     category_choices,
     coaching_summary,
@@ -29,6 +30,8 @@ from catalog.selectors import (
     producer_get_public,
     producer_list_public,
     product_get_public,
+    product_ids_for_buyer,
+    product_list_annotate_for_buyer,
     product_list_public,
     product_public_details,
     product_public_view,
@@ -42,6 +45,7 @@ from catalog.selectors import (
     village_stage_timeline,
 )
 from frontend.forms.widgets import LongSelect
+from frontend.views.buyer_preferences import acting_buyer_criteria
 from market.accounts.models import Role
 from market.core.errors import NotFound
 
@@ -110,8 +114,12 @@ class ProductFilterForm(PublicFilterForm):
     retail_ready = forms.BooleanField(label=_("Ready for modern retail"), required=False)
     in_stock = forms.BooleanField(label=_("In stock"), required=False)
 
-    def __init__(self, *args, districts=(), villages=(), commodities=(), categories=(), **kwargs):
+    def __init__(self, *args, districts=(), villages=(), commodities=(), categories=(),
+                 buyer: BuyerCriteria | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.buyer = buyer
+        if buyer is not None:  # only a buyer organisation has preferences to match
+            self.fields["for_me"] = forms.BooleanField(label=_("Matches my preferences"), required=False)
         self.fields["district"].choices = [("", _("All districts"))] + [(d.code, d.name) for d in districts]
         by_district: dict[str, list] = {}
         for village in villages:
@@ -122,7 +130,9 @@ class ProductFilterForm(PublicFilterForm):
         self.fields["certification"].choices = [("", _("Any certification")), *CERTIFICATION_CHOICES]
 
     def product_filters(self) -> ProductFilters:
-        return ProductFilters(**self.filters())
+        filters = self.filters()
+        for_me = filters.pop("for_me", False)
+        return ProductFilters(**filters, for_buyer=self.buyer if for_me else None)
 
 
 def _page(request, queryset, per_page: int):
@@ -159,6 +169,8 @@ def village_detail(request, code: str):
     public = Stage.index(profile.stage) >= Stage.index(PUBLIC_FROM_STAGE)
     products = product_list_public(filters=ProductFilters(village=profile.village_id)) if public else None
     product_count = products.count() if products is not None else 0
+    if products is not None and product_count and (buyer := acting_buyer_criteria(request)) is not None:
+        products = product_list_annotate_for_buyer(products, criteria=buyer)
     wholesale = user_sees_wholesale(request.user)
     return render(request, "frontend/catalog/village_detail.html", {
         "profile": profile,
@@ -189,20 +201,26 @@ def village_detail(request, code: str):
 
 @require_GET
 def product_list(request):
+    buyer = acting_buyer_criteria(request)
     form = ProductFilterForm(
         request.GET or None,
         districts=list(district_list_in_programme(stages=Stage.at_or_beyond(PUBLIC_FROM_STAGE))),
         villages=list(village_list_public_catalogue()),
         commodities=list(commodity_list_in_programme()),
         categories=category_choices(),
+        buyer=buyer,
     )
-    page = _page(request, product_list_public(filters=form.product_filters()), PRODUCTS_PER_PAGE)
+    products = product_list_public(filters=form.product_filters())
+    if buyer is not None:
+        products = product_list_annotate_for_buyer(products, criteria=buyer)
+    page = _page(request, products, PRODUCTS_PER_PAGE)
     return render(request, "frontend/catalog/product_list.html", {
         "form": form,
         "page": page,
         "products": [product_public_view(product) for product in page.object_list],
         "active_filters": form.active(request),
         "wholesale": user_sees_wholesale(request.user),
+        "buyer": buyer is not None,
     })
 
 
@@ -213,9 +231,12 @@ def product_detail(request, pk: int):
     except ProductNotFound:
         raise Http404(ProductNotFound.default_message) from None
     member = user_is_producer_member(user=request.user, producer_id=product.producer_id)
+    buyer = acting_buyer_criteria(request)
     return render(request, "frontend/catalog/product_detail.html", {
-        "product": product_public_view(product),
-        "details": product_public_details(product=product),
+        "product": product_public_view(product, for_you=bool(product_ids_for_buyer(ids=[product.pk], criteria=buyer))),
+        "details": product_public_details(
+            product=product, min_shelf_life_days=buyer.min_shelf_life_days if buyer else DEFAULT_MIN_SHELF_LIFE_DAYS),
+        "buyer": buyer is not None,
         "is_member": member,
         "has_pending_changes": member and product.has_pending_changes,
         "dashboard_url": reverse("frontend:dashboard-role", kwargs={"role": Role.PRODUCER}),
@@ -232,7 +253,10 @@ def producer_detail(request, pk: int):
         producer = producer_get_public(pk=pk)
     except ProducerNotFound:
         raise Http404(NotFound.default_message) from None
-    page = _page(request, product_list_public(filters=ProductFilters(producer=producer.pk)), PRODUCTS_PER_PAGE)
+    products = product_list_public(filters=ProductFilters(producer=producer.pk))
+    if (buyer := acting_buyer_criteria(request)) is not None:
+        products = product_list_annotate_for_buyer(products, criteria=buyer)
+    page = _page(request, products, PRODUCTS_PER_PAGE)
     profile = getattr(producer.village, "profile", None)
     return render(request, "frontend/catalog/producer_detail.html", {
         "producer": producer,

@@ -27,6 +27,9 @@ DASHBOARD_COPY = {
              _("Members' carts above the approval limit, waiting for a manager's approval.")),
             ("frontend:approval-limit", _("Approval limit"),
              _("The amount above which a member's order needs approval (owners set it).")),
+            ("frontend:buyer-preferences", _("Buying preferences"),
+             _("Categories, districts, certifications and shelf life: products that match are marked "
+               "\u201cRetail-ready for you\u201d; a daily digest of new ones.")),
         ],
     },
     Role.CONSUMER: {

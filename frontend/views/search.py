@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from catalog.models import PermitKind, Stage
-from catalog.selectors import product_public_view, user_sees_wholesale
+from catalog.selectors import product_ids_for_buyer, product_public_view, user_sees_wholesale
+from frontend.views.buyer_preferences import acting_buyer_criteria
 from search.backends.base import MAX_OFFSET, ProductQuery, ProductSearchFilters, VillageQuery
 from search.exceptions import SearchUnavailableError
 from search.selectors import product_search, search_audience, search_suggest, village_search
@@ -179,8 +180,10 @@ def search(request):
         params.pop("page", None)
         did_you_mean_url = _url(params)
     values = form.values() if form.is_bound else {}
+    for_you = product_ids_for_buyer(ids=[hit.product.pk for hit in page.hits], criteria=acting_buyer_criteria(request))
     context.update(
-        page=page, products=[product_public_view(hit.product) for hit in page.hits], facet_groups=groups,
+        page=page, products=[product_public_view(hit.product, for_you=hit.product.pk in for_you)
+                             for hit in page.hits], facet_groups=groups,
         active_filters=_active_filters(request, groups, values), did_you_mean=page.did_you_mean,
         did_you_mean_url=did_you_mean_url, pages=_page_links(request, page),
         hidden_filters=[(name, value) for name in ("category", "commodity", "district", "village", "retail_ready",

@@ -306,6 +306,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.cart_purge_stale_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    "buyers-digest": {  # newly listed products that match each buyer organisation's preferences
+        "task": "buyers.tasks.buyer_digest_send_task",
+        "schedule": crontab(hour=7, minute=0),  # 07:00 WIB (CELERY_TIMEZONE is Asia/Jakarta)
+    },
 }
 
 # --- Orders -----------------------------------------------------------------------
