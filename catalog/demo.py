@@ -30,6 +30,7 @@ CONSUMER_EMAIL = f"konsumen@{DEMO_DOMAIN}"
 INVESTOR_EMAIL = f"investor@{DEMO_DOMAIN}"
 CHAIN_MANAGER_EMAIL = f"pembeli.manajer@{DEMO_DOMAIN}"  # the demo buyer's colleagues (catalog.demo_commerce)
 CHAIN_MEMBER_EMAIL = f"pembeli.staf@{DEMO_DOMAIN}"
+QUEUED_BUYER_EMAIL = f"hotel@{DEMO_DOMAIN}"  # a buyer whose registration waits for an officer
 DEFAULT_SEED = 3509  # Kemendagri code of Kabupaten Jember
 BARCODE_PREFIX = "899"  # GS1 Indonesia
 

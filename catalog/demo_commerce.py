@@ -27,10 +27,12 @@ from catalog.demo import (
     CHAIN_MEMBER_EMAIL,
     CONSUMER_EMAIL,
     PRODUCER_EMAIL,
+    QUEUED_BUYER_EMAIL,
     photo_draw,
 )
 
 CREDIT_NET_DAYS = 30
+APPROVAL_LIMIT = 250_000  # rupiah: the chain's members need a manager's approval above it
 CREDIT_LIMIT = 50_000_000  # rupiah
 
 # name, contact, phone, street, village code (Kemendagri), postal code: three districts of the town of Jember
@@ -111,6 +113,7 @@ class _Commerce:
             membership_add(organisation=self.organisation, user=person, role=role)
             people[role] = person
         self.manager = people["manager"]
+        self.member = people["member"]
         credit_terms_set(officer=self.officer, organisation=self.organisation, net_days=CREDIT_NET_DAYS,
                          credit_limit=CREDIT_LIMIT)
 
@@ -203,6 +206,7 @@ class _Commerce:
         checkout = self.place(chain_manager, {d: D.PICKUP}, PaymentMethod.BANK_TRANSFER, outlet=kaliwates)
         self.transfer_instructions(checkout)
         checkout_expire_due(now=checkout.reservation_expires_at)
+        expired_checkout = checkout
         # Waiting for the chain's transfer.
         checkout = self.place(chain_owner, {c: D.PRODUCER}, PaymentMethod.BANK_TRANSFER, outlet=sumbersari)
         self.transfer_instructions(checkout)
@@ -231,10 +235,108 @@ class _Commerce:
         checkout = self.place(consumer, {d: D.PICKUP}, PaymentMethod.BANK_TRANSFER, address=self.address)
         self.transfer(checkout)
 
+        self.late_transfer(expired_checkout)
+        self.registration()
+        self.preferences()
+        self.purchase_requests(sellers)
+        self.assisted(d)
+
         for status in Order.objects.filter(checkout__placed_by__in=[self.owner, self.manager, self.consumer_user]
                                            ).values_list("status", flat=True):
             self.result.orders_by_status[status] = self.result.orders_by_status.get(status, 0) + 1
         return self.result
+
+    # the wholesale side: who the chain is, what it buys, who approves, and an officer's help ----------
+
+    def late_transfer(self, checkout) -> None:
+        """The chain's transfer for the expired checkout arrives after all: kept for an officer to decide."""
+        from payments.services.bank_transfer import bank_reference_for, bank_transfer_record
+
+        bank_transfer_record(officer=self.officer, reference=bank_reference_for(checkout.pk), amount=checkout.total,
+                             bank_reference=self.bank_line("TRF"), received_on=self.today)
+
+    def registration(self) -> None:
+        """The chain registers its legal details and the officer verifies them; a second buyer waits in the queue."""
+        from buyers.services import (
+            BuyerRegistrationData,
+            buyer_registration_save,
+            buyer_registration_submit,
+            buyer_registration_verify,
+        )
+        from market.accounts.models import Organisation
+        from market.accounts.services import organisation_create
+
+        registration = buyer_registration_save(organisation=self.organisation, actor=self.owner, data=BuyerRegistrationData(
+            legal_name="CV Suwar-Suwir Jember Asli", kind="modern_retail", nib="9120001234567",
+            npwp="01.234.567.8-626.000", street="Jl. Gajah Mada No. 88", village_code=OUTLETS[0][4],
+            contact_name="Hendra Wijaya", phone="081234560001", email=BUYER_EMAIL))
+        buyer_registration_submit(organisation=self.organisation, actor=self.owner)
+        buyer_registration_verify(registration=registration, officer=self.officer)
+
+        owner = self.account(email=QUEUED_BUYER_EMAIL, full_name="Yusuf Hidayat", phone="081234560006")
+        hotel = organisation_create(name="Hotel Rembangan Indah", kind=Organisation.Kind.BUYER, owner=owner)
+        buyer_registration_save(organisation=hotel, actor=owner, data=BuyerRegistrationData(
+            legal_name="PT Rembangan Wisata Indah", kind="hospitality", nib="9120007654321",
+            npwp="02.345.678.9-626.000", street="Jl. Rembangan No. 1", village_code=OUTLETS[2][4],
+            contact_name="Yusuf Hidayat", phone="081234560006", email=QUEUED_BUYER_EMAIL))
+        buyer_registration_submit(organisation=hotel, actor=owner)
+
+    def preferences(self) -> None:
+        """The chain buys coffee, snacks and crafts, halal for food, with at least six months of shelf life."""
+        from buyers.services import buyer_preferences_set
+        from catalog.models import Category
+
+        buyer_preferences_set(
+            organisation=self.organisation, actor=self.owner,
+            category_ids=list(Category.objects.filter(slug__in=["kopi", "camilan-keripik", "kerajinan"])
+                              .order_by("pk").values_list("pk", flat=True)),
+            district_codes=[], certifications=["halal"], min_shelf_life_days=180, digest_enabled=True)
+
+    def purchase_requests(self, sellers: list[_Seller]) -> None:
+        """Members' carts above the approval limit: one approved by the manager, one rejected, one waiting."""
+        from buyers.services import buyer_approval_limit_set
+        from orders.models import DeliveryOption
+        from orders.selectors import cart_quote, purchase_request_review, shopper_get
+        from orders.services import (
+            cart_clear,
+            cart_line_set,
+            purchase_request_approve,
+            purchase_request_reject,
+            purchase_request_submit,
+        )
+
+        buyer_approval_limit_set(organisation=self.organisation, actor=self.owner, limit=APPROVAL_LIMIT)
+        member = shopper_get(user=self.member, organisation=self.organisation)
+        requests = []
+        for number, seller in enumerate(sellers[:3], start=1):
+            delivery = {seller.producer.pk: DeliveryOption.PICKUP}
+            for product, quantity in self.pick(seller, count=len(seller.products), business=True):
+                cart_line_set(shopper=member, product_id=product.pk, quantity=quantity)
+                if cart_quote(shopper=member, delivery=delivery).total > APPROVAL_LIMIT:
+                    break
+            quote = cart_quote(shopper=member, delivery=delivery)
+            if quote.total <= APPROVAL_LIMIT:  # a tiny --scale without enough stock: a member orders directly
+                cart_clear(shopper=member)
+                continue
+            requests.append(purchase_request_submit(
+                shopper=member, idempotency_key=f"demo-request-{number:04d}", payment_method="invoice",
+                delivery=delivery, expected_total=quote.total, outlet_id=self.outlets[number - 1].pk,
+                note="Untuk rak produk lokal bulan depan."))
+        if len(requests) == 3:
+            approved, rejected, _waiting = requests
+            purchase_request_approve(purchase_request=approved, actor=self.manager,
+                                     expected_total=purchase_request_review(purchase_request=approved).quote.total)
+            purchase_request_reject(purchase_request=rejected, actor=self.manager,
+                                    reason="Stok gudang masih cukup sampai akhir bulan; ajukan lagi bulan depan.")
+
+    def assisted(self, seller: _Seller) -> None:
+        """The officer restocks for a producer who has no smartphone, on a coaching visit, and ends the session."""
+        from catalog.services import assist_session_end, assist_session_start, stock_restock
+
+        session = assist_session_start(officer=self.officer, producer=seller.producer,
+                                       reason="Diminta pemilik saat kunjungan pendampingan: belum bisa memakai ponsel.")
+        stock_restock(product=seller.products[0], quantity=24, actor=self.officer, reference="Hasil produksi minggu ini")
+        assist_session_end(officer=self.officer, session=session)
 
     # steps -----------------------------------------------------------------------------------
 

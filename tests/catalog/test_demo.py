@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from buyers.models import Address, Outlet
+from buyers.models import Address, BuyerProfile, BuyerRegistration, Outlet
 from catalog.demo import (
     BUYER_EMAIL,
     CHAIN_MANAGER_EMAIL,
@@ -24,6 +24,7 @@ from catalog.demo import (
     villages_for_scale,
 )
 from catalog.models import (
+    AssistSession,
     CoachingSession,
     Producer,
     ProducerPermit,
@@ -41,8 +42,8 @@ from catalog.models import (
 from catalog.selectors import permit_list_expiring, product_list_public
 from market.accounts.models import Membership, Organisation, Role, User
 from market.regions.models import District, Village
-from orders.models import Checkout, Order, OrderProblem, OrderRefund, ProducerDeliveryRule
-from payments.models import CreditTerms, LedgerEntry, LedgerLine, TermsInvoice
+from orders.models import Checkout, Order, OrderProblem, OrderRefund, ProducerDeliveryRule, PurchaseRequest
+from payments.models import CreditTerms, LateTransfer, LedgerEntry, LedgerLine, TermsInvoice
 from payments.selectors import credit_outstanding, ledger_check
 
 pytestmark = pytest.mark.django_db
@@ -220,16 +221,16 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     # orders in every state, for the chain (wholesale, to its outlets) and for the consumer (retail, to her address)
     orders = Order.objects.all()
     assert dict(orders.values_list("status").annotate(n=Count("pk"))) == {
-        "awaiting_payment": 1, "placed": 1, "accepted": 1, "declined": 1, "packed": 1, "shipped": 1,
+        "awaiting_payment": 1, "placed": 2, "accepted": 1, "declined": 1, "packed": 1, "shipped": 1,
         "delivered": 1, "completed": 3, "cancelled": 2}
     assert set(Order.Status.values) == set(orders.values_list("status", flat=True))
-    assert orders.filter(checkout__organisation=chain, checkout__audience="business").count() == 8
+    assert orders.filter(checkout__organisation=chain, checkout__audience="business").count() == 9
     assert orders.filter(checkout__placed_by=consumer, checkout__audience="consumer").count() == 4
     assert orders.values("producer").distinct().count() == 4
     assert not orders.filter(checkout__organisation=chain, checkout__outlet__isnull=True).exists()
     assert {(method, status): n for method, status, n in Checkout.objects.values_list(
         "payment_method", "status").annotate(n=Count("pk"))} == {
-        ("invoice", "paid"): 1, ("invoice", "on_terms"): 2, ("bank_transfer", "paid"): 5,
+        ("invoice", "paid"): 1, ("invoice", "on_terms"): 3, ("bank_transfer", "paid"): 5,
         ("bank_transfer", "expired"): 1, ("bank_transfer", "awaiting_payment"): 1}
     assert set(Checkout.objects.filter(organisation=chain).values_list("placed_by__email", flat=True)) == {
         BUYER_EMAIL, CHAIN_MANAGER_EMAIL}
@@ -250,9 +251,27 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     totals = LedgerLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
     assert totals["d"] == totals["c"] > 0
     assert LedgerEntry.objects.filter(kind="refund").count() == 2
-    # invoices on terms: one paid, two open within the credit limit
-    assert TermsInvoice.objects.filter(organisation=chain).count() == 3
+    # invoices on terms: one paid, three open within the credit limit (one placed by approving a request)
+    assert TermsInvoice.objects.filter(organisation=chain).count() == 4
     assert 0 < credit_outstanding(organisation=chain) <= 50_000_000
+
+    # the chain is verified; another buyer's registration waits in the officers' queue
+    assert BuyerRegistration.objects.get(organisation=chain).status == "verified"
+    assert list(BuyerRegistration.objects.filter(status="submitted").values_list("legal_name", flat=True)) == [
+        "PT Rembangan Wisata Indah"]
+    # the transfer for the expired checkout arrived late and waits for an officer's decision
+    late = LateTransfer.objects.get()
+    assert (late.status, late.payment.checkout.status) == ("open", "expired")
+    # the member's carts above the approval limit: approved (placed by the manager), rejected, waiting
+    profile = BuyerProfile.objects.get(organisation=chain)
+    assert (profile.approval_limit, profile.required_certifications) == (250_000, ["halal"])
+    assert sorted(PurchaseRequest.objects.values_list("status", flat=True)) == ["approved", "rejected", "submitted"]
+    approved = PurchaseRequest.objects.get(status="approved")
+    assert (approved.requested_by, approved.checkout.placed_by) == (member, manager)
+    # an officer restocked for a producer in assisted mode, and ended the session
+    session = AssistSession.objects.get()
+    assert (session.officer, session.ended_at is not None) == (officer, True)
+    assert list(session.actions.values_list("kind", flat=True)) == ["stock_restocked"]
 
 
 def test_production_settings_refuse_the_demo_and_its_commerce(settings):
