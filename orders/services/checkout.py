@@ -54,6 +54,7 @@ from orders.exceptions import (
 )
 from orders.models import Cart, CartLine, Checkout, DeliveryOption, Order, OrderEvent, OrderLine, PaymentMethod
 from orders.notifications import Event, notify_after_commit
+from orders.pricing import Destination
 from orders.selectors import Shopper, checkout_parties, checkout_payment_methods, quote_lines
 from orders.services.fulfilment import change_status
 from orders.states import Party
@@ -137,7 +138,9 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
     one-time token: the same key (for the same person) returns the same checkout (``replayed``
     set) and creates nothing twice, also when the requests run at the same time; reusing a key for a different
     request raises ``IdempotencyKeyReused``. ``delivery`` maps each producer id in the cart to a
-    ``DeliveryOption``; ``expected_total`` is the total the shopper confirmed. The cart is
+    ``DeliveryOption`` the producer offers to the chosen outlet or address (a producer that cannot
+    reach it and offers no pickup refuses the placement, ``DeliveryInvalid``); ``expected_total``
+    is the total the shopper confirmed. The cart is
     re-priced; any price change (``PricesChanged``), a different total (``TotalChanged``), a line
     that cannot be ordered (``CartInvalid``), a missing or foreign destination
     (``DeliveryInvalid``) or too little stock (``InsufficientStock``, "Only N left") refuses the
@@ -190,7 +193,10 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
     if not lines:
         raise CartEmpty()
     outlet, address = _destination(shopper=shopper, outlet_id=outlet_id, address_id=address_id)
-    quote = quote_lines(audience=shopper.audience, lines=lines, delivery=delivery)
+    destination = outlet or address
+    assert destination is not None  # _destination returns one of them or raises
+    quote = quote_lines(audience=shopper.audience, lines=lines, delivery=delivery,
+                        destination=Destination.from_code(destination.village_id))
     if quote.line_problems():
         raise CartInvalid(fields=quote.line_problems())
     if quote.price_changes:
@@ -208,8 +214,6 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
 
     now = timezone.now()
     on_terms = payment_method == PaymentMethod.INVOICE
-    destination = outlet or address
-    assert destination is not None  # _destination returns one of them or raises
     place = destination.delivery_snapshot()
     checkout = Checkout.objects.create(
         placed_by=user, organisation=shopper.organisation, audience=shopper.audience, idempotency_key=key,
