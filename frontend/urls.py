@@ -1,6 +1,18 @@
 from django.urls import path
 
-from frontend.views import account, catalog, finance, home, officer, orders, payments, producer, search, terms
+from frontend.views import (
+    account,
+    catalog,
+    delivery,
+    finance,
+    home,
+    officer,
+    orders,
+    payments,
+    producer,
+    search,
+    terms,
+)
 
 app_name = "frontend"
 
@@ -13,6 +25,7 @@ urlpatterns = [
     *finance.urlpatterns,
     *terms.urlpatterns,
     *producer.urlpatterns,
+    *delivery.urlpatterns,
     *officer.urlpatterns,
     *catalog.urlpatterns,
     *search.urlpatterns,
