@@ -1,7 +1,7 @@
-"""API routes of the orders app, mounted at /api/v1/: cart, checkout and orders."""
+"""API routes of the orders app, mounted at /api/v1/: cart, checkout, orders and producers' delivery options."""
 from django.urls import path
 
-from orders.api import cart, checkouts, orders, problems
+from orders.api import cart, checkouts, delivery, orders, problems
 
 app_name = "orders"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("checkout/", checkouts.CheckoutPlaceView.as_view(), name="checkout"),
     path("checkouts/<int:pk>/", checkouts.CheckoutDetailView.as_view(), name="checkout-detail"),
     path("checkouts/<int:pk>/cancel/", checkouts.CheckoutCancelView.as_view(), name="checkout-cancel"),
+
+    path("producers/<int:pk>/delivery-options/", delivery.DeliveryOptionsView.as_view(), name="delivery-options"),
+    path("products/<int:pk>/delivery-quote/", delivery.DeliveryQuoteView.as_view(), name="delivery-quote"),
 
     path("orders/", orders.OrderListView.as_view(), name="order-list"),
     path("orders/<int:pk>/", orders.OrderDetailView.as_view(), name="order-detail"),
