@@ -70,8 +70,10 @@ def _forms(producer, rule, data=None):
 
 
 def _render(request, producer, form, areas, rates, *, status=200):
+    row_errors = (areas.is_bound and areas.total_error_count()) or (rates.is_bound and rates.total_error_count())
     return render(request, "frontend/producer/delivery.html", _context(
-        request, producer, section="delivery", form=form, areas=areas, rates=rates), status=status)
+        request, producer, section="delivery", form=form, areas=areas, rates=rates,
+        row_errors=bool(row_errors) and status != 200), status=status)
 
 
 def _add_service_errors(exc: OrdersInvalid, form, rows: dict) -> None:

@@ -5,7 +5,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalog.models import Product
-from market.regions.models import District, Province, Regency, Village
 from orders import pricing
 from orders.exceptions import DeliveryInvalid, OrdersInvalid
 from orders.models import Checkout, ProducerCourierRate, ProducerDeliveryArea, ProducerDeliveryRule
@@ -14,7 +13,7 @@ from orders.selectors import cart_quote, delivery_rule_get, product_delivery, sh
 from orders.services import cart_line_set, delivery_options_set, delivery_rule_set
 from orders.services.delivery import AreaFee, CourierRate, DeliveryOptions
 from tests.factories import UserFactory
-from tests.orders.factories import in_memory_rule, on_sale, owner_of, place, verified_producer
+from tests.orders.factories import in_memory_rule, on_sale, owner_of, place, region_village, verified_producer
 
 JEMBER_KOTA, JEMBER_DESA = "35.09.01", "35.09.02"  # two districts of Jember
 SURABAYA_VILLAGE = "35.78.01.1001"  # Kota Surabaya, Jawa Timur
@@ -124,19 +123,6 @@ def test_no_rule_is_pickup_only_and_pickup_can_be_switched_off():
 
 
 # --- the database rows and the service ----------------------------------------------------------
-
-
-def region_village(code: str, *, province: str = "JAWA TIMUR", regency: str = "KOTA SURABAYA",
-                   kind: str = Regency.Kind.CITY) -> Village:
-    """Return village ``code`` outside Jember, creating its province, regency and district."""
-    parts = code.split(".")
-    prov, _ = Province.objects.get_or_create(code=parts[0], defaults={"name": province})
-    reg, _ = Regency.objects.get_or_create(code=".".join(parts[:2]), defaults={"province": prov, "name": regency,
-                                                                              "kind": kind})
-    dist, _ = District.objects.get_or_create(code=".".join(parts[:3]), defaults={"regency": reg, "name": "Genteng"})
-    village, _ = Village.objects.get_or_create(code=code, defaults={"district": dist, "name": "Ketabang",
-                                                                     "kind": Village.Kind.KELURAHAN})
-    return village
 
 
 OPTIONS = DeliveryOptions(
