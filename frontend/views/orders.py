@@ -58,6 +58,7 @@ from orders.selectors import (
     order_list_for_officers,
     order_list_for_producer,
     order_problem_list,
+    shopper_destination,
     shopper_get,
 )
 from orders.services import (
@@ -126,8 +127,10 @@ def _error_message(request, exc: ApplicationError) -> None:
 
 
 def _cart_context(request, shopper, *, errors: dict | None = None) -> dict:
-    quote = cart_quote(shopper=shopper) if shopper is not None else None
-    return {"quote": quote, "line_errors": errors or {}, "shopper": shopper,
+    # Delivery fees to the shopper's first outlet or address (another one can be chosen at checkout).
+    destination = shopper_destination(shopper=shopper)
+    quote = cart_quote(shopper=shopper, destination=destination) if shopper is not None else None
+    return {"quote": quote, "line_errors": errors or {}, "shopper": shopper, "destination": destination,
             "is_business": bool(shopper and shopper.organisation),
             "stock_short": bool(quote and any(line.stock_short for line in quote.lines))}
 

@@ -93,6 +93,8 @@ def test_producer_sets_courier_rates_and_a_consumer_in_another_regency_sees_the_
 
     # ... and at checkout, where the order is placed with it
     client.post("/cart/add/", {"product": product.pk, "quantity": 4})
+    cart = text(client.get("/cart/"))
+    assert 'data-fee="15000"' in cart and "Fees to your first delivery address; chosen at checkout." in cart
     checkout = text(client.get("/checkout/"))
     assert re.search(r'id="delivery_\d+-courier" value="courier"', checkout)
     assert 'data-fee="15000"' in checkout

@@ -355,3 +355,38 @@ def test_api_quotes_a_product_to_a_village():
     unknown = api().get(f"/api/v1/products/{product.pk}/delivery-quote/", {"village": "99.99.99.9999"})
     assert unknown.status_code == 400 and unknown.json()["fields"] == {"village": ["Unknown village code."]}
     assert api().get("/api/v1/products/999999/delivery-quote/", {"village": SURABAYA_VILLAGE}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_cart_prices_delivery_to_a_village_when_asked():
+    user, _address = surabaya_consumer()
+    producer = verified_producer()
+    delivery_options_set(producer=producer, actor=owner_of(producer), options=OPTIONS)
+    product = on_sale(producer=producer, retail_price=20000)
+    cart_line_set(shopper=shopper_get(user=user), product_id=product.pk, quantity=4)
+    anywhere = api(user).get("/api/v1/cart/").json()["producers"][0]["delivery_choices"]
+    surabaya = api(user).get("/api/v1/cart/", {"village": SURABAYA_VILLAGE}).json()["producers"][0]
+    assert [(c["option"], c["fee"]) for c in anywhere] == [("producer", 25000), ("courier", 60000), ("pickup", 0)]
+    assert [(c["option"], c["fee"]) for c in surabaya["delivery_choices"]] == [
+        ("producer", 25000), ("courier", 15000), ("pickup", 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_flat_fees_into_anywhere_rows():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    producer = verified_producer()
+    before, after = [("orders", "0001_initial")], [("orders", "0002_delivery_options")]
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps.get_model("orders", "ProducerDeliveryRule")
+        old.objects.create(producer_id=producer.pk, offers_delivery=True, delivery_fee=15000,
+                           free_delivery_from=300000, offers_courier=True, courier_fee=9000)
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        assert rows(producer) == ((True, "", True, 300000, [], True, 2), [(None, 15000)], [(None, None, None, 9000)])
+    finally:  # back to the latest schema for the tests that follow
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
