@@ -296,6 +296,7 @@ class _Commerce:
         """Members' carts above the approval limit: one approved by the manager, one rejected, one waiting."""
         from buyers.services import buyer_approval_limit_set
         from orders.models import DeliveryOption
+        from orders.pricing import Destination
         from orders.selectors import cart_quote, purchase_request_review, shopper_get
         from orders.services import (
             cart_clear,
@@ -309,12 +310,14 @@ class _Commerce:
         member = shopper_get(user=self.member, organisation=self.organisation)
         requests = []
         for number, seller in enumerate(sellers[:3], start=1):
-            delivery = {seller.producer.pk: DeliveryOption.PICKUP}
+            # the second seller sends by courier only (``delivery_options_set``); the others' goods are picked up
+            delivery = {seller.producer.pk: DeliveryOption.COURIER if number == 2 else DeliveryOption.PICKUP}
+            to = Destination.from_code(self.outlets[number - 1].village_id)
             for product, quantity in self.pick(seller, count=len(seller.products), business=True):
                 cart_line_set(shopper=member, product_id=product.pk, quantity=quantity)
-                if cart_quote(shopper=member, delivery=delivery).total > APPROVAL_LIMIT:
+                if cart_quote(shopper=member, delivery=delivery, destination=to).total > APPROVAL_LIMIT:
                     break
-            quote = cart_quote(shopper=member, delivery=delivery)
+            quote = cart_quote(shopper=member, delivery=delivery, destination=to)
             if quote.total <= APPROVAL_LIMIT:  # a tiny --scale without enough stock: a member orders directly
                 cart_clear(shopper=member)
                 continue
@@ -342,6 +345,7 @@ class _Commerce:
 
     def place(self, shopper, parts: dict[_Seller, str], method: str, *, outlet=None, address=None, note: str = ""):
         """Fill the shopper's cart with one or two products of each seller and place it."""
+        from orders.pricing import Destination
         from orders.selectors import cart_quote
         from orders.services import cart_line_set, order_place
 
@@ -350,7 +354,8 @@ class _Commerce:
             for product, quantity in self.pick(seller, count=self.rng.randint(1, 2), business=business):
                 cart_line_set(shopper=shopper, product_id=product.pk, quantity=quantity)
         delivery = {seller.producer.pk: option for seller, option in parts.items()}
-        quote = cart_quote(shopper=shopper, delivery=delivery)
+        place = outlet or address
+        quote = cart_quote(shopper=shopper, delivery=delivery, destination=Destination.from_code(place.village_id))
         self.key_no += 1
         checkout = order_place(shopper=shopper, idempotency_key=f"demo-checkout-{self.key_no:04d}",
                                payment_method=method, delivery=delivery, expected_total=quote.total,
@@ -457,15 +462,29 @@ class _Commerce:
 def delivery_options_set(*, a: _Seller, b: _Seller, c: _Seller) -> None:
     """Set how three producers deliver (the others offer pickup at the village only).
 
-    One small function on purpose: the delivery options are being reworked (fees by destination);
-    swap these calls for the new service when it lands.
+    The demo producer does it all: pickup with hours, its own delivery priced by district (the town's
+    three districts, then anywhere else), free from an amount, three days a week, and courier rates
+    by weight for Jember, East Java and anywhere. Another sends by courier only; a third delivers
+    itself at one fee.
     """
-    from orders.services.delivery import delivery_rule_set
+    from orders.services import delivery_options_set as options_set
+    from orders.services.delivery import AreaFee, CourierRate, DeliveryOptions
 
-    delivery_rule_set(producer=a.producer, actor=a.owner, offers_delivery=True, delivery_fee=15_000,
-                      free_delivery_from=750_000, offers_courier=True, courier_fee=20_000)
-    delivery_rule_set(producer=b.producer, actor=b.owner, offers_courier=True, courier_fee=25_000)
-    delivery_rule_set(producer=c.producer, actor=c.owner, offers_delivery=True, delivery_fee=10_000)
+    town = [code[:8] for _name, _contact, _phone, _street, code, _postal in OUTLETS]  # Kaliwates, Sumbersari, Patrang
+    options_set(producer=a.producer, actor=a.owner, options=DeliveryOptions(
+        offers_pickup=True, pickup_hours="Senin–Sabtu 08.00–15.00",
+        offers_delivery=True, free_delivery_from=750_000, delivery_days=(0, 2, 4),
+        delivery_areas=(*(AreaFee(code, 15_000) for code in town), AreaFee(None, 25_000)),
+        offers_courier=True, courier_lead_days=2,
+        courier_rates=(CourierRate(fee=12_000, regency_code="35.09", max_grams=1_000),
+                       CourierRate(fee=20_000, regency_code="35.09"),
+                       CourierRate(fee=28_000, province_code="35", max_grams=5_000),
+                       CourierRate(fee=45_000))))
+    options_set(producer=b.producer, actor=b.owner, options=DeliveryOptions(
+        offers_pickup=False, offers_courier=True, courier_lead_days=3, courier_rates=(CourierRate(fee=25_000),)))
+    options_set(producer=c.producer, actor=c.owner, options=DeliveryOptions(
+        offers_pickup=True, pickup_hours="Setiap hari 07.00–17.00", offers_delivery=True,
+        delivery_areas=(AreaFee(None, 10_000),), delivery_days=(1, 3, 5)))
 
 
 def refund_transfer_record(*, order, officer, bank_reference: str) -> None:

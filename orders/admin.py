@@ -19,6 +19,8 @@ from orders.models import (
     OrderProblem,
     OrderProblemPhoto,
     OrderRefund,
+    ProducerCourierRate,
+    ProducerDeliveryArea,
     ProducerDeliveryRule,
     PurchaseRequest,
     PurchaseRequestEvent,
@@ -132,11 +134,32 @@ class OrderRefundAdmin(ReadOnlyAdmin):
     search_fields = ["order__number", "reference"]
 
 
+class ProducerDeliveryAreaInline(admin.TabularInline):
+    model = ProducerDeliveryArea
+    extra = 0
+    can_delete = False
+    readonly_fields = ["district", "fee"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ProducerCourierRateInline(admin.TabularInline):
+    model = ProducerCourierRate
+    extra = 0
+    can_delete = False
+    readonly_fields = ["regency", "province", "max_grams", "fee"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProducerDeliveryRule)
 class ProducerDeliveryRuleAdmin(ReadOnlyAdmin):
-    list_display = ["producer", "offers_delivery", "delivery_fee", "free_delivery_from", "offers_courier",
-                    "courier_fee"]
+    list_display = ["producer", "offers_pickup", "offers_delivery", "free_delivery_from", "offers_courier",
+                    "courier_lead_days"]
     list_select_related = ["producer"]
+    inlines = [ProducerDeliveryAreaInline, ProducerCourierRateInline]
     search_fields = ["producer__name"]
 
 

@@ -10,6 +10,7 @@ A ``Checkout`` is what a shopper placed in one go (one payment, one invoice numb
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -44,27 +45,95 @@ class PaymentMethod(models.TextChoices):
 # --- delivery fee rules ---------------------------------------------------------------------
 
 
-class ProducerDeliveryRule(TimeStampedModel):
-    """How a producer delivers and what it charges; without a rule a producer offers pickup only.
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
-    Producer delivery costs ``delivery_fee`` per order, nothing from ``free_delivery_from`` (order
-    subtotal) upwards; a courier costs ``courier_fee``; pickup at the village is always free.
+
+class ProducerDeliveryRule(TimeStampedModel):
+    """How a producer gets its goods to buyers; without a rule a producer offers pickup only.
+
+    - Pickup at the village (``offers_pickup``, free, with ``pickup_hours``).
+    - Delivery by the producer (``offers_delivery``): a fee per destination district
+      (``ProducerDeliveryArea``; a row without a district covers every other destination), nothing
+      from ``free_delivery_from`` (order subtotal) upwards, on ``delivery_days`` (empty: any day).
+    - Courier (``offers_courier``): a fee table by destination regency or province and weight band
+      (``ProducerCourierRate``), ``courier_lead_days`` days on the way.
+
+    ``orders.pricing.delivery_offer`` is the one function that reads these rows.
     """
 
     producer = models.OneToOneField("catalog.Producer", on_delete=models.CASCADE, related_name="delivery_rule",
                                     verbose_name=_("producer"))
+    offers_pickup = models.BooleanField(_("pickup at the village"), default=True)
+    pickup_hours = models.CharField(_("pickup hours"), max_length=100, blank=True)
     offers_delivery = models.BooleanField(_("delivers itself"), default=False)
-    delivery_fee = models.PositiveBigIntegerField(_("delivery fee (rupiah)"), default=0)
     free_delivery_from = models.PositiveBigIntegerField(_("free delivery from (rupiah)"), null=True, blank=True)
+    delivery_days = ArrayField(models.PositiveSmallIntegerField(choices=Weekday.choices), blank=True, default=list,
+                               verbose_name=_("delivery days"))
     offers_courier = models.BooleanField(_("sends by courier"), default=False)
-    courier_fee = models.PositiveBigIntegerField(_("courier fee (rupiah)"), default=0)
+    courier_lead_days = models.PositiveSmallIntegerField(_("courier lead time (days)"), default=2)
 
     class Meta:
         verbose_name = _("delivery rule")
         verbose_name_plural = _("delivery rules")
+        constraints = [models.CheckConstraint(condition=Q(courier_lead_days__lte=60),
+                                              name="deliveryrule_lead_days_range")]
 
     def __str__(self) -> str:
         return str(self.producer)
+
+
+class ProducerDeliveryArea(models.Model):
+    """The producer's own delivery fee to one destination district (no district: any other destination)."""
+
+    rule = models.ForeignKey(ProducerDeliveryRule, on_delete=models.CASCADE, related_name="areas")
+    district = models.ForeignKey("regions.District", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("district"))
+    fee = models.PositiveBigIntegerField(_("fee (rupiah)"))
+
+    class Meta:
+        verbose_name = _("delivery area")
+        verbose_name_plural = _("delivery areas")
+        ordering = ["rule_id", "district_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["rule", "district"], nulls_distinct=False,
+                                               name="deliveryarea_one_per_district")]
+
+    def __str__(self) -> str:
+        return f"{self.district or '*'}: {self.fee}"
+
+
+class ProducerCourierRate(models.Model):
+    """A courier fee to a regency or a province (neither: anywhere) for orders up to ``max_grams`` (none: any weight)."""
+
+    rule = models.ForeignKey(ProducerDeliveryRule, on_delete=models.CASCADE, related_name="courier_rates")
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("regency or city"))
+    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("province"))
+    max_grams = models.PositiveIntegerField(_("up to (grams)"), null=True, blank=True)
+    fee = models.PositiveBigIntegerField(_("fee (rupiah)"))
+
+    class Meta:
+        verbose_name = _("courier rate")
+        verbose_name_plural = _("courier rates")
+        ordering = ["rule_id", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(regency__isnull=True) | Q(province__isnull=True),
+                                   name="courierrate_one_area"),
+            models.CheckConstraint(condition=Q(max_grams__isnull=True) | Q(max_grams__gte=1),
+                                   name="courierrate_max_grams_positive"),
+            models.UniqueConstraint(fields=["rule", "regency", "province", "max_grams"], nulls_distinct=False,
+                                    name="courierrate_one_per_area_and_band"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regency or self.province or '*'} ≤{self.max_grams or '∞'} g: {self.fee}"
 
 
 # --- carts ----------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ cart exactly the same way.
 - Buyer organisations pay the wholesale tier reached by the line's quantity
   (``catalog.selectors.product_unit_price``), must order at least the minimum order quantity and
   in multiples of the order multiple, and are told how many more units reach the next tier.
-- Each producer's part has a subtotal and a delivery fee by the chosen option: producer delivery
-  (flat fee, free from an amount), courier (flat fee), pickup at the village (free).
+- Each producer's part has a subtotal and a delivery fee by the chosen option and the destination
+  (``delivery_offer``): producer delivery (fee by district, free from an amount), courier (fee by
+  regency or province and weight band), pickup at the village (free, if offered).
 - A line remembers the unit price the shopper saw; a different current price is reported
   (``LineQuote.price_changed``), never applied silently.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -103,21 +105,147 @@ def next_tier(*, product: Product, audience: str, quantity: int) -> NextTier | N
 
 
 @dataclass(frozen=True)
+class Destination:
+    """Where goods go, as region codes (a village's code holds its district, regency and province).
+
+    A shopper's outlet or address gives a village; a visitor on a product page may give only a
+    district or a regency. An empty code is unknown: rules for it cannot match.
+    """
+
+    village_code: str = ""
+    district_code: str = ""
+    regency_code: str = ""
+    province_code: str = ""
+
+    @classmethod
+    def from_code(cls, code: str) -> Destination:
+        """Return the destination of a region code: ``35`` (province) to ``35.09.01.2001`` (village)."""
+        parts = (code or "").split(".")
+        return cls(village_code=code if len(parts) >= 4 else "",
+                   district_code=".".join(parts[:3]) if len(parts) >= 3 else "",
+                   regency_code=".".join(parts[:2]) if len(parts) >= 2 else "",
+                   province_code=parts[0] if parts[0] else "")
+
+
+@dataclass(frozen=True)
 class DeliveryChoice:
+    """An option offered for one producer's part: its fee, and when (lead time, days, pickup hours)."""
+
     option: str
     fee: int
+    lead_days: int | None = None
+    days: tuple[int, ...] = ()
+    hours: str = ""
 
 
-def delivery_choices(*, rule: ProducerDeliveryRule | None, subtotal: int) -> tuple[DeliveryChoice, ...]:
-    """Return the delivery options a producer offers for an order of ``subtotal``, with their fees."""
-    choices = []
-    if rule is not None and rule.offers_delivery:
-        free = rule.free_delivery_from is not None and subtotal >= rule.free_delivery_from
-        choices.append(DeliveryChoice(DeliveryOption.PRODUCER, 0 if free else rule.delivery_fee))
-    if rule is not None and rule.offers_courier:
-        choices.append(DeliveryChoice(DeliveryOption.COURIER, rule.courier_fee))
-    choices.append(DeliveryChoice(DeliveryOption.PICKUP, 0))
-    return tuple(choices)
+@dataclass(frozen=True)
+class DeliveryOffer:
+    """What a producer offers for one order to one destination, and why the other options are not offered."""
+
+    choices: tuple[DeliveryChoice, ...]
+    unavailable: tuple[tuple[str, str], ...] = ()  # (option, reason)
+
+
+def _area_fee(areas, destination: Destination | None):
+    """Return the producer's own delivery row for ``destination``: its district, else the "anywhere" row."""
+    district = destination.district_code if destination else ""
+    return (next((a for a in areas if district and a.district_id == district), None)
+            or next((a for a in areas if a.district_id is None), None))
+
+
+def _courier_rates_for(rates, destination: Destination | None) -> list:
+    """Return the rates of the most specific area with any rates: the regency, else the province, else anywhere."""
+    regency = destination.regency_code if destination else ""
+    province = destination.province_code if destination else ""
+    for matches in (lambda r: bool(regency) and r.regency_id == regency,
+                    lambda r: bool(province) and r.province_id == province,
+                    lambda r: r.regency_id is None and r.province_id is None):
+        found = [rate for rate in rates if matches(rate)]
+        if found:
+            return found
+    return []
+
+
+def delivery_offer(*, rule: ProducerDeliveryRule | None, subtotal: int, destination: Destination | None = None,
+                   weight_grams: int | None = None) -> DeliveryOffer:
+    """Return the options a producer offers for an order of ``subtotal`` weighing ``weight_grams`` to ``destination``.
+
+    - No rule: pickup at the village only (free).
+    - Producer delivery: the fee of the destination's district row, else of the "anywhere" row; none
+      of them: not offered. Free when ``subtotal`` reaches ``free_delivery_from``.
+    - Courier: the rates of the destination's regency if it has any, else its province's, else
+      the "anywhere" rates (the most specific area wins, also when its bands are too light); among
+      them the smallest weight band holding ``weight_grams`` (a band without a limit holds any
+      weight). ``weight_grams`` ``None`` (a product without a weight) matches only a band without
+      a limit: with weight-banded rates the courier is not offered for that order.
+    - Pickup: free, when the producer offers it.
+
+    ``destination`` ``None`` (not chosen yet) matches only the "anywhere" rows. Reads the rule's
+    ``areas`` and ``courier_rates`` (prefetch them: this function runs no query of its own).
+    """
+    if rule is None:
+        return DeliveryOffer(choices=(DeliveryChoice(DeliveryOption.PICKUP, 0),))
+    choices: list[DeliveryChoice] = []
+    unavailable: list[tuple[str, str]] = []
+    if rule.offers_delivery:
+        area = _area_fee(rule.areas.all(), destination)
+        if area is None:
+            unavailable.append((DeliveryOption.PRODUCER, _("The producer does not deliver there itself.")))
+        else:
+            free = rule.free_delivery_from is not None and subtotal >= rule.free_delivery_from
+            choices.append(DeliveryChoice(DeliveryOption.PRODUCER, 0 if free else area.fee,
+                                          days=tuple(rule.delivery_days)))
+    if rule.offers_courier:
+        rates = _courier_rates_for(rule.courier_rates.all(), destination)
+        if weight_grams is None:
+            fitting = [rate for rate in rates if rate.max_grams is None]
+        else:
+            fitting = sorted((rate for rate in rates if rate.max_grams is None or rate.max_grams >= weight_grams),
+                             key=lambda rate: (rate.max_grams is None, rate.max_grams or 0))
+        if not rates:
+            unavailable.append((DeliveryOption.COURIER, _("The producer does not send by courier there.")))
+        elif not fitting and weight_grams is None:
+            unavailable.append((DeliveryOption.COURIER, _(
+                "Courier fees go by weight and a product has no weight: ask the producer, or pick it up.")))
+        elif not fitting:
+            unavailable.append((DeliveryOption.COURIER, _("Too heavy for the producer's courier rates.")))
+        else:
+            choices.append(DeliveryChoice(DeliveryOption.COURIER, fitting[0].fee, lead_days=rule.courier_lead_days))
+    if rule.offers_pickup:
+        choices.append(DeliveryChoice(DeliveryOption.PICKUP, 0, hours=rule.pickup_hours))
+    return DeliveryOffer(choices=tuple(choices), unavailable=tuple(unavailable))
+
+
+def delivery_choices(*, rule: ProducerDeliveryRule | None, subtotal: int, destination: Destination | None = None,
+                     weight_grams: int | None = None) -> tuple[DeliveryChoice, ...]:
+    """Return the options of ``delivery_offer`` (the same arguments), without the reasons for the others."""
+    return delivery_offer(rule=rule, subtotal=subtotal, destination=destination, weight_grams=weight_grams).choices
+
+
+def delivery_from_fees(*, rule: ProducerDeliveryRule | None) -> dict[str, int]:
+    """Return the lowest fee of each option the producer offers anywhere (for "from Rp X" before a destination)."""
+    if rule is None:
+        return {DeliveryOption.PICKUP: 0}
+    fees: dict[str, int] = {}
+    areas, rates = list(rule.areas.all()), list(rule.courier_rates.all())
+    if rule.offers_delivery and areas:
+        fees[DeliveryOption.PRODUCER] = min(area.fee for area in areas)
+    if rule.offers_courier and rates:
+        fees[DeliveryOption.COURIER] = min(rate.fee for rate in rates)
+    if rule.offers_pickup:
+        fees[DeliveryOption.PICKUP] = 0
+    return fees
+
+
+def order_weight(lines: Iterable[tuple[Product, int]]) -> int | None:
+    """Return the weight in grams of ``(product, quantity)`` pairs; ``None`` if a product has no weight."""
+    total = 0
+    for product, quantity in lines:
+        weight = product.approved_snapshot.get("weight_grams")
+        if weight is None:
+            return None
+        total += weight * quantity
+    return total
 
 
 @dataclass(frozen=True)
@@ -178,6 +306,13 @@ class ProducerQuote:
     delivery_option: str | None  # None: not chosen yet, or not offered
     delivery_fee: int
     total: int
+    unavailable: tuple[tuple[str, str], ...] = ()  # delivery options not offered here, with the reason
+    weight_grams: int | None = None
+
+    @property
+    def deliverable(self) -> bool:
+        """Return whether this producer offers any way (pickup included) to get this part to the buyer."""
+        return bool(self.choices)
 
 
 @dataclass(frozen=True)
@@ -214,13 +349,14 @@ class Quote:
 
 def quote(*, audience: str, items: Iterable[QuoteItem], products: Mapping[int, Product],
           available: Mapping[int, int], rules: Mapping[int, ProducerDeliveryRule],
-          delivery: Mapping[int, str] | None = None) -> Quote:
+          delivery: Mapping[int, str] | None = None, destination: Destination | None = None) -> Quote:
     """Price ``items`` for ``audience``.
 
     ``products`` holds the products on sale (anything missing is reported as unavailable),
-    ``available`` their available stock, ``rules`` the producers' delivery rules and ``delivery``
-    the option chosen per producer id (a missing or unoffered choice is reported in
-    ``delivery_problems`` and costs nothing until chosen).
+    ``available`` their available stock, ``rules`` the producers' delivery rules (with their rows
+    prefetched), ``destination`` where the goods go (``None``: not chosen yet) and ``delivery``
+    the option chosen per producer id (a missing or unoffered choice, or a producer with no way to
+    reach ``destination``, is reported in ``delivery_problems`` and costs nothing until chosen).
     """
     by_producer: dict[int, list[LineQuote]] = {}
     unavailable: list[LineQuote] = []
@@ -247,9 +383,15 @@ def quote(*, audience: str, items: Iterable[QuoteItem], products: Mapping[int, P
     delivery_problems: dict[str, list[str]] = {}
     for producer_id, lines in sorted(by_producer.items(), key=lambda kv: (kv[1][0].product.producer.name, kv[0])):
         subtotal = sum(line.line_total for line in lines)
-        choices = delivery_choices(rule=rules.get(producer_id), subtotal=subtotal)
+        weight = order_weight((cast(Product, line.product), line.quantity) for line in lines)
+        offer = delivery_offer(rule=rules.get(producer_id), subtotal=subtotal, destination=destination,
+                               weight_grams=weight)
+        choices = offer.choices
         chosen = next((choice for choice in choices if choice.option == delivery.get(producer_id)), None)
-        if chosen is None:
+        if not choices:
+            delivery_problems[str(producer_id)] = [
+                _("This producer cannot deliver to this destination and offers no pickup.")]
+        elif chosen is None:
             delivery_problems[str(producer_id)] = [
                 _("Choose a delivery option this producer offers.") if delivery.get(producer_id)
                 else _("Choose a delivery option.")]
@@ -257,7 +399,7 @@ def quote(*, audience: str, items: Iterable[QuoteItem], products: Mapping[int, P
         producers.append(ProducerQuote(
             producer_id=producer_id, producer_name=lines[0].product.producer.name, lines=tuple(lines),
             subtotal=subtotal, choices=choices, delivery_option=chosen.option if chosen else None, delivery_fee=fee,
-            total=subtotal + fee))
+            total=subtotal + fee, unavailable=offer.unavailable, weight_grams=weight))
     subtotal = sum(p.subtotal for p in producers)
     delivery_total = sum(p.delivery_fee for p in producers)
     return Quote(audience=audience, producers=tuple(producers), unavailable=tuple(unavailable), subtotal=subtotal,

@@ -19,6 +19,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from buyers.models import Address, Outlet
 from catalog.models import Producer, Product
 from catalog.selectors import assist_session_active, product_list_public
 from market.accounts.models import Membership, Organisation, User
@@ -41,6 +42,8 @@ from orders.models import (
     OrderProblem,
     OrderRefund,
     PaymentMethod,
+    ProducerCourierRate,
+    ProducerDeliveryArea,
     ProducerDeliveryRule,
     PurchaseRequest,
     PurchaseRequestEvent,
@@ -126,31 +129,90 @@ def pricing_inputs(*, product_ids: list[int]) -> tuple[dict[int, Product], dict[
     products = {p.pk: p for p in product_list_public().filter(pk__in=product_ids)}
     available = {pk: (p.stock.available if hasattr(p, "stock") else 0) for pk, p in products.items()}
     producer_ids = {p.producer_id for p in products.values()}
-    rules = {r.producer_id: r for r in ProducerDeliveryRule.objects.filter(producer_id__in=producer_ids)}
+    rules = {r.producer_id: r for r in _rules().filter(producer_id__in=producer_ids)}
     return products, available, rules
 
 
-def cart_quote(*, shopper: Shopper, delivery: dict[int, str] | None = None) -> pricing.Quote:
+def _rules() -> QuerySet[ProducerDeliveryRule]:
+    return ProducerDeliveryRule.objects.prefetch_related(
+        Prefetch("areas", queryset=ProducerDeliveryArea.objects.select_related("district").order_by("district_id")),
+        Prefetch("courier_rates", queryset=ProducerCourierRate.objects.select_related("regency", "province")
+                 .order_by("pk")))
+
+
+def cart_quote(*, shopper: Shopper, delivery: dict[int, str] | None = None,
+               destination: pricing.Destination | None = None) -> pricing.Quote:
     """Return the shopper's cart priced now (``orders.pricing.quote``), with ``delivery`` options per producer id.
 
     A fixed number of queries whatever the number of lines.
     """
     lines = list(CartLine.objects.filter(**{f"cart__{k}": v for k, v in shopper.cart_lookup().items()})
                  .order_by("added_at", "pk"))
-    return quote_lines(audience=shopper.audience, lines=lines, delivery=delivery)
+    return quote_lines(audience=shopper.audience, lines=lines, delivery=delivery, destination=destination)
 
 
 def quote_lines(*, audience: str, lines: Sequence[CartLine | pricing.QuoteItem],
-                delivery: dict[int, str] | None = None) -> pricing.Quote:
+                delivery: dict[int, str] | None = None, destination: pricing.Destination | None = None) -> pricing.Quote:
     """Price cart lines or ``QuoteItem``s (anything with a product id, quantity and unit price seen) now."""
     products, available, rules = pricing_inputs(product_ids=[line.product_id for line in lines])
     return pricing.quote(
         audience=audience, products=products, available=available, rules=rules, delivery=delivery,
+        destination=destination,
         items=[pricing.QuoteItem(line.product_id, line.quantity, line.unit_price_seen) for line in lines])
 
 
 def delivery_rule_get(*, producer: Producer) -> ProducerDeliveryRule | None:
-    return ProducerDeliveryRule.objects.filter(producer=producer).first()
+    """Return the producer's delivery rule with its district rows and courier rates, or ``None`` (pickup only)."""
+    return _rules().filter(producer=producer).first()
+
+
+def shopper_destination(*, shopper: Shopper | None) -> pricing.Destination | None:
+    """Return where the shopper's goods would go by default: the organisation's first outlet or the person's
+    first address (by name); ``None`` for a visitor or a shopper without one."""
+    if shopper is None or shopper.user is None:
+        return None
+    if shopper.organisation is not None:
+        code = (Outlet.objects.filter(organisation=shopper.organisation, is_active=True).order_by("name", "pk")
+                .values_list("village_id", flat=True).first())
+    else:
+        code = (Address.objects.filter(user=shopper.user, is_active=True).order_by("name", "pk")
+                .values_list("village_id", flat=True).first())
+    return pricing.Destination.from_code(code) if code else None
+
+
+@dataclass(frozen=True)
+class ProductDelivery:
+    """How one product reaches a destination: the producer's offer for a minimum order of it."""
+
+    quantity: int
+    subtotal: int
+    weight_grams: int | None
+    destination: pricing.Destination | None
+    offer: pricing.DeliveryOffer
+    rule: ProducerDeliveryRule | None
+    from_fees: dict[str, int]  # option -> lowest fee anywhere ("from Rp X"), when no destination is known
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.offer.choices)
+
+
+def product_delivery(*, product: Product, audience: str, destination: pricing.Destination | None,
+                     quantity: int | None = None) -> ProductDelivery:
+    """Return the delivery options and fees of ``product`` (approved, on sale) to ``destination``.
+
+    Priced for ``quantity`` units (default: the smallest order ``audience`` may place) with
+    ``orders.pricing.delivery_offer``, the same function the cart and the checkout use.
+    """
+    snapshot = product.approved_snapshot
+    if quantity is None:
+        quantity = (snapshot.get("min_order_qty") or 1) if audience == Audience.BUSINESS else 1
+    subtotal = pricing.unit_price(product=product, audience=audience, quantity=quantity) * quantity
+    weight = pricing.order_weight([(product, quantity)])
+    rule = delivery_rule_get(producer=product.producer)
+    offer = pricing.delivery_offer(rule=rule, subtotal=subtotal, destination=destination, weight_grams=weight)
+    return ProductDelivery(quantity=quantity, subtotal=subtotal, weight_grams=weight, destination=destination,
+                           offer=offer, rule=rule, from_fees=pricing.delivery_from_fees(rule=rule))
 
 
 def checkout_payment_methods(*, shopper: Shopper) -> list[str]:
@@ -494,7 +556,8 @@ def purchase_request_review(*, purchase_request: PurchaseRequest) -> PurchaseReq
     lines = list(purchase_request.lines.all())
     quote = quote_lines(audience=Audience.BUSINESS, lines=[
         pricing.QuoteItem(line.product_id, line.quantity, line.unit_price_seen) for line in lines],
-        delivery=purchase_request.delivery_by_producer())
+        delivery=purchase_request.delivery_by_producer(),
+        destination=pricing.Destination.from_code(purchase_request.outlet.village_id))
     now = {line.product_id: line for line in quote.lines}
     return PurchaseRequestReview(purchase_request=purchase_request, quote=quote, lines=tuple(
         PurchaseRequestLineReview(line=line, now=now[line.product_id]) for line in lines))

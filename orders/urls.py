@@ -1,7 +1,8 @@
-"""API routes of the orders app, mounted at /api/v1/: cart, checkout, purchase requests and orders."""
+"""API routes of the orders app, mounted at /api/v1/: cart, checkout, purchase requests, orders and producers'
+delivery options."""
 from django.urls import path
 
-from orders.api import cart, checkouts, orders, problems, purchase_requests
+from orders.api import cart, checkouts, delivery, orders, problems, purchase_requests
 
 app_name = "orders"
 
@@ -24,6 +25,8 @@ urlpatterns = [
          name="purchase-request-reject"),
     path("purchase-requests/<int:pk>/withdraw/", purchase_requests.PurchaseRequestWithdrawView.as_view(),
          name="purchase-request-withdraw"),
+    path("producers/<int:pk>/delivery-options/", delivery.DeliveryOptionsView.as_view(), name="delivery-options"),
+    path("products/<int:pk>/delivery-quote/", delivery.DeliveryQuoteView.as_view(), name="delivery-quote"),
 
     path("orders/", orders.OrderListView.as_view(), name="order-list"),
     path("orders/<int:pk>/", orders.OrderDetailView.as_view(), name="order-detail"),

@@ -71,10 +71,19 @@ class CheckoutForm(forms.Form):
         for part in producers:
             name = f"delivery_{part.producer_id}"
             self.fields[name] = forms.ChoiceField(
-                label=part.producer_name, widget=forms.RadioSelect,
+                label=part.producer_name, widget=forms.RadioSelect, required=bool(part.choices),
                 choices=[(choice.option, DeliveryOption(choice.option).label) for choice in part.choices],
-                initial=part.delivery_option or part.choices[0].option)
+                initial=part.delivery_option or (part.choices[0].option if part.choices else None))
             self.producer_fields.append((part, name))
+
+    def clean(self):
+        data = super().clean()
+        for part, name in self.producer_fields:
+            if not part.choices:
+                self.add_error(name, _("%(producer)s cannot deliver to this destination and offers no pickup: "
+                                       "remove its products from the cart or choose another destination.")
+                               % {"producer": part.producer_name})
+        return data
 
     def delivery(self) -> dict[int, str]:
         """Return the option per producer id as posted (a repeated submit finds the cart already emptied;

@@ -7,6 +7,8 @@ Filters are GET forms that work without JavaScript; a bad filter value is ignore
 """
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_GET
 from catalog.exceptions import ProducerNotFound, ProductNotFound
 from catalog.models import DEFAULT_MIN_SHELF_LIFE_DAYS, PermitKind, Stage
 from catalog.selectors import (
+    PROGRAMME_REGENCY_CODE,
     PUBLIC_FROM_STAGE,
     BuyerCriteria,
     ProductFilters,
@@ -46,8 +49,13 @@ from catalog.selectors import (
 )
 from frontend.forms.widgets import LongSelect
 from frontend.views.buyer_preferences import acting_buyer_criteria
+from frontend.views.orders import _shopper
 from market.accounts.models import Role
 from market.core.errors import NotFound
+from market.regions.selectors import district_list, province_list, regency_list, region_label
+from orders.models import Audience
+from orders.pricing import Destination
+from orders.selectors import product_delivery, shopper_destination
 
 VILLAGES_PER_PAGE = 24
 PRODUCTS_PER_PAGE = 24
@@ -232,7 +240,13 @@ def product_detail(request, pk: int):
         raise Http404(ProductNotFound.default_message) from None
     member = user_is_producer_member(user=request.user, producer_id=product.producer_id)
     buyer = acting_buyer_criteria(request)
+    wholesale = user_sees_wholesale(request.user)
+    destination, place, picked = _viewer_destination(request)
+    delivery = product_delivery(product=product, audience=Audience.BUSINESS if wholesale else Audience.CONSUMER,
+                                destination=destination)
     return render(request, "frontend/catalog/product_detail.html", {
+        "delivery": delivery, "delivery_place": place, "delivery_picked": picked,
+        "destination_form": DestinationForm(initial={"to": request.GET.get("to", "") if picked else ""}),
         "product": product_public_view(product, for_you=bool(product_ids_for_buyer(ids=[product.pk], criteria=buyer))),
         "details": product_public_details(
             product=product, min_shelf_life_days=buyer.min_shelf_life_days if buyer else DEFAULT_MIN_SHELF_LIFE_DAYS),
@@ -240,8 +254,41 @@ def product_detail(request, pk: int):
         "is_member": member,
         "has_pending_changes": member and product.has_pending_changes,
         "dashboard_url": reverse("frontend:dashboard-role", kwargs={"role": Role.PRODUCER}),
-        "wholesale": user_sees_wholesale(request.user),
+        "wholesale": wholesale,
     })
+
+
+_REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")  # a province, regency or district code
+
+
+class DestinationForm(forms.Form):
+    """Where a visitor wants a product delivered: a district of Jember, a regency or a province."""
+
+    to = forms.ChoiceField(label=_("Deliver to"), required=False, widget=LongSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            ("", _("Choose a district or regency")),
+            (_("Districts of Jember"), [(d.code, d.name) for d in district_list(regency_code=PROGRAMME_REGENCY_CODE)]),
+            (_("Regencies and cities"), [(r.code, str(r)) for r in regency_list()]),
+            (_("Provinces"), [(p.code, str(p)) for p in province_list()]),
+        ]
+
+
+def _viewer_destination(request) -> tuple[Destination | None, str | None, bool]:
+    """Return ``(destination, its name, whether the visitor picked it)`` for the delivery fees of a product page.
+
+    A place picked with ``?to=`` (district, regency or province code) comes first; else the signed-in
+    shopper's first outlet (acting for an organisation) or first address; else ``None`` ("from Rp X").
+    """
+    wanted = request.GET.get("to", "")
+    if wanted and _REGION_CODE.match(wanted) and (name := region_label(code=wanted)):
+        return Destination.from_code(wanted), name, True
+    destination = shopper_destination(shopper=_shopper(request))
+    if destination is None:
+        return None, None, False
+    return destination, region_label(code=destination.village_code), False
 
 
 # --- producers ------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from frontend.forms.orders import (
 from market.accounts.selectors import buyer_organisation_list
 from market.core.errors import ApplicationError, NotFound
 from orders.models import Checkout, Order, PaymentMethod
+from orders.pricing import Destination
 from orders.receivers import CART_SESSION_KEY
 from orders.selectors import (
     OrderFilters,
@@ -70,6 +71,7 @@ from orders.selectors import (
     order_list_for_producer,
     order_problem_list,
     order_refund_list,
+    shopper_destination,
     shopper_get,
 )
 from orders.services import (
@@ -148,8 +150,10 @@ def _approval_context(shopper, quote) -> dict:
 
 
 def _cart_context(request, shopper, *, errors: dict | None = None) -> dict:
-    quote = cart_quote(shopper=shopper) if shopper is not None else None
-    return {"quote": quote, "line_errors": errors or {}, "shopper": shopper,
+    # Delivery fees to the shopper's first outlet or address (another one can be chosen at checkout).
+    destination = shopper_destination(shopper=shopper)
+    quote = cart_quote(shopper=shopper, destination=destination) if shopper is not None else None
+    return {"quote": quote, "line_errors": errors or {}, "shopper": shopper, "destination": destination,
             "is_business": bool(shopper and shopper.organisation),
             "stock_short": bool(quote and any(line.stock_short for line in quote.lines)),
             **_approval_context(shopper, quote)}
@@ -228,11 +232,23 @@ def cart_accept_prices(request):
 # --- checkout ------------------------------------------------------------------------------
 
 
-def _destinations(shopper: Shopper) -> list[tuple[int, str]]:
-    places = outlet_list(organisation=shopper.organisation) if shopper.organisation else address_list(
-        user=shopper.user)
+def _places(shopper: Shopper) -> list:
+    return list(outlet_list(organisation=shopper.organisation) if shopper.organisation else address_list(
+        user=shopper.user))
+
+
+def _destinations(places) -> list[tuple[int, str]]:
     return [(place.pk, f"{place.name} – {place.street}, {place.village.name}, {place.village.district.name}")
             for place in places]
+
+
+def _chosen_destination(data, places) -> Destination | None:
+    """Return where the chosen outlet or address is (the only one when there is one); ``None``: none chosen."""
+    wanted = data.get("destination") if data is not None else None
+    place = next((place for place in places if str(place.pk) == wanted), None)
+    if place is None and len(places) == 1:
+        place = places[0]
+    return Destination.from_code(place.village_id) if place is not None else None
 
 
 def _delivery_from(data, quote) -> dict[int, str]:
@@ -241,17 +257,23 @@ def _delivery_from(data, quote) -> dict[int, str]:
     for part in quote.producers:
         wanted = data.get(f"delivery_{part.producer_id}") if data is not None else None
         offered = [choice.option for choice in part.choices]
-        delivery[part.producer_id] = wanted if wanted in offered else offered[0]
+        if offered:  # a producer with no way to this destination: the page says so, nothing to choose
+            delivery[part.producer_id] = wanted if wanted in offered else offered[0]
     return delivery
 
 
-def _checkout_form(shopper, data=None, *, key: str | None = None):
-    """Return ``(form, quote)`` for the shopper's cart priced with the chosen (or default) delivery options."""
-    quote = cart_quote(shopper=shopper)
+def _checkout_form(shopper, data=None, *, key: str | None = None, destination_id: str | None = None):
+    """Return ``(form, quote)`` for the shopper's cart priced to the chosen destination (posted in ``data``,
+    else ``destination_id``) with the chosen (or default) delivery options."""
+    places = _places(shopper)
+    destination = _chosen_destination(data if data is not None else {"destination": destination_id}, places)
+    quote = cart_quote(shopper=shopper, destination=destination)
     delivery = _delivery_from(data, quote)
-    quote = cart_quote(shopper=shopper, delivery=delivery)
+    quote = cart_quote(shopper=shopper, delivery=delivery, destination=destination)
     initial = {"expected_total": quote.total, "idempotency_key": key or uuid.uuid4().hex}
-    form = CheckoutForm(data, initial=initial, destinations=_destinations(shopper),
+    if destination_id and any(str(place.pk) == destination_id for place in places):
+        initial["destination"] = int(destination_id)
+    form = CheckoutForm(data, initial=initial, destinations=_destinations(places),
                         payment_methods=checkout_payment_methods(shopper=shopper), producers=quote.producers)
     return form, quote
 
@@ -283,7 +305,8 @@ def _checkout_field(key: str) -> str:
 def checkout(request):
     shopper = _shopper(request)
     if request.method == "GET":
-        form, quote = _checkout_form(shopper)
+        # "Show the delivery fees to this destination" (without JavaScript) asks again with the outlet or address.
+        form, quote = _checkout_form(shopper, destination_id=request.GET.get("destination"))
         if quote.is_empty:
             messages.info(request, _("Your cart is empty."))
             return redirect("frontend:cart")

@@ -20,6 +20,7 @@ from market.core.errors import NotFound
 from orders import pricing
 from orders.api.common import ORGANISATION_PARAMETERS, request_shopper
 from orders.models import MAX_LINE_QUANTITY, DeliveryOption
+from orders.pricing import Destination
 from orders.selectors import cart_quote
 from orders.services import cart_clear, cart_line_remove, cart_line_set, cart_prices_accept
 
@@ -30,6 +31,7 @@ class CartLineNotFound(NotFound):
 
 
 _DELIVERY_PARAM = re.compile(r"^\d{1,12}:[a-z]{1,16}$")
+_VILLAGE_PARAM = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -133,6 +135,15 @@ class CartLineQuantityInput(serializers.Serializer):
 
 # --- views ------------------------------------------------------------------------------------
 
+def destination_param(request) -> Destination | None:
+    """Return the destination of ``?village=35.09.01.2001`` (``None`` without one, or a malformed one)."""
+    code = request.query_params.get("village", "").strip()
+    return Destination.from_code(code) if _VILLAGE_PARAM.match(code) else None
+
+
+_VILLAGE = OpenApiParameter("village", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+                            description=_("Destination village code for the delivery options and fees; without "
+                                          "it only fees that apply anywhere are offered."))
 _DELIVERY = OpenApiParameter("delivery", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
                              description=_("Delivery option per producer to price, e.g. 12:courier,13:pickup"))
 
@@ -143,9 +154,10 @@ class CartView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[_DELIVERY], responses=CartOut)
+    @extend_schema(parameters=[_DELIVERY, _VILLAGE], responses=CartOut)
     def get(self, request):
-        return render_cart(cart_quote(shopper=request_shopper(request), delivery=delivery_param(request)))
+        return render_cart(cart_quote(shopper=request_shopper(request), delivery=delivery_param(request),
+                                      destination=destination_param(request)))
 
     @extend_schema(responses=CartOut)
     def delete(self, request):

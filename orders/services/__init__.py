@@ -15,7 +15,7 @@ from orders.services.checkout import (
     checkout_reopen,
     order_place,
 )
-from orders.services.delivery import delivery_rule_set
+from orders.services.delivery import delivery_options_set, delivery_rule_set
 from orders.services.fulfilment import (
     order_accept,
     order_cancel,
@@ -46,6 +46,7 @@ from orders.services.reorder import order_reorder
 __all__ = [
     "cart_clear", "cart_line_add", "cart_line_remove", "cart_line_set", "cart_merge", "cart_prices_accept",
     "cart_purge_stale", "checkout_cancel", "checkout_expire_due", "checkout_mark_paid", "checkout_reopen",
+    "delivery_options_set",
     "delivery_rule_set",
     "order_accept", "order_cancel", "order_complete", "order_complete_due", "order_decline", "order_mark_delivered",
     "order_pack", "order_place", "order_problem_answer", "order_problem_decide", "order_problem_report",

@@ -58,6 +58,7 @@ from orders.exceptions import (
 )
 from orders.models import Cart, CartLine, Checkout, DeliveryOption, Order, OrderEvent, OrderLine, PaymentMethod
 from orders.notifications import Event, notify_after_commit
+from orders.pricing import Destination
 from orders.selectors import Shopper, checkout_parties, checkout_payment_methods, quote_lines
 from orders.services.fulfilment import change_status
 from orders.states import Party
@@ -133,7 +134,8 @@ def _reservation_expiry(method: str, now):
 
 
 def _placement_quote(*, shopper: Shopper, lines: Sequence[CartLine | pricing.QuoteItem], delivery: dict[int, str],
-                     expected_total: int, payment_method: str, approval_limit: int | None) -> pricing.Quote:
+                     expected_total: int, payment_method: str, destination: Destination,
+                     approval_limit: int | None) -> pricing.Quote:
     """Price ``lines`` for the shopper now and refuse what could not be placed as it is; write nothing.
 
     What ``order_place`` checks before reserving, in this order, and what a purchase request is
@@ -141,7 +143,7 @@ def _placement_quote(*, shopper: Shopper, lines: Sequence[CartLine | pricing.Quo
     price changed since seen, a delivery option offered per producer, the confirmed total, enough
     stock, the approval limit of a member, the payment method's own check (credit limit...).
     """
-    quote = quote_lines(audience=shopper.audience, lines=lines, delivery=delivery)
+    quote = quote_lines(audience=shopper.audience, lines=lines, delivery=delivery, destination=destination)
     if quote.line_problems():
         raise CartInvalid(fields=quote.line_problems())
     if quote.price_changes:
@@ -171,7 +173,9 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
     one-time token: the same key (for the same person) returns the same checkout (``replayed``
     set) and creates nothing twice, also when the requests run at the same time; reusing a key for a different
     request raises ``IdempotencyKeyReused``. ``delivery`` maps each producer id in the cart to a
-    ``DeliveryOption``; ``expected_total`` is the total the shopper confirmed. The cart is
+    ``DeliveryOption`` the producer offers to the chosen outlet or address (a producer that cannot
+    reach it and offers no pickup refuses the placement, ``DeliveryInvalid``); ``expected_total``
+    is the total the shopper confirmed. The cart is
     re-priced; any price change (``PricesChanged``), a different total (``TotalChanged``), a line
     that cannot be ordered (``CartInvalid``), a missing or foreign destination
     (``DeliveryInvalid``) or too little stock (``InsufficientStock``, "Only N left") refuses the
@@ -240,15 +244,15 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
     if not lines:
         raise CartEmpty()
     outlet, address = _destination(shopper=shopper, outlet_id=outlet_id, address_id=address_id)
+    destination = outlet or address
+    assert destination is not None  # _destination returns one of them or raises
     quote = _placement_quote(shopper=shopper, lines=lines, delivery=delivery, expected_total=expected_total,
-                             payment_method=payment_method,
+                             payment_method=payment_method, destination=Destination.from_code(destination.village_id),
                              approval_limit=buyer_approval_limit_for(organisation=shopper.organisation, user=user))
     names = {line.product_id: line.name for line in quote.lines}
 
     now = timezone.now()
     on_terms = payment_method == PaymentMethod.INVOICE
-    destination = outlet or address
-    assert destination is not None  # _destination returns one of them or raises
     place = destination.delivery_snapshot()
     checkout = Checkout.objects.create(
         placed_by=user, organisation=shopper.organisation, audience=shopper.audience, idempotency_key=key,

@@ -39,6 +39,7 @@ from orders.exceptions import (
 )
 from orders.models import Cart, CartLine, PurchaseRequest, PurchaseRequestEvent, PurchaseRequestLine
 from orders.notifications import Event, notify_after_commit
+from orders.pricing import Destination
 from orders.selectors import Shopper, checkout_payment_methods, purchase_request_can_decide, shopper_get
 from orders.services.checkout import (
     MAX_NOTE,
@@ -134,8 +135,10 @@ def _submit(*, shopper: Shopper, key: str, payment_method: str, delivery: dict[i
         raise CartEmpty()
     outlet, _address = _destination(shopper=shopper, outlet_id=outlet_id, address_id=None)
     limit = buyer_approval_limit_for(organisation=organisation, user=user)
+    assert outlet is not None  # _destination gives an organisation an outlet or raises
     quote = _placement_quote(shopper=shopper, lines=lines, delivery=delivery, expected_total=expected_total,
-                             payment_method=payment_method, approval_limit=None)
+                             payment_method=payment_method, destination=Destination.from_code(outlet.village_id),
+                             approval_limit=None)
     if limit is None or quote.total <= limit:
         raise ApprovalNotNeeded()
     assert outlet is not None  # _destination gives an organisation an outlet or raises

@@ -212,11 +212,15 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     consumer = User.objects.get(email=CONSUMER_EMAIL)
     assert list(Address.objects.filter(user=consumer).values_list("name", "village__name")) == [
         ("Rumah", "Sumbersari")]
-    assert sorted(ProducerDeliveryRule.objects.values_list("offers_delivery", "delivery_fee", "free_delivery_from",
-                                                           "offers_courier", "courier_fee")) == [
-        (False, 0, None, True, 25_000), (True, 10_000, None, False, 0), (True, 15_000, 750_000, True, 20_000)]
-    assert ProducerDeliveryRule.objects.get(offers_courier=True, offers_delivery=True).producer.organisation \
-        .memberships.get(role="owner").user.email == PRODUCER_EMAIL
+    rules = {rule.producer.organisation.memberships.get(role="owner").user.email == PRODUCER_EMAIL: rule
+             for rule in ProducerDeliveryRule.objects.filter(offers_courier=True, offers_delivery=True)}
+    demo_rule = rules[True]
+    assert (demo_rule.offers_pickup, demo_rule.free_delivery_from, demo_rule.delivery_days) == (True, 750_000, [0, 2, 4])
+    assert sorted((area.district_id or "", area.fee) for area in demo_rule.areas.all()) == [
+        ("", 25_000), ("35.09.19", 15_000), ("35.09.20", 15_000), ("35.09.21", 15_000)]
+    assert demo_rule.courier_rates.count() == 4
+    assert sorted(ProducerDeliveryRule.objects.values_list("offers_pickup", "offers_delivery", "offers_courier")) == [
+        (False, False, True), (True, True, False), (True, True, True)]
 
     # orders in every state, for the chain (wholesale, to its outlets) and for the consumer (retail, to her address)
     orders = Order.objects.all()

@@ -8,7 +8,8 @@ from buyers.services import address_create, outlet_create
 from catalog.models import Product, ProductStock
 from catalog.services import producer_verify, product_approve, product_price_tiers_set, product_submit_for_curation
 from market.accounts.models import Membership, Organisation, Role
-from orders.models import PaymentMethod
+from market.regions.models import District, Province, Regency, Village
+from orders.models import PaymentMethod, ProducerCourierRate, ProducerDeliveryArea, ProducerDeliveryRule
 from orders.selectors import cart_quote, shopper_get
 from orders.services import cart_line_set, checkout_mark_paid, delivery_rule_set, order_place
 from orders.states import Party
@@ -23,6 +24,30 @@ from tests.catalog.factories import (
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 _names = itertools.count(1)
+
+
+def in_memory_rule(*, areas=(), rates=(), **fields) -> ProducerDeliveryRule:
+    """Return an unsaved delivery rule with its rows (``areas``: ``(district code, fee)``; ``rates``:
+    ``(regency code, province code, max grams, fee)``) as if prefetched: pricing runs no query."""
+    rule = ProducerDeliveryRule(pk=1, **fields)
+    rule._prefetched_objects_cache = {
+        "areas": [ProducerDeliveryArea(district_id=district, fee=fee) for district, fee in areas],
+        "courier_rates": [ProducerCourierRate(regency_id=regency, province_id=province, max_grams=grams, fee=fee)
+                          for regency, province, grams, fee in rates]}
+    return rule
+
+
+def region_village(code: str, *, province: str = "JAWA TIMUR", regency: str = "KOTA SURABAYA",
+                   kind: str = Regency.Kind.CITY, district: str = "Genteng", name: str = "Ketabang") -> Village:
+    """Return village ``code`` (outside Jember), creating its province, regency and district."""
+    parts = code.split(".")
+    prov, _ = Province.objects.get_or_create(code=parts[0], defaults={"name": province})
+    reg, _ = Regency.objects.get_or_create(code=".".join(parts[:2]), defaults={"province": prov, "name": regency,
+                                                                              "kind": kind})
+    dist, _ = District.objects.get_or_create(code=".".join(parts[:3]), defaults={"regency": reg, "name": district})
+    result, _ = Village.objects.get_or_create(code=code, defaults={"district": dist, "name": name,
+                                                                    "kind": Village.Kind.KELURAHAN})
+    return result
 
 
 def officer():

@@ -7,6 +7,7 @@ from catalog.models import Producer, Product
 from orders import pricing
 from orders.exceptions import QuantityInvalid
 from orders.models import Audience, ProducerDeliveryRule
+from tests.orders.factories import in_memory_rule
 
 CONSUMER, BUSINESS = Audience.CONSUMER, Audience.BUSINESS
 
@@ -90,14 +91,15 @@ def test_quantity_messages():
     assert pricing.quantity_clean(100_000) == 100_000
 
 
-def rule(**fields) -> ProducerDeliveryRule:
-    return ProducerDeliveryRule(**{"offers_delivery": True, "delivery_fee": 15000, "free_delivery_from": 500000,
-                                   "offers_courier": True, "courier_fee": 20000, **fields})
+def rule(*, delivery_fee: int = 15000, courier_fee: int = 20000, **fields) -> ProducerDeliveryRule:
+    """An in-memory rule with one fee for delivery anywhere and one for courier at any weight."""
+    return in_memory_rule(areas=[(None, delivery_fee)], rates=[(None, None, None, courier_fee)],
+                          **{"offers_delivery": True, "free_delivery_from": 500000, "offers_courier": True, **fields})
 
 
 def test_delivery_choices_and_fees():
     assert pricing.delivery_choices(rule=rule(), subtotal=499999) == (
-        pricing.DeliveryChoice("producer", 15000), pricing.DeliveryChoice("courier", 20000),
+        pricing.DeliveryChoice("producer", 15000), pricing.DeliveryChoice("courier", 20000, lead_days=2),
         pricing.DeliveryChoice("pickup", 0))
     assert pricing.delivery_choices(rule=rule(), subtotal=500000)[0] == pricing.DeliveryChoice("producer", 0)
     assert pricing.delivery_choices(rule=rule(free_delivery_from=None), subtotal=10**9)[0].fee == 15000
