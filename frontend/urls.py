@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import account, catalog, finance, home, officer, orders, payments, producer, search, terms
+from frontend.views import account, catalog, finance, home, members, officer, orders, payments, producer, search, terms
 
 app_name = "frontend"
 
@@ -17,5 +17,6 @@ urlpatterns = [
     *catalog.urlpatterns,
     *search.urlpatterns,
     *account.urlpatterns,
+    *members.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

@@ -48,19 +48,23 @@ def organisation_create(*, name: str, kind: str, owner: User) -> Organisation:
 
 @transaction.atomic
 def user_complete_sign_up(*, user: User, role: str, full_name: str, organisation_name: str = "",
-                          phone: str = "", language: str = "id") -> User:
-    """Record who a new user is; producers and buyers get their organisation."""
+                          phone: str = "", language: str = "id", joins_organisation: bool = False) -> User:
+    """Record who a new user is; producers and buyers get their organisation.
+
+    ``joins_organisation``: the person signs up to accept an invitation, so they join an existing
+    organisation (``members.invitation_accept``) instead of founding one.
+    """
     if role not in SELF_SERVICE_ROLES:
         raise RoleNotSelfService()
-    organisation_name = organisation_name.strip()
-    if role in ORGANISATION_KIND_FOR_ROLE and not organisation_name:
+    organisation_name = "" if joins_organisation else organisation_name.strip()
+    if role in ORGANISATION_KIND_FOR_ROLE and not organisation_name and not joins_organisation:
         raise OrganisationRequired(fields={"organisation_name": [str(OrganisationRequired.default_message)]})
     user.role = role
     user.full_name = full_name.strip()
     user.phone = phone.strip()
     user.language = language
     user.save(update_fields=["role", "full_name", "phone", "language"])
-    if role in ORGANISATION_KIND_FOR_ROLE:
+    if role in ORGANISATION_KIND_FOR_ROLE and organisation_name:
         organisation_create(name=organisation_name, kind=ORGANISATION_KIND_FOR_ROLE[role], owner=user)
     return user
 
