@@ -48,6 +48,7 @@ from market.accounts.selectors import (
 )
 from market.core.errors import ApplicationError, NotFound
 
+
 def _not_found_as_404(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):

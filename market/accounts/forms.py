@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from market.accounts.models import Role
 from market.accounts.members import ROLE_FOR_KIND
+from market.accounts.models import Role
 from market.accounts.services import ORGANISATION_KIND_FOR_ROLE, SELF_SERVICE_ROLES, user_complete_sign_up
 
 ROLE_HELP = {

@@ -132,7 +132,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
 
 
 def _open_invitation_locked(invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("organisation", "invited_by").get(
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation", "invited_by").get(
         pk=invitation.pk)
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         raise InvitationNotOpen()

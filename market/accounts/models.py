@@ -100,6 +100,9 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     members = models.ManyToManyField(User, through="Membership", related_name="organisations")
+    # Set by ``selectors.access_organisation``: the viewer's role and membership.
+    viewer_role: str
+    viewer_membership: Membership
 
     class Meta:
         verbose_name = _("organisation")
@@ -210,8 +213,8 @@ class Invitation(models.Model):
     TTL_DAYS = 7
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Used to join")
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 

@@ -37,7 +37,7 @@ def access_organisation(*, user: User, pk: int) -> Organisation:
     return organisation
 
 
-_ROLE_ORDER = {Membership.Role.OWNER: 0, Membership.Role.MANAGER: 1, Membership.Role.MEMBER: 2}
+_ROLE_ORDER: dict[str, int] = {Membership.Role.OWNER: 0, Membership.Role.MANAGER: 1, Membership.Role.MEMBER: 2}
 
 
 def organisation_member_list(*, organisation: Organisation) -> list[Membership]:

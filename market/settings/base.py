@@ -391,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "UnitEnum": "catalog.models.Unit",
         "InfrastructureEnum": "catalog.models.Infrastructure",
         "PermitKindEnum": "catalog.models.PermitKind",
+        "MembershipRoleEnum": "market.accounts.models.Membership.Role",
     },
 }
 
