@@ -9,7 +9,9 @@ The API has the same notion per request (the ``X-Buyer-Organisation`` header, ``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
+from catalog.selectors import user_sees_wholesale
 from market.accounts.models import Organisation, Role
 from market.accounts.selectors import buyer_organisation_list
 from orders.exceptions import BuyerMemberRequired
@@ -55,6 +57,22 @@ def acting_get(request) -> Acting:
 def acting_organisation(request) -> Organisation | None:
     """Return the buyer organisation the person acts for on the pages, or ``None`` for themself."""
     return acting_get(request).organisation
+
+
+def acting_audience(request) -> Literal["buyer", "consumer"]:
+    """Return whose prices the pages show: ``"buyer"`` (wholesale tiers, minimum orders) or ``"consumer"``.
+
+    A person with a buyer organisation sees what they would pay for whom they act for; anyone else
+    as before, by role (``catalog.selectors.user_sees_wholesale``).
+    """
+    acting = acting_get(request)
+    if acting.choices:
+        return "buyer" if acting.organisation is not None else "consumer"
+    return "buyer" if user_sees_wholesale(getattr(request, "user", None)) else "consumer"
+
+
+def sees_wholesale(request) -> bool:
+    return acting_audience(request) == "buyer"
 
 
 def acting_set(request, value: str) -> Organisation | None:

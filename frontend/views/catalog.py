@@ -35,12 +35,12 @@ from catalog.selectors import (
     stage_progress,
     survey_get_latest,
     user_is_producer_member,
-    user_sees_wholesale,
     village_directory,
     village_list_public_catalogue,
     village_profile_get_public,
     village_stage_timeline,
 )
+from frontend.acting import sees_wholesale
 from frontend.forms.widgets import LongSelect
 from market.accounts.models import Role
 from market.core.errors import NotFound
@@ -159,7 +159,7 @@ def village_detail(request, code: str):
     public = Stage.index(profile.stage) >= Stage.index(PUBLIC_FROM_STAGE)
     products = product_list_public(filters=ProductFilters(village=profile.village_id)) if public else None
     product_count = products.count() if products is not None else 0
-    wholesale = user_sees_wholesale(request.user)
+    wholesale = sees_wholesale(request)
     return render(request, "frontend/catalog/village_detail.html", {
         "profile": profile,
         "village": profile.village,
@@ -202,7 +202,7 @@ def product_list(request):
         "page": page,
         "products": [product_public_view(product) for product in page.object_list],
         "active_filters": form.active(request),
-        "wholesale": user_sees_wholesale(request.user),
+        "wholesale": sees_wholesale(request),
     })
 
 
@@ -219,7 +219,7 @@ def product_detail(request, pk: int):
         "is_member": member,
         "has_pending_changes": member and product.has_pending_changes,
         "dashboard_url": reverse("frontend:dashboard-role", kwargs={"role": Role.PRODUCER}),
-        "wholesale": user_sees_wholesale(request.user),
+        "wholesale": sees_wholesale(request),
     })
 
 
@@ -242,7 +242,7 @@ def producer_detail(request, pk: int):
         "today": timezone.localdate(),
         "page": page,
         "products": [product_public_view(product) for product in page.object_list],
-        "wholesale": user_sees_wholesale(request.user),
+        "wholesale": sees_wholesale(request),
     })
 
 

@@ -190,3 +190,14 @@ def test_a_consumer_invited_into_an_organisation_keeps_shopping_for_themself_unt
     assert f"Cart of {organisation.name}." in text(client.get("/cart/"))
     # an unsafe next falls back to the cart
     assert switch(client, "self", next_url="https://evil.example/").headers["Location"] == "/cart/"
+
+
+def test_product_prices_follow_the_choice(client, two_orgs):
+    client.force_login(two_orgs["buyer"])
+
+    as_organisation = text(client.get("/products/"))
+    switch(client, "self")
+    as_myself = text(client.get("/products/"))
+
+    assert "Wholesale from" in as_organisation and "Rp 8.000" in as_organisation
+    assert "Wholesale from" not in as_myself and "Rp 10.000" in as_myself
