@@ -217,7 +217,26 @@ def invitation_accept(*, token: str, user: User, now: datetime | None = None) ->
     if user.role == Role.CONSUMER:
         user.role = ROLE_FOR_KIND[organisation.kind]
         user.save(update_fields=["role"])
+    _send_joined_email(invitation, user)
     return membership
+
+
+def _send_joined_email(invitation: Invitation, user: User) -> None:
+    """Tell whoever sent the invitation that it was accepted (after commit)."""
+    from market.core.tasks import email_send_task
+
+    inviter = invitation.invited_by
+    if inviter is None or not inviter.is_active:
+        return
+    with translation.override(inviter.language or settings.LANGUAGE_CODE):
+        context = {"person": str(user), "email": user.email, "organisation": invitation.organisation.name,
+                   "role": Membership.Role(invitation.role).label,
+                   "url": settings.SITE_URL + reverse("frontend:organisation-members",
+                                                      kwargs={"pk": invitation.organisation_id})}
+        subject = _("%(person)s joined %(organisation)s") % context
+        body = (_("%(person)s (%(email)s) accepted your invitation and joined %(organisation)s as %(role)s.")
+                % context + "\n\n" + _("See your organisation's people: %(url)s") % context)
+    email_send_task.delay_on_commit(subject=str(subject), body=body, to=[inviter.email])
 
 
 def _membership_locked(membership: Membership) -> tuple[Organisation, Membership]:

@@ -107,6 +107,21 @@ def test_accepting_makes_a_member_once_and_the_link_is_then_used(django_capture_
     assert Membership.objects.filter(organisation=organisation).count() == 2
 
 
+def test_the_inviter_is_told_after_commit_when_someone_joins(django_capture_on_commit_callbacks):
+    organisation, owner = organisation_with_owner()
+    issued = invite(organisation, owner, capture=django_capture_on_commit_callbacks)
+    budi = UserFactory(email="budi@example.id", full_name="Budi Santoso")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_accept(token=issued.token, user=budi)
+
+    [message] = mail.outbox
+    assert message.to == [owner.email] and message.subject == "Budi Santoso joined Swalayan Sinar Jember"
+    assert "accepted your invitation and joined Swalayan Sinar Jember as Manager" in message.body
+    assert f"{settings.SITE_URL}/account/organisations/{organisation.pk}/members/" in message.body
+
+
 def test_an_expired_link_changes_nothing(django_capture_on_commit_callbacks):
     organisation, owner = organisation_with_owner()
     issued = invite(organisation, owner, capture=django_capture_on_commit_callbacks)
