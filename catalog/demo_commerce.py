@@ -32,6 +32,7 @@ from catalog.demo import (
 )
 
 CREDIT_NET_DAYS = 30
+PENDING_INVITE_EMAIL = "staf.gudang@contoh.id"
 APPROVAL_LIMIT = 250_000  # rupiah: the chain's members need a manager's approval above it
 CREDIT_LIMIT = 50_000_000  # rupiah
 
@@ -98,8 +99,8 @@ class _Commerce:
 
     def chain(self) -> None:
         from buyers.services import outlet_create
+        from market.accounts.members import invitation_accept, invitation_create
         from market.accounts.models import User
-        from market.accounts.services import membership_add
         from payments.services.terms import credit_terms_set
 
         self.owner = User.objects.get(email=BUYER_EMAIL)
@@ -110,10 +111,15 @@ class _Commerce:
         people = {}
         for email, full_name, phone, role in CHAIN_COLLEAGUES:
             person = self.account(email=email, full_name=full_name, phone=phone)
-            membership_add(organisation=self.organisation, user=person, role=role)
+            # joined through the owner's invitation, as on the members page (its history shows it)
+            issued = invitation_create(organisation=self.organisation, email=email, role=role, invited_by=self.owner)
+            invitation_accept(token=issued.token, user=person)
             people[role] = person
         self.manager = people["manager"]
         self.member = people["member"]
+        # one invitation still open: a warehouse clerk who has not signed up yet
+        invitation_create(organisation=self.organisation, email=PENDING_INVITE_EMAIL, role="member",
+                          invited_by=self.owner)
         credit_terms_set(officer=self.officer, organisation=self.organisation, net_days=CREDIT_NET_DAYS,
                          credit_limit=CREDIT_LIMIT)
 

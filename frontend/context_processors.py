@@ -14,6 +14,10 @@ def navigation(request):
         {"label": _("Search"), "url": reverse("frontend:search"), "name": "search"},
     ]
     shopper = user is None or not user.is_authenticated or user.role in (Role.BUYER, Role.CONSUMER)
+    if not shopper and user.role != Role.OFFICER:  # e.g. a producer who also belongs to a buyer organisation
+        from frontend.acting import acting_get
+
+        shopper = bool(acting_get(request).choices)
     if shopper:  # anonymous visitors have a cart too; it joins their account when they sign in
         items.append({"label": _("Cart"), "url": reverse("frontend:cart"), "name": "cart"})
     if user is not None and user.is_authenticated:

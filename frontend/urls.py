@@ -10,6 +10,7 @@ from frontend.views import (
     delivery,
     finance,
     home,
+    members,
     officer,
     orders,
     payments,
@@ -38,5 +39,6 @@ urlpatterns = [
     *catalog.urlpatterns,
     *search.urlpatterns,
     *account.urlpatterns,
+    *members.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

@@ -47,6 +47,7 @@ from buyers.services import (
     outlet_create,
     outlet_update,
 )
+from frontend.acting import acting_organisation
 from frontend.forms.buyer import DeliveryAddressForm, OutletForm, RefuseForm, RegistrationForm, village_choices
 from frontend.views.officer import officer_required
 from market.accounts.models import Organisation
@@ -70,8 +71,9 @@ def not_found_as_404(view):
 
 
 def _organisation(request) -> Organisation:
-    """Return the buyer organisation the pages act for (the person's first); anyone else gets 403."""
-    organisation = buyer_organisation_list(user=request.user).first()
+    """Return the buyer organisation the pages are about: the one the person acts for (the header's choice),
+    else their first (someone shopping for themself may still manage it); anyone else gets 403."""
+    organisation = acting_organisation(request) or buyer_organisation_list(user=request.user).first()
     if organisation is None:
         raise PermissionDenied(_("These pages are for the people of a buyer organisation."))
     return organisation

@@ -28,6 +28,7 @@ from buyers.selectors import (
 )
 from buyers.services import buyer_preferences_set
 from catalog.selectors import BuyerCriteria
+from frontend.acting import acting_organisation
 from frontend.forms.buyers import BuyerPreferencesForm
 from market.accounts.models import Organisation
 from market.accounts.selectors import buyer_organisation_list
@@ -35,19 +36,17 @@ from market.core.errors import ApplicationError
 
 
 def acting_buyer_organisation(request) -> Organisation | None:
-    """Return the buyer organisation the signed-in person acts for on pages, or ``None``.
-
-    For now their first buyer organisation, as the cart does (``frontend.views.orders._shopper``);
-    the acting-for choice in the header repoints this one function.
-    """
+    """Return the buyer organisation whose preferences the page shows: the one the person acts for (the
+    header's choice), else their first one (someone shopping for themself may still manage it); ``None``."""
     if not request.user.is_authenticated:
         return None
-    return buyer_organisation_list(user=request.user).first()
+    return acting_organisation(request) or buyer_organisation_list(user=request.user).first()
 
 
 def acting_buyer_criteria(request) -> BuyerCriteria | None:
-    """Return what makes a product "retail-ready for" the organisation the person acts for, or ``None``."""
-    organisation = acting_buyer_organisation(request)
+    """Return what makes a product "retail-ready for" the organisation the person acts for (the header's
+    choice), or ``None`` when they shop for themself."""
+    organisation = acting_organisation(request)
     return buyer_criteria_get(organisation=organisation) if organisation is not None else None
 
 

@@ -41,12 +41,12 @@ from catalog.selectors import (
     stage_progress,
     survey_get_latest,
     user_is_producer_member,
-    user_sees_wholesale,
     village_directory,
     village_list_public_catalogue,
     village_profile_get_public,
     village_stage_timeline,
 )
+from frontend.acting import sees_wholesale
 from frontend.forms.widgets import LongSelect
 from frontend.views.buyer_preferences import acting_buyer_criteria
 from frontend.views.orders import _shopper
@@ -179,7 +179,7 @@ def village_detail(request, code: str):
     product_count = products.count() if products is not None else 0
     if products is not None and product_count and (buyer := acting_buyer_criteria(request)) is not None:
         products = product_list_annotate_for_buyer(products, criteria=buyer)
-    wholesale = user_sees_wholesale(request.user)
+    wholesale = sees_wholesale(request)
     return render(request, "frontend/catalog/village_detail.html", {
         "profile": profile,
         "village": profile.village,
@@ -227,7 +227,7 @@ def product_list(request):
         "page": page,
         "products": [product_public_view(product) for product in page.object_list],
         "active_filters": form.active(request),
-        "wholesale": user_sees_wholesale(request.user),
+        "wholesale": sees_wholesale(request),
         "buyer": buyer is not None,
     })
 
@@ -240,7 +240,7 @@ def product_detail(request, pk: int):
         raise Http404(ProductNotFound.default_message) from None
     member = user_is_producer_member(user=request.user, producer_id=product.producer_id)
     buyer = acting_buyer_criteria(request)
-    wholesale = user_sees_wholesale(request.user)
+    wholesale = sees_wholesale(request)
     destination, place, picked = _viewer_destination(request)
     delivery = product_delivery(product=product, audience=Audience.BUSINESS if wholesale else Audience.CONSUMER,
                                 destination=destination)
@@ -313,7 +313,7 @@ def producer_detail(request, pk: int):
         "today": timezone.localdate(),
         "page": page,
         "products": [product_public_view(product) for product in page.object_list],
-        "wholesale": user_sees_wholesale(request.user),
+        "wholesale": sees_wholesale(request),
     })
 
 

@@ -37,6 +37,7 @@ from catalog.selectors import (
     producer_choices_for_officers,
     producer_list_for_user,
 )
+from frontend.acting import acting_organisation
 from frontend.forms.errors import form_add_application_error
 from frontend.forms.orders import (
     AddressForm,
@@ -51,7 +52,6 @@ from frontend.forms.orders import (
     ProblemForm,
     ShipForm,
 )
-from market.accounts.selectors import buyer_organisation_list
 from market.core.errors import ApplicationError, NotFound
 from orders.models import Checkout, Order, PaymentMethod
 from orders.pricing import Destination
@@ -106,13 +106,13 @@ def not_found_as_404(view):
 
 
 def _shopper(request, *, create: bool = False) -> Shopper | None:
-    """Return who is shopping: the signed-in person (for their first buyer organisation, if any) or the visitor.
+    """Return who is shopping: the signed-in person, for whom they act (``frontend.acting``), or the visitor.
 
     An anonymous visitor gets a cart token in the session's data when ``create``; without one, ``None``.
     """
     user = request.user
     if user.is_authenticated:
-        return shopper_get(user=user, organisation=buyer_organisation_list(user=user).first())
+        return shopper_get(user=user, organisation=acting_organisation(request))
     token = request.session.get(CART_SESSION_KEY, "")
     if not token:
         if not create:
@@ -135,6 +135,22 @@ def _error_message(request, exc: ApplicationError) -> None:
         if field not in ("quantity",):
             for error in errors:
                 messages.error(request, str(error))
+
+
+def _elsewhere(request, organisation) -> dict | None:
+    """Return what to switch to when a buyer's checkout or order belongs to another of their contexts.
+
+    Pages follow whom the person acts for (``frontend.acting``): an order placed for another of their
+    organisations (or for themself) is not shown under the current one; the page offers the switch.
+    """
+    acting = acting_organisation(request)
+    if (acting.pk if acting else None) == (organisation.pk if organisation else None):
+        return None
+    return {"organisation": organisation, "value": str(organisation.pk) if organisation else "self"}
+
+
+def _render_elsewhere(request, elsewhere: dict):
+    return render(request, "frontend/orders/other_context.html", {"elsewhere": elsewhere})
 
 
 # --- cart ----------------------------------------------------------------------------------
@@ -369,6 +385,8 @@ def checkout_address_add(request):
 @require_safe
 def checkout_done(request, pk: int):
     placed = access_checkout(user=request.user, pk=pk)
+    if not request.user.is_officer and (elsewhere := _elsewhere(request, placed.organisation)):
+        return _render_elsewhere(request, elsewhere)
     return render(request, "frontend/orders/checkout_done.html", {"checkout": placed})
 
 
@@ -377,6 +395,8 @@ def checkout_done(request, pk: int):
 @require_safe
 def invoice(request, pk: int):
     placed = access_checkout(user=request.user, pk=pk)
+    if not request.user.is_officer and (elsewhere := _elsewhere(request, placed.organisation)):
+        return _render_elsewhere(request, elsewhere)
     return render(request, "frontend/orders/invoice.html", {"checkout": placed})
 
 
@@ -442,6 +462,8 @@ def _order_context(request, order) -> dict:
 @require_safe
 def order_detail(request, pk: int):
     order = access_order(user=request.user, pk=pk)
+    if order.viewer == Party.BUYER and (elsewhere := _elsewhere(request, order.checkout.organisation)):
+        return _render_elsewhere(request, elsewhere)
     return render(request, "frontend/orders/order_detail.html", _order_context(request, order))
 
 

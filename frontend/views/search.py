@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from catalog.models import PermitKind, Stage
-from catalog.selectors import product_ids_for_buyer, product_public_view, user_sees_wholesale
+from catalog.selectors import product_ids_for_buyer, product_public_view
+from frontend.acting import acting_audience, sees_wholesale
 from frontend.views.buyer_preferences import acting_buyer_criteria
 from search.backends.base import MAX_OFFSET, ProductQuery, ProductSearchFilters, VillageQuery
 from search.exceptions import SearchUnavailableError
-from search.selectors import product_search, search_audience, search_suggest, village_search
+from search.selectors import product_search, search_suggest, village_search
 
 PER_PAGE = 24
 VILLAGES_PER_PAGE = 20
@@ -162,9 +163,9 @@ def _page_links(request, page) -> dict:
 @require_GET
 def search(request):
     form = ProductSearchForm(request.GET or None)
-    query = form.query(audience=search_audience(user=request.user)) if form.is_bound else ProductQuery()
+    query = form.query(audience=acting_audience(request)) if form.is_bound else ProductQuery()
     filters = query.filters
-    context = {"form": form, "query": query, "sorts": SORTS, "wholesale": user_sees_wholesale(request.user),
+    context = {"form": form, "query": query, "sorts": SORTS, "wholesale": sees_wholesale(request),
                "unavailable": False, "tab": "products", "options_open": query.sort != "relevance" or any(
                    v is not None for v in (filters.price_min, filters.price_max, filters.max_min_order_qty))}
     try:

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from frontend.acting import acting_organisation
 from frontend.forms.terms import CreditFilterForm, CreditTermsForm
 from frontend.views.officer import officer_required
-from market.accounts.selectors import buyer_organisation_list
 from market.core.errors import ApplicationError, NotFound
 from payments.selectors import (
     buyer_organisation_credit_list,
@@ -111,10 +111,10 @@ def officer_credit_suspend(request, pk: int):
 @login_required
 @require_safe
 def buyer_invoices(request):
-    """The buyer organisation's invoices on terms (the organisation the person shops for, as in the cart)."""
-    organisation = buyer_organisation_list(user=request.user).first()
+    """The buyer organisation's invoices on terms (the organisation the person acts for, as in the cart)."""
+    organisation = acting_organisation(request)
     if organisation is None:
-        raise Http404(_("Invoices on terms are for buyer organisations."))
+        raise Http404(_("Invoices on terms are for buyer organisations: choose one in “Acting for” at the top."))
     page = Paginator(terms_invoice_list(organisation=organisation), INVOICES_PER_PAGE).get_page(
         request.GET.get("page"))
     return render(request, "frontend/terms/buyer_invoices.html", {

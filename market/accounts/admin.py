@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from market.accounts.models import ApiToken, Membership, Organisation, User
+from market.accounts.models import ApiToken, Invitation, Membership, MembershipEvent, Organisation, User
 from market.accounts.services import api_token_revoke_all
 
 
@@ -56,4 +56,45 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read only: owners invite, send again and revoke on the members page (``accounts.members``)."""
+
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at",
+                    "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
+    fields = ["organisation", "email", "role", "invited_by", "created_at", "sent_at", "expires_at", "accepted_at",
+              "accepted_by", "revoked_at", "revoked_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    """Read only: the history of who was invited, joined, changed role or was removed."""
+
+    list_display = ["created_at", "organisation", "kind", "email", "user", "from_role", "to_role", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "user", "actor"]
+    fields = ["organisation", "kind", "email", "user", "from_role", "to_role", "actor", "invitation", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -1,4 +1,4 @@
-"""API: tokens for API clients (issue, list, revoke), and who am I."""
+"""API: tokens for API clients (issue, list, revoke), who am I, and an organisation's members and invitations."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
@@ -10,8 +10,26 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from market.accounts.models import ApiToken, User
-from market.accounts.selectors import api_token_list, membership_list, personal_data_export
+from market.accounts.exceptions import OwnerRequired
+from market.accounts.members import (
+    invitation_accept,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    membership_remove,
+    membership_role_set,
+)
+from market.accounts.models import ApiToken, Membership, User
+from market.accounts.selectors import (
+    access_organisation,
+    api_token_list,
+    invitation_get,
+    invitation_list_open,
+    membership_get,
+    membership_list,
+    organisation_member_list,
+    personal_data_export,
+)
 from market.accounts.services import api_token_issue, api_token_revoke, api_token_revoke_current
 
 
@@ -139,3 +157,149 @@ class PersonalDataView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(personal_data_export(user=request.user), headers={"Cache-Control": "no-store"})
+
+
+# --- members and invitations ------------------------------------------------------------------
+
+
+class MemberOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The membership's id (for changing the role or removing).")
+    user_id = serializers.IntegerField()
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+    created_at = serializers.DateTimeField(help_text="When the person joined.")
+
+
+class InvitationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+    status = serializers.CharField(help_text="pending or expired (accepted and revoked ones are not listed).")
+    invited_by = serializers.EmailField(source="invited_by.email", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+
+class RoleIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class InvitationIn(RoleIn):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+
+
+class InvitationAcceptIn(serializers.Serializer):
+    token = serializers.CharField(max_length=100, help_text="The secret at the end of the invitation link.")
+
+
+class JoinedOut(serializers.Serializer):
+    organisation_id = serializers.IntegerField()
+    organisation_name = serializers.CharField(source="organisation.name")
+    organisation_kind = serializers.CharField(source="organisation.kind")
+    role = serializers.CharField()
+
+
+def _owned(request, pk: int):
+    """Return the organisation for one of its owners; other members get 403, everyone else 404."""
+    organisation = access_organisation(user=request.user, pk=pk)
+    if organisation.viewer_role != Membership.Role.OWNER:
+        raise OwnerRequired()
+    return organisation
+
+
+class OrganisationMemberListView(APIView):
+    """An organisation's members, owners first (any member may read it)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MemberOut(many=True))
+    def get(self, request, pk: int):
+        organisation = access_organisation(user=request.user, pk=pk)
+        return Response(MemberOut(organisation_member_list(organisation=organisation), many=True).data)
+
+
+class OrganisationMemberDetailView(APIView):
+    """Change a member's role or remove them (owners; anyone may remove themself). The last owner stays."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RoleIn, responses=MemberOut, description=(
+        "Owners only (403 `owner_required`); demoting the last owner is 409 `last_owner`."))
+    def patch(self, request, pk: int, membership_pk: int):
+        organisation = access_organisation(user=request.user, pk=pk)
+        serializer = RoleIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = membership_role_set(membership=membership_get(organisation=organisation, pk=membership_pk),
+                                         role=serializer.validated_data["role"], actor=request.user)
+        return Response(MemberOut(membership).data)
+
+    @extend_schema(request=None, responses={204: None}, description=(
+        "Owners remove anyone; a member may remove themself (leave). Removing the last owner is 409 `last_owner`."))
+    def delete(self, request, pk: int, membership_pk: int):
+        organisation = access_organisation(user=request.user, pk=pk)
+        membership_remove(membership=membership_get(organisation=organisation, pk=membership_pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganisationInvitationListView(APIView):
+    """Open invitations (owners), and inviting someone by email (owners)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=InvitationOut(many=True))
+    def get(self, request, pk: int):
+        return Response(InvitationOut(invitation_list_open(organisation=_owned(request, pk)), many=True).data)
+
+    @extend_schema(request=InvitationIn, responses={201: InvitationOut}, description=(
+        "Email a single-use link that expires after 7 days. A newer invitation to the same address replaces "
+        "an open one. 403 `owner_required` for anyone but owners, 409 `already_member`, 429 "
+        "`too_many_invitations` past 50 open invitations."))
+    def post(self, request, pk: int):
+        organisation = _owned(request, pk)
+        serializer = InvitationIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = invitation_create(organisation=organisation, invited_by=request.user, **serializer.validated_data)
+        return Response(InvitationOut(issued.invitation).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationInvitationDetailView(APIView):
+    """Revoke an open invitation (owners): its link stops working."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int, invitation_pk: int):
+        organisation = _owned(request, pk)
+        invitation_revoke(invitation=invitation_get(organisation=organisation, pk=invitation_pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganisationInvitationResendView(APIView):
+    """Send an open (or expired) invitation again with a new link and a new expiry (owners)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=InvitationOut)
+    def post(self, request, pk: int, invitation_pk: int):
+        organisation = _owned(request, pk)
+        issued = invitation_resend(invitation=invitation_get(organisation=organisation, pk=invitation_pk),
+                                   actor=request.user)
+        return Response(InvitationOut(issued.invitation).data)
+
+
+class InvitationAcceptView(APIView):
+    """Accept an invitation as the signed-in person (who must own the address it was sent to)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=InvitationAcceptIn, responses=JoinedOut, description=(
+        "404 `invitation_invalid`, 409 `invitation_used` / `invitation_revoked` / `already_member`, "
+        "410 `invitation_expired`, 403 `invitation_wrong_email`; a refusal changes nothing."))
+    def post(self, request):
+        serializer = InvitationAcceptIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = invitation_accept(token=serializer.validated_data["token"], user=request.user)
+        return Response(JoinedOut(membership).data)

@@ -67,6 +67,63 @@ class ApiTokenNotInUse(ApplicationError):
     default_message = _("This request is not signed with a token. Revoke a token by its id instead.")
 
 
-class MembershipInvalid(ApplicationError):
-    code = "membership_invalid"
-    default_message = _("This person cannot be added to the organisation with this role.")
+# --- members and invitations ------------------------------------------------------------------
+
+class OwnerRequired(PermissionDenied):
+    code = "owner_required"
+    default_message = _("Only the organisation's owners can manage its members.")
+
+
+class LastOwner(ApplicationError):
+    code = "last_owner"
+    default_message = _("An organisation must keep at least one owner. Make someone else an owner first.")
+    http_status = 409
+
+
+class AlreadyMember(ApplicationError):
+    code = "already_member"
+    default_message = _("This person is already a member of the organisation.")
+    http_status = 409
+
+
+class TooManyInvitations(ApplicationError):
+    code = "too_many_invitations"
+    default_message = _("This organisation has too many open invitations. Revoke some before inviting more people.")
+    http_status = 429
+
+
+class InvitationInvalid(ApplicationError):
+    """The link's secret matches no invitation: the same answer whatever the reason."""
+
+    code = "invitation_invalid"
+    default_message = _("This invitation link is not valid. Ask the organisation's owner for a new one.")
+    http_status = 404
+
+
+class InvitationUsed(ApplicationError):
+    code = "invitation_used"
+    default_message = _("This invitation has already been used. Each invitation link works once.")
+    http_status = 409
+
+
+class InvitationRevoked(ApplicationError):
+    code = "invitation_revoked"
+    default_message = _("This invitation was withdrawn by the organisation's owner.")
+    http_status = 409
+
+
+class InvitationExpired(ApplicationError):
+    code = "invitation_expired"
+    default_message = _("This invitation has expired. Ask the organisation's owner to send it again.")
+    http_status = 410
+
+
+class InvitationNotOpen(ApplicationError):
+    code = "invitation_not_open"
+    default_message = _("This invitation was already accepted or revoked.")
+    http_status = 409
+
+
+class InvitationWrongEmail(PermissionDenied):
+    code = "invitation_wrong_email"
+    default_message = _("This invitation was sent to another email address. Sign in with that address to accept it.")

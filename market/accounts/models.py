@@ -100,6 +100,9 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     members = models.ManyToManyField(User, through="Membership", related_name="organisations")
+    # Set by ``selectors.access_organisation``: the viewer's role and membership.
+    viewer_role: str
+    viewer_membership: Membership
 
     class Meta:
         verbose_name = _("organisation")
@@ -196,3 +199,110 @@ class ApiToken(models.Model):
                         algorithm="sha256").hexdigest()
             for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
         ]
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join an organisation, sent by email; single-use and expiring.
+
+    Only the SHA-256 of the link's secret is stored (as for ``ApiToken``): the link in the email is
+    the only place the secret exists. An invitation is pending until it is accepted, revoked or
+    expires; a pending one for the same email and organisation is replaced when the owner invites
+    again (``invitation_create`` revokes it).
+    """
+
+    TTL_DAYS = 7
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Used to join")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations",
+                                     verbose_name=_("organisation"))
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("invited by"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("accepted by"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("revoked by"))
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="invitation_org_created")]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")),
+                                   name="invitation_expires_after_created"),
+            # Used once: accepted or revoked, never both.
+            models.CheckConstraint(condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                                   name="invitation_accepted_or_revoked"),
+            # At most one open invitation per person and organisation (expired ones are revoked on re-invite).
+            models.UniqueConstraint(models.functions.Lower("email"), "organisation",
+                                    condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                                    name="invitation_one_open_per_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    @staticmethod
+    def generate_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def status_at(self, now=None) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= (now or timezone.now()):
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    @property
+    def status(self) -> str:
+        return self.status_at()
+
+
+class MembershipEvent(models.Model):
+    """What happened to an organisation's people: invited, joined, role changed, removed, invitation revoked."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+        JOINED = "joined", _("Joined")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        REMOVED = "removed", _("Removed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="membership_events",
+                                     verbose_name=_("organisation"))
+    kind = models.CharField(_("what"), max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("person"))
+    email = models.EmailField(_("email address"), blank=True)
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    from_role = models.CharField(_("from role"), max_length=16, blank=True)
+    to_role = models.CharField(_("to role"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="membershipevent_org_created")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_kind_display()} {self.email or self.user}"

@@ -6,9 +6,11 @@ from datetime import datetime
 from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from market.accounts.exceptions import ApiTokenExpired, ApiTokenInvalid, MfaSetupRequired
-from market.accounts.models import ApiToken, Membership, Organisation, User
+from market.accounts.models import ApiToken, Invitation, Membership, MembershipEvent, Organisation, User
+from market.core.errors import NotFound
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
@@ -20,6 +22,65 @@ def buyer_organisation_list(*, user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(kind=Organisation.Kind.BUYER, memberships__user=user).order_by("name", "pk")
+
+
+def access_organisation(*, user: User, pk: int) -> Organisation:
+    """Return the organisation for one of its members, with ``viewer_role`` (owner, manager, member);
+    anyone else gets ``NotFound``."""
+    membership = (Membership.objects.select_related("organisation").filter(user=user, organisation_id=pk).first()
+                  if user.is_authenticated and user.is_active else None)
+    if membership is None:
+        raise NotFound(_("Organisation not found."))
+    organisation = membership.organisation
+    organisation.viewer_role = membership.role
+    organisation.viewer_membership = membership
+    return organisation
+
+
+_ROLE_ORDER: dict[str, int] = {Membership.Role.OWNER: 0, Membership.Role.MANAGER: 1, Membership.Role.MEMBER: 2}
+
+
+def organisation_member_list(*, organisation: Organisation) -> list[Membership]:
+    """Return the organisation's members: owners first, then managers, then members, by name (one query)."""
+    members = list(Membership.objects.filter(organisation=organisation).select_related("user"))
+    return sorted(members, key=lambda m: (_ROLE_ORDER.get(m.role, 9), (m.user.full_name or m.user.email).lower(),
+                                          m.pk))
+
+
+def membership_get(*, organisation: Organisation, pk: int) -> Membership:
+    membership = Membership.objects.select_related("user", "organisation").filter(
+        organisation=organisation, pk=pk).first()
+    if membership is None:
+        raise NotFound(_("This person is not a member."))
+    return membership
+
+
+def invitation_list_open(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """Return the invitations neither accepted nor revoked (expired ones too: they can be sent again), newest first."""
+    return (Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True)
+            .select_related("invited_by").order_by("-created_at", "-pk"))
+
+
+def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:
+    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(
+        organisation=organisation, pk=pk).first()
+    if invitation is None:
+        raise NotFound(_("No such invitation."))
+    return invitation
+
+
+def invitation_get_by_token(*, token: str) -> Invitation | None:
+    """Return the invitation whose link carries ``token`` (whatever its status), or ``None``."""
+    if not token or len(token) > 100:
+        return None
+    return (Invitation.objects.select_related("organisation", "invited_by")
+            .filter(token_hash=Invitation.hash_token(token)).first())
+
+
+def membership_event_list(*, organisation: Organisation, limit: int = 20) -> list[MembershipEvent]:
+    """Return the organisation's latest membership events, newest first."""
+    return list(MembershipEvent.objects.filter(organisation=organisation).select_related("actor", "user")
+                .order_by("-created_at", "-pk")[:limit])
 
 
 def user_has_totp(*, user: User) -> bool:

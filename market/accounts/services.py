@@ -22,7 +22,6 @@ from market.accounts.exceptions import (
     ApiTokenNotInUse,
     EmailNotVerified,
     InvalidCredentials,
-    MembershipInvalid,
     MfaCodeInvalid,
     MfaCodeRequired,
     MfaSetupRequired,
@@ -48,39 +47,24 @@ def organisation_create(*, name: str, kind: str, owner: User) -> Organisation:
 
 
 @transaction.atomic
-def membership_add(*, organisation: Organisation, user: User, role: str) -> Membership:
-    """Make ``user`` a member of ``organisation`` with ``role`` (owner, manager or member).
-
-    Raise ``MembershipInvalid`` (and change nothing) for an unknown role, an inactive person or one
-    who already belongs to the organisation. Who may add people is the caller's check.
-    """
-    errors: dict[str, list[str]] = {}
-    if role not in Membership.Role.values:
-        errors["role"] = [_("Choose owner, manager or member.")]
-    if user is None or not user.is_active:
-        errors["user"] = [_("This account is not active.")]
-    elif Membership.objects.filter(organisation=organisation, user=user).exists():
-        errors["user"] = [_("This person already belongs to the organisation.")]
-    if errors:
-        raise MembershipInvalid(fields=errors)
-    return Membership.objects.create(organisation=organisation, user=user, role=role)
-
-
-@transaction.atomic
 def user_complete_sign_up(*, user: User, role: str, full_name: str, organisation_name: str = "",
-                          phone: str = "", language: str = "id") -> User:
-    """Record who a new user is; producers and buyers get their organisation."""
+                          phone: str = "", language: str = "id", joins_organisation: bool = False) -> User:
+    """Record who a new user is; producers and buyers get their organisation.
+
+    ``joins_organisation``: the person signs up to accept an invitation, so they join an existing
+    organisation (``members.invitation_accept``) instead of founding one.
+    """
     if role not in SELF_SERVICE_ROLES:
         raise RoleNotSelfService()
-    organisation_name = organisation_name.strip()
-    if role in ORGANISATION_KIND_FOR_ROLE and not organisation_name:
+    organisation_name = "" if joins_organisation else organisation_name.strip()
+    if role in ORGANISATION_KIND_FOR_ROLE and not organisation_name and not joins_organisation:
         raise OrganisationRequired(fields={"organisation_name": [str(OrganisationRequired.default_message)]})
     user.role = role
     user.full_name = full_name.strip()
     user.phone = phone.strip()
     user.language = language
     user.save(update_fields=["role", "full_name", "phone", "language"])
-    if role in ORGANISATION_KIND_FOR_ROLE:
+    if role in ORGANISATION_KIND_FOR_ROLE and organisation_name:
         organisation_create(name=organisation_name, kind=ORGANISATION_KIND_FOR_ROLE[role], owner=user)
     return user
 

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.navigation",
                 "frontend.context_processors.assist_session",
+                "frontend.acting.acting_for",
             ],
         },
     },
@@ -398,6 +399,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "catalog.models.Product.Status",  # the product status keeps its name beside others
         "BuyerKindEnum": "buyers.models.BuyerKind",
         "BuyerRegistrationStatusEnum": "buyers.models.BuyerRegistration.Status",
+        "MembershipRoleEnum": "market.accounts.models.Membership.Role",
     },
 }
 

@@ -8,7 +8,6 @@ from django.utils import translation
 from market.accounts.exceptions import (
     EmailNotVerified,
     InvalidCredentials,
-    MembershipInvalid,
     MfaCodeInvalid,
     MfaCodeRequired,
     MfaSetupRequired,
@@ -16,8 +15,8 @@ from market.accounts.exceptions import (
     RoleNotSelfService,
 )
 from market.accounts.models import ApiToken, Membership, Organisation, Role, User
-from market.accounts.services import api_token_issue, membership_add, officer_create, user_complete_sign_up
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from market.accounts.services import api_token_issue, officer_create, user_complete_sign_up
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,33 +152,3 @@ class TestApiToken:
 
         issued = api_token_issue(request=token_request, email="o@example.id", password=PASSWORD, code=code())
         assert issued.token.user == officer
-
-
-def test_membership_add_gives_the_person_the_role():
-    organisation = OrganisationFactory(kind=Organisation.Kind.BUYER)
-    user = UserFactory(role=Role.BUYER)
-
-    membership = membership_add(organisation=organisation, user=user, role=Membership.Role.MANAGER)
-
-    assert (membership.organisation, membership.user, membership.role) == (organisation, user, "manager")
-    assert list(Membership.objects.filter(organisation=organisation).values_list("user", "role")) == [
-        (user.pk, "manager")]
-
-
-@pytest.mark.parametrize(("role", "active", "already", "field"), [
-    ("boss", True, False, "role"),
-    (Membership.Role.MEMBER, False, False, "user"),
-    (Membership.Role.MEMBER, True, True, "user"),
-])
-def test_membership_add_refuses_and_changes_nothing(role, active, already, field):
-    organisation = OrganisationFactory(kind=Organisation.Kind.BUYER)
-    user = UserFactory(role=Role.BUYER, is_active=active)
-    if already:
-        membership_add(organisation=organisation, user=user, role=Membership.Role.OWNER)
-    before = list(Membership.objects.values_list("organisation", "user", "role"))
-
-    with pytest.raises(MembershipInvalid) as excinfo:
-        membership_add(organisation=organisation, user=user, role=role)
-
-    assert set(excinfo.value.fields) == {field}
-    assert list(Membership.objects.values_list("organisation", "user", "role")) == before
