@@ -120,6 +120,7 @@ class _Commerce:
         # one invitation still open: a warehouse clerk who has not signed up yet
         invitation_create(organisation=self.organisation, email=PENDING_INVITE_EMAIL, role="member",
                           invited_by=self.owner)
+        self.registration()  # verified first: payment terms are for verified buyers only
         credit_terms_set(officer=self.officer, organisation=self.organisation, net_days=CREDIT_NET_DAYS,
                          credit_limit=CREDIT_LIMIT)
 
@@ -242,7 +243,6 @@ class _Commerce:
         self.transfer(checkout)
 
         self.late_transfer(expired_checkout)
-        self.registration()
         self.preferences()
         self.purchase_requests(sellers)
         self.assisted(d)

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from buyers.services import MAX_APPROVAL_LIMIT
 from frontend.forms.errors import ServiceErrorsMixin
+from frontend.forms.producer import RupiahField
 
 
 class ApprovalLimitForm(ServiceErrorsMixin, forms.Form):
-    approval_limit = forms.IntegerField(
+    # Typed as people write amounts: 300000, 300.000 or Rp 300.000 (a number input would read "300.000" as 300).
+    approval_limit = RupiahField(
         label=_("Approval limit (rupiah)"), required=False, min_value=1, max_value=MAX_APPROVAL_LIMIT,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
         help_text=_("Orders of members above this total need the approval of a manager or owner. "
                     "Leave it empty: members place any order themselves."))
 

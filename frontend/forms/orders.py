@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from frontend.forms.producer import RupiahField
 from orders.models import MAX_LINE_QUANTITY, DeliveryOption, OrderProblem, PaymentMethod
 
 QUANTITY_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "step": 1, "class": "qty-input"})
@@ -120,8 +121,8 @@ class ProblemAnswerForm(forms.Form):
 class ProblemDecideForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=OrderProblem.Decision.choices,
                                  widget=forms.RadioSelect)
-    refund_amount = forms.IntegerField(label=_("Refund amount (rupiah), for a partial refund"), required=False,
-                                       min_value=1)
+    refund_amount = RupiahField(label=_("Refund amount (rupiah), for a partial refund"), required=False,
+                                min_value=1)
     note = forms.CharField(label=_("Reason for the decision"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

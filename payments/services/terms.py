@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from buyers.selectors import buyer_organisation_is_verified
 from market.accounts.models import Membership, Organisation, User
 from market.core.money import format_rupiah
 from orders.models import Checkout, PaymentMethod
@@ -79,6 +80,9 @@ def credit_terms_set(*, officer: User, organisation: Organisation, net_days: int
     errors: dict[str, list[str]] = {}
     if getattr(organisation, "kind", None) != Organisation.Kind.BUYER:
         errors["organisation"] = [_("Payment terms are for buyer organisations only.")]
+    elif not buyer_organisation_is_verified(organisation=organisation):
+        errors["organisation"] = [_("Verify the organisation's registration first: payment terms are for verified "
+                                    "buyers only.")]
     if not _whole_rupiah(net_days) or net_days not in NET_DAYS:
         errors["net_days"] = [_("Choose 14 or 30 days.")]
     if not _whole_rupiah(credit_limit) or credit_limit <= 0:

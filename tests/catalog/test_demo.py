@@ -132,7 +132,9 @@ def test_full_load_is_a_valid_believable_jember_and_loads_once(django_capture_on
     assert all(p["approved_snapshot"]["photos"] for p in products.filter(status="approved").values("approved_snapshot"))
     assert all(name.endswith((".webp", ".jpg")) for name in ProductPhoto.objects.values_list("image", flat=True))
     # stock for everything submitted, through movements
-    assert StockMovement.objects.filter(reason="restock").count() == products.exclude(status="draft").count()
+    # every product on offer was stocked once, and one more restock was an officer's, in assisted mode
+    assert StockMovement.objects.filter(reason="restock").count() == products.exclude(status="draft").count() + 1
+    assert StockMovement.objects.filter(reason="restock", on_behalf_of__isnull=False).count() == 1
 
     # demo accounts: verified emails, the shared password, the officer without TOTP
     for email, role in ((OFFICER_EMAIL, Role.OFFICER), (PRODUCER_EMAIL, Role.PRODUCER), (BUYER_EMAIL, Role.BUYER),

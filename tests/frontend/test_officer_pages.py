@@ -260,7 +260,7 @@ def test_overview_uses_a_fixed_number_of_queries(officer_client, django_assert_n
         officer_client.get(f"{BASE}/")
     for code in ("35.09.01.2002", "35.09.02.2001", "35.09.03.2001"):
         at_stage(Stage.PACKAGING_DESIGN, code)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         officer_client.get(f"{BASE}/")
 
 

@@ -85,26 +85,48 @@ PLACE = {"name": "Toko Pusat", "contact_name": "Bu Sari", "phone": "081234567890
          "street": "Jl. Gajah Mada 10, RT 01/RW 02", "village_code": "35.09.01.2001", "postal_code": "68111"}
 
 
-def buyer_organisation(*, role=Membership.Role.OWNER, credit_limit: int | None = 100_000_000, net_days: int = 30):
+def buyer_organisation(*, role=Membership.Role.OWNER, credit_limit: int | None = 100_000_000, net_days: int = 30,
+                       verified: bool = True):
     """Return (organisation, member, outlet): a buyer organisation with one outlet.
 
-    It may pay by invoice on terms (net 30, Rp 100 juta) unless ``credit_limit=None``.
+    Its registration is verified by an officer unless ``verified=False``; it may pay by invoice on
+    terms (net 30, Rp 100 juta) unless ``credit_limit=None`` (terms are for verified buyers only).
     """
     from payments.services.terms import credit_terms_set
 
     village()
-    organisation = OrganisationFactory(kind=Organisation.Kind.BUYER, name=f"Swalayan {next(_names)}")
+    number = next(_names)
+    organisation = OrganisationFactory(kind=Organisation.Kind.BUYER, name=f"Swalayan {number}")
+    owner = UserFactory(role=Role.BUYER)
+    MembershipFactory(user=owner, organisation=organisation, role=Membership.Role.OWNER)
+    if verified:
+        registration_verified(organisation=organisation, owner=owner, number=number)
     if credit_limit is not None:
         credit_terms_set(officer=OfficerFactory(), organisation=organisation, net_days=net_days,
                          credit_limit=credit_limit)
-    owner = UserFactory(role=Role.BUYER)
-    MembershipFactory(user=owner, organisation=organisation, role=Membership.Role.OWNER)
     outlet = outlet_create(organisation=organisation, actor=owner, **PLACE)
     if role == Membership.Role.OWNER:
         return organisation, owner, outlet
     member = UserFactory(role=Role.BUYER)
     MembershipFactory(user=member, organisation=organisation, role=role)
     return organisation, member, outlet
+
+
+def registration_verified(*, organisation, owner, number: int):
+    """Register the buyer organisation's legal details (unique NIB) and have an officer verify them."""
+    from buyers.services import (
+        BuyerRegistrationData,
+        buyer_registration_save,
+        buyer_registration_submit,
+        buyer_registration_verify,
+    )
+
+    registration = buyer_registration_save(organisation=organisation, actor=owner, data=BuyerRegistrationData(
+        legal_name=f"PT {organisation.name}", kind="modern_retail", nib=f"{9_120_000_000_000 + number}",
+        npwp=f"{10_000_000_000_000_00 + number}", street="Jl. Raya 1", village_code=PLACE["village_code"],
+        contact_name="Bu Sari", phone="081234567890", email="pengadaan@example.id"))
+    buyer_registration_submit(organisation=organisation, actor=owner)
+    return buyer_registration_verify(registration=registration, officer=OfficerFactory())
 
 
 def consumer():

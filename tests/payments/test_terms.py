@@ -380,3 +380,15 @@ def test_the_api_lists_the_organisations_invoices_and_credit_for_its_members_onl
     assert client.get("/api/v1/payments/invoices/").json()["code"] == "terms_not_found"
     client.force_login(UserFactory(role=Role.BUYER))
     assert client.get(f"/api/v1/payments/invoices/?organisation={shopper.organisation.pk}").status_code == 404
+
+
+def test_terms_are_for_verified_buyer_organisations_only():
+    # given: a buyer organisation whose registration no officer has verified
+    organisation, _owner, _outlet = buyer_organisation(credit_limit=None, verified=False)
+
+    # when / then: terms are refused, and nothing is written
+    with pytest.raises(TermsInvalid) as error:
+        credit_terms_set(officer=officer(), organisation=organisation, net_days=30, credit_limit=1_000_000)
+    assert error.value.fields == {"organisation": [
+        "Verify the organisation's registration first: payment terms are for verified buyers only."]}
+    assert (CreditTerms.objects.count(), CreditTermsEvent.objects.count()) == (0, 0)
