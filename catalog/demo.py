@@ -875,7 +875,8 @@ def demo_data_load(*, seed: int = DEFAULT_SEED, scale: float = 1.0, photo_share:
 def _accounts() -> list[tuple[str, str]]:
     return [("officer (petugas)", OFFICER_EMAIL), ("producer owner (produsen)", PRODUCER_EMAIL),
             ("buyer owner (pembeli)", BUYER_EMAIL), ("buyer manager (manajer)", CHAIN_MANAGER_EMAIL),
-            ("buyer member (staf)", CHAIN_MEMBER_EMAIL), ("consumer (konsumen)", CONSUMER_EMAIL),
+            ("buyer member (staf)", CHAIN_MEMBER_EMAIL), ("buyer waiting for verification (hotel)", QUEUED_BUYER_EMAIL),
+            ("consumer (konsumen)", CONSUMER_EMAIL),
             ("investor", INVESTOR_EMAIL)]
 
 

@@ -35,21 +35,6 @@ class CartAddForm(CartQuantityForm):
     product = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class AddressForm(forms.Form):
-    """A consumer's new delivery address (``buyers.services.address_create`` checks it again)."""
-
-    name = forms.CharField(label=_("Address name"), max_length=100, help_text=_("For example: Home, Office."))
-    contact_name = forms.CharField(label=_("Recipient"), max_length=150)
-    phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    street = forms.CharField(label=_("Street address"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Street, house number, RT/RW, landmarks."))
-    village_code = forms.CharField(label=_("Village code"), max_length=20,
-                                   help_text=_("Kemendagri village code, e.g. 35.09.01.2001."))
-    postal_code = forms.CharField(label=_("Postal code"), max_length=5, required=False,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-
-
 class CheckoutForm(forms.Form):
     """Destination, a delivery option per producer, note, payment method, the expected total and a one-time key."""
 

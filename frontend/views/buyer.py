@@ -209,6 +209,11 @@ def outlets(request):
         "can_manage": buyer_can_manage(organisation=org, user=request.user), "section": "outlets"})
 
 
+def _back_choosing(back: str, pk: int) -> str:
+    """Return ``back``; the checkout comes back with the new place chosen as its destination."""
+    return f"{back}?destination={pk}" if back == reverse("frontend:checkout") else back
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def outlet_add(request):
@@ -224,7 +229,7 @@ def outlet_add(request):
                 form.add_application_error(exc)
             else:
                 messages.success(request, _("Outlet “%(name)s” added.") % {"name": outlet.name})
-                return redirect(back)
+                return redirect(_back_choosing(back, outlet.pk))
         return _render_place(request, form, org=org, outlet=None, back=back, status=400)
     return _render_place(request, form, org=org, outlet=None, back=back)
 
@@ -288,12 +293,12 @@ def address_add(request):
     if request.method == "POST" and not _picking(request):
         if form.is_valid():
             try:
-                address_create(user=request.user, **form.service_data())
+                address = address_create(user=request.user, **form.service_data())
             except ApplicationError as exc:
                 form.add_application_error(exc)
             else:
                 messages.success(request, _("Address saved."))
-                return redirect(back)
+                return redirect(_back_choosing(back, address.pk))
         return _render_place(request, form, back=back, status=400)
     return _render_place(request, form, back=back)
 

@@ -29,7 +29,6 @@ from buyers.selectors import (
     buyer_owner_list,
     outlet_list,
 )
-from buyers.services import address_create
 from catalog.models import Producer
 from catalog.selectors import (
     assist_session_active,
@@ -40,7 +39,6 @@ from catalog.selectors import (
 from frontend.acting import acting_organisation
 from frontend.forms.errors import form_add_application_error
 from frontend.forms.orders import (
-    AddressForm,
     CartAddForm,
     CartQuantityForm,
     CheckoutForm,
@@ -294,11 +292,11 @@ def _checkout_form(shopper, data=None, *, key: str | None = None, destination_id
     return form, quote
 
 
-def _render_checkout(request, shopper, form, quote, *, address_form=None, status=200):
+def _render_checkout(request, shopper, form, quote, *, status=200):
     organisation = shopper.organisation
     return render(request, "frontend/orders/checkout.html", {
         "form": form, "quote": quote, "shopper": shopper, "is_business": organisation is not None,
-        "address_form": address_form or AddressForm(), "expected_total": quote.total,
+        "expected_total": quote.total,
         # A business without outlets: owners and managers add one and come back, members learn whom to ask.
         "can_add_outlet": bool(organisation) and buyer_can_manage(organisation=organisation, user=request.user),
         "outlet_owners": [owner.get_full_name() or owner.email
@@ -361,23 +359,6 @@ def checkout_summary(request):
     shopper = _shopper(request)
     _form, quote = _checkout_form(shopper, request.POST)
     return render(request, "frontend/orders/_checkout_summary.html", {"quote": quote, "expected_total": quote.total})
-
-
-@login_required
-@require_POST
-def checkout_address_add(request):
-    shopper = _shopper(request)
-    form = AddressForm(request.POST)
-    if form.is_valid():
-        try:
-            address_create(user=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, _("Address saved."))
-            return redirect("frontend:checkout")
-    checkout_form, quote = _checkout_form(shopper)
-    return _render_checkout(request, shopper, checkout_form, quote, address_form=form, status=400)
 
 
 @login_required
@@ -656,7 +637,6 @@ urlpatterns = [
     path("cart/accept-prices/", cart_accept_prices, name="cart-accept-prices"),
     path("checkout/", checkout, name="checkout"),
     path("checkout/summary/", checkout_summary, name="checkout-summary"),
-    path("checkout/address/", checkout_address_add, name="checkout-address-add"),
     path("checkout/<int:pk>/", checkout_done, name="checkout-done"),
     path("checkout/<int:pk>/invoice/", invoice, name="checkout-invoice"),
     path("checkout/<int:pk>/cancel/", checkout_cancel_view, name="checkout-cancel"),

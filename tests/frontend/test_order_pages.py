@@ -188,14 +188,17 @@ def test_consumer_adds_an_address_and_checks_out_with_delivery_fee(client):
     product = on_sale(producer=producer, retail_price=20000)
     cart_line_set(shopper=shopper_get(user=user), product_id=product.pk, quantity=2)
     client.force_login(user)
-    bad = client.post("/checkout/address/", {"name": "Rumah", "contact_name": "Ani", "phone": "12",
-                                             "street": "Jl. Mawar 1", "village_code": "35.09.01.2001"})
+    # the checkout sends a consumer without an address to the address page (district and village lists)
+    assert 'href="/addresses/new/?next=/checkout/"' in text(client.get("/checkout/"))
+    place = {"name": "Rumah", "contact_name": "Ani", "street": "Jl. Mawar 1", "district": "35.09.01",
+             "village_code": "35.09.01.2001", "next": "/checkout/"}
+    bad = client.post("/addresses/new/", {**place, "phone": "12"})
     assert bad.status_code == 400 and user.addresses.count() == 0
     assert "Enter a phone number of 8 to 15 digits" in text(bad)
-    ok = client.post("/checkout/address/", {"name": "Rumah", "contact_name": "Ani", "phone": "081234567890",
-                                            "street": "Jl. Mawar 1", "village_code": "35.09.01.2001"})
-    assert ok.status_code == 302
+    ok = client.post("/addresses/new/", {**place, "phone": "081234567890"})
     address = user.addresses.get()
+    assert (ok.status_code, ok["Location"]) == (302, f"/checkout/?destination={address.pk}")
+    assert re.search(rf'name="destination" value="{address.pk}"[^>]*checked', text(client.get(ok["Location"])))
     summary = client.post("/checkout/summary/", {f"delivery_{producer.pk}": "producer"})
     assert 'name="expected_total" value="55000"' in text(summary)
     response = checkout_post(client, destination=address.pk, delivery={producer.pk: "producer"}, total=55000,
