@@ -224,7 +224,8 @@ def test_the_producer_sees_what_officers_did_on_their_behalf(client, officer_cli
     product = ProductFactory(producer=producer, name="Kopi Dibantu", stock=5)
     start(officer_client, producer)
     officer_client.post(f"{HOME}products/{product.pk}/stock/restock/", {"quantity": 10})
-    client.logout()
+    client.logout()  # also drops the cookies, the English language cookie among them
+    client.cookies["ki_language"] = "en"
     client.force_login(owner_of(producer))
 
     page = html(client.get(HOME))

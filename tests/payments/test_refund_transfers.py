@@ -264,7 +264,7 @@ QUERIES_REFUND_LIST = 8  # the throttle's cache (6), the count, one page with or
 def _api(user):
     from rest_framework.test import APIClient
 
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 
