@@ -70,7 +70,7 @@ class ProducerRegisterForm(ServiceErrorsMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Business (organisation)"), queryset=None, required=False,
                                           empty_label=None)
     name = forms.CharField(label=_("Business name"), max_length=200,
-                           help_text=_("As buyers should see it, e.g. \u201cKopi Argopuro Bu Sari\u201d."))
+                           help_text=_("As buyers should see it, e.g. “Kopi Argopuro Bu Sari”."))
     village = forms.ModelChoiceField(label=_("Village (desa/kelurahan)"), queryset=None,
                                      empty_label=_("Choose your village"),
                                      help_text=_("Villages are grouped by district (kecamatan)."))
@@ -179,7 +179,7 @@ class ProductForm(ServiceErrorsMixin, forms.Form):
                                          initial=Product.Packaging.NONE)
     certifications = forms.MultipleChoiceField(
         label=_("Certifications shown on the product"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("You can only claim a permit your business holds: record it under \u201cMy business\u201d first."))
+        help_text=_("You can only claim a permit your business holds: record it under “My business” first."))
     sku = forms.CharField(label=_("SKU (your product code)"), max_length=64,
                           help_text=_("Your own code for this product; each of your products has a different one."))
     barcode = forms.CharField(label=_("Barcode (EAN-13)"), max_length=20, required=False,
@@ -269,7 +269,7 @@ class RestockForm(ServiceErrorsMixin, forms.Form):
 class StockCorrectForm(ServiceErrorsMixin, forms.Form):
     on_hand = _whole_number(_("Units you counted"), min_value=0)
     reason = forms.CharField(label=_("Why the count is different"), max_length=200,
-                             help_text=_("E.g. \u201c3 packs damaged\u201d or \u201cstock count on Monday\u201d."))
+                             help_text=_("E.g. “3 packs damaged” or “stock count on Monday”."))
 
     service_fields = {"reference": "reason"}
 

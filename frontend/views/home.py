@@ -29,7 +29,7 @@ DASHBOARD_COPY = {
              _("The amount above which a member's order needs approval (owners set it).")),
             ("frontend:buyer-preferences", _("Buying preferences"),
              _("Categories, districts, certifications and shelf life: products that match are marked "
-               "\u201cRetail-ready for you\u201d; a daily digest of new ones.")),
+               "“Retail-ready for you”; a daily digest of new ones.")),
         ],
     },
     Role.CONSUMER: {
