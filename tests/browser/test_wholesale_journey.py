@@ -224,7 +224,8 @@ def test_a_new_chain_registers_invites_and_its_members_order_is_approved_and_del
     # then: the manager approves it from the queue, which places the order
     manager_page = people["rina@swalayan.example"]
     manager_page.goto(f"{live_server.url}/purchase-requests/")
-    manager_page.get_by_role("link", name=re.compile(rf"{request.pk}")).first.click()
+    manager_page.locator(f"main a[href='/purchase-requests/{request.pk}/']").first.click()
+    manager_page.wait_for_url(f"{live_server.url}/purchase-requests/{request.pk}/")
     manager_page.screenshot(path=str(ARTIFACTS / "wholesale-approve-phone.png"), full_page=True)
     manager_page.get_by_role("button", name="Approve and place the order").click()
     manager_page.wait_for_load_state()

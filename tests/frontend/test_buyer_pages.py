@@ -375,7 +375,9 @@ def test_checkout_without_outlet_links_owners_to_add_one_and_back(client):
 
     response = client.post(f"{OUTLETS}new/", {**PLACE, "next": "/checkout/"})
 
-    assert response.status_code == 302 and response["Location"] == "/checkout/"
+    outlet = organisation.outlets.get()
+    assert (response.status_code, response["Location"]) == (302, f"/checkout/?destination={outlet.pk}")
+    assert re.search(rf'value="{outlet.pk}"[^>]*checked', text(client.get(response["Location"])))
     assert "Toko Tanggul" in text(client.get("/checkout/"))
 
 
@@ -391,7 +393,7 @@ def test_checkout_without_outlet_names_the_owner_to_members(client):
 
 
 def test_producers_see_a_verified_buyer_on_the_order(client):
-    organisation, owner, outlet = buyer_organisation(credit_limit=None)
+    organisation, owner, outlet = buyer_organisation(credit_limit=None, verified=False)
     product = cart_for(organisation, owner)
     checkout = place(shopper_get(user=owner, organisation=organisation), destination=outlet)
     checkout_mark_paid(checkout=checkout, reference="TRF-1")
