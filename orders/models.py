@@ -398,6 +398,7 @@ class PurchaseRequest(TimeStampedModel):
     """
 
     replayed = False  # not a column: set on a request found by its idempotency key (a repeated submit)
+    restored = 0  # not a column: how many lines ``purchase_request_withdraw`` put back into the member's cart
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for approval")

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from buyers.selectors import buyer_approval_limit_get, buyer_member_role
@@ -213,13 +214,19 @@ def purchase_request_reject_view(request, pk: int):
 def purchase_request_withdraw_view(request, pk: int):
     purchase_request = access_purchase_request(user=request.user, pk=pk)
     try:
-        purchase_request_withdraw(purchase_request=purchase_request, actor=request.user)
+        withdrawn = purchase_request_withdraw(purchase_request=purchase_request, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         purchase_request = access_purchase_request(user=request.user, pk=pk)
         return render(request, "frontend/approvals/request_detail.html", _detail_context(request, purchase_request),
                       status=exc.http_status)
-    messages.success(request, _("Your request is withdrawn."))
+    if withdrawn.restored:
+        messages.success(request, ngettext(
+            "Your request is withdrawn; its product is back in your cart.",
+            "Your request is withdrawn; %(count)s of its products are back in your cart.",
+            withdrawn.restored) % {"count": withdrawn.restored})
+    else:
+        messages.success(request, _("Your request is withdrawn."))
     return redirect("frontend:purchase-request-detail", pk=pk)
 
 

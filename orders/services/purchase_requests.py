@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from buyers.selectors import buyer_approval_limit_for
 from market.accounts.models import User
+from market.core.errors import ApplicationError
 from orders import pricing
 from orders.exceptions import (
     ApprovalNotNeeded,
@@ -41,6 +42,7 @@ from orders.models import Cart, CartLine, PurchaseRequest, PurchaseRequestEvent,
 from orders.notifications import Event, notify_after_commit
 from orders.pricing import Destination
 from orders.selectors import Shopper, checkout_payment_methods, purchase_request_can_decide, shopper_get
+from orders.services.cart import cart_line_set
 from orders.services.checkout import (
     MAX_NOTE,
     _delivery_clean,
@@ -226,11 +228,35 @@ def purchase_request_reject(*, purchase_request: PurchaseRequest, actor: User, r
 
 @transaction.atomic
 def purchase_request_withdraw(*, purchase_request: PurchaseRequest, actor: User) -> PurchaseRequest:
-    """Withdraw one's own waiting request (the member who submitted it); nothing is placed."""
+    """Withdraw one's own waiting request (the member who submitted it); nothing is placed.
+
+    Its products go back into the member's cart for the organisation (at today's price, to change
+    and submit again); a product no longer on sale or short of stock stays out, and
+    ``restored`` (not a column) counts the lines put back.
+    """
     if not (actor.is_authenticated and actor.is_active and purchase_request.requested_by_id == actor.pk):
         raise PurchaseRequestForbidden(_("Only the person who submitted a request can withdraw it."))
     locked = _lock(purchase_request)
     if locked.status != Status.SUBMITTED:
         raise PurchaseRequestStatusInvalid()
     _change_status(purchase_request=locked, to_status=Status.WITHDRAWN, actor=actor)
-    return _refresh(purchase_request, locked)
+    withdrawn = _refresh(purchase_request, locked)
+    withdrawn.restored = _lines_back_to_cart(purchase_request=locked, user=actor)
+    return withdrawn
+
+
+def _lines_back_to_cart(*, purchase_request: PurchaseRequest, user: User) -> int:
+    """Put the request's lines back into the requester's cart for its organisation; return how many went back."""
+    try:
+        shopper = shopper_get(user=user, organisation=purchase_request.organisation)
+    except ApplicationError:  # no longer a member: the request is withdrawn, there is no cart to fill
+        return 0
+    restored = 0
+    for line in purchase_request.lines.order_by("pk"):
+        try:
+            with transaction.atomic():  # a savepoint: a line that cannot go back leaves the others
+                cart_line_set(shopper=shopper, product_id=line.product_id, quantity=line.quantity)
+        except ApplicationError:
+            continue
+        restored += 1
+    return restored

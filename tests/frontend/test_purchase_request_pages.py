@@ -259,7 +259,9 @@ def test_member_withdraws(client):
     client.force_login(people["member"])
     response = client.post(f"{REQUESTS}{request.pk}/withdraw/", follow=True)
     request.refresh_from_db()
-    assert request.status == "withdrawn" and "Your request is withdrawn." in text(response)
+    assert request.status == "withdrawn"
+    assert "Your request is withdrawn; its product is back in your cart." in text(response)
+    assert "Rp" in text(client.get("/cart/")) and request.lines.get().product.name in text(client.get("/cart/"))
 
 
 def test_another_organisation_gets_404(client):

@@ -25,7 +25,7 @@ from orders.exceptions import (
     PurchaseRequestStatusInvalid,
     TotalChanged,
 )
-from orders.models import Checkout, Order, PurchaseRequest, PurchaseRequestEvent, PurchaseRequestLine
+from orders.models import CartLine, Checkout, Order, PurchaseRequest, PurchaseRequestEvent, PurchaseRequestLine
 from orders.selectors import (
     access_purchase_request,
     cart_quote,
@@ -365,10 +365,14 @@ def test_member_withdraws_their_pending_request_only():
     with pytest.raises(PurchaseRequestForbidden):
         purchase_request_withdraw(purchase_request=request, actor=people["manager"])
 
-    purchase_request_withdraw(purchase_request=request, actor=people["member"])
+    withdrawn = purchase_request_withdraw(purchase_request=request, actor=people["member"])
 
     request.refresh_from_db()
-    assert request.status == "withdrawn"
+    assert (request.status, withdrawn.restored) == ("withdrawn", 2)
+    # its products are back in the member's cart for the organisation, to change and submit again
+    cart_lines = CartLine.objects.filter(cart__user=people["member"], cart__organisation=request.organisation)
+    assert sorted(cart_lines.values_list("product_id", "quantity")) == sorted(
+        request.lines.values_list("product_id", "quantity"))
     assert list(PurchaseRequestEvent.objects.filter(purchase_request=request).values_list(
         "from_status", "to_status", "actor")) == [("", "submitted", people["member"].pk),
                                                   ("submitted", "withdrawn", people["member"].pk)]
