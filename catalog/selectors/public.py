@@ -595,10 +595,12 @@ def commodity_list_in_programme() -> QuerySet[Commodity]:
     return Commodity.objects.filter(used).order_by("name", "pk")
 
 
-def village_list_public_catalogue() -> QuerySet[Village]:
-    """Return the villages whose products may be on sale (at or beyond the coaching stage)."""
-    return (Village.objects.filter(profile__stage__in=Stage.at_or_beyond(PUBLIC_FROM_STAGE))
-            .select_related("district").order_by("district__name", "name", "code"))
+def village_list_public_catalogue(*, district: str | None = None) -> QuerySet[Village]:
+    """Return the villages whose products may be on sale (at or beyond the coaching stage), of ``district`` if given."""
+    qs = Village.objects.filter(profile__stage__in=Stage.at_or_beyond(PUBLIC_FROM_STAGE))
+    if district is not None:
+        qs = qs.filter(district_id=district)
+    return qs.select_related("district").order_by("district__name", "name", "code")
 
 
 def village_profile_get_public(*, code: str) -> VillageProfile | None:

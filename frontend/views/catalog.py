@@ -11,7 +11,7 @@ import re
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -129,10 +129,11 @@ class ProductFilterForm(PublicFilterForm):
         if buyer is not None:  # only a buyer organisation has preferences to match
             self.fields["for_me"] = forms.BooleanField(label=_("Matches my preferences"), required=False)
         self.fields["district"].choices = [("", _("All districts"))] + [(d.code, d.name) for d in districts]
-        by_district: dict[str, list] = {}
-        for village in villages:
-            by_district.setdefault(village.district.name, []).append((village.code, village.name))
-        self.fields["village"].choices = [("", _("All villages")), *by_district.items()]
+        # Only the chosen district's villages (``chosen_district``): the whole programme's would be
+        # thousands of options on every request (docs/performance.md).
+        village_choices = [(village.code, village.name) for village in villages]
+        self.fields["village"].choices = [("", _("All villages") if village_choices
+                                           else _("Choose a district first")), *village_choices]
         self.fields["commodity"].choices = [("", _("All commodities"))] + [(c.slug, localized(c)) for c in commodities]
         self.fields["category"].choices = [("", _("All categories")), *categories]
         self.fields["certification"].choices = [("", _("Any certification")), *CERTIFICATION_CHOICES]
@@ -141,6 +142,12 @@ class ProductFilterForm(PublicFilterForm):
         filters = self.filters()
         for_me = filters.pop("for_me", False)
         return ProductFilters(**filters, for_buyer=self.buyer if for_me else None)
+
+
+def chosen_district(data) -> str:
+    """Return the district whose villages the product filter offers: the one chosen, else the chosen village's."""
+    district = str(data.get("district", "")).strip()[:20]
+    return district or str(data.get("village", "")).strip()[:8]
 
 
 def _page(request, queryset, per_page: int):
@@ -213,7 +220,8 @@ def product_list(request):
     form = ProductFilterForm(
         request.GET or None,
         districts=list(district_list_in_programme(stages=Stage.at_or_beyond(PUBLIC_FROM_STAGE))),
-        villages=list(village_list_public_catalogue()),
+        villages=list(village_list_public_catalogue(district=district)) if (district := chosen_district(request.GET))
+        else [],
         commodities=list(commodity_list_in_programme()),
         categories=category_choices(),
         buyer=buyer,
@@ -230,6 +238,14 @@ def product_list(request):
         "wholesale": sees_wholesale(request),
         "buyer": buyer is not None,
     })
+
+
+@require_GET
+def product_filter_villages(request):
+    """The product filter's village select for one district (htmx swaps it in when the district changes)."""
+    district = chosen_district(request.GET)
+    form = ProductFilterForm(villages=list(village_list_public_catalogue(district=district)) if district else [])
+    return HttpResponse(form["village"].as_widget())
 
 
 @require_GET
@@ -321,6 +337,7 @@ urlpatterns = [
     path("villages/", village_list, name="village-list"),
     path("villages/<str:code>/", village_detail, name="village-detail"),
     path("products/", product_list, name="product-list"),
+    path("products/villages/", product_filter_villages, name="product-filter-villages"),
     path("products/<int:pk>/", product_detail, name="product-detail"),
     path("producers/<int:pk>/", producer_detail, name="producer-detail"),
 ]

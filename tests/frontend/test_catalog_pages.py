@@ -458,9 +458,8 @@ def test_catalogue_filter_form_offers_the_category_tree_and_public_villages(en, 
     assert list(form.fields["category"].choices) == [
         ("", "All categories"), ("kerajinan", "Crafts"), ("makanan", "Food & drink"),
         ("kopi", "\u00a0\u00a0\u00a0– Coffee")]
-    assert list(form.fields["village"].choices) == [
-        ("", "All villages"), ("Bangsalsari", [("35.09.02.2001", "Sukorejo")]),
-        ("Jombang", [("35.09.01.2001", "Padomasan")])]
+    # the chosen district's programme villages only (the whole programme's would be thousands)
+    assert list(form.fields["village"].choices) == [("", "All villages"), ("35.09.02.2001", "Sukorejo")]
     assert [value for value, _label in form.fields["certification"].choices] == [
         "", "pirt", "halal", "bpom_md", "bpom_ml", "sni", "trademark"]
     assert [(chip["label"], chip["value"], chip["remove_url"]) for chip in response.context["active_filters"]] == [
@@ -480,7 +479,26 @@ def test_catalogue_costs_the_same_queries_for_2_or_20_products(en, officer, djan
         response = en.get("/products/")
 
     assert len(response.context["products"]) == 20
-    assert few == 6  # count, page, and the filters' districts, villages, commodities and categories
+    assert few == 5  # count, page, and the filters' districts, commodities and categories (no district: no villages)
+
+
+def test_catalogue_offers_villages_once_a_district_is_chosen(en, catalogue):
+    # given: no district chosen, the village filter asks for one and lists no village
+    form = en.get("/products/").context["form"]
+    assert list(form.fields["village"].choices) == [("", "Choose a district first")]
+    # a link that names only a village still offers its district's villages, with it chosen
+    form = en.get("/products/?village=35.09.02.2001").context["form"]
+    assert (list(form.fields["village"].choices), form.cleaned_data["village"]) == (
+        [("", "All villages"), ("35.09.02.2001", "Sukorejo")], "35.09.02.2001")
+
+    # when: the district changes (htmx asks for that district's village select)
+    response = en.get("/products/villages/?district=35.09.01")
+
+    # then: the select of its programme villages, nothing else
+    assert response.status_code == 200
+    assert text(response) == ('<select name="village" id="id_village"> <option value="" selected>All villages</option> '
+                              '<option value="35.09.01.2001">Padomasan</option> </select>')
+    assert "Choose a district first" in text(en.get("/products/villages/?district=nope"))
 
 
 # --- product page ---------------------------------------------------------------------------
