@@ -74,6 +74,7 @@ from catalog.services import (
     stock_restock,
     stock_threshold_set,
 )
+from market.core.api import CappedPagination
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -322,9 +323,13 @@ class StockThresholdInput(serializers.Serializer):
 
 
 class ProductListView(generics.ListAPIView):
-    """Products on sale (GET, everyone), and a new draft product (POST, the producer's people and officers)."""
+    """Products on sale (GET, everyone), and a new draft product (POST, the producer's people and officers).
+
+    ``count`` stops at 10,000 (``count_is_exact`` false beyond): the list never counts the whole catalogue.
+    """
 
     serializer_class = PublicProductSerializer
+    pagination_class = CappedPagination
 
     @extend_schema(parameters=[ProductFilterParams])
     def get(self, request, *args, **kwargs):

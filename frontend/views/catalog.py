@@ -52,6 +52,7 @@ from frontend.views.buyer_preferences import acting_buyer_criteria
 from frontend.views.orders import _shopper
 from market.accounts.models import Role
 from market.core.errors import NotFound
+from market.core.pagination import CappedPaginator
 from market.regions.selectors import district_list, province_list, regency_list, region_label
 from orders.models import Audience
 from orders.pricing import Destination
@@ -59,6 +60,7 @@ from orders.selectors import product_delivery, shopper_destination
 
 VILLAGES_PER_PAGE = 24
 PRODUCTS_PER_PAGE = 24
+PRODUCT_LIST_CAP = 1_000
 VILLAGE_PAGE_PRODUCTS = 8  # products shown on a village's page; the catalogue link shows them all
 # Certifications buyers filter by (the NIB identifies a business, it certifies no product).
 CERTIFICATION_CHOICES = [(kind, label) for kind, label in PermitKind.choices if kind != PermitKind.NIB]
@@ -229,7 +231,8 @@ def product_list(request):
     products = product_list_public(filters=form.product_filters())
     if buyer is not None:
         products = product_list_annotate_for_buyer(products, criteria=buyer)
-    page = _page(request, products, PRODUCTS_PER_PAGE)
+    # At most PRODUCT_LIST_CAP counted ("more than 1,000"): filters narrow a longer list.
+    page = CappedPaginator(products, PRODUCTS_PER_PAGE, cap=PRODUCT_LIST_CAP).get_page(request.GET.get("page"))
     return render(request, "frontend/catalog/product_list.html", {
         "form": form,
         "page": page,

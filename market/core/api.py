@@ -16,6 +16,7 @@ from rest_framework.views import set_rollback
 
 from market.core.errors import ApplicationError
 from market.core.middleware import MalformedRequest
+from market.core.pagination import CappedPaginator
 
 
 def error_payload(code: str, message: str, fields: dict | None = None) -> dict:
@@ -74,6 +75,29 @@ def exception_handler(exc, context):
 class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class CappedPagination(Pagination):
+    """Pages of a list that can hold a whole catalogue: ``count`` stops at ``CappedPaginator.cap`` (10,000)
+    and ``count_is_exact`` says whether it stopped; pages beyond the cap are not served (404)."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.page.paginator.count,
+            "count_is_exact": self.page.paginator.count_is_exact,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_is_exact"] = {
+            "type": "boolean", "description": "False when there are more rows than `count` (which then is the cap)."}
+        response["required"] = [*response.get("required", []), "count_is_exact"]
+        return response
 
 
 def api_not_found(request, exception=None):

@@ -365,3 +365,24 @@ def test_public_list_costs_the_same_queries_for_2_or_20_products(client, officer
     # the count and the page; the others are the anonymous throttle's (the test settings' database cache)
     assert [q["sql"].split(" ", 2)[:2] for q in captured.captured_queries if q["sql"].startswith("SELECT")
             and "core_cache" not in q["sql"]] == [["SELECT", "COUNT(*)"], ["SELECT", "\"catalog_product\".\"id\","]]
+
+
+def test_the_public_list_counts_at_most_its_cap(client, officer, monkeypatch):
+    from market.core.pagination import CappedPaginator
+
+    # given: more products on sale than the cap (10,000 in production; 3 here)
+    maker = ProducerFactory(name="UMKM Kopi")
+    for number in range(5):
+        listed(officer, producer=maker, name=f"Kopi {number:02d}", sku=f"K-{number}")
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+
+    # when / then: the count stops at the cap and says so; pages past the cap are not served
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/api/v1/products/", {"page_size": 2}).json()
+    assert (first["count"], first["count_is_exact"], len(first["results"])) == (3, False, 2)
+    (count_sql,) = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "core_cache" not in q["sql"]]
+    assert count_sql.endswith("LIMIT 4) subquery")
+    assert len(client.get("/api/v1/products/", {"page_size": 2, "page": 2}).json()["results"]) == 1
+    assert client.get("/api/v1/products/", {"page_size": 2, "page": 3}).status_code == 404
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    assert client.get("/api/v1/products/", {"page_size": 2}).json()["count_is_exact"] is True

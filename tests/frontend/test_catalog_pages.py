@@ -647,3 +647,30 @@ def test_unverified_or_unknown_producers_are_404(en, officer, catalogue):
 
     assert en.get(f"/producers/{unverified.pk}/").status_code == 404
     assert en.get("/producers/987654/").status_code == 404
+
+
+def test_catalogue_counts_at_most_its_cap_and_says_more_than(en, officer, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from frontend.views import catalog as catalog_views
+
+    # given: five products on sale, and a cap of three (1,000 in production) with two per page
+    maker = verified_producer(programme_village(), officer)
+    for number in range(5):
+        approved_product(maker, officer, name=f"Kopi {number:02d}")
+    monkeypatch.setattr(catalog_views, "PRODUCT_LIST_CAP", 3)
+    monkeypatch.setattr(catalog_views, "PRODUCTS_PER_PAGE", 2)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = en.get("/products/")
+
+    # then: the count reads at most cap + 1 rows, the page says "more than" and offers the pages up to the cap
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0]
+    html = text(response)
+    assert "More than 3 products: choose a category, district or other filter to narrow them." in html
+    assert "Page 1 of more than 2" in html
+    assert [p.name for p in response.context["products"]] == ["Kopi 00", "Kopi 01"]
+    assert [p.name for p in en.get("/products/?page=2").context["products"]] == ["Kopi 02"]
