@@ -209,9 +209,9 @@ def _account_closed_email(*, email: str, language: str) -> None:
     with translation.override(language or "id"):
         subject = _("Your Kampung Industri account is closed")
         body = _("Your Kampung Industri account was closed at your request. Your profile, addresses, "
-                 "sign-in methods and API tokens were deleted. Orders, invoices and payments stay on "
-                 "record without your contact details for as long as the law on bookkeeping requires "
-                 "(10 years).\n\nIf you did not ask for this, answer this email at once.")
+                 "sign-in methods and API tokens were deleted. Orders, invoices and payments, with the "
+                 "name and delivery address copied onto them, stay on record for as long as the law on "
+                 "bookkeeping requires (10 years).\n\nIf you did not ask for this, answer this email at once.")
     email_send_task.delay(subject=str(subject), body=str(body), to=[email])
 
 
