@@ -8,6 +8,8 @@ class BuyersConfig(AppConfig):
 
     def ready(self) -> None:
         from buyers.selectors import personal_data_addresses
-        from market.accounts.hooks import register_personal_data
+        from buyers.services import address_erase_for_account_closure
+        from market.accounts.hooks import register_closure_eraser, register_personal_data
 
         register_personal_data("addresses", personal_data_addresses)
+        register_closure_eraser("addresses", address_erase_for_account_closure)

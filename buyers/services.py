@@ -631,3 +631,14 @@ def buyer_registration_refuse(*, registration: BuyerRegistration, officer: User,
     locked = _locked_for_officer(registration=registration, officer=officer)
     return buyer_registration_transition(registration=locked, to=BuyerRegistration.Status.REFUSED, actor=officer,
                                          reason=reason)
+
+
+@transaction.atomic
+def address_erase_for_account_closure(user: User) -> int:
+    """Delete a closing person's delivery addresses; return how many (composes in ``account_close``).
+
+    Checkouts lose the link (``SET_NULL``) but keep the delivery address copied when they were
+    placed: orders and invoices are records the law requires to keep.
+    """
+    deleted, _by_model = Address.objects.filter(user=user).delete()
+    return deleted

@@ -572,3 +572,54 @@ def personal_data_orders(user: User) -> dict:
         "orders": [{"number": order.number, "status": order.status, "total": order.total}
                    for order in sorted(checkout.orders.all(), key=lambda o: o.pk)],
     } for checkout in checkouts]}
+
+
+# Orders still under way for the buyer: closing the account would leave nobody to receive or answer them.
+_OPEN_ORDER_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PLACED, Order.Status.ACCEPTED,
+                        Order.Status.PACKED, Order.Status.SHIPPED, Order.Status.DELIVERED)
+
+
+def account_closure_blockers_orders(user: User) -> list:
+    """What the orders app holds against closing ``user``'s account (``market.accounts.hooks``).
+
+    Their own purchases (placed for themself, not for an organisation) still open, refunds owed to
+    them not yet paid, and an organisation they alone belong to that has orders or products: its
+    records must stay with someone, so the programme officers close it.
+    """
+    from django.urls import reverse
+
+    from market.accounts.hooks import ClosureBlocker
+
+    blockers: list[ClosureBlocker] = []
+    own = Q(checkout__placed_by=user, checkout__organisation__isnull=True)
+    for order in Order.objects.filter(own, status__in=_OPEN_ORDER_STATUSES).order_by("pk")[:20]:
+        blockers.append(ClosureBlocker(
+            code="open_order",
+            message=str(_("Order %(number)s is not completed yet (%(status)s).")
+                        % {"number": order.number or order.pk, "status": order.get_status_display()}),
+            url=reverse("frontend:order-detail", args=[order.pk])))
+    for refund in (OrderRefund.objects.filter(order__checkout__placed_by=user,
+                                              order__checkout__organisation__isnull=True,
+                                              status=OrderRefund.Status.REQUESTED)
+                   .select_related("order").order_by("pk")[:20]):
+        blockers.append(ClosureBlocker(
+            code="refund_owed",
+            message=str(_("A refund for order %(number)s is owed to you and not paid yet.")
+                        % {"number": refund.order.number or refund.order_id}),
+            url=reverse("frontend:order-detail", args=[refund.order_id])))
+    alone = (Membership.objects.filter(user=user)
+             .exclude(organisation__memberships__in=Membership.objects.exclude(user=user))
+             .select_related("organisation").order_by("organisation_id"))
+    for membership in alone:
+        organisation = membership.organisation
+        has_records = (Checkout.objects.filter(organisation=organisation).exists()
+                       or Product.objects.filter(producer__organisation=organisation).exists()
+                       or Order.objects.filter(producer__organisation=organisation).exists())
+        if has_records:
+            blockers.append(ClosureBlocker(
+                code="organisation_records",
+                message=str(_("%(organisation)s has orders or products and you are its only member: invite "
+                              "someone to take it over, or ask the programme officers to close it.")
+                            % {"organisation": organisation.name}),
+                url=reverse("frontend:organisation-members", args=[organisation.pk])))
+    return blockers

@@ -16,3 +16,8 @@ class PaymentsConfig(AppConfig):
         hooks.register_checkout_placed(integration.checkout_placed)
         hooks.register_refund_processor(integration.refund_process)
         hooks.register_checkout_closed(integration.checkout_closed)
+
+        from market.accounts.hooks import register_closure_blockers
+        from payments.selectors import account_closure_blockers_payments
+
+        register_closure_blockers("payments", account_closure_blockers_payments)

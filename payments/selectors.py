@@ -525,3 +525,18 @@ def ledger_check() -> dict[str, object]:
             problems[f"cash:{provider}"] = {"ledger": account_balance(code=cash_account_code(provider)),
                                            "payments": expected}
     return problems
+
+
+def account_closure_blockers_payments(user: User) -> list:
+    """What payments holds against closing ``user``'s account (``market.accounts.hooks``): money that
+    arrived for one of their own checkouts after it ran out, not yet decided (it may be owed back to them)."""
+    from market.accounts.hooks import ClosureBlocker
+    from payments.models import LateTransfer
+
+    late = (LateTransfer.objects.filter(status=LateTransfer.Status.OPEN, payment__checkout__placed_by=user,
+                                        payment__checkout__organisation__isnull=True)
+            .select_related("payment__checkout").order_by("pk"))
+    return [ClosureBlocker(code="late_transfer",
+                           message=_("A transfer for %(number)s arrived after it expired and waits for the "
+                                     "programme officers' decision.") % {"number": t.payment.checkout.number})
+            for t in late]

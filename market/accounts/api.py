@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from market.accounts.exceptions import OwnerRequired
+from market.accounts.exceptions import AccountClosureNotConfirmed, OwnerRequired
 from market.accounts.members import (
     invitation_accept,
     invitation_create,
@@ -30,7 +30,7 @@ from market.accounts.selectors import (
     organisation_member_list,
     personal_data_export,
 )
-from market.accounts.services import api_token_issue, api_token_revoke, api_token_revoke_current
+from market.accounts.services import account_close, api_token_issue, api_token_revoke, api_token_revoke_current
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -157,6 +157,36 @@ class PersonalDataView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(personal_data_export(user=request.user), headers={"Cache-Control": "no-store"})
+
+
+class AccountCloseIn(serializers.Serializer):
+    password = serializers.CharField(help_text="The caller's current password.", trim_whitespace=False)
+    confirm = serializers.BooleanField(help_text="Must be true: the closure cannot be undone.")
+
+
+class AccountCloseOut(serializers.Serializer):
+    closed_at = serializers.DateTimeField()
+
+
+class AccountCloseView(APIView):
+    """Close the caller's account: anonymise them, keep orders and payments (see /account/close/).
+
+    409 ``account_closure_blocked`` lists what must be settled first in ``fields`` (by kind:
+    ``open_order``, ``refund_owed``, ``last_owner``...); 403 ``wrong_password``; nothing changes then.
+    """
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(request=AccountCloseIn, responses={200: AccountCloseOut})
+    def post(self, request):
+        data = AccountCloseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data["confirm"]:
+            raise AccountClosureNotConfirmed(fields={"confirm": [str(AccountClosureNotConfirmed.default_message)]})
+        closure = account_close(user=request.user, password=data.validated_data["password"])
+        return Response(AccountCloseOut(closure).data)
 
 
 # --- members and invitations ------------------------------------------------------------------

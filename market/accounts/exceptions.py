@@ -127,3 +127,37 @@ class InvitationNotOpen(ApplicationError):
 class InvitationWrongEmail(PermissionDenied):
     code = "invitation_wrong_email"
     default_message = _("This invitation was sent to another email address. Sign in with that address to accept it.")
+
+
+# --- closing an account -----------------------------------------------------------------------
+
+class AccountClosureBlocked(ApplicationError):
+    """The person still has obligations (``blockers``: what, and where to settle it); nothing was changed."""
+
+    code = "account_closure_blocked"
+    default_message = _("Your account cannot be closed yet. Settle the points listed first.")
+    http_status = 409
+
+    def __init__(self, message=None, *, blockers=(), **kwargs):
+        self.blockers = list(blockers)
+        fields: dict[str, list[str]] = {}
+        for blocker in self.blockers:  # the API's ``fields``: messages by blocker code
+            fields.setdefault(blocker.code, []).append(str(blocker.message))
+        kwargs.setdefault("fields", fields)
+        super().__init__(message, **kwargs)
+
+
+class AccountClosureWrongPassword(ApplicationError):
+    code = "wrong_password"
+    default_message = _("That is not your current password.")
+    http_status = 403
+
+
+class OfficerCannotClose(PermissionDenied):
+    code = "officer_cannot_close"
+    default_message = _("Programme officer accounts are closed by the programme's administrators.")
+
+
+class AccountClosureNotConfirmed(ApplicationError):
+    code = "closure_not_confirmed"
+    default_message = _("Tick the box to confirm that you want to close your account.")

@@ -306,3 +306,19 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_kind_display()} {self.email or self.user}"
+
+
+class AccountClosure(models.Model):
+    """A person closed their account: when, and how much was removed. Keeps no personal data."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    removed = models.JSONField(_("removed"), default=dict)
+
+    class Meta:
+        verbose_name = _("account closure")
+        verbose_name_plural = _("account closures")
+        constraints = [models.UniqueConstraint(fields=["user"], name="accountclosure_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.closed_at:%Y-%m-%d}"

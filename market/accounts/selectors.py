@@ -147,3 +147,29 @@ def personal_data_export(*, user: User) -> dict:
     for section, exporter in personal_data_sections().items():
         data[section] = exporter(user)
     return data
+
+
+def account_closure_blockers(*, user: User) -> list:
+    """Return what stops ``user`` closing their account (empty: they may close it).
+
+    Accounts' own: an organisation they are the last owner of while others are still members (they
+    hand it over first). Then each app's registered blockers (open orders, refunds owed...).
+    """
+    from django.urls import reverse
+
+    from market.accounts.hooks import ClosureBlocker, closure_blocker_providers
+
+    blockers: list[ClosureBlocker] = []
+    owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER).select_related("organisation")
+    for membership in owned.order_by("organisation__name", "organisation_id"):
+        others = Membership.objects.filter(organisation_id=membership.organisation_id).exclude(user=user)
+        if others.exists() and not others.filter(role=Membership.Role.OWNER).exists():
+            blockers.append(ClosureBlocker(
+                code="last_owner",
+                message=_("You are the last owner of %(organisation)s, which has other members: make one of "
+                          "them an owner first.") % {"organisation": membership.organisation.name},
+                url=reverse("frontend:organisation-members", args=[membership.organisation_id]),
+            ))
+    for provider in closure_blocker_providers().values():
+        blockers.extend(provider(user))
+    return blockers

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
@@ -19,17 +20,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.accounts.exceptions import (
+    AccountClosureBlocked,
+    AccountClosureWrongPassword,
     ApiTokenNotInUse,
     EmailNotVerified,
     InvalidCredentials,
     MfaCodeInvalid,
     MfaCodeRequired,
     MfaSetupRequired,
+    OfficerCannotClose,
     OrganisationRequired,
     RoleNotSelfService,
     TooManyLoginAttempts,
 )
-from market.accounts.models import ApiToken, Membership, Organisation, Role, User
+from market.accounts.models import (
+    AccountClosure,
+    ApiToken,
+    Invitation,
+    Membership,
+    MembershipEvent,
+    Organisation,
+    Role,
+    User,
+)
 from market.core.errors import NotFound
 
 SELF_SERVICE_ROLES = (Role.PRODUCER, Role.BUYER, Role.CONSUMER, Role.INVESTOR)
@@ -183,3 +196,74 @@ def api_token_purge(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - API_TOKEN_ENDED_KEPT
     deleted, _by_model = ApiToken.objects.filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)).delete()
     return deleted
+
+
+# --- closing an account -------------------------------------------------------------------------
+
+
+def _account_closed_email(*, email: str, language: str) -> None:
+    from django.utils import translation
+
+    from market.core.tasks import email_send_task
+
+    with translation.override(language or "id"):
+        subject = _("Your Kampung Industri account is closed")
+        body = _("Your Kampung Industri account was closed at your request. Your profile, addresses, "
+                 "sign-in methods and API tokens were deleted. Orders, invoices and payments, with the "
+                 "name and delivery address copied onto them, stay on record for as long as the law on "
+                 "bookkeeping requires (10 years).\n\nIf you did not ask for this, answer this email at once.")
+    email_send_task.delay(subject=str(subject), body=str(body), to=[email])
+
+
+@transaction.atomic(durable=True)
+def account_close(*, user: User, password: str) -> AccountClosure:
+    """Close ``user``'s own account after their password: anonymise the person, keep the records.
+
+    Refused, with nothing changed, while the person has obligations (``selectors.account_closure_blockers``)
+    and for officers. The user row stays (orders, invoices and the ledger point at it and must be
+    kept), emptied of personal data and unable to sign in; each app erases its own data through the
+    erasers registered in ``market.accounts.hooks``. Sessions end because the password hash changes
+    (Django checks it on every request) and the person is inactive; API tokens are revoked. A
+    confirmation goes to the old address after commit.
+    """
+    from market.accounts.hooks import closure_erasers
+    from market.accounts.selectors import account_closure_blockers
+
+    if user.is_officer or user.role == Role.OFFICER or user.is_staff:
+        raise OfficerCannotClose()
+    # Lock the person: a second closure or a concurrent checkout waits for this one.
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        raise AccountClosureWrongPassword()
+    if not locked.check_password(password):
+        raise AccountClosureWrongPassword()
+    blockers = account_closure_blockers(user=locked)
+    if blockers:
+        raise AccountClosureBlocked(blockers=blockers)
+
+    old_email, language = locked.email, locked.language
+    now = timezone.now()
+    removed: dict[str, int] = {}
+    removed["email_addresses"], _by_model = EmailAddress.objects.filter(user=locked).delete()
+    removed["authenticators"], _by_model = Authenticator.objects.filter(user=locked).delete()
+    removed["api_tokens"] = api_token_revoke_all(user=locked, reason=ApiToken.RevokedReason.ACCOUNT_DEACTIVATED)
+    removed["invitations"] = Invitation.objects.filter(
+        invited_by=locked, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=locked)
+    memberships = list(Membership.objects.filter(user=locked).order_by("pk"))
+    MembershipEvent.objects.bulk_create([
+        MembershipEvent(organisation_id=m.organisation_id, kind=MembershipEvent.Kind.REMOVED, actor=locked,
+                        user=locked, from_role=m.role, created_at=now) for m in memberships])
+    removed["memberships"], _by_model = Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
+    for name, eraser in closure_erasers().items():
+        removed[name] = eraser(locked)
+
+    locked.email = f"closed-{locked.pk}@invalid"
+    locked.full_name = ""
+    locked.phone = ""
+    locked.is_active = False
+    locked.set_unusable_password()
+    locked.save(update_fields=["email", "full_name", "phone", "is_active", "password"])
+    closure = AccountClosure.objects.create(user=locked, closed_at=now, removed=removed)
+    transaction.on_commit(partial(_account_closed_email, email=old_email, language=language))
+    return closure

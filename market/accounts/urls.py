@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/tokens/<int:pk>/", api.ApiTokenDetailView.as_view(), name="token-detail"),
     path("me/", api.MeView.as_view(), name="me"),
     path("me/data/", api.PersonalDataView.as_view(), name="me-data"),
+    path("me/close/", api.AccountCloseView.as_view(), name="me-close"),
     path("organisations/<int:pk>/members/", api.OrganisationMemberListView.as_view(), name="organisation-members"),
     path("organisations/<int:pk>/members/<int:membership_pk>/", api.OrganisationMemberDetailView.as_view(),
          name="organisation-member"),

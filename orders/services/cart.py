@@ -178,3 +178,12 @@ def cart_purge_stale(*, days: int = 30) -> int:
     cutoff = timezone.now() - timedelta(days=days)
     _total, by_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
     return by_model.get("orders.Cart", 0)
+
+
+@transaction.atomic
+def cart_erase_for_account_closure(user: User) -> int:
+    """Delete every cart of a person closing their account; return how many (composes in ``account_close``)."""
+    carts = list(Cart.objects.filter(user=user).values_list("pk", flat=True))
+    CartLine.objects.filter(cart_id__in=carts).delete()
+    Cart.objects.filter(pk__in=carts).delete()
+    return len(carts)
