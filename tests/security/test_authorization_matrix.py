@@ -31,6 +31,7 @@ from tests.orders.factories import (
     verified_producer,
 )
 from tests.security.routes import (
+    ADMIN,
     EXEMPT,
     NOT_YET_COVERED,
     OFFICER,
@@ -44,11 +45,13 @@ from tests.security.routes import (
 
 pytestmark = pytest.mark.django_db
 
-FIGURES: dict[str, int] = {"requests": 0, "checks": 0}
+FIGURES: dict[str, int] = {"requests": 0, "checks": 0}  # checks: one (route, person, method) verdict each
 PLACEHOLDER = {"pk": 999_999, "code": "35.09.01.2001", "product_id": 999_999, "membership_pk": 999_999,
                "invitation_pk": 999_999, "problem_pk": 999_999, "problem_id": 999_999, "photo_pk": 999_999,
                "photo_id": 999_999, "organisation_id": 999_999, "producer_id": 999_999, "kind": "pirt",
                "role": "buyer", "token": "x"}
+# An anonymous person's own session cart (a line is named by its product): nobody else's object.
+ANONYMOUS_SESSION_ROUTES = {"frontend:cart-line"}
 # The officer middleware lets an officer without the second factor reach these, to set it up or leave.
 MFA_FREE_PREFIXES = ("/static/", "/media/", "/healthz", "/i18n/", "/jsi18n/", "/accounts/")
 
@@ -127,6 +130,8 @@ def test_every_route_has_exactly_one_rule_and_every_rule_a_route():
     stale = [pattern for pattern in RULES if not any(re.fullmatch(pattern, route.key) for route in routes)]
     FIGURES["routes"] = len(routes)
     FIGURES["routes with a rule"] = len(routes) - len(missing)
+    FIGURES["people per route (anonymous, 8 signed in, officer without 2FA)"] = 10
+    FIGURES["object routes tried with a real object"] = len(OBJECT_ROUTES)
     for kind in (PUBLIC, SIGNED_IN, OFFICER, OWNER_OBJECT, EXEMPT, NOT_YET_COVERED, "admin"):
         FIGURES[f"rule {kind}"] = sum(1 for route in routes if rule_for(route.key)
                                       and rule_for(route.key)[0][1].kind == kind)
@@ -197,6 +202,44 @@ def test_officer_routes_refuse_everyone_but_officers_with_second_factor(people):
                     _check(failures, route.key, who, response, _is_mfa_refusal(response), "the second factor first")
                 else:
                     _check(failures, route.key, who, response, _refused(response), "403/404 or sign in first")
+
+    assert failures == [], "\n".join(failures)
+
+
+def test_admin_refuses_everyone_but_staff_officers_with_second_factor(people):
+    failures: list[str] = []
+    clients = people["clients"]
+    routes = [route for route in _plain_routes(ADMIN) if route.key not in ("admin-login", "admin:login", "admin:logout")]
+    for route in routes:
+        path = "/" + route.route
+        for who, client in clients.items():
+            response = _request(client, "GET", path)
+            if who == "officer":
+                # Staff pass the admin login; each model needs its permission too (403 without it).
+                _check(failures, route.key, who, response, response.status_code in (200, 403), "200 or 403")
+            elif who == "officer-no-2fa":
+                _check(failures, route.key, who, response, _is_mfa_refusal(response), "the second factor first")
+            else:
+                _check(failures, route.key, who, response,
+                       response.status_code == 302 and "/admin/login/" in response["Location"], "the admin login")
+
+    assert failures == [], "\n".join(failures)
+
+
+def test_routes_not_yet_covered_still_refuse_anonymous_people_and_officers_without_second_factor(people):
+    """The least a route not yet in the matrix must do, whatever the object."""
+    failures: list[str] = []
+    clients = people["clients"]
+    for route in [route for route in all_routes() if route.has_params and rule_for(route.key)
+                  and rule_for(route.key)[0][1].kind == NOT_YET_COVERED and route.key != "frontend:invitation-accept"]:
+        path = _path(route)
+        for method in ("GET", "POST"):
+            if route.key not in ANONYMOUS_SESSION_ROUTES:
+                response = _request(clients["anonymous"], method, path)
+                _check(failures, route.key, "anonymous", response, _refused(response), "sign in first")
+            response = _request(clients["officer-no-2fa"], method, path)
+            _check(failures, route.key, "officer-no-2fa", response, _is_mfa_refusal(response),
+                   "the second factor first")
 
     assert failures == [], "\n".join(failures)
 
