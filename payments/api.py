@@ -53,9 +53,10 @@ class CardPaymentView(APIView):
 
     @extend_schema(request=CardPaymentSerializer, responses={200: CardPaymentResult})
     def post(self, request, pk: int):
+        # Someone else's checkout is refused before their input is read.
+        checkout = access_checkout_to_pay(user=request.user, pk=pk)
         serializer = CardPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        checkout = access_checkout_to_pay(user=request.user, pk=pk)
         payment = card_payment_start(checkout=checkout, user=request.user,
                                      payment_method_id=serializer.validated_data["payment_method_id"])
         data = {"status": payment.status, "reference": payment.reference,

@@ -142,6 +142,8 @@ def invitation_revoke_view(request, pk: int, invitation_pk: int):
 @_not_found_as_404
 @require_POST
 def member_role(request, pk: int, membership_pk: int):
+    # Someone outside the organisation is refused before their form is read.
+    access_organisation(user=request.user, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose owner, manager or member."))
