@@ -72,12 +72,12 @@ RULES: dict[str, Rule] = {
     r"v1:accounts:token": Rule(PUBLIC),
     # --- signed-in, parameterless ------------------------------------------------------------
     r"frontend:(dashboard|order-list|purchase-request-list|addresses|address-add|account-api-tokens"
-    r"|account-personal-data|account-personal-data-download|acting-for|checkout|checkout-summary"
+    r"|account-personal-data|account-personal-data-download|account-close|acting-for|checkout|checkout-summary"
     r"|purchase-request-submit|approval-limit|buyer-invoices|buyer-preferences|buyer-organisation"
     r"|buyer-organisation-submit|buyer-outlets|buyer-outlet-add|producer-home|producer-register"
     r"|producer-business|producer-permit-set|producer-product-new|producer-orders|producer-finance"
     r"|producer-delivery|cart-add|cart-accept-prices)": Rule(SIGNED_IN),
-    r"v1:orders:cart|v1:accounts:(token-list|me|me-data|invitation-accept)|v1:catalog:(producer-mine|product-mine"
+    r"v1:orders:cart|v1:accounts:(token-list|me|me-data|me-close|invitation-accept)|v1:catalog:(producer-mine|product-mine"
     r"|assist-session-start|assist-session-end|assisted-action-list)|v1:orders:(cart-lines|cart-accept-prices|checkout"
     r"|purchase-request-list|order-list)|v1:buyers:(outlet-list|address-list)"
     r"|v1:payments:(transfer-receipts|refunds|terms-invoices)": Rule(SIGNED_IN),
