@@ -75,3 +75,7 @@ def redis_url() -> str:
 
 
 pytest_plugins = ["tests.fixtures"]
+
+
+# The authorization matrix's figures, printed at the end of any run that includes it (see the module).
+from tests.security.report import pytest_runtest_logreport, pytest_terminal_summary  # noqa: E402, F401
