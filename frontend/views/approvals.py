@@ -22,12 +22,12 @@ from buyers.selectors import buyer_approval_limit_get, buyer_member_role
 from buyers.services import buyer_approval_limit_set
 from frontend.forms.approvals import ApprovalLimitForm, ApproveForm, RejectForm
 from frontend.forms.errors import form_add_application_error
+from frontend.views.common import not_found_as_404
 from frontend.views.orders import (
     _checkout_field,
     _checkout_form,
     _render_checkout,
     _shopper,
-    not_found_as_404,
 )
 from market.accounts.models import Membership
 from market.core.errors import ApplicationError

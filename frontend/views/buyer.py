@@ -8,8 +8,6 @@ refuse submitted registrations under /dashboard/officer/buyers/. Every change go
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -49,25 +46,16 @@ from buyers.services import (
 )
 from frontend.acting import acting_organisation
 from frontend.forms.buyer import DeliveryAddressForm, OutletForm, RefuseForm, RegistrationForm, village_choices
+from frontend.views.common import next_url, not_found_as_404
 from frontend.views.officer import officer_required
 from market.accounts.models import Organisation
 from market.accounts.selectors import buyer_organisation_list
-from market.core.errors import ApplicationError, NotFound
+from market.core.errors import ApplicationError
 from market.regions.selectors import district_list, village_list
 
 REGISTRATIONS_PER_PAGE = 25
 Status = BuyerRegistration.Status
 
-
-def not_found_as_404(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _organisation(request) -> Organisation:
@@ -83,13 +71,6 @@ def _require_manager(request, organisation: Organisation) -> None:
     if not buyer_can_manage(organisation=organisation, user=request.user):
         raise PermissionDenied(_("Only an owner or manager of this buyer organisation can do this."))
 
-
-def _next_url(request, default: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return url
-    return default
 
 
 def _picker_kwargs(data, initial: dict) -> dict:
@@ -219,7 +200,7 @@ def _back_choosing(back: str, pk: int) -> str:
 def outlet_add(request):
     org = _organisation(request)
     _require_manager(request, org)
-    back = _next_url(request, reverse("frontend:buyer-outlets"))
+    back = next_url(request, reverse("frontend:buyer-outlets"))
     form = _form_for(request, OutletForm, {})
     if request.method == "POST" and not _picking(request):
         if form.is_valid():
@@ -239,7 +220,7 @@ def outlet_add(request):
 def outlet_edit(request, pk: int):
     outlet = _member_outlet(request, pk)
     _require_manager(request, outlet.organisation)
-    back = _next_url(request, reverse("frontend:buyer-outlets"))
+    back = next_url(request, reverse("frontend:buyer-outlets"))
     form = _form_for(request, OutletForm, _place_initial(outlet))
     if request.method == "POST" and not _picking(request):
         if form.is_valid():
@@ -288,7 +269,7 @@ def addresses(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_add(request):
-    back = _next_url(request, reverse("frontend:addresses"))
+    back = next_url(request, reverse("frontend:addresses"))
     form = _form_for(request, DeliveryAddressForm, {})
     if request.method == "POST" and not _picking(request):
         if form.is_valid():
@@ -308,7 +289,7 @@ def address_add(request):
 @require_http_methods(["GET", "POST"])
 def address_edit(request, pk: int):
     address = access_address(user=request.user, pk=pk)
-    back = _next_url(request, reverse("frontend:addresses"))
+    back = next_url(request, reverse("frontend:addresses"))
     form = _form_for(request, DeliveryAddressForm, _place_initial(address))
     if request.method == "POST" and not _picking(request):
         if form.is_valid():

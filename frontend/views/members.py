@@ -9,21 +9,19 @@ verified, as allauth's ``stash_verified_email`` is meant for).
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.acting import acting_set
 from frontend.forms.members import ActingForForm, InviteForm, RoleForm
+from frontend.views.common import next_url, not_found_as_404
 from market.accounts.members import (
     INVITATION_SESSION_KEY,
     MAX_OPEN_INVITATIONS,
@@ -49,17 +47,6 @@ from market.accounts.selectors import (
 from market.core.errors import ApplicationError, NotFound
 
 
-def _not_found_as_404(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
-
-
 def _members_url(organisation) -> str:
     return reverse("frontend:organisation-members", kwargs={"pk": organisation.pk})
 
@@ -79,14 +66,14 @@ def _members_page(request, organisation, *, invite_form=None, status=200):
 
 
 @login_required
-@_not_found_as_404
+@not_found_as_404
 @require_http_methods(["GET"])
 def members(request, pk: int):
     return _members_page(request, access_organisation(user=request.user, pk=pk))
 
 
 @login_required
-@_not_found_as_404
+@not_found_as_404
 @require_POST
 def member_invite(request, pk: int):
     organisation = access_organisation(user=request.user, pk=pk)
@@ -121,7 +108,7 @@ def _owner_action(request, pk: int, action, done: str):
 
 
 @login_required
-@_not_found_as_404
+@not_found_as_404
 @require_POST
 def invitation_resend_view(request, pk: int, invitation_pk: int):
     return _owner_action(request, pk, lambda org: invitation_resend(
@@ -130,7 +117,7 @@ def invitation_resend_view(request, pk: int, invitation_pk: int):
 
 
 @login_required
-@_not_found_as_404
+@not_found_as_404
 @require_POST
 def invitation_revoke_view(request, pk: int, invitation_pk: int):
     return _owner_action(request, pk, lambda org: invitation_revoke(
@@ -139,7 +126,7 @@ def invitation_revoke_view(request, pk: int, invitation_pk: int):
 
 
 @login_required
-@_not_found_as_404
+@not_found_as_404
 @require_POST
 def member_role(request, pk: int, membership_pk: int):
     # Someone outside the organisation is refused before their form is read.
@@ -154,7 +141,7 @@ def member_role(request, pk: int, membership_pk: int):
 
 
 @login_required
-@_not_found_as_404
+@not_found_as_404
 @require_POST
 def member_remove(request, pk: int, membership_pk: int):
     organisation = access_organisation(user=request.user, pk=pk)
@@ -238,10 +225,7 @@ def acting_for_view(request):
         messages.success(request, _("You now shop for yourself."))
     else:
         messages.success(request, _("You now act for %(name)s.") % {"name": organisation.name})
-    url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        url = reverse("frontend:cart")
-    return redirect(url)
+    return redirect(next_url(request, reverse("frontend:cart")))
 
 
 urlpatterns = [

@@ -8,7 +8,6 @@ JavaScript; with htmx a quantity change replaces only the cart's body.
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -50,7 +48,8 @@ from frontend.forms.orders import (
     ProblemForm,
     ShipForm,
 )
-from market.core.errors import ApplicationError, NotFound
+from frontend.views.common import next_url, not_found_as_404
+from market.core.errors import ApplicationError
 from orders.models import Checkout, Order, PaymentMethod
 from orders.pricing import Destination
 from orders.receivers import CART_SESSION_KEY
@@ -92,16 +91,6 @@ ORDERS_PER_PAGE = 20
 Status = Order.Status
 
 
-def not_found_as_404(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
-
 
 def _shopper(request, *, create: bool = False) -> Shopper | None:
     """Return who is shopping: the signed-in person, for whom they act (``frontend.acting``), or the visitor.
@@ -118,13 +107,6 @@ def _shopper(request, *, create: bool = False) -> Shopper | None:
         token = request.session[CART_SESSION_KEY] = anonymous_token_new()
     return shopper_get(user=None, anonymous_token=token)
 
-
-def _next_url(request, default: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return url
-    return default
 
 
 def _error_message(request, exc: ApplicationError) -> None:
@@ -186,7 +168,7 @@ def cart(request):
 @require_POST
 def cart_add(request):
     form = CartAddForm(request.POST)
-    back = _next_url(request, reverse("frontend:cart"))
+    back = next_url(request, reverse("frontend:cart"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -392,7 +374,7 @@ def checkout_cancel_view(request, pk: int):
         _error_message(request, exc)
     else:
         messages.success(request, _("Your order is cancelled."))
-    return redirect(_next_url(request, reverse("frontend:order-list")))
+    return redirect(next_url(request, reverse("frontend:order-list")))
 
 
 # --- orders of buyers and consumers --------------------------------------------------------
@@ -454,7 +436,7 @@ def order_detail(request, pk: int):
 def order_action(request, pk: int):
     """Move an order on (accept, decline, pack, ship, delivered, completed, cancel) as the person may."""
     order = access_order(user=request.user, pk=pk)
-    back = _next_url(request, reverse("frontend:order-detail", kwargs={"pk": order.pk}))
+    back = next_url(request, reverse("frontend:order-detail", kwargs={"pk": order.pk}))
     to_status = request.POST.get("to", "")
     form = (DeclineForm if to_status == Status.DECLINED else ShipForm if to_status == Status.SHIPPED
             else OrderNoteForm)(request.POST)
@@ -532,7 +514,7 @@ def problem_answer(request, pk: int, problem_pk: int):
             messages.success(request, _("Your answer is sent."))
     else:
         messages.error(request, _("Write your answer."))
-    return redirect(_next_url(request, reverse("frontend:order-detail", kwargs={"pk": order.pk})))
+    return redirect(next_url(request, reverse("frontend:order-detail", kwargs={"pk": order.pk})))
 
 
 @login_required

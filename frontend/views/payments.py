@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from frontend.views.orders import not_found_as_404
+from frontend.views.common import not_found_as_404
 from market.core.errors import ApplicationError
 from orders.models import Checkout, PaymentMethod
 from payments.exceptions import PaymentDeclined
