@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
-from django.utils import translation
+from django.db.models import BooleanField, Case, Value, When
+from django.utils import timezone, translation
 
 from catalog.models import Product, photo_thumbnail_name
-from catalog.selectors import ProductFilters, product_list_public
+from catalog.selectors import product_list_public, product_retail_ready_q
 from market.accounts.models import Role, User
 from search.backends import get_backend
 from search.backends.base import (
@@ -118,10 +119,12 @@ def product_search(*, query: ProductQuery) -> ProductSearchPage:
         raise SearchUnavailableError() from None
     hits: list[ProductHit] = []
     if results.ids:
-        products = {p.pk: p for p in product_list_public().filter(pk__in=results.ids)}
-        ready = set(product_list_public(filters=ProductFilters(retail_ready=True))
-                    .filter(pk__in=list(products)).values_list("pk", flat=True)) if products else set()
-        hits = [_hit(products[pk], audience=query.audience, ready=pk in ready) for pk in results.ids if pk in products]
+        # One query: the page's products with their retail readiness (the approved version's) beside them.
+        products = {p.pk: p for p in product_list_public().filter(pk__in=results.ids).annotate(
+            ready=Case(When(product_retail_ready_q(today=timezone.localdate()), then=Value(True)),
+                       default=Value(False), output_field=BooleanField()))}
+        hits = [_hit(products[pk], audience=query.audience, ready=products[pk].ready)
+                for pk in results.ids if pk in products]
     return ProductSearchPage(query=query, hits=hits, total=results.total, total_is_exact=results.total_is_exact,
                              facets=results.facets, did_you_mean=results.did_you_mean)
 

@@ -75,6 +75,7 @@ from catalog.services import (
     stock_threshold_set,
 )
 from market.core.api import CappedPagination
+from market.core.pagecache import public_data
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -333,7 +334,9 @@ class ProductListView(generics.ListAPIView):
 
     @extend_schema(parameters=[ProductFilterParams])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        # Anonymous answers come from the shared cache until the catalogue changes (market/core/pagecache.py).
+        data, _cached = public_data(request, lambda: super(ProductListView, self).get(request, *args, **kwargs).data)
+        return Response(data)
 
     def get_queryset(self):
         return product_list_public_detailed(filters=ProductFilters(**query_params(ProductFilterParams, self.request)))
@@ -354,11 +357,16 @@ class ProductDetailView(APIView):
 
     @extend_schema(responses=PublicProductDetailSerializer)
     def get(self, request, pk: int):
+        data, _cached = public_data(request, lambda: self._detail(request, pk))
+        return Response(data)
+
+    @staticmethod
+    def _detail(request, pk: int) -> dict:
         product = product_get_public_detailed(pk=pk)
         readiness = product_retail_readiness(product=product, approved=True)
         data = PublicProductDetailSerializer(product, context={"request": request, "readiness": readiness}).data
         data["retail_ready"] = product_is_retail_ready(readiness)
-        return Response(data)
+        return data
 
     @extend_schema(request=ProductFieldsInput, responses=WorkingProductDetailSerializer)
     def patch(self, request, pk: int):

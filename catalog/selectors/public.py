@@ -655,8 +655,17 @@ def _stock(product: Product) -> dict:
         stock = product.stock
     except ProductStock.DoesNotExist:
         stock = None
-    available = max(stock.available, 0) if stock else 0
-    threshold = max(stock.low_stock_threshold if stock else 0, LOW_STOCK_NOTICE)
+    return stock_shown(available=stock.available if stock else 0,
+                       low_stock_threshold=stock.low_stock_threshold if stock else 0)
+
+
+def stock_shown(*, available: int, low_stock_threshold: int) -> dict:
+    """Return what the public pages say of a stock level: ``{"available": n, "state": "in" | "low" | "out"}``.
+
+    "Only N left" below the producer's threshold or ``LOW_STOCK_NOTICE``, whichever is higher.
+    """
+    available = max(available, 0)
+    threshold = max(low_stock_threshold, LOW_STOCK_NOTICE)
     state = "out" if available <= 0 else "low" if available < threshold else "in"
     return {"available": available, "state": state}
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import CatalogInvalid
+from catalog.hooks import catalog_changed
 from catalog.models import CoachingAttendance, CoachingSession, Producer, Stage, VillageProfile
 from catalog.services._auth import require_officer
 from market.accounts.models import User
@@ -39,4 +40,5 @@ def coaching_session_record(*, profile: VillageProfile, officer: User, held_on: 
                                              outcomes=outcomes.strip())
     CoachingAttendance.objects.bulk_create(
         CoachingAttendance(session=session, producer_id=pk) for pk in sorted({p.pk for p in attendees}))
+    catalog_changed(village_codes=[profile.village_id])  # the village page sums up its coaching
     return session

@@ -11,6 +11,7 @@ from typing import IO
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from catalog.hooks import catalog_changed
 from catalog.images import THUMBNAIL_SIZES, image_thumbnail_make, image_validate_and_normalise
 from catalog.models import AssistAction, PhotoBase, Product, ProductPhoto, VillagePhoto, VillageProfile
 from catalog.services._auth import on_behalf_of, require_officer, require_producer_editor
@@ -78,13 +79,16 @@ def village_photo_add(*, profile: VillageProfile, officer: User, image: IO[bytes
         from catalog.tasks import village_photo_thumbnails_make_task
 
         village_photo_thumbnails_make_task.delay_on_commit(photo.pk)
+        catalog_changed(village_codes=[locked.village_id])
     return photo
 
 
 @transaction.atomic
 def village_photo_remove(*, photo: VillagePhoto, officer: User) -> None:
     require_officer(officer)
+    village_code = photo.profile.village_id
     photo.delete()
+    catalog_changed(village_codes=[village_code])
 
 
 def _thumbnails_write(photo: PhotoBase) -> dict[str, str]:
@@ -119,6 +123,8 @@ def product_photo_thumbnails_make(*, photo_id: int) -> dict[str, str]:
             if entry.get("image") == photo.image.name:
                 entry["thumbnails"] = names
                 product.save(update_fields=["approved_snapshot"])
+                if product.listed:  # its public pages and search document show the approved photos
+                    catalog_changed(product_ids=[product.pk])
     return names
 
 
@@ -127,5 +133,7 @@ def village_photo_thumbnails_make(*, photo_id: int) -> dict[str, str]:
     if photo is None or photo.thumbnails:
         return photo.thumbnails if photo else {}
     names = _thumbnails_write(photo)
-    VillagePhoto.objects.filter(pk=photo.pk).update(thumbnails=names)
+    with transaction.atomic():
+        VillagePhoto.objects.filter(pk=photo.pk).update(thumbnails=names)
+        catalog_changed(village_codes=[photo.profile.village_id])
     return names

@@ -10,6 +10,7 @@ from catalog.hooks import catalog_changed
 from catalog.models import Category, Commodity, Product
 from catalog.services._auth import require_officer
 from market.accounts.models import User
+from market.core.pagecache import public_pages_changed
 
 
 @transaction.atomic
@@ -20,6 +21,7 @@ def commodity_create(*, name: str, officer: User, name_en: str = "", slug: str =
         raise CatalogInvalid(fields={"name": [str(_("This field is required."))]})
     if Commodity.objects.filter(slug=slug).exists():
         raise CatalogInvalid(fields={"slug": [str(_("This slug is taken."))]})
+    public_pages_changed()  # the filters of the public lists offer it
     return Commodity.objects.create(name=name.strip(), name_en=name_en.strip(), slug=slug)
 
 
@@ -35,6 +37,7 @@ def category_create(*, name: str, officer: User, name_en: str = "", slug: str = 
         raise CatalogInvalid(fields={"slug": [str(_("This slug is taken."))]})
     if parent is not None:
         requires_food_permits = parent.requires_food_permits  # the parent already holds its root's value
+    public_pages_changed()  # the filters of the public lists offer it
     return Category.objects.create(name=name.strip(), name_en=name_en.strip(), slug=slug, parent=parent,
                                    requires_food_permits=requires_food_permits)
 

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from catalog.exceptions import CatalogInvalid, InsufficientStock, ProductNotFound, StockQuantityInvalid
 from catalog.hooks import catalog_changed
 from catalog.models import AssistAction, Producer, Product, ProductStock, StockMovement
+from catalog.selectors.public import stock_shown
 from catalog.services._auth import on_behalf_of, require_producer_editor
 from market.accounts.models import User
+from market.core.pagecache import public_pages_changed
 
 Reason = StockMovement.Reason
 Assisted = AssistAction.Kind
@@ -58,7 +60,15 @@ def _apply(*, rows: dict[int, ProductStock], deltas: dict[int, tuple[int, int]],
     # Search filters on "in stock": only a crossing of zero changes a document.
     catalog_changed(product_ids=[s.product_id for s in changed
                                    if (s.available > 0) != (rows[s.product_id].available > 0)])
+    if any(_shown(s) != _shown(rows[s.product_id]) for s in changed):  # "only 3 left" became "only 2 left"
+        public_pages_changed()
     return changed
+
+
+def _shown(stock: ProductStock) -> tuple[str, int | None]:
+    """Return what the public pages say of ``stock``: its state, and the count only where it is shown."""
+    shown = stock_shown(available=stock.available, low_stock_threshold=stock.low_stock_threshold)
+    return shown["state"], shown["available"] if shown["state"] == "low" else None
 
 
 @transaction.atomic
@@ -150,6 +160,9 @@ def stock_threshold_set(*, product: Product, low_stock_threshold: int, actor: Us
     if not isinstance(low_stock_threshold, int) or isinstance(low_stock_threshold, bool) or low_stock_threshold < 0:
         raise StockQuantityInvalid(fields={"low_stock_threshold": [str(_("Enter a whole number of zero or more."))]})
     stock = _lock([product.pk])[product.pk]
+    shown = _shown(stock)
     stock.low_stock_threshold = low_stock_threshold
     stock.save(update_fields=["low_stock_threshold"])
+    if _shown(stock) != shown:
+        public_pages_changed()
     return stock

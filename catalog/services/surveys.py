@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exceptions import SurveyFileInvalid, SurveyInvalid
+from catalog.hooks import catalog_changed
 from catalog.models import Commodity, Infrastructure, Survey, SurveyCommodity, VillageProfile
 from catalog.services._auth import require_officer
 from market.accounts.models import User
@@ -74,6 +75,7 @@ def _create(*, profile: VillageProfile, officer: User, data: dict, lines: list[d
         SurveyCommodity(survey=survey, commodity=line["commodity"], unit=line["unit"].strip(),
                         estimated_production_per_month=Decimal(line["estimated_production_per_month"]))
         for line in lines)
+    catalog_changed(village_codes=[profile.village_id])  # the village page shows the latest survey
     return survey
 
 

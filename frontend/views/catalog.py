@@ -4,6 +4,7 @@ Village directory and profiles, the product catalogue, product pages and produce
 open to everyone. Products come only from ``catalog.selectors.product_list_public`` and are
 shown from their approved snapshot; anything not public is a 404, never a hint that it exists.
 Filters are GET forms that work without JavaScript; a bad filter value is ignored, not reported.
+Visitors without a session get these pages from the shared cache (``market.core.pagecache``).
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ from frontend.views.buyer_preferences import acting_buyer_criteria
 from frontend.views.orders import _shopper
 from market.accounts.models import Role
 from market.core.errors import NotFound
+from market.core.pagecache import cache_public_page
 from market.core.pagination import CappedPaginator
 from market.regions.selectors import district_list, province_list, regency_list, region_label
 from orders.models import Audience
@@ -160,6 +162,7 @@ def _page(request, queryset, per_page: int):
 
 
 @require_GET
+@cache_public_page
 def village_list(request):
     form = VillageFilterForm(request.GET or None, districts=list(district_list_in_programme()),
                              commodities=list(commodity_list_in_programme()))
@@ -174,6 +177,7 @@ def village_list(request):
 
 
 @require_GET
+@cache_public_page
 def village_detail(request, code: str):
     profile = village_profile_get_public(code=code)
     if profile is None:
@@ -217,6 +221,7 @@ def village_detail(request, code: str):
 
 
 @require_GET
+@cache_public_page
 def product_list(request):
     buyer = acting_buyer_criteria(request)
     form = ProductFilterForm(
@@ -252,6 +257,7 @@ def product_filter_villages(request):
 
 
 @require_GET
+@cache_public_page
 def product_detail(request, pk: int):
     try:
         product = product_get_public(pk=pk)
@@ -314,6 +320,7 @@ def _viewer_destination(request) -> tuple[Destination | None, str | None, bool]:
 
 
 @require_GET
+@cache_public_page
 def producer_detail(request, pk: int):
     try:
         producer = producer_get_public(pk=pk)

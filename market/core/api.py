@@ -79,11 +79,45 @@ class Pagination(pagination.PageNumberPagination):
 
 class CappedPagination(Pagination):
     """Pages of a list that can hold a whole catalogue: ``count`` stops at ``CappedPaginator.cap`` (10,000)
-    and ``count_is_exact`` says whether it stopped; pages beyond the cap are not served (404)."""
+    and ``count_is_exact`` says whether it stopped; pages beyond the cap are not served (404).
+
+    To read the whole list (an export, a sync), follow ``next`` from ``?after=`` (empty for the start):
+    keyset pages that continue after the last row's ordering key instead of an OFFSET, so the
+    millionth row costs what the first does and no cap applies. The list must be ordered by one
+    field and then ``pk`` (the index ``product_listed_name_idx`` serves the catalogue's).
+    """
 
     django_paginator_class = CappedPaginator
+    keyset_query_param = "after"
+    keyset_query_description = ("Read the whole list: start with an empty value and follow `next`; each page "
+                                "continues after the previous page's last row (no page numbers, no cap).")
+    _keyset = False
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.keyset_query_param not in request.query_params:
+            return super().paginate_queryset(queryset, request, view)
+        self._keyset, self.request = True, request
+        field = _keyset_field(queryset)
+        size = self.get_page_size(request) or self.page_size
+        after = request.query_params[self.keyset_query_param]
+        if after:
+            value, pk = _keyset_decode(after)
+            queryset = queryset.filter(**{f"{field}__gte": value}).exclude(**{field: value, "pk__lte": pk})
+        rows = list(queryset[: size + 1])
+        self._keyset_next = (_keyset_encode(getattr(rows[size - 1], field), rows[size - 1].pk)
+                             if len(rows) > size else None)
+        return rows[:size]
 
     def get_paginated_response(self, data):
+        if self._keyset:
+            next_link = None
+            if self._keyset_next:
+                from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+                url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+                next_link = replace_query_param(url, self.keyset_query_param, self._keyset_next)
+            return Response({"count": None, "count_is_exact": False, "next": next_link, "previous": None,
+                             "results": data})
         return Response({
             "count": self.page.paginator.count,
             "count_is_exact": self.page.paginator.count_is_exact,
@@ -92,12 +126,49 @@ class CappedPagination(Pagination):
             "results": data,
         })
 
+    def get_schema_operation_parameters(self, view):
+        return [*super().get_schema_operation_parameters(view), {
+            "name": self.keyset_query_param, "required": False, "in": "query",
+            "description": str(self.keyset_query_description), "schema": {"type": "string"}}]
+
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_is_exact"] = {
             "type": "boolean", "description": "False when there are more rows than `count` (which then is the cap)."}
         response["required"] = [*response.get("required", []), "count_is_exact"]
+        response["properties"]["count"] = {**response["properties"]["count"], "nullable": True,
+                                           "description": "Null on the keyset pages of `after`."}
         return response
+
+
+def _keyset_field(queryset) -> str:
+    ordering = list(queryset.query.order_by)
+    if len(ordering) != 2 or ordering[1] not in ("pk", "id") or ordering[0].startswith("-"):
+        raise TypeError("keyset pages need a list ordered by one field, then pk")
+    return ordering[0]
+
+
+def _keyset_encode(value, pk: int) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps([value, pk], separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _keyset_decode(cursor: str) -> tuple[object, int]:
+    """Return the ``(value, pk)`` a cursor holds; raise the API's 400 for anything else."""
+    import base64
+    import binascii
+    import json
+
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(value, str | int) or isinstance(pk, bool) or not isinstance(pk, int):
+            raise ValueError(cursor)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise exceptions.ValidationError({"after": [_("This is not a position in this list: follow `next`.")]}) \
+            from None
+    return value, pk
 
 
 def api_not_found(request, exception=None):

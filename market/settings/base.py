@@ -128,6 +128,11 @@ else:
         }
     }
 
+# Public pages and API answers for visitors without a session, kept this many seconds in the shared
+# cache and made stale by every change that shows on them (market/core/pagecache.py); 0 switches it
+# off. Off by default without Redis: the database cache would cost as much as the page.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if CACHE_URL else 0)
+
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

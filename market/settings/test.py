@@ -24,6 +24,8 @@ if CACHE_URL:  # a Redis cache (the default is the database cache table, already
     CACHES = {"default": {**CACHES["default"], "LOCATION": xdist_worker_redis_url(CACHE_URL)}}
 
 DEBUG = False
+# Factories write the catalogue without its services: pages are live unless a test turns the cache on.
+PAGE_CACHE_SECONDS = 0
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-test-only-7d2e4a1b")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from catalog.models import AssistAction, Producer
 from catalog.services._auth import require_producer_editor
 from market.accounts.models import User
+from market.core.pagecache import public_pages_changed
 from market.regions.models import District, Province, Regency
 from orders.exceptions import OrdersInvalid
 from orders.models import ProducerCourierRate, ProducerDeliveryArea, ProducerDeliveryRule, Weekday
@@ -200,6 +201,7 @@ def delivery_options_set(*, producer: Producer, actor: User, options: DeliveryOp
         ProducerCourierRate(rule=rule, regency_id=rate.regency_code, province_id=rate.province_code,
                             max_grams=rate.max_grams, fee=rate.fee)
         for rate in options.courier_rates)
+    public_pages_changed()  # product pages show the fees
     return rule
 
 
