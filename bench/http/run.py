@@ -25,7 +25,13 @@ BENCH_PAGES (comma-separated names, default all), BENCH_DB (kampung_bench_http),
 4. Drives it with ``wrk`` (a separate process, its own two threads) page by page, rounds
    interleaved (every page once, then every page again), after one warm-up request per page,
    and prints req/s, p50/p95/p99 latency, errors (non-2xx and socket errors) and the share of
-   the ceiling per page.
+   the ceiling per page. Each search shape rotates over three queries (``SEARCH_SHAPES``): one
+   word, two words, a typo, two facets, no text with a sort, the search API and autocomplete.
+5. Signs a consumer in through the login form (prepared once: an address, 30 orders, a cart of 5
+   lines) and drives the signed-in pages with its session: the cart, the checkout page, the order
+   list and the cart's quantity update as htmx posts it (``SIGNED_IN``).
+6. Prints the first-load weight of home, search and a product page: the page plus every stylesheet,
+   script, image and icon it links, in bytes (as sent and gzipped), requests, and time to first byte.
 """
 from __future__ import annotations
 
@@ -182,10 +188,49 @@ def prepare(size: int) -> None:
         if listed:
             raise SystemExit(f"{DB_NAME} holds {listed:,} listed products, not {size:,}: run with BENCH_RESEED=1")
         _seed(size)
+    _shopper_prepare()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     connection.close()
     print(f"{DB_NAME}: {size:,} listed products", flush=True)
+
+
+SHOPPER_EMAIL = "konsumen.bench@example.id"
+SHOPPER_PASSWORD = "Bench-Jember-2026"
+SHOPPER_ORDERS = 30  # the order list's rows
+CART_LINES = 5
+
+
+def _shopper_prepare() -> None:
+    """Give the benchmark a signed-in consumer: an address, 30 placed orders and a cart of 5 lines (once)."""
+    from allauth.account.models import EmailAddress
+
+    from catalog.models import Product
+    from market.accounts.models import User
+    from orders.selectors import shopper_get
+    from orders.services import cart_line_set
+    from tests.orders.factories import consumer, place
+
+    if User.objects.filter(email=SHOPPER_EMAIL).exists():
+        return
+    began = time.perf_counter()
+    user, address = consumer()
+    user.email = SHOPPER_EMAIL
+    user.set_password(SHOPPER_PASSWORD)
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=SHOPPER_EMAIL, verified=True, primary=True)
+    shopper = shopper_get(user=user)
+    # Products of different producers with stock to spare, spread over the catalogue.
+    products = list(Product.objects.filter(listed=True, stock__on_hand__gte=20).order_by("producer_id", "pk")
+                    .distinct("producer_id")[:SHOPPER_ORDERS + CART_LINES])
+    for product in products[:SHOPPER_ORDERS]:
+        cart_line_set(shopper=shopper, product_id=product.pk, quantity=1)
+        place(shopper, destination=address)
+    for product in products[SHOPPER_ORDERS:]:
+        cart_line_set(shopper=shopper, product_id=product.pk, quantity=2)
+    print(f"signed-in consumer: {SHOPPER_ORDERS} orders, a cart of {CART_LINES} lines: "
+          f"{time.perf_counter() - began:.1f} s", flush=True)
 
 
 def _targets() -> dict[str, str]:
@@ -211,8 +256,29 @@ def _targets() -> dict[str, str]:
         "producer page": f"/producers/{producer}/",
         "API product list": "/api/v1/products/",
         "API product detail": f"/api/v1/products/{product}/",
-        "search kopi": "/search/?q=kopi",
+        # Each search shape rotates over three queries (bench/search's variants), as visitors vary.
+        **{f"search {shape}": paths[0] for shape, paths in SEARCH_SHAPES.items()},
     }
+
+
+SEARCH_SHAPES = {
+    "one word": ["/search/?q=kopi", "/search/?q=keripik", "/search/?q=madu"],
+    "two words": ["/search/?q=keripik+pisang", "/search/?q=kopi+robusta", "/search/?q=tas+bambu"],
+    "typo": ["/search/?q=kopu", "/search/?q=kripik+pisnag", "/search/?q=batk+tulis"],
+    "two facets": ["/search/?q=keripik&category=makanan-ringan&certification=halal",
+                   "/search/?q=kopi&retail_ready=true&in_stock=true",
+                   "/search/?q=madu&certification=pirt&in_stock=true"],
+    "price sort": ["/search/?sort=price_asc", "/search/?sort=newest&in_stock=true", "/search/?sort=price_desc"],
+    "API one word": ["/api/v1/search/products?q=kopi", "/api/v1/search/products?q=keripik",
+                     "/api/v1/search/products?q=madu"],
+    "autocomplete": ["/search/suggest/?q=kop", "/search/suggest/?q=keripik+pi", "/search/suggest/?q=madu+h"],
+}
+SIGNED_IN = {  # name → (method, path); the consumer's session rides on every request
+    "cart page": ("GET", "/cart/"),
+    "checkout page": ("GET", "/checkout/"),
+    "order list": ("GET", "/orders/"),
+    "cart update (htmx)": ("POST", "/cart/lines/{product}/"),
+}
 
 
 def _free_port() -> int:
@@ -266,6 +332,72 @@ def wrk(port: int, path: str, script: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a valid Lua string literal for these ASCII values
+
+
+def wrk_script(*, paths: list[str] | None = None, method: str = "GET", body: str = "",
+               headers: dict[str, str] | None = None) -> str:
+    """Return a wrk Lua script: rotate over ``paths`` (if several), send ``method``/``body``/``headers``."""
+    lines = []
+    if paths and len(paths) > 1:
+        lines.append("local paths = {" + ", ".join(_lua_string(p) for p in paths) + "}")
+        lines.append("local i = 0")
+        lines.append("request = function() i = i % #paths + 1; return wrk.format(nil, paths[i]) end")
+    lines.append(f"wrk.method = {_lua_string(method)}")
+    if body:
+        lines.append(f"wrk.body = {_lua_string(body)}")
+    for name, value in (headers or {}).items():
+        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
+    return "\n".join(lines) + "\n" + REPORT_LUA
+
+
+def _cookies(response_headers, jar: dict[str, str]) -> dict[str, str]:
+    for header in response_headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def sign_in(port: int) -> tuple[str, str, str]:
+    """Sign the benchmark's consumer in through the login form; return ``(Cookie header, CSRF token, a cart product)``.
+
+    Production marks its cookies Secure; over plain HTTP on 127.0.0.1 they are sent back by hand.
+    """
+    import re
+    import urllib.error
+    from urllib.parse import urlencode
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    jar: dict[str, str] = {}
+    page = opener.open(urllib.request.Request(f"http://127.0.0.1:{port}/accounts/login/", headers={"Host": HOST}))
+    _cookies(page.headers, jar)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)
+    form = urlencode({"login": SHOPPER_EMAIL, "password": SHOPPER_PASSWORD, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/accounts/login/", data=form,
+        headers={"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+                 "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        response = opener.open(request)
+    except urllib.error.HTTPError as redirect:  # 302 to the next page: signed in
+        response = redirect
+    _cookies(response.headers, jar)
+    if response.status != 302:
+        raise SystemExit(f"signing the benchmark's consumer in answered {response.status}")
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    cart = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/cart/",
+                                                         headers={"Host": HOST, "Cookie": cookie}))
+    html = cart.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    product = re.search(r'/cart/lines/(\d+)/', html).group(1)
+    return cookie, token, product
+
+
 def main() -> None:
     size = int(sys.argv[1].replace("_", "")) if len(sys.argv) > 1 else 100_000
     if size > 200_000:
@@ -278,23 +410,40 @@ def main() -> None:
         targets = {name: path for name, path in targets.items() if name in names or name.startswith("ceiling")}
     port = _free_port()
     web = start_web(port)
+    scripts: dict[str, str] = {}
     try:
         for name, path in targets.items():
             status = _get(port, path)
             assert status == 200, f"{name}: {path} answered {status}"
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(REPORT_LUA)
+        shape = {f"search {shape}": paths for shape, paths in SEARCH_SHAPES.items()}
+        for name in targets:
+            scripts[name] = _script_file(wrk_script(paths=shape.get(name)))
+        if not chosen or any(name in names for name in SIGNED_IN):
+            cookie, token, product = sign_in(port)
+            for name, (method, path) in SIGNED_IN.items():
+                if chosen and name not in names:
+                    continue
+                headers = {"Cookie": cookie}
+                body = ""
+                if method == "POST":  # what htmx sends when the quantity box changes
+                    headers.update({"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
+                    body = f"quantity=3&csrfmiddlewaretoken={token}"
+                targets[name] = path.format(product=product)
+                scripts[name] = _script_file(wrk_script(method=method, body=body, headers=headers))
         results: dict[str, list[dict]] = {name: [] for name in targets}
         print(f"wrk: {CONNECTIONS} connections, 2 threads, {SECONDS} s per page, {ROUNDS} rounds interleaved; "
               f"gunicorn: {_web_command()}", flush=True)
         for round_number in range(ROUNDS):
             for name, path in targets.items():
-                report = wrk(port, path, script.name)
+                report = wrk(port, path, scripts[name])
                 results[name].append(report)
                 print(f"  round {round_number + 1} {name:<26} {report['requests'] / report['duration_us'] * 1e6:8.1f} "
                       f"req/s", flush=True)
-        os.unlink(script.name)
+        weights = {name: page_weight(port, targets[name]) for name in ("home", "search one word", "product page")
+                   if name in targets}
     finally:
+        for script in scripts.values():
+            os.unlink(script)
         os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=30)
     ceiling = None
@@ -307,6 +456,43 @@ def main() -> None:
         p50 = sorted(r["p50"] for r in reports)[len(reports) // 2] / 1000  # the median round's; worst round below
         p95, p99 = max(r["p95"] for r in reports) / 1000, max(r["p99"] for r in reports) / 1000
         print(f"{name:<26} {rate:8.1f} {p50:7.1f}ms {p95:7.1f}ms {p99:7.1f}ms {errors:7d} {rate / ceiling:9.1%}")
+    if weights:
+        print(f"\n{'first load':<26} {'bytes':>9} {'gzip':>9} {'requests':>9} {'TTFB p50':>9}")
+        for name, weight in weights.items():
+            print(f"{name:<26} {weight['bytes']:9,} {weight['gzip']:9,} {weight['requests']:9d} "
+                  f"{weight['ttfb_ms']:7.1f}ms")
+
+
+def _script_file(text: str) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(text)
+    return script.name
+
+
+def page_weight(port: int, path: str) -> dict:
+    """Return what a first visit to ``path`` loads: the page and every stylesheet, script, image and icon
+    it links to (bytes as sent and as gzip would send them), how many requests, and the page's time to
+    first byte (median of 20)."""
+    import gzip
+    import re
+
+    def fetch(url: str) -> tuple[bytes, float]:
+        started = time.perf_counter()
+        with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{url}",
+                                                           headers={"Host": HOST}), timeout=30) as response:
+            first = response.read(1)
+            ttfb = time.perf_counter() - started
+            return first + response.read(), ttfb
+
+    html, _ = fetch(path)
+    ttfbs = sorted(fetch(path)[1] for _ in range(20))
+    assets = set(re.findall(rb'(?:href|src)="(/(?:static|media)/[^"]+)"', html))
+    total, zipped = len(html), len(gzip.compress(html))
+    for asset in assets:
+        body, _ = fetch(asset.decode())
+        total += len(body)
+        zipped += len(gzip.compress(body)) if asset.endswith((b".css", b".js", b".svg")) else len(body)
+    return {"bytes": total, "gzip": zipped, "requests": 1 + len(assets), "ttfb_ms": ttfbs[len(ttfbs) // 2] * 1000}
 
 
 if __name__ == "__main__":
