@@ -491,3 +491,8 @@ def agenda_calendar(*, showcase: Showcase, meetings: list[Meeting], side: str, s
             description=meeting.note,
             url=site_url.rstrip("/") + reverse("frontend:showcase-meeting", kwargs={"pk": meeting.pk})))
     return calendar_write(name=showcase.title, events=events, now=now or timezone.now())
+
+
+def meeting_products(*, meeting: Meeting) -> QuerySet[Product]:
+    """Return the products the meeting's producer shows at the showcase that are still on sale, by name."""
+    return product_list_public().filter(pk__in=meeting.participant.products.values("pk"))

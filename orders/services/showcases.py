@@ -4,12 +4,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from catalog.selectors import localized
 from market.accounts.models import User
+from market.core.errors import ApplicationError
 from orders.exceptions import OrdersInvalid
 from orders.models import Order
-from orders.selectors import order_list_for_meeting_link
+from orders.selectors import Shopper, cart_get, order_list_for_meeting_link
+from orders.services.cart import cart_line_set
 from showcases.models import Meeting, Outcome
-from showcases.selectors import meeting_party
+from showcases.selectors import meeting_party, meeting_products
 from showcases.services import meeting_lock_for_order, meeting_outcome_set
 
 
@@ -34,3 +37,28 @@ def order_showcase_meeting_link(*, meeting: Meeting, order_id: int, actor: User)
     meeting_outcome_set(meeting=locked, actor=actor, outcome=Outcome.ORDER_PLACED,
                         note=_("Order %(number)s") % {"number": order.number})
     return order
+
+
+def cart_showcase_meeting_fill(*, shopper: Shopper, meeting: Meeting) -> tuple[int, list[str]]:
+    """Put the products the meeting's producer showed (those still on sale) in the buyer's cart at their minimum
+    order quantity, to start an order from the meeting; return (how many were put in, names left out and why).
+
+    Only for the meeting's buyer organisation acting for itself; a product already in the cart keeps its line.
+    """
+    if shopper.user is None or shopper.organisation is None \
+            or shopper.organisation.pk != meeting.registration.organisation_id:
+        raise OrdersInvalid(_("Act for the buyer organisation of the meeting to order from it."))
+    cart = cart_get(shopper=shopper)
+    in_cart = set(cart.lines.values_list("product_id", flat=True)) if cart is not None else set()
+    added, skipped = 0, []
+    for product in meeting_products(meeting=meeting):
+        if product.pk in in_cart:
+            continue
+        quantity = product.approved_snapshot.get("min_order_qty") or 1
+        try:
+            cart_line_set(shopper=shopper, product_id=product.pk, quantity=quantity)
+        except ApplicationError as exc:
+            skipped.append(f"{localized(product.approved_snapshot)}: {exc.message}")
+            continue
+        added += 1
+    return added, skipped
