@@ -173,6 +173,9 @@ class Availability(models.Model):
                                    name="availability_one_party"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
 
 class Outcome(models.TextChoices):
     NO_INTEREST = "no_interest", _("No interest")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, order=True)
@@ -32,7 +32,7 @@ class Request:
     table: Hashable
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """Why a meeting could not be placed (``showcases.services`` words it for people)."""
 
     NO_SLOTS = "no_slots"  # the showcase has no slot at all

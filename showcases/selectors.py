@@ -332,6 +332,16 @@ def access_meeting(*, user: User, pk: int) -> Meeting:
     return meeting
 
 
+def meeting_list_for_user(*, user: User) -> QuerySet[Meeting]:
+    """Return the meetings of the user's buyer organisations and producers (never another organisation's),
+    the latest showcase first."""
+    if not (user.is_authenticated and user.is_active):
+        return Meeting.objects.none()
+    mine = Q(registration__organisation__in=Membership.objects.filter(user=user).values("organisation_id"))
+    mine |= Q(participant__producer_id__in=producer_ids_for_user(user=user))
+    return _meetings().filter(mine).order_by("-showcase__starts_at", F("starts_at").asc(nulls_last=True), "pk")
+
+
 def meeting_event_list(*, meeting: Meeting) -> QuerySet[ShowcaseEvent]:
     return meeting.events.select_related("actor").order_by("created_at", "pk")
 
