@@ -2,6 +2,8 @@
 requests, responses, outcomes, moves. Times are typed in Asia/Jakarta (the site's time zone)."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -154,4 +156,5 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].choices = [
-            (slot.start.isoformat(), timezone.localtime(slot.start).strftime("%d-%m %H:%M")) for slot in slots]
+            (slot.start.astimezone(UTC).isoformat(), timezone.localtime(slot.start).strftime("%d-%m %H:%M"))
+            for slot in slots]

@@ -13,6 +13,7 @@ one service each; an ``ApplicationError`` is shown beside its input and nothing 
 from __future__ import annotations
 
 import io
+from datetime import UTC
 
 from django.conf import settings
 from django.contrib import messages
@@ -678,7 +679,7 @@ def officer_schedule(request, pk: int):
 def officer_move(request, pk: int):
     meeting = access_meeting(user=request.user, pk=pk)
     slots = showcase_slots(showcase=meeting.showcase)
-    initial = {"starts_at": meeting.starts_at.isoformat()} if meeting.starts_at else {}
+    initial = {"starts_at": meeting.starts_at.astimezone(UTC).isoformat()} if meeting.starts_at else {}
     form = MoveForm(request.POST or None, initial=initial, slots=slots)
     if request.method == "POST" and form.is_valid():
         starts_at = parse_datetime(form.cleaned_data["starts_at"])
