@@ -159,7 +159,8 @@ def buyer_showcases(request):
     """The buyer's registrations and the showcases open for registration."""
     organisation = _buyer_organisation(request)
     return render(request, "frontend/showcases/buyer_list.html", {
-        "organisation": organisation, "registrations": registration_list_for_user(user=request.user),
+        "section": "showcases", "organisation": organisation,
+        "registrations": registration_list_for_user(user=request.user),
         "upcoming": showcase_list_public(past=False)[:20], "verified": buyer_can_register(organisation=organisation)})
 
 
@@ -174,7 +175,8 @@ def _buyer_page(request, showcase, organisation, *, registration_form=None, avai
         availability_form = AvailabilityForm(initial=AvailabilityForm.initial_for(
             availability_list(registration=registration) if active else []))
     return render(request, "frontend/showcases/buyer.html", {
-        "showcase": showcase, "organisation": organisation, "registration": registration if active else None,
+        "section": "showcases", "showcase": showcase, "organisation": organisation,
+        "registration": registration if active else None,
         "verified": buyer_can_register(organisation=organisation),
         "can_manage": buyer_can_manage(organisation=organisation, user=request.user),
         "registration_open": (showcase.status == Showcase.Status.PUBLISHED
@@ -275,10 +277,12 @@ def buyer_meeting_request(request, pk: int):
 @require_safe
 def producer_showcases(request):
     """The producer's invitations and participations."""
-    if not producer_list_for_user(user=request.user).exists():
+    producer = producer_list_for_user(user=request.user).first()
+    if producer is None:
         raise PermissionDenied(_("These pages are for producers."))
     return render(request, "frontend/showcases/producer_list.html", {
-        "participations": participation_list_for_user(user=request.user)})
+        "participations": participation_list_for_user(user=request.user), "producer": producer,
+        "section": "showcases"})
 
 
 def _participation_page(request, participant, *, availability_form=None, status=200):
@@ -286,7 +290,8 @@ def _participation_page(request, participant, *, availability_form=None, status=
         availability_form = AvailabilityForm(initial=AvailabilityForm.initial_for(
             availability_list(participant=participant)))
     return render(request, "frontend/showcases/participation.html", {
-        "participant": participant, "showcase": participant.showcase,
+        "participant": participant, "showcase": participant.showcase, "producer": participant.producer,
+        "section": "showcases",
         "products": participant_list(showcase=participant.showcase).get(pk=participant.pk).products.all(),
         "meetings": meeting_list_for_participant(participant=participant),
         "availability_form": availability_form, "response_form": MeetingResponseForm(),
