@@ -203,7 +203,7 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def showcase_create(*, officer: User, data: ShowcaseData) -> Showcase:
     """Create a draft showcase."""
     _require_officer(officer)
@@ -213,7 +213,7 @@ def showcase_create(*, officer: User, data: ShowcaseData) -> Showcase:
     return showcase
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def showcase_update(*, showcase: Showcase, officer: User, data: ShowcaseData) -> Showcase:
     """Change a draft or published showcase's details (a closed or cancelled one is history)."""
     _require_officer(officer)
@@ -252,7 +252,7 @@ def showcase_transition(*, showcase: Showcase, to: str, actor: User, reason: str
     return showcase
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def showcase_status_set(*, showcase: Showcase, officer: User, to: str, reason: str = "") -> Showcase:
     """Publish, close or cancel a showcase (officers); asking for the status it has changes nothing."""
     _require_officer(officer)
@@ -292,7 +292,7 @@ def _open_for_lineup(showcase: Showcase) -> None:
         raise ShowcaseClosed()
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def participant_invite(*, showcase: Showcase, officer: User, producer: Producer, product_ids: Sequence[int],
                        table_number: int | None = None) -> Participant:
     """Invite a producer to the line-up with the products it will show (its listed ones only) and a table."""
@@ -310,7 +310,7 @@ def participant_invite(*, showcase: Showcase, officer: User, producer: Producer,
     return participant
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def participant_update(*, participant: Participant, officer: User, product_ids: Sequence[int],
                        table_number: int | None) -> Participant:
     """Change the products a producer shows and its table."""
@@ -351,7 +351,7 @@ def participant_transition(*, participant: Participant, to: str, actor: User, no
     return participant
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def participant_respond(*, participant: Participant, actor: User, confirm: bool) -> Participant:
     """The producer confirms its participation or withdraws (before the showcase ends); a repeat changes nothing."""
     _require_producer(actor, participant)
@@ -386,7 +386,7 @@ def _windows_clean(showcase: Showcase, windows: Sequence[tuple[datetime, datetim
     return sorted(clean)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def availability_set(*, actor: User, windows: Sequence[tuple[datetime, datetime]],
                      participant: Participant | None = None, registration: Registration | None = None) -> int:
     """Replace one party's availability windows (the producer's people, or the buyer's); none: always available.
@@ -421,7 +421,7 @@ class AttendeeData:
     job_title: str = ""
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def registration_save(*, showcase: Showcase, organisation: Organisation, actor: User,
                       attendees: Sequence[AttendeeData]) -> Registration:
     """Register a verified buyer organisation's attendees (owners and managers), or change them.
@@ -472,7 +472,7 @@ def registration_save(*, showcase: Showcase, organisation: Organisation, actor: 
     return registration
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def registration_cancel(*, registration: Registration, actor: User) -> Registration:
     """Cancel a buyer's registration (owners and managers): its open meetings are cancelled too."""
     if not buyer_can_manage(organisation=registration.organisation, user=actor):
@@ -516,7 +516,7 @@ def meeting_transition(*, meeting: Meeting, to: str, actor: User, note: str = ""
     return meeting
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_request(*, registration: Registration, participant: Participant, actor: User,
                     note: str = "") -> Meeting:
     """A registered buyer asks a confirmed producer of the line-up for a meeting, with a note."""
@@ -548,7 +548,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
             .select_related("showcase", "registration__organisation", "participant__producer").get(pk=meeting.pk))
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_respond(*, meeting: Meeting, actor: User, accept: bool, note: str = "") -> Meeting:
     """The producer accepts or declines a requested meeting (with a note); a repeat changes nothing."""
     _require_producer(actor, meeting.participant)
@@ -564,7 +564,7 @@ def meeting_respond(*, meeting: Meeting, actor: User, accept: bool, note: str = 
     return meeting_transition(meeting=locked, to=to, actor=actor, note=note)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor: User, note: str = "") -> Meeting:
     """Either side (or an officer) cancels a requested or accepted meeting; the other side is emailed if it
     was on a published schedule."""
@@ -606,7 +606,7 @@ class ScheduleResult:
     unplaced: list[tuple[Meeting, str]]
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def showcase_schedule_make(*, showcase: Showcase, officer: User) -> ScheduleResult:
     """Propose time slots for every accepted meeting without one (those placed before stay).
 
@@ -646,7 +646,7 @@ def showcase_schedule_make(*, showcase: Showcase, officer: User) -> ScheduleResu
     return ScheduleResult(placed=len(changed), kept=len(fixed), unplaced=unplaced)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def showcase_schedule_publish(*, showcase: Showcase, officer: User) -> Showcase:
     """Publish the schedule: every registered buyer and confirmed producer with a meeting is emailed its agenda."""
     _require_officer(officer)
@@ -664,7 +664,7 @@ def showcase_schedule_publish(*, showcase: Showcase, officer: User) -> Showcase:
     return locked
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_move(*, meeting: Meeting, officer: User, starts_at: datetime) -> Meeting:
     """Move an accepted meeting to the slot starting at ``starts_at`` (officers), checked as the scheduler
     checks: a slot of the showcase, both sides available, nobody and no table booked twice. Both sides are
@@ -733,7 +733,7 @@ def meeting_outcome_set(*, meeting: Meeting, actor: User, outcome: str, note: st
     return meeting
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_outcome_record(*, meeting: Meeting, actor: User, outcome: str, note: str = "") -> Meeting:
     """Either side of the meeting, or an officer, records its outcome with a note.
 

@@ -16,7 +16,7 @@ from showcases.selectors import meeting_party, meeting_products
 from showcases.services import meeting_lock_for_order, meeting_outcome_set
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def order_showcase_meeting_link(*, meeting: Meeting, order_id: int, actor: User) -> Order:
     """Record that the buyer's order ``order_id`` followed the meeting, and its outcome "order placed".
 
