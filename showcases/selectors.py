@@ -201,7 +201,7 @@ def lineup_ranked_for_buyer(*, showcase: Showcase, organisation: Organisation) -
     ranked = []
     for participant in participants:
         products = [annotated[p.pk] for p in participant.products.all() if p.pk in annotated]
-        for_you = sum(1 for product in products if product.for_buyer)
+        for_you = sum(1 for product in products if getattr(product, "for_buyer", False))
         in_categories = sum(1 for product in products
                             if categories and product.approved_snapshot.get("category_id") in categories)
         ranked.append(RankedParticipant(participant=participant, score=3 * for_you + in_categories, for_you=for_you,

@@ -8,7 +8,7 @@ meetings against slots) lock the showcase's row first. Agendas are emailed after
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -197,7 +197,8 @@ def _showcase_clean(data: ShowcaseData) -> dict:
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:200] or "gelar-produk"
     slug, number = base, 1
-    while Showcase.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    others = Showcase.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Showcase.objects.all()
+    while others.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -283,7 +284,10 @@ def _table_free(showcase: Showcase, table_number: int | None, *, exclude_pk: int
         return
     if not isinstance(table_number, int) or isinstance(table_number, bool) or not 1 <= table_number <= 999:
         raise ShowcaseInvalid(fields={"table_number": [_("Enter a table number from 1 to 999.")]})
-    if showcase.participants.filter(table_number=table_number).exclude(pk=exclude_pk).exists():
+    taken = showcase.participants.filter(table_number=table_number)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
         raise ShowcaseInvalid(fields={"table_number": [_("Another producer has this table.")]})
 
 
@@ -620,7 +624,8 @@ def showcase_schedule_make(*, showcase: Showcase, officer: User) -> ScheduleResu
     if locked.status != Showcase.Status.PUBLISHED:
         raise ShowcaseClosed(_("Only a published showcase gets a schedule."))
     meetings, requests = schedule_requests(showcase=locked)
-    fixed = {m.pk: scheduling.Slot(m.starts_at, m.ends_at) for m in meetings if m.starts_at and m.ends_at}
+    fixed: dict[Hashable, scheduling.Slot] = {m.pk: scheduling.Slot(m.starts_at, m.ends_at) for m in meetings
+                                              if m.starts_at and m.ends_at}
     schedule = scheduling.make_schedule(requests=requests, slots=showcase_slots(showcase=locked),
                                         availability=schedule_availability(showcase=locked), fixed=fixed)
     unplaced, changed = [], []
