@@ -379,9 +379,9 @@ def meeting_respond_view(request, pk: int):
             _error(request, exc)
         else:
             messages.success(request, _("Your answer is sent to the buyer."))
-    return redirect(request.POST.get("back") == "participation"
-                    and reverse("frontend:showcase-participation", kwargs={"pk": meeting.participant_id})
-                    or reverse("frontend:showcase-meeting", kwargs={"pk": pk}))
+    if request.POST.get("back") == "participation":
+        return redirect("frontend:showcase-participation", pk=meeting.participant_id)
+    return redirect("frontend:showcase-meeting", pk=pk)
 
 
 @login_required

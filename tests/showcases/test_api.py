@@ -116,3 +116,19 @@ def test_the_agenda_lists_the_callers_scheduled_meetings_only(api_client):
 
     assert [m["id"] for m in buyer_side.json()["meetings"]] == [meeting.pk]
     assert [m["id"] for m in producer_side.json()["meetings"]] == [meeting.pk]
+
+
+def test_the_meeting_list_reads_a_fixed_number_of_queries(api_client, django_assert_max_num_queries):
+    showcase = published_showcase()
+    registration, owner = registered_buyer(showcase)
+    accepted_meeting(showcase, registration=registration, owner=owner)
+    api_client.force_authenticate(owner)
+    with django_assert_max_num_queries(20) as few:
+        api_client.get("/api/v1/showcase-meetings/")
+    for _ in range(3):
+        accepted_meeting(showcase, registration=registration, owner=owner)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = api_client.get("/api/v1/showcase-meetings/")
+
+    assert response.json()["count"] == 4
