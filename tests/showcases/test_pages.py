@@ -227,3 +227,29 @@ def test_an_officer_moves_a_meeting_and_a_conflict_is_explained(officer_client):
 
     assert response.status_code == 400
     assert "The buyer has another meeting then." in response.content.decode()
+
+
+def test_an_order_started_from_the_meeting_page_records_the_meeting_at_checkout(client):
+    from orders.models import Order
+    from orders.selectors import cart_quote, shopper_get
+
+    showcase = published_showcase()
+    meeting = accepted_meeting(showcase)
+    owner = meeting.registration.registered_by
+    organisation = meeting.registration.organisation
+    client.force_login(owner)
+
+    started = client.post(reverse("frontend:showcase-meeting-order", kwargs={"pk": meeting.pk}))
+    delivery = {meeting.participant.producer_id: "pickup"}
+    total = cart_quote(shopper=shopper_get(user=owner, organisation=organisation), delivery=delivery).total
+    placed = client.post("/checkout/", {"destination": organisation.outlets.get().pk, "payment_method": "bank_transfer",
+                                        "expected_total": total, "idempotency_key": "key-showcase-0001", "note": "",
+                                        f"delivery_{meeting.participant.producer_id}": "pickup"})
+
+    assert started.status_code == 302 and started["Location"] == "/cart/"
+    assert placed.status_code == 302
+    order = Order.objects.get()
+    meeting.refresh_from_db()
+    assert order.showcase_meeting_id == meeting.pk
+    assert meeting.outcome == "order_placed"
+    assert "showcase_meeting" not in client.session  # the next order is an ordinary one
