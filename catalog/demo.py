@@ -944,6 +944,9 @@ class _Loader:
         self.result.orders_by_status = demo_commerce_load(
             officer=self.officer, rng=self.rng, password_hash=self.password_hash, today=self.today,
             photos=self.photo_share > 0).orders_by_status
+        from showcases.demo import showcases_demo_load
+
+        showcases_demo_load(officer=self.officer, buyer_email=BUYER_EMAIL, today=self.today)
         return self.result
 
     def reference_data(self) -> None:

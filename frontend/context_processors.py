@@ -12,6 +12,7 @@ def navigation(request):
         {"label": _("Villages"), "url": reverse("frontend:village-list"), "name": "villages"},
         {"label": _("Products"), "url": reverse("frontend:product-list"), "name": "products"},
         {"label": _("Search"), "url": reverse("frontend:search"), "name": "search"},
+        {"label": _("Showcases"), "url": reverse("frontend:showcase-list"), "name": "showcases"},
     ]
     shopper = user is None or not user.is_authenticated or user.role in (Role.BUYER, Role.CONSUMER)
     if not shopper and user.role != Role.OFFICER:  # e.g. a producer who also belongs to a buyer organisation

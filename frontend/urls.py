@@ -16,6 +16,7 @@ from frontend.views import (
     payments,
     producer,
     search,
+    showcases,
     terms,
 )
 
@@ -40,5 +41,6 @@ urlpatterns = [
     *search.urlpatterns,
     *account.urlpatterns,
     *members.urlpatterns,
+    *showcases.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

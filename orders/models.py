@@ -296,6 +296,10 @@ class Order(TimeStampedModel):
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The showcase meeting the order came from (``showcases``' report counts orders through it).
+    showcase_meeting = models.ForeignKey("showcases.Meeting", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="orders", db_index=False, editable=False,
+                                         verbose_name=_("showcase meeting"))
 
     class Meta:
         verbose_name = _("order")
@@ -318,6 +322,8 @@ class Order(TimeStampedModel):
         indexes = [
             models.Index(fields=["producer", "status"], name="order_producer_status_idx"),
             models.Index(fields=["status", "delivered_at"], name="order_status_delivered_idx"),
+            models.Index(fields=["showcase_meeting"], condition=Q(showcase_meeting__isnull=False),
+                         name="order_showcase_meeting_idx"),
         ]
 
     def __str__(self) -> str:

@@ -344,6 +344,18 @@ def access_order(*, user: User, pk: int) -> Order:
     return order
 
 
+def order_list_for_meeting_link(*, meeting) -> QuerySet[Order]:
+    """Return the orders that may be linked to a showcase ``meeting``: of its buyer organisation with its
+    producer, placed from the meeting's request until 90 days after it, not linked yet, newest first."""
+    from showcases.selectors import COUNTED_ORDER_STATUSES, meeting_follow_up_until
+
+    return (Order.objects.filter(checkout__organisation_id=meeting.registration.organisation_id,
+                                 producer_id=meeting.participant.producer_id, showcase_meeting__isnull=True,
+                                 status__in=COUNTED_ORDER_STATUSES, created_at__gte=meeting.created_at,
+                                 created_at__lte=meeting_follow_up_until(meeting))
+            .order_by("-created_at", "-pk"))
+
+
 def order_event_list(*, order: Order) -> QuerySet[OrderEvent]:
     """Return the order's timeline, oldest first, with who did what."""
     return OrderEvent.objects.filter(order=order).select_related("actor").order_by("created_at", "pk")

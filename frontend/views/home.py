@@ -27,6 +27,8 @@ DASHBOARD_COPY = {
              _("Members' carts above the approval limit, waiting for a manager's approval.")),
             ("frontend:approval-limit", _("Approval limit"),
              _("The amount above which a member's order needs approval (owners set it).")),
+            ("frontend:buyer-showcases", _("Showcases"),
+             _("Register for a product showcase, meet the producers that fit you, see your agenda.")),
             ("frontend:buyer-preferences", _("Buying preferences"),
              _("Categories, districts, certifications and shelf life: products that match are marked "
                "“Retail-ready for you”; a daily digest of new ones.")),

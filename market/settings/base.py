@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "buyers",
+    "showcases",
     "investors",
     "search",
     "payments",

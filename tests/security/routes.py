@@ -120,6 +120,16 @@ RULES: dict[str, Rule] = {
     r"v1:orders:(cart-line|purchase-request-withdraw|order-problem-answer|order-problem-decide)"
     r"|frontend:(cart-line|order-problem-answer|order-problem-decide|purchase-request-withdraw)":
         Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/orders)"),
+    # --- showcases (gelar produk) ----------------------------------------------------------------
+    r"frontend:showcase-(list|detail)|v1:showcases:showcase-(list|detail)": Rule(PUBLIC),
+    r"frontend:(buyer|producer)-showcases|v1:showcases:meeting-list": Rule(SIGNED_IN),
+    r"frontend:officer-showcase(s|-new|-edit|-status|-lineup|-schedule|-report|-report-csv|-participant|-move)?":
+        Rule(OFFICER),
+    r"frontend:showcase-(meeting|meeting-outcome|participation)|v1:showcases:meeting-(detail|outcome|accept)":
+        Rule(OWNER_OBJECT),
+    r"frontend:showcase-(buyer|register|buyer-availability|meeting-request|agenda|agenda-ics|meeting-respond"
+    r"|meeting-cancel|meeting-order|meeting-link-order|participation-respond|participation-availability)"
+    r"|v1:showcases:(registration|agenda|meeting-decline)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/showcases)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
 }

@@ -280,7 +280,10 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     api_token = api_token_create(user=consumer_a).token  # one to revoke on the page, one through the API
     invitation = invitation_create(organisation=org_a, email="neu@example.id", role=Membership.Role.MEMBER,
                                    invited_by=buyer_a).invitation
+    meeting = _showcase_meeting(org_a=org_a, buyer=buyer_a, producer=producer)
     return {
+        "meeting": ({"buyer", "producer"}, {"pk": meeting.pk}),
+        "participation": ({"producer"}, {"pk": meeting.participant_id}),
         "token": ({"consumer"}, {"pk": token.pk}),
         "api-token": ({"consumer"}, {"pk": api_token.pk}),
         "invitation": ({"buyer"}, {"pk": org_a.pk, "invitation_pk": invitation.pk}),
@@ -297,12 +300,26 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     }
 
 
+def _showcase_meeting(*, org_a, buyer, producer):
+    """A published showcase with ``producer`` confirmed and ``org_a`` registered: their accepted meeting."""
+    from showcases.services import AttendeeData, meeting_request, meeting_respond, registration_save
+    from tests.showcases.factories import confirmed_participant, published_showcase
+
+    showcase = published_showcase()
+    participant = confirmed_participant(showcase, producer=producer)
+    registration = registration_save(showcase=showcase, organisation=org_a, actor=buyer,
+                                     attendees=[AttendeeData(name="Bu Sari")])
+    meeting = meeting_request(registration=registration, participant=participant, actor=buyer)
+    return meeting_respond(meeting=meeting, actor=owner_of(producer), accept=True)
+
+
 def _fingerprint(kwargs_by_kind) -> dict:
     """Return the state of every object the matrix builds, to prove refused requests changed nothing."""
     from buyers.models import Address, Outlet
     from catalog.models import Product, ProductStock
     from market.accounts.models import ApiToken, Invitation
     from orders.models import Checkout, Order, OrderProblem, PurchaseRequest
+    from showcases.models import Meeting, Participant
 
     def rows(model, **filters):
         return sorted(tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.filter(**filters).values())
@@ -310,7 +327,8 @@ def _fingerprint(kwargs_by_kind) -> dict:
     return {"orders": rows(Order), "checkouts": rows(Checkout), "problems": rows(OrderProblem),
             "addresses": rows(Address), "outlets": rows(Outlet), "products": rows(Product),
             "stock": rows(ProductStock), "requests": rows(PurchaseRequest),
-            "memberships": rows(Membership), "invitations": rows(Invitation), "tokens": rows(ApiToken)}
+            "memberships": rows(Membership), "invitations": rows(Invitation), "tokens": rows(ApiToken),
+            "meetings": rows(Meeting), "participants": rows(Participant)}
 
 
 # route name -> (kind of object, method of the request; the party named first is the control)
@@ -384,6 +402,12 @@ OBJECT_ROUTES: dict[str, tuple[str, str, str]] = {
     "v1:catalog:product-restock": ("product", "POST", "producer"),
     "v1:catalog:product-stock-correct": ("product", "POST", "producer"),
     "v1:catalog:product-stock-threshold": ("product", "POST", "producer"),
+    "frontend:showcase-meeting": ("meeting", "GET", "buyer"),
+    "frontend:showcase-participation": ("participation", "GET", "producer"),
+    "v1:showcases:meeting-detail": ("meeting", "GET", "producer"),
+    "frontend:showcase-meeting-outcome": ("meeting", "POST", "buyer"),
+    "v1:showcases:meeting-outcome": ("meeting", "POST", "producer"),
+    "v1:showcases:meeting-accept": ("meeting", "POST", "producer"),
 }
 
 
