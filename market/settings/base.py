@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "investors",
     "search",
     "payments",
+    "placements",
 ]
 
 MIDDLEWARE = [
