@@ -408,3 +408,46 @@ def chain_list_with_placements() -> QuerySet[Organisation]:
     """Return the buyer organisations that have placements (the officers' filter), by name."""
     return Organisation.objects.filter(kind=Organisation.Kind.BUYER, placements__isnull=False).distinct().order_by(
         "name", "pk")
+
+
+# --- what one person may see (the API's lists) ----------------------------------------------------------
+
+
+def placement_list_for_user(*, user: User, filters: PlacementFilters | None = None) -> QuerySet[Placement]:
+    """Return the placements of the chains and producers ``user`` is one of the people of (officers: all)."""
+    qs = _base()
+    if not user.is_officer:
+        organisations = _member_orgs(user)
+        qs = qs.filter(Q(organisation_id__in=organisations) | Q(producer__organisation_id__in=organisations))
+    return (filters or PlacementFilters()).apply(qs)
+
+
+def delivery_list_for_user(*, user: User) -> QuerySet[ConsignmentDelivery]:
+    qs = delivery_list().prefetch_related(Prefetch("lines", queryset=_delivery_lines()))
+    if not user.is_officer:
+        organisations = _member_orgs(user)
+        qs = qs.filter(Q(organisation_id__in=organisations) | Q(producer__organisation_id__in=organisations))
+    return qs
+
+
+def sales_report_list_for_user(*, user: User) -> QuerySet[SalesReport]:
+    qs = sales_report_list().prefetch_related(Prefetch("lines", queryset=_report_lines()))
+    if not user.is_officer:
+        organisations = _member_orgs(user)
+        qs = qs.filter(Q(organisation_id__in=organisations) | Q(pk__in=SalesReport.objects.filter(
+            lines__placement__producer__organisation_id__in=organisations).values("pk")))
+    return qs
+
+
+def settlement_line_list_for_user(*, user: User) -> QuerySet[ConsignmentSettlementLine]:
+    """Return the settlement lines ``user`` may see: all of its chains' settlements, its producers' own lines."""
+    qs = ConsignmentSettlementLine.objects.select_related("settlement__report__outlet", "placement__product",
+                                                          "producer")
+    if not user.is_officer:
+        organisations = _member_orgs(user)
+        qs = qs.filter(Q(settlement__organisation_id__in=organisations) | Q(producer__organisation_id__in=organisations))
+    return qs.order_by("-settlement__created_at", "-pk")
+
+
+def member_organisation_ids(*, user: User) -> set[int]:
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))

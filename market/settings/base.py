@@ -401,6 +401,8 @@ SPECTACULAR_SETTINGS = {
         "BuyerKindEnum": "buyers.models.BuyerKind",
         "BuyerRegistrationStatusEnum": "buyers.models.BuyerRegistration.Status",
         "MembershipRoleEnum": "market.accounts.models.Membership.Role",
+        "PlacementStatusEnum": "placements.models.Placement.Status",
+        "PlacementSideEnum": "placements.models.Side",
     },
 }
 
