@@ -205,6 +205,9 @@ class ConsignmentDeliveryLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="deliveryline_quantity_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.delivery_id}: {self.placement_id} × {self.quantity}"
+
 
 class SalesReport(models.Model):
     """What one outlet sold (and counted) of its consignment placements in a period ending ``period_end``."""
@@ -249,6 +252,9 @@ class SalesReportLine(models.Model):
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["report", "placement"], name="salesline_once_per_placement")]
 
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.placement_id} sold {self.sold}"
+
 
 class OutletRange(TimeStampedModel):
     """How many products (SKUs) an outlet carries in all, as the chain reports it: the denominator of
@@ -263,6 +269,9 @@ class OutletRange(TimeStampedModel):
         verbose_name = _("outlet range")
         verbose_name_plural = _("outlet ranges")
         constraints = [models.CheckConstraint(condition=Q(total_skus__gte=1), name="outletrange_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_id}: {self.total_skus}"
 
 
 class ConsignmentSettlement(models.Model):
@@ -287,6 +296,9 @@ class ConsignmentSettlement(models.Model):
         verbose_name_plural = _("consignment settlements")
         ordering = ["-created_at", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(fee__lte=F("gross")), name="settlement_fee_within_gross")]
+
+    def __str__(self) -> str:
+        return f"settlement of report {self.report_id}"
 
     @property
     def net(self) -> int:
@@ -313,6 +325,9 @@ class ConsignmentSettlementLine(models.Model):
             models.CheckConstraint(condition=Q(gross=F("sold") * F("unit_price")), name="settlementline_gross"),
             models.CheckConstraint(condition=Q(fee__lte=F("gross")), name="settlementline_fee_within_gross"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.settlement_id}: {self.placement_id}"
 
     @property
     def net(self) -> int:
