@@ -255,8 +255,8 @@ def buyer_sales(request):
 
 @_buyer_area
 @require_http_methods(["GET", "HEAD", "POST"])
-def buyer_sales_report_new(request, outlet_pk: int):
-    outlet = access_outlet(user=request.user, pk=outlet_pk)
+def buyer_sales_report_new(request, pk: int):
+    outlet = access_outlet(user=request.user, pk=pk)
     if request.user.is_officer:
         raise Http404(_("Outlet not found."))
     placements = list(placement_reportable_list(outlet=outlet))
@@ -370,8 +370,8 @@ def buyer_shelf_csv(request):
 
 @_buyer_area
 @require_POST
-def buyer_outlet_range(request, outlet_pk: int):
-    outlet = access_outlet(user=request.user, pk=outlet_pk)
+def buyer_outlet_range(request, pk: int):
+    outlet = access_outlet(user=request.user, pk=pk)
     form = OutletRangeForm(request.POST)
     if form.is_valid():
         try:
@@ -508,14 +508,14 @@ urlpatterns = [
     path("dashboard/buyer/placements/<int:pk>/reorder/", buyer_reorder, name="buyer-placement-reorder"),
     path("dashboard/buyer/placements/sales/", buyer_sales, name="buyer-sales"),
     path("dashboard/buyer/placements/sales/import/", buyer_sales_import, name="buyer-sales-import"),
-    path("dashboard/buyer/placements/sales/outlets/<int:outlet_pk>/", buyer_sales_report_new,
+    path("dashboard/buyer/placements/sales/outlets/<int:pk>/", buyer_sales_report_new,
          name="buyer-sales-report-new"),
     path("dashboard/buyer/placements/sales/<int:pk>/", buyer_sales_report, name="buyer-sales-report"),
     path("dashboard/buyer/placements/sales/<int:pk>/settle/", buyer_sales_report_settle,
          name="buyer-sales-report-settle"),
     path("dashboard/buyer/placements/shelf/", buyer_shelf, name="buyer-shelf"),
     path("dashboard/buyer/placements/shelf.csv", buyer_shelf_csv, name="buyer-shelf-csv"),
-    path("dashboard/buyer/placements/outlets/<int:outlet_pk>/range/", buyer_outlet_range,
+    path("dashboard/buyer/placements/outlets/<int:pk>/range/", buyer_outlet_range,
          name="buyer-outlet-range"),
     path("placements/<int:pk>/move/", placement_move, name="placement-move"),
     path("placements/deliveries/<int:pk>/", delivery_note, name="placement-delivery-note"),
