@@ -944,6 +944,9 @@ class _Loader:
         self.result.orders_by_status = demo_commerce_load(
             officer=self.officer, rng=self.rng, password_hash=self.password_hash, today=self.today,
             photos=self.photo_share > 0).orders_by_status
+        from placements.demo import placements_demo_load
+
+        placements_demo_load(officer=self.officer, today=self.today)
         return self.result
 
     def reference_data(self) -> None:

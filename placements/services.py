@@ -154,7 +154,7 @@ def placement_transition(*, placement: Placement, to: str, actor: User, side: st
     return placement
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def placement_propose(*, actor: User, side: str, proposal: PlacementProposal) -> Placement:
     """Propose a product at an outlet, as the chain (its owners and managers) or as the producer (its people).
 
@@ -211,7 +211,7 @@ def _locked(placement_id: int) -> Placement:
     return placement
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def placement_status_set(*, placement: Placement, to: str, actor: User, reason: str = "",
                          note: str = "") -> Placement:
     """Agree, decline, withdraw, put on shelf or end a placement as the side ``actor`` acts for.
@@ -275,7 +275,7 @@ class DeliveryLineInput:
     quantity: int
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def consignment_delivery_record(*, actor: User, outlet: Outlet, lines: list[DeliveryLineInput],
                                 delivered_on: date, note: str = "") -> ConsignmentDelivery:
     """Record stock the producer brought to an outlet on consignment, with a numbered delivery note.
@@ -393,7 +393,7 @@ def _period_problem(period_end) -> str:
     return ""
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def sales_report_submit(*, actor: User, outlet: Outlet, period_end: date, lines: list[SalesLineInput]
                         ) -> SalesReport:
     """Report an outlet's consignment sales (and stock counts) for the period ending ``period_end``.
@@ -443,7 +443,7 @@ def _csv_int(value: str):
     return int(value) if value.isdigit() else None
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def sales_report_import_csv(*, actor: User, organisation: Organisation, text: str) -> list[SalesReport]:
     """Import a chain's sales for several outlets and periods from CSV; return the reports written.
 
@@ -548,7 +548,7 @@ def consignment_amounts(*, sold: int, unit_price: int, rate) -> SettlementFigure
     return SettlementFigures(gross=gross, fee=commission_of(gross, rate))
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def consignment_settle(*, report: SalesReport, actor: User) -> ConsignmentSettlement:
     """Settle a sales report: one balanced ledger entry (``consignment:report:<id>``) where the chain owes the
     units sold × the agreed price (``receivable:<chain>``), each producer is owed that less the platform's
