@@ -4,7 +4,7 @@ Called from ``catalog.demo._Loader.run`` right after ``demo_commerce_load`` (ins
 once the chain, its outlets and people exist and producers have products on sale. The story: a
 consignment placement at Kaliwates delivered, reported (one unit lost at the count) and settled; a
 consignment placement at Sumbersari proposed by the producer, delivered and reported down to low stock
-(a replenishment suggestion for the producer); an outright placement on shelf at Patrang (reorder
+(a replenishment suggestion for its producer; the demo producer's own placement at Kaliwates is low too); an outright placement on shelf at Patrang (reorder
 from it); one proposal waiting for the chain, one declined by a producer and one ended for slow
 sales; the products carried in all at two outlets (the shelf report's share).
 """
@@ -22,6 +22,7 @@ class PlacementsDemoResult:
 
 def placements_demo_load(*, officer, today: date) -> PlacementsDemoResult:
     """Create the demo chain's placements, deliveries, sales reports and one settlement."""
+    from buyers.selectors import outlet_list
     from catalog.demo import BUYER_EMAIL, CHAIN_MANAGER_EMAIL
     from catalog.selectors import product_list_public
     from market.accounts.models import Membership, User
@@ -37,7 +38,6 @@ def placements_demo_load(*, officer, today: date) -> PlacementsDemoResult:
         placement_status_set,
         sales_report_submit,
     )
-    from buyers.selectors import outlet_list
 
     result = PlacementsDemoResult()
     owner = User.objects.filter(email=BUYER_EMAIL).first()
@@ -77,7 +77,7 @@ def placements_demo_load(*, officer, today: date) -> PlacementsDemoResult:
     S = Placement.Status
     a, b, c, d, e, f = products
     # Kaliwates: consignment, delivered, reported with a count, settled
-    first = propose(product=a, outlet=kaliwates, terms=Terms.CONSIGNMENT, side=Side.BUYER, actor=owner,
+    first = propose(product=a, outlet=kaliwates, terms=Terms.CONSIGNMENT, side=Side.BUYER, actor=owner, threshold=15,
                     note="Untuk rak oleh-oleh khas Jember dekat kasir.")
     placement_status_set(placement=first, to=S.AGREED, actor=producer_person(a))
     consignment_delivery_record(actor=producer_person(a), outlet=kaliwates, delivered_on=today - timedelta(days=10),

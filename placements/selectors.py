@@ -306,6 +306,10 @@ class ShelfOutletRow:
     def local_share(self) -> float | None:
         return self.on_shelf / self.total_skus if self.total_skus else None
 
+    @property
+    def local_share_percent(self) -> float | None:
+        return round(self.local_share * 100, 1) if self.local_share is not None else None
+
 
 @dataclass
 class ShelfProductRow:
@@ -332,6 +336,10 @@ class ShelfReport:
     @property
     def local_share(self) -> float | None:
         return self.on_shelf_where_reported / self.reported_skus if self.reported_skus else None
+
+    @property
+    def local_share_percent(self) -> float | None:
+        return round(self.local_share * 100, 1) if self.local_share is not None else None
 
 
 def shelf_report(*, organisation: Organisation | None = None, outlet: Outlet | None = None) -> ShelfReport:

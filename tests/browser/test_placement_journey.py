@@ -31,7 +31,7 @@ def test_a_consignment_placement_from_proposal_to_the_producers_settlement(brows
     # given: a verified chain with an outlet, a producer with a product on sale
     organisation, owner, outlet = buyer_organisation()
     producer = verified_producer(name="UD Suwar-Suwir Sumbersari")
-    product = on_sale(producer=producer, name="Suwar-Suwir Tape 250 g", retail_price=18000)
+    on_sale(producer=producer, name="Suwar-Suwir Tape 250 g", retail_price=18000)
     ARTIFACTS.mkdir(exist_ok=True)
 
     def context():
