@@ -57,7 +57,7 @@ def placement_sides(*, user: User | None, placement: Placement) -> set[str]:
         return set()
     roles = dict(Membership.objects.filter(user=user, organisation_id__in=[
         placement.organisation_id, placement.producer.organisation_id]).values_list("organisation_id", "role"))
-    sides = set()
+    sides: set[str] = set()
     if roles.get(placement.organisation_id) in BUYER_MANAGER_ROLES:
         sides.add(Side.BUYER)
     if placement.producer.organisation_id in roles:
@@ -139,7 +139,7 @@ def placement_list_for_officers(*, filters: PlacementFilters | None = None) -> Q
 
 def access_placement(*, user: User | None, pk: int) -> Placement:
     """Return the placement for the people of its chain, of its producer, and officers; else ``PlacementNotFound``."""
-    if not _active(user):
+    if user is None or not _active(user):
         raise PlacementNotFound()
     qs = _base()
     if not user.is_officer:
@@ -196,6 +196,8 @@ def proposal_product_list(*, producer: Producer | None = None) -> QuerySet[Produ
 def consignment_fee_rate(*, category_id: int | None) -> Decimal:
     """Return the platform's fee rate on consignment sales of a category: its ``CommissionRate``, else the
     default ``PLATFORM_COMMISSION_RATE`` (the same rates as orders)."""
+    if category_id is None:
+        return Decimal(settings.PLATFORM_COMMISSION_RATE)
     rate = CommissionRate.objects.filter(category_id=category_id).values_list("rate", flat=True).first()
     return rate if rate is not None else Decimal(settings.PLATFORM_COMMISSION_RATE)
 
@@ -209,7 +211,7 @@ def _member_orgs(user: User):
 
 def access_delivery(*, user: User | None, pk: int) -> ConsignmentDelivery:
     """Return a delivery (with its lines) for its chain's people, its producer's people and officers."""
-    if not _active(user):
+    if user is None or not _active(user):
         raise DeliveryNotFound()
     qs = ConsignmentDelivery.objects.select_related("organisation", "outlet__village__district",
                                                     "producer__village", "created_by").prefetch_related(
@@ -247,7 +249,7 @@ def _report_lines():
 
 def access_sales_report(*, user: User | None, pk: int) -> SalesReport:
     """Return a sales report (with lines and settlement) for its chain's people, officers, and the producers it names."""
-    if not _active(user):
+    if user is None or not _active(user):
         raise SalesReportNotFound()
     qs = SalesReport.objects.select_related("organisation", "outlet", "reported_by", "settlement").prefetch_related(
         Prefetch("lines", queryset=_report_lines()))
@@ -384,11 +386,11 @@ def shelf_report(*, organisation: Organisation | None = None, outlet: Outlet | N
     for placement in (_base().filter(pk__in=placements.values("pk"))
                       .filter(Q(status=Status.ON_SHELF) | Q(sold__gt=0))
                       .order_by("outlet__organisation__name", "outlet__name", "product__name", "pk")):
-        row = ShelfProductRow(placement=placement, settled=settled.get(placement.pk, 0),
-                              unsettled_units=placement.sold - settled_units.get(placement.pk, 0))
-        report.products.append(row)
-        report.owed_settled += row.settled
-        report.owed_unsettled += row.unsettled_amount
+        product_row = ShelfProductRow(placement=placement, settled=settled.get(placement.pk, 0),
+                                      unsettled_units=placement.sold - settled_units.get(placement.pk, 0))
+        report.products.append(product_row)
+        report.owed_settled += product_row.settled
+        report.owed_unsettled += product_row.unsettled_amount
     return report
 
 

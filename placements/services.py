@@ -418,12 +418,12 @@ def sales_report_submit(*, actor: User, outlet: Outlet, period_end: date, lines:
     if errors:
         raise ConsignmentInvalid(fields=errors)
     placements = {p.pk: p for p in Placement.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    checked = []
+    checked: list[tuple[Placement, int, int | None]] = []
     for line in lines:
         placement = placements.get(line.placement_id)
         problem = _sales_line_problem(placement, outlet.pk, line.sold, line.counted,
                                       placement.stock_at_outlet if placement else 0)
-        if problem:
+        if problem or placement is None:
             errors[f"placement_{line.placement_id}"] = [problem]
         else:
             checked.append((placement, line.sold, line.counted))
