@@ -947,6 +947,9 @@ class _Loader:
         from showcases.demo import showcases_demo_load
 
         showcases_demo_load(officer=self.officer, buyer_email=BUYER_EMAIL, today=self.today)
+        from placements.demo import placements_demo_load
+
+        placements_demo_load(officer=self.officer, today=self.today)
         return self.result
 
     def reference_data(self) -> None:

@@ -22,6 +22,7 @@ api_v1 = [
     path("investors/", include("investors.urls")),
     path("search/", include("search.urls")),
     path("payments/", include("payments.api_urls")),
+    path("", include("placements.urls")),
 ]
 
 urlpatterns = [

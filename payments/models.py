@@ -236,6 +236,7 @@ class LedgerEntry(models.Model):
         REFUND = "refund", _("Refund")
         CREDIT_NOTE = "credit_note", _("Credit note on an invoice on terms")
         PAYOUT = "payout", _("Payout")
+        CONSIGNMENT = "consignment", _("Consignment sales settled")
 
     key = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -77,6 +77,7 @@ from payments.services import bank_transfer_record
 from payments.services.late_transfers import late_transfer_decide
 from payments.services.payouts import payout_batch_create, payout_batch_mark_paid, producer_bank_account_set
 from payments.services.refunds import refund_credit_note, refund_record_transfer, refund_transferable
+from placements.selectors import settlement_line_list_for_producer
 
 TRANSFERS_PER_PAGE = 25
 BATCHES_PER_PAGE = 20
@@ -396,6 +397,7 @@ def _render_producer(request, producer, *, form=None, pending_notice: str = "", 
         "account": account, "form": form if can_change else None, "can_change_bank_account": can_change,
         "bank_account_owners": [] if can_change else list(producer_bank_account_owners(producer=producer)),
         "pending_notice": pending_notice,
+        "consignment_lines": list(settlement_line_list_for_producer(producer=producer)[:PAYOUTS_SHOWN]),
     }, status=status)
 
 

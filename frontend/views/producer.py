@@ -73,6 +73,7 @@ from market.accounts.models import Organisation, Role
 from market.accounts.services import organisation_create
 from market.core.errors import ApplicationError, NotFound
 from market.regions.selectors import village_list
+from placements.selectors import placement_low_stock_list
 
 EXPIRY_WARNING_DAYS = 30
 MOVEMENTS_SHOWN = 20
@@ -244,6 +245,7 @@ def home(request):
     return render(request, "frontend/producer/home.html", _context(
         request, producer, section="home", producers=producers, rows=rows, permits=permits,
         assisted_actions=list(assist_action_list(producer=producer)[:ASSISTED_ACTIONS_SHOWN]),
+        shelf_low_stock=list(placement_low_stock_list(producer=producer)[:10]),
         stage=_village_stage(producer), expiry_days=EXPIRY_WARNING_DAYS,
         attention={
             "low": sum(1 for row in rows if row["stock"] and row["stock"]["low"]),

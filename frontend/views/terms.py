@@ -30,6 +30,7 @@ from payments.selectors import (
     terms_invoice_list,
 )
 from payments.services.terms import credit_terms_set, credit_terms_suspend
+from placements.selectors import settlement_list_for_buyer, settlement_owed_by_buyer
 
 ORGANISATIONS_PER_PAGE = 25
 INVOICES_PER_PAGE = 20
@@ -119,7 +120,9 @@ def buyer_invoices(request):
         request.GET.get("page"))
     return render(request, "frontend/terms/buyer_invoices.html", {
         "organisation": organisation, "summary": credit_summary_get(organisation=organisation), "page": page,
-        "bank": _bank(), "today": timezone.localdate()})
+        "bank": _bank(), "today": timezone.localdate(),
+        "consignment_owed": settlement_owed_by_buyer(organisation=organisation),
+        "consignment_settlements": list(settlement_list_for_buyer(organisation=organisation)[:INVOICES_PER_PAGE])})
 
 
 urlpatterns = [

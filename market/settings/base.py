@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "investors",
     "search",
     "payments",
+    "placements",
 ]
 
 MIDDLEWARE = [
@@ -406,6 +407,8 @@ SPECTACULAR_SETTINGS = {
         "BuyerKindEnum": "buyers.models.BuyerKind",
         "BuyerRegistrationStatusEnum": "buyers.models.BuyerRegistration.Status",
         "MembershipRoleEnum": "market.accounts.models.Membership.Role",
+        "PlacementStatusEnum": "placements.models.Placement.Status",
+        "PlacementSideEnum": "placements.models.Side",
     },
 }
 

@@ -81,9 +81,13 @@ RULES: dict[str, Rule] = {
     r"|assist-session-start|assist-session-end|assisted-action-list)|v1:orders:(cart-lines|cart-accept-prices|checkout"
     r"|purchase-request-list|order-list)|v1:buyers:(outlet-list|address-list)"
     r"|v1:payments:(transfer-receipts|refunds|terms-invoices)": Rule(SIGNED_IN),
+    r"frontend:(buyer-placements|buyer-placement-new|buyer-sales|buyer-sales-import|buyer-shelf|buyer-shelf-csv"
+    r"|producer-placements|producer-placement-new|producer-delivery-new)|v1:placements:(placement-list"
+    r"|delivery-list|sales-report-list|sales-report-import|settlement-line-list)": Rule(SIGNED_IN),
     # --- officer-only, parameterless ---------------------------------------------------------
     r"frontend:officer-(home|orders|finance|finance-transfers|finance-payouts|finance-refunds|finance-late"
-    r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end)": Rule(OFFICER),
+    r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end|placements"
+    r"|shelf-csv)": Rule(OFFICER),
     r"v1:catalog:product-review-queue|v1:buyers:officer-registration-list"
     r"|v1:payments:late-transfers": Rule(OFFICER),
     # --- object routes exercised by the matrix (OBJECT_ROUTES in the test) ------------------
@@ -130,6 +134,10 @@ RULES: dict[str, Rule] = {
     r"frontend:showcase-(buyer|register|buyer-availability|meeting-request|agenda|agenda-ics|meeting-respond"
     r"|meeting-cancel|meeting-order|meeting-link-order|participation-respond|participation-availability)"
     r"|v1:showcases:(registration|agenda|meeting-decline)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/showcases)"),
+    r"frontend:(buyer-placement|buyer-placement-reorder|buyer-sales-report-new|buyer-sales-report"
+    r"|buyer-sales-report-settle|buyer-outlet-range|placement-move|placement-delivery-note|producer-placement)"
+    r"|v1:placements:(placement-detail|placement-transition|delivery-detail|sales-report-detail"
+    r"|sales-report-settle)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/placements)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
 }
