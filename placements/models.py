@@ -78,6 +78,10 @@ class Placement(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     note = models.TextField(_("note"), blank=True, max_length=1000)
+    showcase_meeting = models.ForeignKey(
+        "showcases.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="placements",
+        verbose_name=_("showcase meeting"), editable=False,
+        help_text=_("The gelar produk meeting this placement came from (the showcase report counts it)."))
     end_reason = models.CharField(_("reason"), max_length=16, choices=EndReason.choices, blank=True,
                                   editable=False)
     status_note = models.TextField(_("reason given"), blank=True, editable=False)

@@ -62,6 +62,7 @@ from placements.selectors import (
     placement_side_may,
     placement_sides,
 )
+from showcases.models import Meeting
 
 Status = Placement.Status
 MAX_PRICE = 100_000_000  # rupiah per unit: far above any village product, below a typo
@@ -91,6 +92,7 @@ class PlacementProposal:
     facings: int = 1
     low_stock_threshold: int = 0
     note: str = ""
+    showcase_meeting_id: int | None = None  # the gelar produk meeting where the two sides agreed it
 
 
 def _price_ok(value) -> bool:
@@ -185,6 +187,7 @@ def placement_propose(*, actor: User, side: str, proposal: PlacementProposal) ->
             raise PlacementInvalid(fields={"outlet": [_("Choose an outlet from the list.")]})
     else:
         raise PlacementSideRequired()
+    meeting = _showcase_meeting(proposal.showcase_meeting_id, outlet=outlet, product=product)
     if Placement.objects.filter(outlet=outlet, product=product, status__in=Placement.OPEN_STATUSES).exists():
         raise PlacementDuplicate()
     try:
@@ -195,12 +198,26 @@ def placement_propose(*, actor: User, side: str, proposal: PlacementProposal) ->
                 consignment_price=proposal.consignment_price if proposal.terms == Terms.CONSIGNMENT else None,
                 start_date=proposal.start_date, facings=proposal.facings,
                 low_stock_threshold=proposal.low_stock_threshold, proposed_by=side, created_by=actor,
-                note=proposal.note.strip())
+                note=proposal.note.strip(), showcase_meeting=meeting)
     except IntegrityError:  # proposed meanwhile by the other side
         raise PlacementDuplicate() from None
     PlacementEvent.objects.create(placement=placement, kind=PlacementEvent.Kind.STATUS, to_status=Status.PROPOSED,
                                   side=side, actor=actor, note=placement.note)
     return placement
+
+
+def _showcase_meeting(meeting_id, *, outlet: Outlet, product) -> Meeting | None:
+    """Return the showcase meeting a proposal follows: an accepted meeting of this chain with this producer."""
+    if meeting_id is None:
+        return None
+    meeting = (Meeting.objects.filter(pk=meeting_id, status=Meeting.Status.ACCEPTED,
+                                      registration__organisation_id=outlet.organisation_id,
+                                      participant__producer_id=product.producer_id).first()
+               if _is_int(meeting_id) else None)
+    if meeting is None:
+        raise PlacementInvalid(fields={"showcase_meeting": [
+            _("This placement does not follow a showcase meeting of this buyer organisation with this producer.")]})
+    return meeting
 
 
 def _locked(placement_id: int) -> Placement:

@@ -376,6 +376,24 @@ def _followed_orders(prefix: str = "") -> Q:
                    + timedelta(days=FOLLOW_UP_DAYS)}))
 
 
+# A placement counts once both sides agreed it (placements.Placement.Status, read by value: placements sits
+# above showcases and records the meeting in ``Placement.showcase_meeting``, read here as ``Meeting.placements``).
+AGREED_PLACEMENT_STATUSES = ("agreed", "on_shelf", "ended")
+
+
+def _followed_placements(prefix: str = "") -> Q:
+    """Agreed placements linked to a meeting and proposed within ``FOLLOW_UP_DAYS`` of its start."""
+    return (Q(**{f"{prefix}placements__status__in": AGREED_PLACEMENT_STATUSES})
+            & Q(**{f"{prefix}placements__created_at__lte": Coalesce(F(f"{prefix}starts_at"),
+                                                                     F(f"{prefix}created_at"))
+                   + timedelta(days=FOLLOW_UP_DAYS)}))
+
+
+def _placements_by_meeting(meetings) -> dict[int, int]:
+    return dict(meetings.filter(_followed_placements()).values_list("pk")
+                .annotate(n=Count("placements", distinct=True)).order_by())
+
+
 def showcase_report(*, showcase: Showcase) -> dict:
     """Return what the showcase led to, counted from the records (never typed-in numbers).
 
@@ -383,7 +401,8 @@ def showcase_report(*, showcase: Showcase) -> dict:
     meetings with an outcome; ``outcomes``: per kind; ``leads``: meetings whose outcome is samples,
     quote, order or placement; ``orders``/``orders_value``: orders linked to its meetings
     (``Order.showcase_meeting``, read through ``Meeting.orders``) placed within 90 days of the meeting;
-    ``rows``: per meeting (for the officers' page and CSV).
+    ``placements``: placements on shelves agreed from its meetings (``Placement.showcase_meeting``) and
+    proposed within 90 days; ``rows``: per meeting (for the officers' page and CSV).
     """
     meetings = Meeting.objects.filter(showcase=showcase)
     by_status = dict(meetings.values_list("status").annotate(n=Count("pk")).order_by())
@@ -393,6 +412,9 @@ def showcase_report(*, showcase: Showcase) -> dict:
                 .annotate(order_count=Count("orders", filter=followed, distinct=True),
                           order_value=Coalesce(Sum("orders__total", filter=followed), 0))
                 .order_by(F("starts_at").asc(nulls_last=True), "pk"))
+    placements = _placements_by_meeting(meetings)  # its own query: a second join would multiply the sums
+    for row in rows:
+        row.placement_count = placements.get(row.pk, 0)
     return {
         "requested": sum(by_status.values()),
         "accepted": by_status.get(Meeting.Status.ACCEPTED, 0),
@@ -404,6 +426,7 @@ def showcase_report(*, showcase: Showcase) -> dict:
         "leads": sum(by_outcome.get(kind, 0) for kind in LEAD_OUTCOMES),
         "orders": sum(row.order_count for row in rows),
         "orders_value": sum(row.order_value for row in rows),
+        "placements": sum(placements.values()),
         "rows": rows,
     }
 
@@ -416,6 +439,7 @@ def showcase_public_summary(*, showcase: Showcase) -> dict:
         "producers": showcase.participants.filter(status=Participant.Status.CONFIRMED).count(),
         "buyers": showcase.registrations.filter(status=Registration.Status.REGISTERED).count(),
         "meetings": report["held"], "leads": report["leads"], "orders": report["orders"],
+        "placements": report["placements"],
     }
 
 
@@ -435,8 +459,11 @@ def showcase_summaries(*, showcases: list[Showcase]) -> dict[int, dict]:
                  .order_by())
     orders = dict(meetings.filter(_followed_orders()).values_list("showcase_id")
                   .annotate(n=Count("orders", distinct=True)).order_by())
+    placements = dict(meetings.filter(_followed_placements()).values_list("showcase_id")
+                      .annotate(n=Count("placements", distinct=True)).order_by())
     return {pk: {"producers": producers.get(pk, 0), "buyers": buyers.get(pk, 0), "meetings": held.get(pk, 0),
-                 "leads": leads.get(pk, 0), "orders": orders.get(pk, 0)} for pk in ids}
+                 "leads": leads.get(pk, 0), "orders": orders.get(pk, 0), "placements": placements.get(pk, 0)}
+            for pk in ids}
 
 
 def meeting_ids_for_order_link(*, organisation_id: int | None, producer_ids: list[int]) -> dict[int, int]:

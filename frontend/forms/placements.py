@@ -24,7 +24,8 @@ _NUMERIC = {"inputmode": "numeric"}
 class PlacementForm(ServiceErrorsMixin, forms.Form):
     """A proposal: ``outlets`` and ``products`` are the choices the page may offer (``(id, label)``)."""
 
-    service_fields = {"outlet": "outlet", "product": "product"}
+    # The meeting travels in a hidden input: an error about it goes on top of the form.
+    service_fields = {"outlet": "outlet", "product": "product", "showcase_meeting": ""}
 
     outlet = forms.TypedChoiceField(label=_("Outlet"), coerce=int)
     product = forms.TypedChoiceField(label=_("Product"), coerce=int)
@@ -42,6 +43,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Consignment: at or below this the producer is asked to deliver more."),
         widget=forms.NumberInput(attrs=_NUMERIC))
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    showcase_meeting = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, outlets, products, **kwargs):
         super().__init__(*args, **kwargs)

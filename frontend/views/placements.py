@@ -146,9 +146,11 @@ def _product_choices(products) -> list[tuple[int, str]]:
 
 
 def _propose(request, *, side: str, outlets, products, back: str, template_extra: dict):
+    """Propose a placement; ``?meeting=`` (from a showcase meeting's page) records the meeting it follows."""
+    meeting = _int(request.POST.get("showcase_meeting") if request.method == "POST" else request.GET.get("meeting"))
     form = PlacementForm(request.POST or None, outlets=outlets, products=products,
                          initial={"product": _int(request.GET.get("product")),
-                                  "outlet": _int(request.GET.get("outlet"))})
+                                  "outlet": _int(request.GET.get("outlet")), "showcase_meeting": meeting})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -156,13 +158,15 @@ def _propose(request, *, side: str, outlets, products, back: str, template_extra
                 outlet_id=data["outlet"], product_id=data["product"], terms=data["terms"],
                 shelf_price=data["shelf_price"], consignment_price=data["consignment_price"],
                 start_date=data["start_date"], facings=data["facings"],
-                low_stock_threshold=data["low_stock_threshold"], note=data["note"]))
+                low_stock_threshold=data["low_stock_threshold"], note=data["note"],
+                showcase_meeting_id=data.get("showcase_meeting")))
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
             messages.success(request, _("The placement is proposed; the other side is asked to agree."))
             return redirect(f"{back}{placement.pk}/")
-    return render(request, "frontend/placements/propose.html", {"form": form, **template_extra},
+    return render(request, "frontend/placements/propose.html",
+                  {"form": form, "from_meeting": bool(meeting), **template_extra},
                   status=400 if request.method == "POST" else 200)
 
 

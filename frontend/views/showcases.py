@@ -355,6 +355,11 @@ def _meeting_page(request, meeting, *, outcome_form=None, link_form=None, status
         "link_form": link_form or (OrderLinkForm(orders=orders) if orders else None),
         "response_form": MeetingResponseForm(),
         "linked_orders": meeting.orders.order_by("pk"),
+        # Placements on shelves that follow the meeting (placements.Placement.showcase_meeting).
+        "linked_placements": meeting.placements.select_related("product", "outlet").order_by("pk"),
+        "placement_url": ({"buyer": reverse("frontend:buyer-placement-new"),
+                           "producer": reverse("frontend:producer-placement-new")}.get(party, "")
+                          + f"?meeting={meeting.pk}" if party in ("buyer", "producer") else ""),
     }, status=status)
 
 
@@ -710,7 +715,7 @@ def officer_report(request, pk: int):
 
 
 REPORT_COLUMNS = ["meeting", "buyer", "producer", "table", "status", "starts_at", "outcome", "outcome_note",
-                  "orders_within_90_days", "orders_value_rupiah"]
+                  "orders_within_90_days", "orders_value_rupiah", "placements_within_90_days"]
 
 
 @officer_required
@@ -727,7 +732,7 @@ def officer_report_csv(request, pk: int):
         writer.writerow([row.pk, row.registration.organisation.name, row.participant.producer.name,
                          row.participant.table_number or "", row.status,
                          timezone.localtime(row.starts_at).strftime("%Y-%m-%d %H:%M") if row.starts_at else "",
-                         row.outcome, row.outcome_note, row.order_count, row.order_value])
+                         row.outcome, row.outcome_note, row.order_count, row.order_value, row.placement_count])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="laporan-{showcase.slug}.csv"'
     return response
