@@ -10,6 +10,7 @@ from frontend.views import (
     delivery,
     finance,
     home,
+    investors,
     members,
     officer,
     orders,
@@ -40,5 +41,6 @@ urlpatterns = [
     *search.urlpatterns,
     *account.urlpatterns,
     *members.urlpatterns,
+    *investors.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

@@ -2,12 +2,12 @@
 
 Visibility (docs/investors.md):
 
-- everyone: the investor directory, district overview and the public part of a village (stage and
-  timeline, coaching, workforce total, infrastructure, surveyed commodities, producers and products,
-  order counts and buyers);
+- everyone: the investor directory, district overview and the public part of a village: what its public
+  page already shows (stage and timeline, coaching, the survey's workforce, businesses, infrastructure,
+  commodities and needs), producers and products, order counts and buyers;
 - signed-in investors (verified or not) and officers: opportunities (no offer is made to the public);
-- verified investors and officers: the confidential part of the survey (workforce of women and youth,
-  existing businesses, problems, needs, raw materials), revenue in rupiah, contacts;
+- verified investors and officers: the confidential part of the survey (problems, raw materials and
+  where they come from), revenue in rupiah, contacts (contact officer, producers' phone and WhatsApp);
 - verified investors who accepted the current confidentiality terms, and officers: documents.
 
 An investor sees only their own watchlist and interests; a producer's people see only the interests an
@@ -231,9 +231,10 @@ def district_overview(*, now: datetime | None = None) -> list[DistrictRow]:
 
 # --- one village, as an investor sees it ---------------------------------------------------------
 
-PUBLIC_SURVEY_FIELDS = ("surveyed_on", "workforce_total", "road", "electricity", "internet", "water")
-CONFIDENTIAL_SURVEY_FIELDS = ("workforce_women", "workforce_youth", "existing_businesses", "problems", "needs",
-                              "raw_materials")
+# The public village page (catalog) already shows the first group; the second is for verified investors.
+PUBLIC_SURVEY_FIELDS = ("surveyed_on", "workforce_total", "workforce_women", "workforce_youth",
+                        "existing_businesses", "road", "electricity", "internet", "water", "needs")
+CONFIDENTIAL_SURVEY_FIELDS = ("problems", "raw_materials")
 
 
 @dataclass(frozen=True)
@@ -311,11 +312,11 @@ def opportunity_event_list(*, opportunity: Opportunity) -> QuerySet[OpportunityE
     return OpportunityEvent.objects.filter(opportunity=opportunity).order_by("created_at", "pk")
 
 
-def document_access_list(*, document: OpportunityDocument | None = None, limit: int = 50) -> QuerySet[DocumentAccess]:
-    """Return who opened documents, latest first (officers' pages)."""
-    qs = DocumentAccess.objects.select_related("user", "document__opportunity").order_by("-created_at", "-pk")
-    if document is not None:
-        qs = qs.filter(document=document)
+def document_access_list(*, opportunity: Opportunity | None = None, limit: int = 50) -> QuerySet[DocumentAccess]:
+    """Return who opened documents (of ``opportunity``, if given), latest first (officers' pages)."""
+    qs = DocumentAccess.objects.select_related("user", "document").order_by("-created_at", "-pk")
+    if opportunity is not None:
+        qs = qs.filter(document__opportunity=opportunity)
     return qs[:limit]
 
 
@@ -405,9 +406,12 @@ def interest_event_list(*, interest: Interest, for_officer: bool) -> QuerySet[In
     return qs if for_officer else qs.filter(kind=InterestEvent.Kind.STATUS)
 
 
-def interest_list_for_officers(*, status: str | None = None, district: str | None = None) -> QuerySet[Interest]:
-    """Return interests for triage, oldest change first (of ``status`` and ``district``, if given)."""
+def interest_list_for_officers(*, status: str | None = None, district: str | None = None,
+                               opportunity: Opportunity | None = None) -> QuerySet[Interest]:
+    """Return interests for triage, oldest change first (of ``status``, ``district``, ``opportunity``, if given)."""
     qs = _interests().order_by("status_changed_at", "pk")
+    if opportunity is not None:
+        qs = qs.filter(opportunity=opportunity)
     if status:
         qs = qs.filter(status=status)
     if district:
@@ -415,10 +419,13 @@ def interest_list_for_officers(*, status: str | None = None, district: str | Non
     return qs
 
 
-def interest_list_shared_for_producer(*, user: User) -> QuerySet[Interest]:
-    """Return the interests an officer shared with ``user``'s producers: those in one of their opportunities,
-    and those in their village or in an opportunity of their village not tied to another producer."""
+def interest_list_shared_for_producer(*, user: User, producer_id: int | None = None) -> QuerySet[Interest]:
+    """Return the interests an officer shared with ``user``'s producers (or only producer ``producer_id`` of
+    theirs): those in one of their opportunities, and those in their village or in an opportunity of their
+    village not tied to a producer."""
     producer_ids = [row["pk"] for row in producer_ids_for_user(user=user)]
+    if producer_id is not None:
+        producer_ids = [pk for pk in producer_ids if pk == producer_id]
     if not producer_ids:
         return Interest.objects.none()
     villages = list(Producer.objects.filter(pk__in=producer_ids).values_list("village_id", flat=True))

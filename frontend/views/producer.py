@@ -244,6 +244,7 @@ def home(request):
     return render(request, "frontend/producer/home.html", _context(
         request, producer, section="home", producers=producers, rows=rows, permits=permits,
         assisted_actions=list(assist_action_list(producer=producer)[:ASSISTED_ACTIONS_SHOWN]),
+        shared_interests=list(interest_list_shared_for_producer(user=request.user, producer_id=producer.pk)[:5]),
         stage=_village_stage(producer), expiry_days=EXPIRY_WARNING_DAYS,
         attention={
             "low": sum(1 for row in rows if row["stock"] and row["stock"]["low"]),

@@ -416,6 +416,10 @@ SPECTACULAR_SETTINGS = {
         "BuyerKindEnum": "buyers.models.BuyerKind",
         "BuyerRegistrationStatusEnum": "buyers.models.BuyerRegistration.Status",
         "MembershipRoleEnum": "market.accounts.models.Membership.Role",
+        "InvestorKindEnum": "investors.models.InvestorKind",
+        "InvolvementEnum": "investors.models.Involvement",
+        "OpportunityPurposeEnum": "investors.models.Purpose",
+        "InterestStatusEnum": "investors.models.Interest.Status",
     },
 }
 
