@@ -69,6 +69,7 @@ from frontend.forms.producer import (
     StockCorrectForm,
     ThresholdForm,
 )
+from investors.selectors import interest_list_shared_for_producer
 from market.accounts.models import Organisation, Role
 from market.accounts.services import organisation_create
 from market.core.errors import ApplicationError, NotFound
