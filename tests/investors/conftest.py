@@ -17,3 +17,13 @@ def private_root(tmp_path, settings):
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(root), "base_url": None}}}
     return root
+
+
+@pytest.fixture
+def officer(totp_for):
+    """A programme officer with two-factor authentication set up (officers' pages need it)."""
+    from tests.factories import OfficerFactory
+
+    user = OfficerFactory(full_name="Dewi Kartika")
+    totp_for(user)
+    return user
