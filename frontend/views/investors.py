@@ -316,8 +316,7 @@ def opportunities(request):
     """Open opportunities: for investors and officers only (nothing is offered to the public)."""
     viewer = viewer_get(user=request.user)
     if not viewer.sees_opportunities:
-        return render(request, "frontend/investors/opportunities_closed.html", {"viewer": viewer}, status=403
-                      if request.user.is_authenticated else 200)
+        return render(request, "frontend/investors/opportunities_closed.html", {"viewer": viewer})
     district = str(request.GET.get("district", ""))[:20] or None
     return render(request, "frontend/investors/opportunities.html", {
         "viewer": viewer, "page": _page(request, opportunity_list(viewer=viewer, district=district)),
