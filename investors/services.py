@@ -379,7 +379,7 @@ _OPPORTUNITY_RULES: dict[str, Callable[[object], object]] = {
 }
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def opportunity_create(*, officer: User, data: OpportunityData) -> Opportunity:
     """Post an open opportunity for a programme village or one of its verified producers."""
     _require_officer(officer)
@@ -535,7 +535,7 @@ _INTEREST_RULES: dict[str, Callable[[object], object]] = {
 }
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def interest_express(*, investor: User, data: InterestData) -> Interest:
     """Record an investor's interest (status new) for the officers to triage; the officers are told by the
     programme view. One open interest per investor and opportunity (``InterestAlreadyOpen``).
