@@ -7,7 +7,7 @@ from django.urls import reverse
 from catalog.models import Survey
 from investors.models import Interest, InvestorProfile
 from tests.factories import OfficerFactory, UserFactory
-from tests.investors.helpers import add_pdf, express, make_investor, make_opportunity, make_producer, make_village
+from tests.investors.helpers import add_pdf, make_investor, make_opportunity, make_producer, make_village
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from catalog.models import Survey
 from investors.models import DocumentAccess, OpportunityDocument
 from investors.services import interest_share
+from tests.catalog.factories import owner_of
 from tests.factories import OfficerFactory, UserFactory
 from tests.fixtures import force_login_mfa
 from tests.investors.helpers import (
@@ -18,8 +20,6 @@ from tests.investors.helpers import (
     make_producer,
     make_village,
 )
-from catalog.models import Survey
-from tests.catalog.factories import owner_of
 
 pytestmark = pytest.mark.django_db
 
