@@ -268,9 +268,9 @@ def directory(request):
 
 def _chart(rows) -> dict:
     """Return the district chart's geometry: one bar per district, split by stage (server-rendered SVG)."""
-    bar_height, gap, label_width, width = 22, 8, 130, 560
+    bar_height, gap, label_width, width = 22, 8, 110, 340
     most = max((row.villages for row in rows), default=0) or 1
-    scale = (width - label_width - 40) / most
+    scale = (width - label_width - 30) / most
     bars = []
     for index, row in enumerate(rows):
         y = index * (bar_height + gap)
