@@ -223,7 +223,7 @@ def district_overview(*, now: datetime | None = None) -> list[DistrictRow]:
             stages[row.profile.stage] += 1
         result.append(DistrictRow(
             code=code, name=names[code], villages=len(rows), stages=stages,
-            workforce=sum(row.profile.workforce_total or 0 for row in rows),  # type: ignore[attr-defined]
+            workforce=sum(int(getattr(row.profile, "workforce_total", 0) or 0) for row in rows),
             selling_villages=sum(1 for row in rows if row.traction.orders),
             orders=sum(row.traction.orders for row in rows), revenue=sum(row.traction.revenue for row in rows)))
     return result
@@ -467,22 +467,23 @@ def programme_pipeline(*, now: datetime | None = None) -> Pipeline:
         by_status[row["status"]] = row["count"]
     districts: dict[str, list] = {}
     commodities: dict[str, list] = {}
-    rows = Interest.objects.values("status", "amount", "village__village__district_id",
-                                   "village__village__district__name", "village__flagship_commodity__slug",
-                                   "village__flagship_commodity__name")
-    for row in rows:
-        for table, key, label in ((districts, row["village__village__district_id"],
-                                   row["village__village__district__name"]),
-                                  (commodities, row["village__flagship_commodity__slug"] or "-",
-                                   row["village__flagship_commodity__name"] or "-")):
-            entry = table.setdefault(key, [label, 0, 0, 0])
+    values = Interest.objects.values("status", "amount", "village__village__district_id",
+                                     "village__village__district__name", "village__flagship_commodity__slug",
+                                     "village__flagship_commodity__name")
+    for item in values:
+        for source, key, label in ((districts, item["village__village__district_id"],
+                                   item["village__village__district__name"]),
+                                  (commodities, item["village__flagship_commodity__slug"] or "-",
+                                   item["village__flagship_commodity__name"] or "-")):
+            entry = source.setdefault(key, [label, 0, 0, 0])
             entry[1] += 1
-            if row["status"] in UNDER_DISCUSSION:
-                entry[2] += row["amount"] or 0
-            elif row["status"] == Interest.Status.COMMITTED:
-                entry[3] += row["amount"] or 0
+            if item["status"] in UNDER_DISCUSSION:
+                entry[2] += item["amount"] or 0
+            elif item["status"] == Interest.Status.COMMITTED:
+                entry[3] += item["amount"] or 0
     days = [(introduced - created).total_seconds() / 86400 for created, introduced in
-            Interest.objects.filter(introduced_at__isnull=False).values_list("created_at", "introduced_at")]
+            Interest.objects.filter(introduced_at__isnull=False).values_list("created_at", "introduced_at")
+            if introduced is not None]
 
     def table(source: dict[str, list]) -> list[PipelineRow]:
         return [PipelineRow(key=key, label=label, interests=count, under_discussion=discussed, committed=committed)

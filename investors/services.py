@@ -391,11 +391,11 @@ def opportunity_create(*, officer: User, data: OpportunityData) -> Opportunity:
     producer_id = clean.pop("producer_id")
     producer = None
     if producer_id is not None:
-        producer = Producer.objects.filter(pk=producer_id if isinstance(producer_id, int) else None,
+        producer = Producer.objects.filter(pk=producer_id if isinstance(producer_id, int) else 0,
                                            verified_at__isnull=False).first()
         if producer is None or (village is not None and producer.village_id != village.village_id):
             errors["producer_id"] = [_("Choose a verified producer of this village, or none.")]
-    if errors:
+    if errors or village is None:
         raise InvestorInvalid(fields=errors)
     now = timezone.now()
     opportunity = Opportunity.objects.create(village=village, producer=producer, created_by=officer,
@@ -486,7 +486,7 @@ def watch_add(*, user: User, village_code: str | None = None, opportunity_id: in
             raise InvestorVillageNotFound()
         item, _created = WatchItem.objects.get_or_create(user=user, village=village)
         return item
-    opportunity = Opportunity.objects.filter(pk=opportunity_id).first()
+    opportunity = Opportunity.objects.filter(pk=opportunity_id or 0).first()
     if opportunity is None:
         raise OpportunityNotFound()
     item, _created = WatchItem.objects.get_or_create(user=user, opportunity=opportunity)
@@ -549,9 +549,10 @@ def interest_express(*, investor: User, data: InterestData) -> Interest:
     clean = _clean(data, _INTEREST_RULES)
     opportunity_id, village_code = clean.pop("opportunity_id"), clean.pop("village_code")
     opportunity = None
+    village: VillageProfile | None
     if opportunity_id is not None:
         opportunity = (Opportunity.objects.select_for_update().select_related("village")
-                       .filter(pk=opportunity_id if isinstance(opportunity_id, int) else None).first())
+                       .filter(pk=opportunity_id if isinstance(opportunity_id, int) else 0).first())
         if opportunity is None:
             raise OpportunityNotFound()
         if opportunity.status not in OPPORTUNITY_TAKES_INTEREST:

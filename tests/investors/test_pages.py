@@ -61,6 +61,13 @@ def test_district_overview_draws_a_bar_per_district_in_svg(client):
     assert body.count("<svg") == 1 and 'role="img"' in body
     assert "Jombang" in body and "<rect" in body
     assert "http" not in body.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org", "")
+    # in Indonesian too, the coordinates keep their decimal point (a comma would break the drawing)
+    client.cookies["ki_language"] = "id"
+    indonesian = client.get(reverse("frontend:investor-districts")).content.decode()
+    import re
+
+    assert re.findall(r'<rect x="[0-9.]+" y="[0-9]+" width="[0-9.]+"', indonesian)
+    assert not re.findall(r'<rect[^>]*="[0-9]+,[0-9]', indonesian)
 
 
 def test_the_investor_dashboard_replaces_the_two_links(client):
