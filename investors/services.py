@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.exceptions import OfficerRequired
 from catalog.models import Commodity, Producer, Stage, VillageProfile, VillageStageEvent
@@ -97,10 +98,10 @@ def _text(limit: int, *, required: bool = True, one_line: bool = True) -> Callab
     return clean
 
 
-def _choice(choices: list[str], message: str) -> Callable[[object], str]:
+def _choice(choices: list[str], message) -> Callable[[object], str]:
     def clean(value: object) -> str:
         if value not in choices:
-            raise _Invalid(message)
+            raise _Invalid(str(message))
         return str(value)
 
     return clean
@@ -207,7 +208,7 @@ class InvestorProfileData:
 
 _PROFILE_RULES: dict[str, Callable[[object], object]] = {
     "display_name": _text(200),
-    "kind": _choice(InvestorKind.values, "Choose a kind of investor from the list."),
+    "kind": _choice(InvestorKind.values, gettext_lazy("Choose a kind of investor from the list.")),
     "commodity_ids": _commodities,
     "district_codes": _districts,
     "ticket_min": _amount(required=False),
@@ -370,10 +371,10 @@ _OPPORTUNITY_RULES: dict[str, Callable[[object], object]] = {
     "village_code": _text(20),
     "producer_id": lambda value: value,
     "title": _text(200),
-    "purpose": _choice(Purpose.values, "Choose a purpose from the list."),
+    "purpose": _choice(Purpose.values, gettext_lazy("Choose a purpose from the list.")),
     "description": _text(5000, one_line=False),
     "amount_sought": _amount(required=True),
-    "involvement": _choice(Involvement.values, "Choose a kind of involvement from the list."),
+    "involvement": _choice(Involvement.values, gettext_lazy("Choose a kind of involvement from the list.")),
     "expected_jobs": _count,
     "expected_output": _text(300, required=False),
 }
@@ -530,7 +531,7 @@ _INTEREST_RULES: dict[str, Callable[[object], object]] = {
     "opportunity_id": lambda value: value,
     "village_code": lambda value: value,
     "amount": _amount(required=False),
-    "involvement": _choice(Involvement.values, "Choose a kind of involvement from the list."),
+    "involvement": _choice(Involvement.values, gettext_lazy("Choose a kind of involvement from the list.")),
     "message": _text(MAX_TEXT, one_line=False),
 }
 
