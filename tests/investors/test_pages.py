@@ -172,3 +172,21 @@ def test_officer_lists_have_a_fixed_query_budget(client, officer, django_assert_
     with django_assert_max_num_queries(len(few.captured_queries)):
         for url in urls:
             client.get(url)
+
+
+def test_village_page_has_a_fixed_query_budget(client, django_assert_max_num_queries):
+    from tests.investors.helpers import make_producer
+
+    profile = make_village()
+    make_producer(profile)
+    make_opportunity(profile)
+    client.force_login(make_investor())
+    url = reverse("frontend:investor-village", args=[profile.village_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(3):
+        make_producer(profile)
+        make_opportunity(profile)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)

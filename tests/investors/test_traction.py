@@ -99,3 +99,14 @@ def test_a_village_without_orders_shows_zeros_with_their_source():
     (section,) = village_traction(village_code=profile.village_id)
     assert [f.value for f in section.figures] == [0, 0, 0, 0]
     assert traction_by_village(village_codes=[profile.village_id]) == {}
+
+
+def test_directory_traction_filter_keeps_villages_that_sell(orders_fixture):
+    from investors.selectors import DirectoryFilters, investor_village_directory
+    from tests.investors.helpers import make_village
+
+    quiet = make_village("35.09.01.2002", "Jambuan")
+    selling = [row.profile.village_id for row in investor_village_directory(filters=DirectoryFilters(traction="selling"))]
+    repeat = [row.profile.village_id for row in investor_village_directory(filters=DirectoryFilters(traction="repeat"))]
+    none = [row.profile.village_id for row in investor_village_directory(filters=DirectoryFilters(traction="none"))]
+    assert (selling, repeat, none) == ([orders_fixture], [orders_fixture], [quiet.village_id])
