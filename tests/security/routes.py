@@ -131,8 +131,9 @@ RULES: dict[str, Rule] = {
     r"frontend:officer-(investor-profile|investor-profile-verify|investor-profile-refuse|opportunity"
     r"|opportunity-status|opportunity-document|interest|interest-move|interest-note|interest-share)"
     r"|v1:investors:(officer-profile-verify|officer-profile-refuse|interest-move|interest-share)": Rule(OFFICER),
-    r"frontend:investor-(interest|watch-remove|village-interest|opportunity-interest|document)"
-    r"|v1:investors:(village-interest|opportunity-detail|opportunity-interest|watch-item|interest-detail)":
+    r"frontend:investor-(interest|watch-remove)|v1:investors:(interest-detail|watch-item)": Rule(OWNER_OBJECT),
+    r"frontend:investor-(village-interest|opportunity-interest|document)"
+    r"|v1:investors:(village-interest|opportunity-detail|opportunity-interest)":
         Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/investors/test_visibility.py, test_api.py)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
