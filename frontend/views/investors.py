@@ -529,6 +529,8 @@ def _opportunity_form(data=None):
 @require_http_methods(["GET", "POST"])
 def officer_opportunity_new(request):
     form = _opportunity_form(request.POST or None)
+    if request.method == "GET" and request.GET.get("village"):  # "post an opportunity" from a village's page
+        form.initial["village_code"] = str(request.GET["village"])[:20]
     if request.method == "POST":
         if form.is_valid():
             try:

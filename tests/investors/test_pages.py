@@ -134,6 +134,10 @@ def test_csv_export_is_formula_safe(client, officer):
 def test_officer_posts_an_opportunity_and_attaches_a_pdf_and_rejects_a_fake_one(client, officer):
     profile = make_village()
     force_login_mfa(client, officer)
+    village_page = client.get(reverse("frontend:investor-village", args=[profile.village_id])).content.decode()
+    assert f"{reverse('frontend:officer-opportunity-new')}?village={profile.village_id}" in village_page
+    prefilled = client.get(reverse("frontend:officer-opportunity-new"), {"village": profile.village_id})
+    assert f'<option value="{profile.village_id}" selected>' in prefilled.content.decode()
     response = client.post(reverse("frontend:officer-opportunity-new"), {
         "village_code": profile.village_id, "title": "Mesin sangrai kopi", "purpose": "equipment",
         "description": "Mesin sangrai 5 kg.", "amount_sought": "75.000.000", "involvement": "equipment",
