@@ -24,6 +24,8 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         if shopper:
             items.append({"label": _("My orders"), "url": reverse("frontend:order-list"), "name": "orders"})
+        if user.role == Role.INVESTOR:
+            items.append({"label": _("For investors"), "url": reverse("frontend:investor-directory"), "name": "investors"})
         items.append({"label": _("Dashboard"), "url": reverse("frontend:dashboard"), "name": "dashboard"})
         if user.role == Role.OFFICER and user.is_staff:
             items.append({"label": _("Administration"), "url": reverse("admin:index"), "name": "admin"})

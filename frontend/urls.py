@@ -10,6 +10,7 @@ from frontend.views import (
     delivery,
     finance,
     home,
+    investors,
     members,
     officer,
     orders,
@@ -44,5 +45,6 @@ urlpatterns = [
     *account.urlpatterns,
     *members.urlpatterns,
     *showcases.urlpatterns,
+    *investors.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

@@ -635,3 +635,69 @@ def account_closure_blockers_orders(user: User) -> list:
                             % {"organisation": organisation.name}),
                 url=reverse("frontend:organisation-members", args=[organisation.pk])))
     return blockers
+
+
+# --- traction: what villages sell, for the investors' pages ---------------------------------------
+
+# An order counts as a sale once it is placed (paid, or invoiced on terms) and as long as the producer
+# did not decline it and nobody cancelled it. Unpaid checkouts that expire never count.
+TRACTION_ORDER_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PACKED, Order.Status.SHIPPED,
+                           Order.Status.DELIVERED, Order.Status.COMPLETED)
+
+
+@dataclass(frozen=True)
+class VillageMonthSales:
+    village_code: str
+    month: date  # the first day of the month, Asia/Jakarta
+    orders: int
+    revenue: int  # goods (order subtotals), rupiah, delivery fees excluded
+
+
+@dataclass(frozen=True)
+class VillageBuyers:
+    village_code: str
+    buyers: int  # distinct buyers (a buyer organisation, or a person buying for themself)
+    repeat_buyers: int  # of them, those who ordered on two or more checkouts
+
+
+def _traction_orders(*, village_codes: Sequence[str] | None, since):
+    qs = Order.objects.filter(status__in=TRACTION_ORDER_STATUSES, created_at__gte=since)
+    if village_codes is not None:
+        qs = qs.filter(producer__village_id__in=list(village_codes))
+    return qs
+
+
+def order_sales_by_village_month(*, village_codes: Sequence[str] | None, since) -> list[VillageMonthSales]:
+    """Return the counted orders and their goods revenue per village and calendar month (Asia/Jakarta)
+    since ``since`` (a datetime), of the villages ``village_codes`` (``None``: every village); one query."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    rows = (_traction_orders(village_codes=village_codes, since=since)
+            .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
+            .values("producer__village_id", "month").annotate(orders=Count("pk"), revenue=Sum("subtotal"))
+            .order_by("producer__village_id", "month"))
+    return [VillageMonthSales(village_code=row["producer__village_id"], month=row["month"].date(),
+                              orders=row["orders"], revenue=row["revenue"] or 0) for row in rows]
+
+
+def order_buyers_by_village(*, village_codes: Sequence[str] | None, since) -> dict[str, VillageBuyers]:
+    """Return, per village, its distinct buyers since ``since`` and how many of them came back (ordered on
+    two or more checkouts); one query."""
+    from django.db.models import Case, CharField, Count, Value, When
+    from django.db.models.functions import Cast, Concat
+
+    buyer = Case(When(checkout__organisation_id__isnull=False,
+                      then=Concat(Value("o"), Cast("checkout__organisation_id", CharField()))),
+                 default=Concat(Value("u"), Cast("checkout__placed_by_id", CharField())), output_field=CharField())
+    rows = (_traction_orders(village_codes=village_codes, since=since).annotate(buyer=buyer)
+            .values("producer__village_id", "buyer").annotate(checkouts=Count("checkout_id", distinct=True))
+            .order_by())
+    result: dict[str, list[int]] = {}
+    for row in rows:
+        counts = result.setdefault(row["producer__village_id"], [0, 0])
+        counts[0] += 1
+        counts[1] += row["checkouts"] >= 2
+    return {code: VillageBuyers(village_code=code, buyers=buyers, repeat_buyers=repeat)
+            for code, (buyers, repeat) in result.items()}

@@ -69,6 +69,7 @@ from frontend.forms.producer import (
     StockCorrectForm,
     ThresholdForm,
 )
+from investors.selectors import interest_list_shared_for_producer
 from market.accounts.models import Organisation, Role
 from market.accounts.services import organisation_create
 from market.core.errors import ApplicationError, NotFound
@@ -246,6 +247,7 @@ def home(request):
         request, producer, section="home", producers=producers, rows=rows, permits=permits,
         assisted_actions=list(assist_action_list(producer=producer)[:ASSISTED_ACTIONS_SHOWN]),
         shelf_low_stock=list(placement_low_stock_list(producer=producer)[:10]),
+        shared_interests=list(interest_list_shared_for_producer(user=request.user, producer_id=producer.pk)[:5]),
         stage=_village_stage(producer), expiry_days=EXPIRY_WARNING_DAYS,
         attention={
             "low": sum(1 for row in rows if row["stock"] and row["stock"]["low"]),

@@ -239,9 +239,21 @@ else:
 # The app serves MEDIA_URL from MEDIA_ROOT itself, with safe headers (market/core/media.py), unless a bucket,
 # a proxy or a media domain does (docs/scaling.md#media).
 MEDIA_SERVE = env_bool("MEDIA_SERVE", not AWS_STORAGE_BUCKET_NAME)
+# Investors' documents (business plans, photos of opportunities): never under MEDIA_URL; served only by a
+# permission-checked view that logs each access (investors/storage.py). Private objects under "private/" in
+# the bucket when one is named, else the file system below PRIVATE_MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+if AWS_STORAGE_BUCKET_NAME:
+    PRIVATE_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        **MEDIA_STORAGE["OPTIONS"], "location": "private", "default_acl": "private", "querystring_auth": True,
+        "custom_domain": None, "object_parameters": {"CacheControl": "private, no-store"}}}
+else:
+    PRIVATE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                       "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None}}
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 # --- Celery ---------------------------------------------------------------------
@@ -317,6 +329,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "buyers-digest": {  # newly listed products that match each buyer organisation's preferences
         "task": "buyers.tasks.buyer_digest_send_task",
         "schedule": crontab(hour=7, minute=0),  # 07:00 WIB (CELERY_TIMEZONE is Asia/Jakarta)
+    },
+    "investors-alerts": {  # new opportunities and stage changes that match each investor's profile or watchlist
+        "task": "investors.tasks.investor_alerts_send_task",
+        "schedule": crontab(hour=7, minute=15),  # 07:15 WIB
     },
 }
 
@@ -409,6 +425,10 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "market.accounts.models.Membership.Role",
         "PlacementStatusEnum": "placements.models.Placement.Status",
         "PlacementSideEnum": "placements.models.Side",
+        "InvestorKindEnum": "investors.models.InvestorKind",
+        "InvolvementEnum": "investors.models.Involvement",
+        "OpportunityPurposeEnum": "investors.models.Purpose",
+        "InterestStatusEnum": "investors.models.Interest.Status",
     },
 }
 

@@ -7,7 +7,7 @@ among them, no ``DATABASE_URL``, or no broker for the worker and beat to share.
 from django.core.exceptions import ImproperlyConfigured
 
 from market.settings.base import *  # noqa: F401,F403
-from market.settings.base import CELERY_BROKER_URL, DATABASE_URL, MEDIA_STORAGE
+from market.settings.base import CELERY_BROKER_URL, DATABASE_URL, MEDIA_STORAGE, PRIVATE_STORAGE
 from market.settings.env import env_bool, env_int, env_list, env_required, env_str
 
 DEBUG = False
@@ -56,4 +56,5 @@ LANGUAGE_COOKIE_SECURE = True
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }

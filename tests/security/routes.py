@@ -138,6 +138,21 @@ RULES: dict[str, Rule] = {
     r"|buyer-sales-report-settle|buyer-outlet-range|placement-move|placement-delivery-note|producer-placement)"
     r"|v1:placements:(placement-detail|placement-transition|delivery-detail|sales-report-detail"
     r"|sales-report-settle)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/placements)"),
+    # --- investors (issue 16) ------------------------------------------------------------------
+    r"frontend:investor-(directory|districts|opportunities)|v1:investors:village-list": Rule(PUBLIC),
+    r"frontend:investor-(village|opportunity)|v1:investors:village-detail":
+        Rule(PUBLIC, "what each person sees is decided by investors.selectors.Viewer (tests/investors/test_visibility)"),
+    r"frontend:(investor-(dashboard|profile|terms|interests|watchlist|watch-add)|producer-investor-interests)"
+    r"|v1:investors:(profile|profile-submit|terms|opportunity-list|watch-list|interest-list)": Rule(SIGNED_IN),
+    r"frontend:officer-(investors|investors-csv|investor-profiles|opportunities|opportunity-new|interests)"
+    r"|v1:investors:officer-profile-list": Rule(OFFICER),
+    r"frontend:officer-(investor-profile|investor-profile-verify|investor-profile-refuse|opportunity"
+    r"|opportunity-status|opportunity-document|interest|interest-move|interest-note|interest-share)"
+    r"|v1:investors:(officer-profile-verify|officer-profile-refuse|interest-move|interest-share)": Rule(OFFICER),
+    r"frontend:investor-(interest|watch-remove)|v1:investors:(interest-detail|watch-item)": Rule(OWNER_OBJECT),
+    r"frontend:investor-(village-interest|opportunity-interest|document)"
+    r"|v1:investors:(village-interest|opportunity-detail|opportunity-interest)":
+        Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/investors/test_visibility.py, test_api.py)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
 }

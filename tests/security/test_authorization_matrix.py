@@ -284,6 +284,21 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     return {
         "meeting": ({"buyer", "producer"}, {"pk": meeting.pk}),
         "participation": ({"producer"}, {"pk": meeting.participant_id}),
+    from investors.models import WatchItem
+    from investors.services import investor_profile_save, investor_profile_submit
+    from tests.investors.helpers import express, make_opportunity, make_village, profile_data
+
+    investor = people["users"]["investor"]
+    investor_profile_save(user=investor, data=profile_data())
+    investor_profile_submit(user=investor)
+    programme_village = make_village("35.09.01.2009", "Matriks")
+    interest = express(investor, make_opportunity(programme_village))
+    watch_page = WatchItem.objects.create(user=investor, village=programme_village)
+    watch_api = WatchItem.objects.create(user=investor, opportunity=interest.opportunity)
+    return {
+        "interest": ({"investor"}, {"pk": interest.pk}),
+        "watch-item": ({"investor"}, {"pk": watch_page.pk}),
+        "watch-item-api": ({"investor"}, {"pk": watch_api.pk}),
         "token": ({"consumer"}, {"pk": token.pk}),
         "api-token": ({"consumer"}, {"pk": api_token.pk}),
         "invitation": ({"buyer"}, {"pk": org_a.pk, "invitation_pk": invitation.pk}),
@@ -324,7 +339,10 @@ def _fingerprint(kwargs_by_kind) -> dict:
     def rows(model, **filters):
         return sorted(tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.filter(**filters).values())
 
-    return {"orders": rows(Order), "checkouts": rows(Checkout), "problems": rows(OrderProblem),
+    from investors.models import Interest, WatchItem
+
+    return {"interests": rows(Interest), "watch_items": rows(WatchItem),
+            "orders": rows(Order), "checkouts": rows(Checkout), "problems": rows(OrderProblem),
             "addresses": rows(Address), "outlets": rows(Outlet), "products": rows(Product),
             "stock": rows(ProductStock), "requests": rows(PurchaseRequest),
             "memberships": rows(Membership), "invitations": rows(Invitation), "tokens": rows(ApiToken),
@@ -408,6 +426,10 @@ OBJECT_ROUTES: dict[str, tuple[str, str, str]] = {
     "frontend:showcase-meeting-outcome": ("meeting", "POST", "buyer"),
     "v1:showcases:meeting-outcome": ("meeting", "POST", "producer"),
     "v1:showcases:meeting-accept": ("meeting", "POST", "producer"),
+    "frontend:investor-interest": ("interest", "GET", "investor"),
+    "v1:investors:interest-detail": ("interest", "GET", "investor"),
+    "frontend:investor-watch-remove": ("watch-item", "POST", "investor"),
+    "v1:investors:watch-item": ("watch-item-api", "DELETE", "investor"),
 }
 
 
