@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.navigation",
+                "frontend.context_processors.cart_badge",
                 "frontend.context_processors.assist_session",
                 "frontend.acting.acting_for",
             ],
