@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from frontend.views.common import not_found_as_404
 from market.core.errors import ApplicationError
 from orders.models import Checkout, PaymentMethod
-from payments.exceptions import PaymentDeclined
+from payments.exceptions import BankAccountNotConfigured, PaymentDeclined
 from payments.models import Payment, Provider
 from payments.providers import provider_get
 from payments.selectors import access_checkout_to_pay, card_payment_client_secret, stripe_publishable_key
@@ -57,7 +57,10 @@ def _pay_context(request, checkout: Checkout, *, action: dict | None = None) -> 
     if context["show_card_form"]:
         context |= {"stripe_js_url": settings.STRIPE_JS_URL, "publishable_key": stripe_publishable_key()}
     if awaiting and checkout.payment_method == PaymentMethod.BANK_TRANSFER:
-        context["instructions"] = bank_transfer_start(checkout=checkout)
+        try:
+            context["instructions"] = bank_transfer_start(checkout=checkout)
+        except BankAccountNotConfigured as exc:  # never an account that is not the programme's
+            context["transfer_unavailable"] = exc.message
     return context
 
 

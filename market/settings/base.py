@@ -202,6 +202,8 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "ki_language"
 TIME_ZONE = "Asia/Jakarta"
+# One date and time format per language, the zone always shown with a time (market/formats/).
+FORMAT_MODULE_PATH = ["market.formats"]
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False  # rupiah are formatted explicitly by market.core.money
@@ -330,9 +332,11 @@ STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 STRIPE_MIN_AMOUNT_RUPIAH = env_int("STRIPE_MIN_AMOUNT_RUPIAH", 10_000)  # about USD 0.50, Stripe's minimum
 PLATFORM_COMMISSION_RATE = env_str("PLATFORM_COMMISSION_RATE", "0.05")  # default; per category in the admin
-PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "Bank Jatim")
-PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "0000000000")
-PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "Disperindag Kabupaten Jember")
+# The programme's account for bank transfers: no default, so that no page ever shows an account that is not
+# the programme's; without all three, bank transfer is not offered (docs/configuration.md).
+PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "")
+PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "")
+PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "")
 CELERY_BEAT_SCHEDULE["payments-reconcile-card"] = {  # a lost webhook never leaves an order stuck
     "task": "payments.tasks.card_payments_reconcile_task",
     "schedule": 300.0,

@@ -14,7 +14,13 @@ from market.accounts.models import User
 from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
 from orders.models import Checkout, PaymentMethod
 from orders.services import checkout_mark_paid
-from payments.exceptions import PaymentForbidden, PaymentInvalid, PaymentNotFound, PaymentNotPossible
+from payments.exceptions import (
+    BankAccountNotConfigured,
+    PaymentForbidden,
+    PaymentInvalid,
+    PaymentNotFound,
+    PaymentNotPossible,
+)
 from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider, TermsInvoice
 from payments.services.late_transfers import late_transfer_note
 from payments.services.ledger import checkout_allocation_post, payment_receipt_post
@@ -58,15 +64,35 @@ class TransferInstructions:
     pay_before: datetime | None
 
 
-def bank_transfer_start(*, checkout: Checkout) -> TransferInstructions:
-    """Return what the buyer needs to pay a checkout by transfer; its payment row is created once."""
+def bank_account_configured() -> bool:
+    """Return whether the programme's bank account is configured (``PAYMENTS_BANK_*``); none has a default."""
+    return all(str(getattr(settings, name, "") or "").strip() for name in
+               ("PAYMENTS_BANK_NAME", "PAYMENTS_BANK_ACCOUNT_NUMBER", "PAYMENTS_BANK_ACCOUNT_NAME"))
+
+
+def bank_transfer_payment_open(*, checkout: Checkout) -> Payment:
+    """Create the pending transfer payment of a checkout paid by transfer (once), with its reference.
+
+    Runs in the placing transaction (``orders.hooks.checkout_placed``), so the officers' list of transfers
+    awaiting money shows the checkout from the moment it is placed. Composes inside the caller's transaction.
+    """
     if checkout.payment_method != PaymentMethod.BANK_TRANSFER:
         raise PaymentNotPossible(_("This order is not paid by bank transfer."))
-    reference = bank_reference_for(checkout.pk)
     payment, _created = Payment.objects.get_or_create(
         idempotency_key=f"bank_transfer:checkout:{checkout.pk}",
         defaults={"checkout": checkout, "provider": Provider.BANK_TRANSFER, "amount": checkout.total,
-                  "reference": reference})
+                  "reference": bank_reference_for(checkout.pk)})
+    return payment
+
+
+def bank_transfer_start(*, checkout: Checkout) -> TransferInstructions:
+    """Return what the buyer needs to pay a checkout by transfer; its payment row is created once.
+
+    Raise ``BankAccountNotConfigured`` rather than show an account that is not the programme's.
+    """
+    payment = bank_transfer_payment_open(checkout=checkout)
+    if not bank_account_configured():
+        raise BankAccountNotConfigured()
     return TransferInstructions(reference=payment.reference, amount=payment.amount,
                                 bank_name=settings.PAYMENTS_BANK_NAME,
                                 account_number=settings.PAYMENTS_BANK_ACCOUNT_NUMBER,
