@@ -329,7 +329,8 @@ def access_order(*, user: User, pk: int) -> Order:
     """
     if not (user.is_authenticated and user.is_active):
         raise OrderNotFound()
-    qs = Order.objects.select_related("producer__organisation", "checkout").prefetch_related(_ORDER_LINES)
+    qs = Order.objects.select_related("producer__organisation", "producer__village", "checkout").prefetch_related(
+        _ORDER_LINES)
     if not user.is_officer:
         buyer = (Q(checkout__placed_by=user, checkout__organisation__isnull=True)
                  | Q(checkout__organisation_id__in=_buyer_organisations(user)))

@@ -248,11 +248,12 @@ def test_bank_transfer_shows_the_reference_the_account_the_exact_amount_and_the_
     reference = bank_reference_for(checkout.pk)
     expires = checkout.reservation_expires_at.astimezone(settings_tz())
     assert response.status_code == 200
-    assert f'id="transfer-reference">{reference}</dd>' in page
-    assert '<dd class="copyable" id="transfer-account">0011223344</dd>' in page
+    assert f'id="transfer-reference">{reference}</span>' in page
+    assert '<span class="copyable" id="transfer-account">0011223344</span>' in page
     assert "<dd>Bank Jatim</dd>" in page and "<dd>Disperindag Kabupaten Jember</dd>" in page
-    assert '<dd class="copyable" id="transfer-amount">Rp 37.500</dd>' in page
-    assert f"{expires:%-d %B %Y, %H:%M} WIB" in page
+    assert '<span class="copyable" id="transfer-amount">Rp 37.500</span>' in page
+    assert 'data-copy="37500"' in page and 'data-copy="0011223344"' in page and f'data-copy="{reference}"' in page
+    assert f"{expires:%-d %b %Y, %H:%M} WIB" in page
     assert 'id="card-form"' not in page and "js.stripe.com" not in page
     payment = Payment.objects.get()
     assert (payment.provider, payment.reference, payment.amount) == ("bank_transfer", reference, 37500)
