@@ -19,6 +19,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The site's own address: links in emails are built from it, never from the request's Host header.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name emails, page titles and shared links give the site (its domain comes from SITE_URL).
+SITE_NAME = env_str("SITE_NAME", "Kampung Industri")
 # Proxies in front of the site that append the client's address to X-Forwarded-For (0: none, the
 # header is ignored). One number for DRF's throttles and allauth's rate limits: trusting more hops
 # than really exist lets a client choose the address it is counted under.
@@ -156,7 +158,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kampung Industri] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's default rate limits (login failures, sign-ups, password resets, ...)
 # stay on; they count in the shared cache configured below.
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
