@@ -16,6 +16,7 @@ from frontend.views import (
     payments,
     producer,
     search,
+    storefront,
     terms,
 )
 
@@ -23,6 +24,7 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    *storefront.urlpatterns,
     path("dashboard/", home.dashboard, name="dashboard"),
     # Area pages come before the generic role dashboard so that they can own /dashboard/<role>/.
     *orders.urlpatterns,

@@ -14,9 +14,10 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import Address, Outlet
@@ -624,3 +625,21 @@ def account_closure_blockers_orders(user: User) -> list:
                             % {"organisation": organisation.name}),
                 url=reverse("frontend:organisation-members", args=[organisation.pk])))
     return blockers
+
+
+# Orders that count as sold: paid or on terms and not declined or cancelled.
+SOLD_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PACKED, Order.Status.SHIPPED,
+                 Order.Status.DELIVERED, Order.Status.COMPLETED)
+
+
+def product_ids_best_selling(*, limit: int = 8, days: int = 90) -> list[int]:
+    """Return the products most ordered (units in orders that went ahead) in the last ``days``, most first.
+
+    One grouped query over order lines; the catalogue decides which of them are still on sale.
+    """
+    from django.db.models import Sum
+
+    since = timezone.now() - timedelta(days=days)
+    return list(OrderLine.objects.filter(order__status__in=SOLD_STATUSES, order__created_at__gte=since)
+                .values("product_id").annotate(units=Sum("quantity"))
+                .order_by("-units", "product_id").values_list("product_id", flat=True)[:limit])

@@ -8,6 +8,7 @@ Filters are GET forms that work without JavaScript; a bad filter value is ignore
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
@@ -46,7 +47,10 @@ from catalog.selectors import (
     village_profile_get_public,
     village_stage_timeline,
 )
+from catalog.selectors.storefront import product_list_related
 from frontend.acting import sees_wholesale
+from frontend.seo import absolute, product_json_ld, product_path
+from frontend.templatetags.photos import thumb_url
 from frontend.forms.widgets import LongSelect
 from frontend.views.buyer_preferences import acting_buyer_criteria
 from frontend.views.orders import _shopper
@@ -263,10 +267,19 @@ def product_detail(request, pk: int):
     destination, place, picked = _viewer_destination(request)
     delivery = product_delivery(product=product, audience=Audience.BUSINESS if wholesale else Audience.CONSUMER,
                                 destination=destination)
+    view = product_public_view(product, for_you=bool(product_ids_for_buyer(ids=[product.pk], criteria=buyer)))
+    share_url = absolute(product_path(view))
     return render(request, "frontend/catalog/product_detail.html", {
         "delivery": delivery, "delivery_place": place, "delivery_picked": picked,
         "destination_form": DestinationForm(initial={"to": request.GET.get("to", "") if picked else ""}),
-        "product": product_public_view(product, for_you=bool(product_ids_for_buyer(ids=[product.pk], criteria=buyer))),
+        "product": view,
+        "related": [product_public_view(p) for p in product_list_related(product=product)],
+        "share_url": share_url,
+        "whatsapp_url": "https://wa.me/?" + urlencode({"text": f"{view.name} – {share_url}"}),
+        "og_image": absolute(thumb_url(view.photos[0], 960)) if view.photos else "",
+        "json_ld": [product_json_ld(product=view, price=view.from_price if wholesale else view.retail_price,
+                                    photo_urls=[thumb_url(photo, 960) for photo in view.photos],
+                                    in_stock=view.stock["state"] != "out")],
         "details": product_public_details(
             product=product, min_shelf_life_days=buyer.min_shelf_life_days if buyer else DEFAULT_MIN_SHELF_LIFE_DAYS),
         "buyer": buyer is not None,

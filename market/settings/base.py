@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.navigation",
                 "frontend.context_processors.cart_badge",
+                "frontend.seo.site",
                 "frontend.context_processors.assist_session",
                 "frontend.acting.acting_for",
             ],
