@@ -41,6 +41,7 @@ def test_buyer_orders_from_two_producers_and_each_ships(browser, live_server):
     buyer_context = context()
     page = buyer_context.new_page()
     sign_in(page, live_server, buyer.email)
+    page.locator("summary.menu-button").click()  # the phone header's menu (issue 17)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
     page.get_by_role("combobox", name="Search products").fill("kopi robusta")
     page.get_by_role("combobox", name="Search products").press("Enter")

@@ -67,6 +67,8 @@ RULES: dict[str, Rule] = {
     # --- public pages and API ----------------------------------------------------------------
     r"frontend:(home|village-list|product-list|product-filter-villages|search|search-suggest|search-villages"
     r"|place-villages|cart)": Rule(PUBLIC),
+    # Issue 17: what crawlers, link previews and an installed app read (tests/frontend/test_storefront_seo.py).
+    r"frontend:(robots|sitemap|manifest|service-worker|offline)": Rule(PUBLIC),
     r"v1:regions:.*|v1:catalog:(village-list|producer-list|product-list|category-tree|commodity-list)"
     r"|v1:search:.*": Rule(PUBLIC),
     r"v1:accounts:token": Rule(PUBLIC),
