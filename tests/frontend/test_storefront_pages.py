@@ -58,7 +58,8 @@ def test_the_header_counts_the_products_in_the_cart(client):
     page = text(client.get("/products/"))
 
     assert '<a class="header-cart" href="/cart/" data-cart-count="2">' in page
-    assert '<span class="cart-count">2 products</span>' in page
+    assert '<span class="visually-hidden">Cart: 2 products</span>' in page
+    assert '<span class="cart-count" aria-hidden="true">2</span>' in page
 
 
 def test_a_visitor_without_a_cart_sees_an_empty_cart_link_and_an_officer_none(client):
