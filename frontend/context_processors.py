@@ -51,8 +51,8 @@ def cart_badge(request):
     if user is None or getattr(request, "resolver_match", None) is None:
         return {}
     from frontend.acting import acting_get
-    from orders.receivers import CART_SESSION_KEY
     from market.core.errors import ApplicationError
+    from orders.receivers import CART_SESSION_KEY
     from orders.selectors import Shopper, cart_line_count, shopper_get
 
     if not user.is_authenticated:

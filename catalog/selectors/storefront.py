@@ -67,7 +67,7 @@ def village_list_featured(*, limit: int = HOME_FEATURED_VILLAGES,
                                       order_by=[F("flagship_first").asc(), F("approved_at").desc(nulls_last=True),
                                                 F("pk").desc()]))
                 .filter(rank__lte=products_each).order_by("producer__village_id", "rank"))
-    by_village: dict[int, list[Product]] = {}
+    by_village: dict[str, list[Product]] = {}  # village codes
     for product in products:
         by_village.setdefault(product.producer.village_id, []).append(product)
     return [FeaturedVillage(profile=p, products=by_village.get(p.village_id, [])) for p in profiles]

@@ -49,9 +49,9 @@ from catalog.selectors import (
 )
 from catalog.selectors.storefront import product_list_related
 from frontend.acting import sees_wholesale
+from frontend.forms.widgets import LongSelect
 from frontend.seo import absolute, product_json_ld, product_path
 from frontend.templatetags.photos import thumb_url
-from frontend.forms.widgets import LongSelect
 from frontend.views.buyer_preferences import acting_buyer_criteria
 from frontend.views.orders import _shopper
 from market.accounts.models import Role
