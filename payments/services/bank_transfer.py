@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +22,7 @@ from payments.exceptions import (
     PaymentNotFound,
     PaymentNotPossible,
 )
-from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider, TermsInvoice
+from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider, TermsInvoice, TransferProof
 from payments.services.late_transfers import late_transfer_note
 from payments.services.ledger import checkout_allocation_post, payment_receipt_post
 from payments.services.status import payment_status_change
@@ -188,3 +189,45 @@ def bank_transfer_record(*, officer: User, reference: str, amount: int, bank_ref
         fields += ["applied", "failure_code", "failure_message"]
     payment.save(update_fields=fields)
     return payment
+
+
+MAX_TRANSFER_PROOFS = 5
+
+
+@transaction.atomic(durable=True)
+def bank_transfer_proof_add(*, checkout: Checkout, user: User, image: IO[bytes] | None,
+                            note: str = "") -> TransferProof:
+    """Keep the buyer's photo of their transfer receipt for the officers who match transfers.
+
+    Only the checkout's buyer, while it waits for a transfer; at most ``MAX_TRANSFER_PROOFS``. The photo is
+    checked and re-encoded (``catalog.images``) before it is stored; a bad one changes nothing.
+    """
+    from catalog.images import ImageInvalid, image_validate_and_normalise
+    from orders.selectors import checkout_parties
+    from orders.states import Party
+
+    if Party.BUYER not in checkout_parties(checkout=checkout, user=user):
+        raise PaymentForbidden(_("Only the buyer sends the proof of their transfer."))
+    if checkout.payment_method != PaymentMethod.BANK_TRANSFER or checkout.status != Checkout.Status.AWAITING_PAYMENT:
+        raise PaymentNotPossible(_("This order is not waiting for a transfer."))
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if image is None:
+        errors["proof"] = [_("Add a photo or screenshot of the transfer receipt.")]
+    if len(note) > 200:
+        errors["note"] = [_("Write at most 200 characters.")]
+    if errors:
+        raise PaymentInvalid(fields=errors)
+    payment = bank_transfer_payment_open(checkout=checkout)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.proofs.count() >= MAX_TRANSFER_PROOFS:
+        raise PaymentInvalid(fields={"proof": [_("You have sent %(count)s proofs already; an officer checks them.")
+                                               % {"count": MAX_TRANSFER_PROOFS}]})
+    try:
+        normalised = image_validate_and_normalise(upload=image)  # type: ignore[arg-type]  # checked above
+    except ImageInvalid as error:
+        raise PaymentInvalid(str(error.message), fields={"proof": [str(error.message)]}) from None
+    proof = TransferProof(payment=payment, uploaded_by=user, note=note)
+    proof.image.save(normalised.content.name, normalised.content, save=False)
+    proof.save()
+    return proof

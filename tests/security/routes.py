@@ -122,6 +122,8 @@ RULES: dict[str, Rule] = {
     r"v1:orders:(cart-line|purchase-request-withdraw|order-problem-answer|order-problem-decide)"
     r"|frontend:(cart-line|order-problem-answer|order-problem-decide|purchase-request-withdraw)":
         Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/orders)"),
+    r"frontend:(checkout-pay-proof|transfer-proof)":
+        Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/frontend/test_storefront_proofs.py)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
 }
