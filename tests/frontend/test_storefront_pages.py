@@ -277,3 +277,21 @@ def test_the_shopper_for_a_producer_without_organisation_has_no_cart_link(client
 
     client.force_login(owner_of(producer))
     assert "header-cart" not in text(client.get("/"))
+
+
+def test_a_survey_file_may_say_the_infrastructure_in_indonesian():
+    from io import BytesIO
+
+    from catalog.models import Survey
+    from catalog.services.surveys import CSV_COLUMNS, survey_import_csv
+    from tests.catalog.factories import village
+
+    village("35.09.01.2001")
+    content = "\n".join([",".join(CSV_COLUMNS),
+                         "35.09.01.2001,2026-01-10,120,60,30,12,Baik,cukup,Tidak ada,buruk,,,,,"])
+
+    result = survey_import_csv(file=BytesIO(content.encode()), officer=OfficerFactory())
+
+    assert result.surveys == 1
+    assert list(Survey.objects.values_list("road", "electricity", "internet", "water")) == [
+        ("good", "fair", "none", "poor")]
