@@ -381,7 +381,7 @@ def test_every_member_of_the_buyer_organisation_sees_the_transfer_instructions(c
     page = text(client.get(pay_url(checkout)))
 
     assert f'id="transfer-reference">{bank_reference_for(checkout.pk)}</span>' in page
-    assert '<dd class="copyable" id="transfer-amount">Rp 40.000</dd>' in page
+    assert '<span class="copyable" id="transfer-amount">Rp 40.000</span>' in page
 
 
 # --- from the checkout ----------------------------------------------------------------------------
