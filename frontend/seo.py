@@ -13,7 +13,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.text import slugify
+
+from catalog.selectors.public import product_slug
 
 # json.dumps leaves these alone; inside a <script> element they could end it or start a comment.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -50,14 +51,12 @@ def organisation_json_ld() -> dict[str, Any]:
     }
 
 
-def product_slug(name: str) -> str:
-    """Return the slug of a product's address, from its public name ("kopi-robusta-rowosari-bubuk-100-g")."""
-    return slugify(name)[:80].strip("-") or "produk"
-
-
 def product_path(product) -> str:
-    """Return the canonical address of a public product (``PublicProduct`` or anything with pk and name)."""
-    return reverse("frontend:product-detail", kwargs={"pk": product.pk})
+    """Return the canonical address of a public product: a ``PublicProduct`` (its ``slug``) or anything with
+    ``pk`` (or ``product_id``) and its Indonesian ``name`` (a cart line, a sitemap row)."""
+    pk = getattr(product, "product_id", None) or product.pk
+    slug = getattr(product, "slug", "") or product_slug(getattr(product, "name", "") or "")
+    return reverse("frontend:product", kwargs={"pk": pk, "slug": slug})
 
 
 def product_json_ld(*, product, price: int, photo_urls: list[str], in_stock: bool) -> dict[str, Any]:

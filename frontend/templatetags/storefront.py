@@ -10,3 +10,11 @@ register = template.Library()
 def rupiah_nbsp(amount) -> str:
     """Return ``amount`` as ``Rp 15.000`` with a no-break space: inside running text "Rp" never ends a line."""
     return format_rupiah(amount).replace(" ", "\u00a0")
+
+
+@register.filter
+def product_url(product) -> str:
+    """Return the canonical address of a public product or a cart line (``/products/12/kopi-robusta-250-g/``)."""
+    from frontend.seo import product_path
+
+    return product_path(product)

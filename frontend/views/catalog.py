@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -47,6 +47,7 @@ from catalog.selectors import (
     village_profile_get_public,
     village_stage_timeline,
 )
+from catalog.selectors.public import product_slug
 from catalog.selectors.storefront import product_list_related
 from frontend.acting import sees_wholesale
 from frontend.forms.widgets import LongSelect
@@ -256,11 +257,18 @@ def product_filter_villages(request):
 
 
 @require_GET
-def product_detail(request, pk: int):
+def product_detail(request, pk: int, slug: str | None = None):
+    """A public product at its address with a slug; the old address by id alone, or a stale slug (the
+    product was renamed), answers 301 to it (issue 17). Anything not public is a 404 either way."""
     try:
         product = product_get_public(pk=pk)
     except ProductNotFound:
         raise Http404(ProductNotFound.default_message) from None
+    canonical = reverse("frontend:product", kwargs={"pk": product.pk,
+                                                    "slug": product_slug(product.approved_snapshot.get("name") or "")})
+    if request.path != canonical:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
     member = user_is_producer_member(user=request.user, producer_id=product.producer_id)
     buyer = acting_buyer_criteria(request)
     wholesale = sees_wholesale(request)
@@ -354,6 +362,7 @@ urlpatterns = [
     path("villages/<str:code>/", village_detail, name="village-detail"),
     path("products/", product_list, name="product-list"),
     path("products/villages/", product_filter_villages, name="product-filter-villages"),
-    path("products/<int:pk>/", product_detail, name="product-detail"),
+    path("products/<int:pk>/", product_detail, name="product-detail"),  # the old address: 301 to the one below
+    path("products/<int:pk>/<slug:slug>/", product_detail, name="product"),
     path("producers/<int:pk>/", producer_detail, name="producer-detail"),
 ]

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from catalog.models import Product
+from catalog.selectors.public import product_slug
 from catalog.services import product_photo_add
 from orders.services import cart_line_set
 from tests.catalog.factories import ProducerFactory, VillageProfileFactory, village
@@ -86,8 +87,8 @@ def test_home_shows_villages_with_their_products_new_and_most_ordered(client, dj
     shelves = {title: body for title, body in re.findall(r'<h2 id="([a-z]+)-title">.*?</h2>(.*?)</section>', page)}
     assert set(shelves) >= {"villages", "popular", "new"}
     assert "Padomasan" in shelves["villages"] and "Kopi Padomasan 250 g" in shelves["villages"]
-    assert re.findall(r'class="product-card-title"><a href="/products/(\d+)/">', shelves["popular"]) == [str(sold.pk)]
-    assert set(re.findall(r'class="product-card-title"><a href="/products/(\d+)/">', shelves["new"])) == {
+    assert re.findall(r'class="product-card-title"><a href="/products/(\d+)/[a-z0-9-]+/">', shelves["popular"]) == [str(sold.pk)]
+    assert set(re.findall(r'class="product-card-title"><a href="/products/(\d+)/[a-z0-9-]+/">', shelves["new"])) == {
         str(coffee.pk), str(tea.pk), str(sold.pk)}
     organisation = [d for d in json_ld(page) if d["@type"] == "Organization"]
     assert organisation and organisation[0]["url"] == f"{SITE}/"
@@ -113,13 +114,13 @@ def test_the_product_page_carries_schema_org_product_and_offer_that_validate(cli
     product = on_sale(retail_price=48000, name="Kopi Robusta Bubuk 250 g")
     with_photo(product)
 
-    page = text(client.get(f"/products/{product.pk}/"))
+    page = text(client.get(f"/products/{product.pk}/", follow=True))
 
     data = [d for d in json_ld(page) if d["@type"] == "Product"]
     assert len(data) == 1
     item = data[0]
     assert item["@context"] == "https://schema.org" and item["name"] == "Kopi Robusta Bubuk 250 g"
-    assert item["url"] == f"{SITE}/products/{product.pk}/"
+    assert item["url"] == f"{SITE}/products/{product.pk}/kopi-robusta-bubuk-250-g/"
     assert item["brand"] == {"@type": "Brand", "name": product.producer.name}
     offer = item["offers"]
     assert offer["@type"] == "Offer" and offer["priceCurrency"] == "IDR" and offer["price"] == "48000"
@@ -132,15 +133,19 @@ def test_the_product_page_carries_schema_org_product_and_offer_that_validate(cli
 def test_the_product_page_has_a_canonical_address_open_graph_and_a_whatsapp_link(client):
     product = on_sale(name="Suwar-suwir Jember")
 
-    page = text(client.get(f"/products/{product.pk}/", {"utm_source": "wa"}))
+    response = client.get(f"/products/{product.pk}/", {"utm_source": "wa"})
+    assert response.status_code == 301  # the old address by id: to the one with the slug, query kept
+    assert response["Location"] == f"/products/{product.pk}/suwar-suwir-jember/?utm_source=wa"
+    assert client.get(f"/products/{product.pk}/old-name/")["Location"] == f"/products/{product.pk}/suwar-suwir-jember/"
+    page = text(client.get(response["Location"]))
 
-    assert f'<link rel="canonical" href="{SITE}/products/{product.pk}/">' in page
+    assert f'<link rel="canonical" href="{SITE}/products/{product.pk}/suwar-suwir-jember/">' in page
     assert '<meta property="og:type" content="product">' in page
     assert '<meta property="og:title" content="Suwar-suwir Jember">' in page
-    assert f'<meta property="og:url" content="{SITE}/products/{product.pk}/">' in page
+    assert f'<meta property="og:url" content="{SITE}/products/{product.pk}/suwar-suwir-jember/">' in page
     share = re.search(r'<a class="button button-secondary button-small share-whatsapp" href="([^"]+)"', page)
     assert share and share.group(1).startswith("https://wa.me/?text=Suwar-suwir+Jember")
-    assert f"{SITE}/products/{product.pk}/".replace(":", "%3A").replace("/", "%2F") in share.group(1)
+    assert f"{SITE}/products/{product.pk}/suwar-suwir-jember/".replace(":", "%3A").replace("/", "%2F") in share.group(1)
 
 
 def test_related_products_come_from_the_same_village_only(client):
@@ -149,10 +154,10 @@ def test_related_products_come_from_the_same_village_only(client):
     neighbour = on_sale(producer=verified_producer())  # another producer, same village
     elsewhere = other_village_product()
 
-    page = text(client.get(f"/products/{product.pk}/"))
+    page = text(client.get(f"/products/{product.pk}/", follow=True))
 
     related = page.split('<section aria-labelledby="related-title"')[1]
-    ids = set(re.findall(r'class="product-card-title"><a href="/products/(\d+)/">', related))
+    ids = set(re.findall(r'class="product-card-title"><a href="/products/(\d+)/[a-z0-9-]+/">', related))
     assert ids == {str(neighbour.pk)} and str(elsewhere.pk) not in ids
 
 
@@ -160,7 +165,7 @@ def test_a_product_photo_is_served_with_debug_off_and_safe_headers(client, setti
     assert settings.DEBUG is False and settings.MEDIA_SERVE is True
     product = on_sale()
     with_photo(product)
-    page = text(client.get(f"/products/{product.pk}/"))
+    page = text(client.get(f"/products/{product.pk}/", follow=True))
     src = re.search(r'<img src="(/media/[^"]+)"', page).group(1)
 
     response = client.get(src)
@@ -185,9 +190,10 @@ def test_the_sitemap_lists_public_pages_on_the_configured_site(client):
     assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
     root = ElementTree.fromstring(response.content)
     locations = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
-    assert {f"{SITE}/", f"{SITE}/products/", f"{SITE}/villages/", f"{SITE}/products/{product.pk}/",
+    assert {f"{SITE}/", f"{SITE}/products/", f"{SITE}/villages/",
+            f"{SITE}/products/{product.pk}/{product_slug(product.approved_snapshot['name'])}/",
             f"{SITE}/villages/35.09.01.2001/", f"{SITE}/producers/{product.producer_id}/"} <= locations
-    assert f"{SITE}/products/{hidden.pk}/" not in locations
+    assert not any(f"/products/{hidden.pk}/" in location for location in locations)
 
 
 def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(client):

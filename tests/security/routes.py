@@ -114,7 +114,7 @@ RULES: dict[str, Rule] = {
     r"|product-approve|product-reject|product-delist)|v1:buyers:officer-registration-(detail|verify|refuse)"
     r"|v1:payments:(refund-transfer|refund-credit-note|late-transfer-decide)": Rule(OFFICER),
     # --- public object routes ----------------------------------------------------------------
-    r"frontend:(village-detail|product-detail|producer-detail)|v1:catalog:(village-detail|producer-detail"
+    r"frontend:(village-detail|product-detail|product|producer-detail)|v1:catalog:(village-detail|producer-detail"
     r"|producer-products|product-detail)|v1:orders:(delivery-options|delivery-quote)": Rule(PUBLIC),
     # --- object routes not yet exercised -----------------------------------------------------
     r"v1:catalog:(producer-permit|product-photo)|frontend:(producer-permit-delete"
