@@ -41,6 +41,17 @@ def validate_ean13(value: str) -> None:
 # --- reference data -------------------------------------------------------------------------
 
 
+def localised_name(name: str, name_en: str) -> str:
+    """Return the English name to English readers when there is one, else the Indonesian name.
+
+    Commodities and categories are shown as ``str()`` in forms, officer pages and the admin: in the reader's
+    language, like the public pages' labels.
+    """
+    from django.utils import translation
+
+    return name_en if name_en and (translation.get_language() or "").startswith("en") else name
+
+
 class Commodity(models.Model):
     """A village commodity (komoditas), e.g. ``Kopi robusta``."""
 
@@ -54,7 +65,7 @@ class Commodity(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return localised_name(self.name, self.name_en)
 
 
 class Category(models.Model):
@@ -77,7 +88,7 @@ class Category(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(parent=F("pk")), name="category_not_own_parent")]
 
     def __str__(self) -> str:
-        return self.name
+        return localised_name(self.name, self.name_en)
 
 
 # --- villages -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from frontend.views import (
     producer,
     search,
     showcases,
+    storefront,
     terms,
 )
 
@@ -26,6 +27,7 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    *storefront.urlpatterns,
     path("dashboard/", home.dashboard, name="dashboard"),
     # Area pages come before the generic role dashboard so that they can own /dashboard/<role>/.
     *orders.urlpatterns,

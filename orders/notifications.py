@@ -19,11 +19,12 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from market.accounts.models import User
+from market.core.dates import datetime_display
 from market.core.money import format_rupiah
 from orders.models import (
     PROBLEM_WINDOW_DAYS,
@@ -119,7 +120,7 @@ def _producer_people(order: Order) -> list[User]:
 
 
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
+    return datetime_display(moment)
 
 
 def _lines(order: Order) -> str:

@@ -14,9 +14,10 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import Address, Outlet
@@ -329,7 +330,8 @@ def access_order(*, user: User, pk: int) -> Order:
     """
     if not (user.is_authenticated and user.is_active):
         raise OrderNotFound()
-    qs = Order.objects.select_related("producer__organisation", "checkout").prefetch_related(_ORDER_LINES)
+    qs = Order.objects.select_related("producer__organisation", "producer__village", "checkout").prefetch_related(
+        _ORDER_LINES)
     if not user.is_officer:
         buyer = (Q(checkout__placed_by=user, checkout__organisation__isnull=True)
                  | Q(checkout__organisation_id__in=_buyer_organisations(user)))
@@ -701,3 +703,19 @@ def order_buyers_by_village(*, village_codes: Sequence[str] | None, since) -> di
         counts[1] += row["checkouts"] >= 2
     return {code: VillageBuyers(village_code=code, buyers=buyers, repeat_buyers=repeat)
             for code, (buyers, repeat) in result.items()}
+# Orders that count as sold: paid or on terms and not declined or cancelled.
+SOLD_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PACKED, Order.Status.SHIPPED,
+                 Order.Status.DELIVERED, Order.Status.COMPLETED)
+
+
+def product_ids_best_selling(*, limit: int = 8, days: int = 90) -> list[int]:
+    """Return the products most ordered (units in orders that went ahead) in the last ``days``, most first.
+
+    One grouped query over order lines; the catalogue decides which of them are still on sale.
+    """
+    from django.db.models import Sum
+
+    since = timezone.now() - timedelta(days=days)
+    return list(OrderLine.objects.filter(order__status__in=SOLD_STATUSES, order__created_at__gte=since)
+                .values("product_id").annotate(units=Sum("quantity"))
+                .order_by("-units", "product_id").values_list("product_id", flat=True)[:limit])

@@ -491,3 +491,26 @@ class TermsReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} {self.kind}"
+
+
+class TransferProof(TimeStampedModel):
+    """A photo or screenshot of the buyer's transfer receipt, sent from the pay page (issue 17).
+
+    It helps the officers match a transfer on the bank statement; it pays nothing by itself (only
+    ``bank_transfer_record`` does). Stored normalised (``catalog.images``) under ``transfer-proofs/``,
+    which the public media view refuses: it is served only to the checkout's buyer and to officers.
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="proofs")
+    image = models.ImageField(_("proof of transfer"), upload_to="transfer-proofs/%Y/%m/", width_field="width",
+                              height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("sent by"))
+
+    class Meta:
+        verbose_name = _("proof of transfer")
+        verbose_name_plural = _("proofs of transfer")
+        ordering = ["created_at", "pk"]

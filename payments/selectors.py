@@ -77,7 +77,8 @@ def bank_transfer_awaiting_list(*, q: str = ""):
     payments = (Payment.objects.filter(provider=Provider.BANK_TRANSFER, status=Payment.Status.PENDING,
                                        checkout__status__in=[Checkout.Status.AWAITING_PAYMENT,
                                                              Checkout.Status.ON_TERMS])
-                .select_related("checkout__organisation", "checkout__placed_by"))
+                .select_related("checkout__organisation", "checkout__placed_by")
+                .prefetch_related("proofs"))  # the buyers' photos of their receipts (issue 17)
     q = (q or "").strip()
     if q:
         payments = payments.filter(Q(reference__icontains=q.replace(" ", "")) | Q(checkout__number__icontains=q)
@@ -540,3 +541,22 @@ def account_closure_blockers_payments(user: User) -> list:
                            message=_("A transfer for %(number)s arrived after it expired and waits for the "
                                      "programme officers' decision.") % {"number": t.payment.checkout.number})
             for t in late]
+
+
+def access_transfer_proof(*, user: User, pk: int):
+    """Return the proof of transfer ``pk`` to the checkout's buyer or an officer; anyone else gets a 404."""
+    from payments.exceptions import PaymentNotFound
+    from payments.models import TransferProof
+
+    proof = TransferProof.objects.select_related("payment__checkout").filter(pk=pk).first()
+    if proof is None or not checkout_parties(checkout=proof.payment.checkout, user=user) & {Party.BUYER,
+                                                                                           Party.OFFICER}:
+        raise PaymentNotFound()
+    return proof
+
+
+def transfer_proof_list(*, checkout: Checkout):
+    """Return the proofs the buyer sent for a checkout's transfer, oldest first."""
+    from payments.models import TransferProof
+
+    return TransferProof.objects.filter(payment__checkout=checkout).order_by("created_at", "pk")

@@ -706,6 +706,7 @@ class PublicProduct:
     village: Village
     stock: dict
     for_you: bool = False  # retail-ready for the acting buyer (``product_list_annotate_for_buyer``)
+    slug: str = ""  # of the product's address, from its Indonesian name: the same in both languages (issue 17)
 
 
 def _label(choices, value: str) -> str:
@@ -745,7 +746,15 @@ def product_public_view(product: Product, *, for_you: bool | None = None) -> Pub
         village=product.producer.village,
         stock=_stock(product),
         for_you=bool(getattr(product, "for_buyer", False)) if for_you is None else for_you,
+        slug=product_slug(snapshot.get("name") or ""),
     )
+
+
+def product_slug(name: str) -> str:
+    """Return the slug of a product's public address from its name ("kopi-robusta-bubuk-250-g")."""
+    from django.utils.text import slugify
+
+    return slugify(name)[:80].strip("-") or "produk"
 
 
 def product_public_details(*, product: Product, today: date | None = None,

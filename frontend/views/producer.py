@@ -179,7 +179,7 @@ def product_badges(product: Product) -> list[tuple[str, str]]:
             return [("listed", _("On sale (approved version)")), ("pending", _("Changes waiting for review"))]
         if product.status == status.REJECTED:
             return [("listed", _("On sale (approved version)")), ("rejected", _("Changes rejected"))]
-        return [("approved", _("Approved \u00b7 on sale"))]
+        return [("approved", _("Approved · on sale"))]
     return [{
         status.DRAFT: ("draft", _("Draft")),
         status.SUBMITTED: ("submitted", _("Submitted for review")),

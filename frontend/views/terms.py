@@ -36,7 +36,12 @@ ORGANISATIONS_PER_PAGE = 25
 INVOICES_PER_PAGE = 20
 
 
-def _bank() -> dict[str, str]:
+def _bank() -> dict[str, str] | None:
+    """Return the programme's account to pay into, or ``None`` when it is not configured (nothing is shown)."""
+    from payments.services.bank_transfer import bank_account_configured
+
+    if not bank_account_configured():
+        return None
     return {"name": settings.PAYMENTS_BANK_NAME, "number": settings.PAYMENTS_BANK_ACCOUNT_NUMBER,
             "holder": settings.PAYMENTS_BANK_ACCOUNT_NAME}
 

@@ -19,6 +19,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The site's own address: links in emails are built from it, never from the request's Host header.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name emails, page titles and shared links give the site (its domain comes from SITE_URL).
+SITE_NAME = env_str("SITE_NAME", "Kampung Industri")
 # Proxies in front of the site that append the client's address to X-Forwarded-For (0: none, the
 # header is ignored). One number for DRF's throttles and allauth's rate limits: trusting more hops
 # than really exist lets a client choose the address it is counted under.
@@ -92,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.navigation",
+                "frontend.context_processors.cart_badge",
+                "frontend.seo.site",
                 "frontend.context_processors.assist_session",
                 "frontend.acting.acting_for",
             ],
@@ -162,7 +166,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kampung Industri] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's default rate limits (login failures, sign-ups, password resets, ...)
 # stay on; they count in the shared cache configured below.
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
@@ -208,6 +212,8 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "ki_language"
 TIME_ZONE = "Asia/Jakarta"
+# One date and time format per language, the zone always shown with a time (market/formats/).
+FORMAT_MODULE_PATH = ["market.formats"]
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False  # rupiah are formatted explicitly by market.core.money
@@ -352,9 +358,11 @@ STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 STRIPE_MIN_AMOUNT_RUPIAH = env_int("STRIPE_MIN_AMOUNT_RUPIAH", 10_000)  # about USD 0.50, Stripe's minimum
 PLATFORM_COMMISSION_RATE = env_str("PLATFORM_COMMISSION_RATE", "0.05")  # default; per category in the admin
-PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "Bank Jatim")
-PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "0000000000")
-PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "Disperindag Kabupaten Jember")
+# The programme's account for bank transfers: no default, so that no page ever shows an account that is not
+# the programme's; without all three, bank transfer is not offered (docs/configuration.md).
+PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "")
+PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "")
+PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "")
 CELERY_BEAT_SCHEDULE["payments-reconcile-card"] = {  # a lost webhook never leaves an order stuck
     "task": "payments.tasks.card_payments_reconcile_task",
     "schedule": 300.0,

@@ -360,14 +360,14 @@ def test_the_batch_and_the_payouts_page_warn_about_an_account_changed_since_the_
     # then both say which account changed and when; the steady producer's row has no warning
     assert [account.producer_id for account in before.context["changed_accounts"]] == [changed.pk]
     listed = html(before).split(f'data-account-changed="{changed.pk}"')[1].split("</li>")[0]
-    assert f"{changed.name}: account changed on 4 Mar 2026 08:30 since the last payout (now Bank Lain)" in listed
+    assert f"{changed.name}: account changed on 4 Mar 2026, 08:30 WIB since the last payout (now Bank Lain)" in listed
     assert {payout.producer_id: payout.account_changed_at for payout in detail.context["payouts"]} == {
         changed.pk: datetime(2026, 3, 4, 1, 30, tzinfo=UTC), steady.pk: None}
     page = html(detail)
     assert 'data-account-changes="1"' in page
     changed_row = page.split(f'data-payout="{rows[changed].pk}"')[1].split("</tr>")[0]
     steady_row = page.split(f'data-payout="{rows[steady].pk}"')[1].split("</tr>")[0]
-    assert "Account changed on 4 Mar 2026 08:30 since the last payout" in changed_row
+    assert "Account changed on 4 Mar 2026, 08:30 WIB since the last payout" in changed_row
     assert "data-account-changed" not in steady_row and "Account changed" not in steady_row
 
 

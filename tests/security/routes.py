@@ -67,6 +67,8 @@ RULES: dict[str, Rule] = {
     # --- public pages and API ----------------------------------------------------------------
     r"frontend:(home|village-list|product-list|product-filter-villages|search|search-suggest|search-villages"
     r"|place-villages|cart)": Rule(PUBLIC),
+    # Issue 17: what crawlers, link previews and an installed app read (tests/frontend/test_storefront_seo.py).
+    r"frontend:(robots|sitemap|manifest|service-worker|offline)": Rule(PUBLIC),
     r"v1:regions:.*|v1:catalog:(village-list|producer-list|product-list|category-tree|commodity-list)"
     r"|v1:search:.*": Rule(PUBLIC),
     r"v1:accounts:token": Rule(PUBLIC),
@@ -116,7 +118,7 @@ RULES: dict[str, Rule] = {
     r"|product-approve|product-reject|product-delist)|v1:buyers:officer-registration-(detail|verify|refuse)"
     r"|v1:payments:(refund-transfer|refund-credit-note|late-transfer-decide)": Rule(OFFICER),
     # --- public object routes ----------------------------------------------------------------
-    r"frontend:(village-detail|product-detail|producer-detail)|v1:catalog:(village-detail|producer-detail"
+    r"frontend:(village-detail|product-detail|product|producer-detail)|v1:catalog:(village-detail|producer-detail"
     r"|producer-products|product-detail)|v1:orders:(delivery-options|delivery-quote)": Rule(PUBLIC),
     # --- object routes not yet exercised -----------------------------------------------------
     r"v1:catalog:(producer-permit|product-photo)|frontend:(producer-permit-delete"
@@ -153,6 +155,8 @@ RULES: dict[str, Rule] = {
     r"frontend:investor-(village-interest|opportunity-interest|document)"
     r"|v1:investors:(village-interest|opportunity-detail|opportunity-interest)":
         Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/investors/test_visibility.py, test_api.py)"),
+    r"frontend:(checkout-pay-proof|transfer-proof)":
+        Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/frontend/test_storefront_proofs.py)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
 }
