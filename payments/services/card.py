@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.accounts.models import User
+from market.core.faults import fault_point
 from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
 from orders.models import Checkout, PaymentMethod
 from orders.services import checkout_mark_paid
@@ -181,6 +182,7 @@ def payment_intent_apply(*, intent, source: str, provider_event_id: str = "") ->
         payment_status_change(payment=payment, to_status=_STATUS[status], source=source,
                               provider_event_id=provider_event_id, note=payment.failure_code)
     payment.save(update_fields=sorted(fields))
+    fault_point("payment_intent_apply.before_commit")
     return payment
 
 
@@ -215,6 +217,7 @@ def card_payments_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> 
         before = Payment.objects.get(provider=Provider.STRIPE, reference=reference).status
         payment = payment_intent_apply(intent=stripe_client.payment_intent_retrieve(reference), source=Source.RECONCILE)
         changed += payment is not None and payment.status != before
+        fault_point("card_payments_reconcile.applied")
     return changed
 
 
