@@ -82,3 +82,7 @@ def fault(request):
         fault_record(request.node, kind=kind, where=where)
 
     return record
+
+
+# The Stripe emulator of the payments tests (localstripe, a process of its own).
+from tests.payments.conftest import localstripe_server, stripe_emulator  # noqa: E402, F401

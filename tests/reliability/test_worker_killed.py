@@ -103,3 +103,64 @@ def test_a_notification_killed_between_its_record_and_its_email_is_sent_once(wor
     (sent,) = mail.iterdir()
     assert f"To: {buyer.email}" in sent.read_text()
     assert Notification.objects.filter(event=Event.RESERVATION_EXPIRED, user=buyer).count() == 1
+
+
+# --- payment reconciliation --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("point", ["payment_intent_apply.before_commit", "card_payments_reconcile.applied"])
+def test_reconciliation_pays_each_checkout_once(workers, eager, idle, fault, stripe_emulator, point):
+    from payments.models import LedgerEntry, Payment, PaymentEvent
+    from payments.selectors import ledger_unbalanced_entries
+    from payments.services.card import card_payment_start
+    from payments.tasks import card_payments_reconcile_task
+    from tests.payments.conftest import card
+    from tests.payments.test_stripe import _authenticate
+
+    # given: two card payments the card holders confirmed at their bank (3-D Secure), whose webhooks were lost
+    with eager():
+        _, checkouts = _unpaid_checkouts(1, 1, method="card")
+    for checkout in checkouts:
+        payment = card_payment_start(checkout=checkout, user=checkout.placed_by, payment_method_id=card("4000000000003220"))
+        assert payment.status == "requires_action"
+        _authenticate(stripe_emulator, payment.reference)
+    Payment.objects.update(updated_at=timezone.now() - timedelta(minutes=5))  # due for reconciliation
+    env = {"STRIPE_API_BASE": stripe_emulator, "STRIPE_SECRET_KEY": "sk_test_kampung",
+           "STRIPE_PUBLISHABLE_KEY": "pk_test_kampung", "STRIPE_WEBHOOK_SECRET": "whsec_test_kampung"}
+
+    # when: the worker is killed while reconciling the first; a new worker takes the task again
+    second = _kill_at(workers, fault, point, card_payments_reconcile_task.delay, env=env)
+
+    # then: both checkouts paid once: one success event, one receipt and one allocation each
+    wait_for(lambda: idle() and not Checkout.objects.exclude(status="paid").exists(),
+             message="the new worker did not reconcile the payments", log=second.log)
+    for checkout in checkouts:
+        payment = Payment.objects.get(checkout=checkout)
+        assert (payment.status, payment.applied, payment.received) == ("succeeded", True, checkout.total)
+        assert PaymentEvent.objects.filter(payment=payment, to_status="succeeded").count() == 1
+    assert LedgerEntry.objects.count() == 4
+    assert list(ledger_unbalanced_entries()) == []
+
+
+# --- search indexing ---------------------------------------------------------------------------
+
+
+def test_indexing_killed_after_writing_the_index_ends_with_the_index_right_and_no_marks(workers, eager, idle, fault):
+    from catalog.services import product_delist
+    from search.models import DirtyItem, ProductEntry
+    from tests.search.catalogue import catalogue_build
+
+    with eager():
+        catalogue = catalogue_build()  # indexed as it is built
+    robusta = catalogue.products["robusta"]
+    listed = set(ProductEntry.objects.values_list("pk", flat=True))
+    assert robusta.pk in listed
+    point = "search_sync.indexed"
+
+    # when: a delisting is indexed by a worker killed after it wrote the index, before it cleared the marks
+    second = _kill_at(workers, fault, point, lambda: product_delist(
+        product=robusta, officer=catalogue.officer, reasons=["other"], note="Audit"))
+
+    # then: the new worker indexed the same marks again: the product is gone once, nothing else changed
+    wait_for(lambda: idle() and not DirtyItem.objects.exists(), message="marks left behind", log=second.log)
+    assert set(ProductEntry.objects.values_list("pk", flat=True)) == listed - {robusta.pk}
