@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from tests.conftest import require
-from tests.reliability.processes import App, OwnPostgres, postgres_bin, database_url_of_this_test, wait_for
+from tests.reliability.processes import App, OwnPostgres, database_url_of_this_test, postgres_bin, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 BUYERS = 6
