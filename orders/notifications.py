@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 
 from market.accounts.models import User
 from market.core.faults import fault_point
+from market.core.services import task_outbox_send
 from market.core.money import format_rupiah
 from orders.models import (
     PROBLEM_WINDOW_DAYS,
@@ -73,9 +74,9 @@ class Channel(Protocol):
 
     def address(self, user: User) -> str | None: ...
 
-    def send(self, *, to: str, message: Message) -> None:
+    def send(self, *, to: str, message: Message) -> int | None:
         """Hand ``message`` over durably, inside the transaction that records it (``delay_durably``),
-        never by calling a network service here."""
+        never by calling a network service here; return the outbox row's id, if any."""
         ...
 
 
@@ -85,12 +86,12 @@ class EmailChannel:
     def address(self, user: User) -> str | None:
         return user.email or None
 
-    def send(self, *, to: str, message: Message) -> None:
+    def send(self, *, to: str, message: Message) -> int | None:
         from market.core.tasks import email_send_task
 
         # In the transaction that records the notification: sent after its commit, from the outbox
         # if this process dies first; a separate retried task per email.
-        email_send_task.delay_durably(subject=message.subject, body=message.body, to=[to])
+        return email_send_task.delay_durably(subject=message.subject, body=message.body, to=[to])
 
 
 CHANNELS: list[Channel] = [EmailChannel()]
@@ -396,8 +397,12 @@ def notification_send(*, event: str, object_id: int, context: dict | None = None
                 with transaction.atomic():
                     Notification.objects.create(event=event, key=outgoing.key, user=user, channel=channel.name)
                     transaction.on_commit(functools.partial(fault_point, "notification_send.recorded"))
-                    channel.send(to=to, message=message)
+                    kept = channel.send(to=to, message=message)
             except IntegrityError:
                 continue  # already sent by an earlier run of this task
+            if kept is not None:
+                # Sent by the commit already in a task; here too when a caller's transaction is still
+                # open (the message is recorded, whatever happens to it): once either way.
+                task_outbox_send(pk=kept)
             sent += 1
     return sent

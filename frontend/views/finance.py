@@ -128,9 +128,10 @@ def officer_overview(request):
     """The figures that need an officer, the ledger check (on request) and every producer's balance."""
     checked = request.GET.get("check") == "1"
     problems = _ledger_problems(ledger_check()) if checked else None
+    summary = finance_summary_get()
     return render(request, "frontend/finance/officer_overview.html", _officer_context(
-        "overview", summary=finance_summary_get(), checked=checked, problems=problems,
-        mismatches=payment_mismatch_list()[:MISMATCHES_SHOWN],
+        "overview", summary=summary, checked=checked, problems=problems,
+        mismatches=payment_mismatch_list()[:MISMATCHES_SHOWN] if summary["mismatch_count"] else [],
         page=_page(request, producer_balance_list(), BALANCES_PER_PAGE)))
 
 

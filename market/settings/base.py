@@ -378,7 +378,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/minute"),
         "token": "10/minute",
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "market.core.schema.MarketAutoSchema",  # documents the error answers too
     "EXCEPTION_HANDLER": "market.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
