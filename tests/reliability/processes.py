@@ -194,3 +194,24 @@ class App:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def command_killed_at(point: str, code: str, *, fault_dir: Path) -> None:
+    """Run ``code`` in ``manage.py shell`` as its own process on the test database, let it reach the fault
+    point ``point`` and SIGKILL it there."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "market.settings.local", "DEBUG": "false",
+           "DATABASE_URL": database_url_of_this_test(), "MARKET_FAULT_DIR": str(fault_dir),
+           "MARKET_FAULT_PAUSE_AT": point}
+    log = fault_dir / "command.log"
+    with log.open("a") as out:
+        process = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    marker = fault_dir / point
+    try:
+        wait_for(lambda: marker.exists() and marker.read_text(), timeout=60, message=f"never reached {point}",
+                 log=log)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -164,3 +164,45 @@ def test_indexing_killed_after_writing_the_index_ends_with_the_index_right_and_n
     # then: the new worker indexed the same marks again: the product is gone once, nothing else changed
     wait_for(lambda: idle() and not DirtyItem.objects.exists(), message="marks left behind", log=second.log)
     assert set(ProductEntry.objects.values_list("pk", flat=True)) == listed - {robusta.pk}
+
+
+# --- payout batch (the transfer file) -------------------------------------------------------------
+
+
+def test_a_payout_batch_killed_half_made_leaves_nothing_and_is_made_once_after(transactional_db, tmp_path, fault):
+    """Made in the officer's request, not in a task: the process dies after the first payout was posted."""
+    from payments.exceptions import PaymentNotPossible
+    from payments.models import LedgerEntry, PayoutBatch
+    from payments.selectors import payout_batch_csv, producer_balance
+    from payments.services.payouts import payout_batch_create
+    from tests.orders.factories import officer
+    from tests.payments.conftest import bank_account_set
+    from tests.payments.test_payouts import _paid_and_completed
+    from tests.reliability.processes import command_killed_at
+
+    producers = _paid_and_completed([(10000, 4), (20000, 1)])
+    for n, producer in enumerate(producers):
+        bank_account_set(producer, bank_name="BRI", account_number=f"55500011{n}", account_holder=producer.name)
+    finance = officer()
+    before = {p.pk: producer_balance(producer_id=p.pk) for p in producers}
+    point = "payout_batch_create.payout_posted"
+
+    command_killed_at(point, "from payments.services.payouts import payout_batch_create; "
+                             "from market.accounts.models import User; "
+                             f"payout_batch_create(officer=User.objects.get(pk={finance.pk}), minimum=1000)",
+                      fault_dir=tmp_path)
+    fault("process killed (SIGKILL) mid-request", point)
+
+    # then: nothing of the half-made batch is left
+    assert PayoutBatch.objects.count() == 0
+    assert LedgerEntry.objects.filter(kind="payout").count() == 0
+    assert {p.pk: producer_balance(producer_id=p.pk) for p in producers} == before
+
+    # when: the officer makes it again, and once more
+    batch = payout_batch_create(officer=finance, minimum=1000)
+    with pytest.raises(PaymentNotPossible):
+        payout_batch_create(officer=finance, minimum=1000)
+
+    assert batch.total == sum(balance.available for balance in before.values())
+    assert len(payout_batch_csv(batch=batch).splitlines()) == 1 + len(producers)
+    assert LedgerEntry.objects.filter(kind="payout").count() == len(producers)
