@@ -44,7 +44,8 @@ class BankAccountNotConfigured(PaymentNotPossible):
 
 class ProviderUnavailable(ApplicationError):
     code = "payment_provider_unavailable"
-    default_message = _("The payment service is not reachable. Please try again in a few minutes.")
+    default_message = _("The payment service did not answer. If your payment went through, the order shows as "
+                        "paid within a few minutes: check it before you pay again.")
     http_status = 503
 
 

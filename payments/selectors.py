@@ -295,7 +295,16 @@ def finance_summary_get() -> dict:
             "open_batches": batches["count"], "open_batches_total": batches["total"],
             "pending": owed["pending"], "available": owed["available"],
             "refunds_count": refunds["count"], "refunds_amount": refunds["amount"],
-            "late_count": late["count"], "late_amount": late["amount"]}
+            "late_count": late["count"], "late_amount": late["amount"],
+            "mismatch_count": payment_mismatch_list().count()}
+
+
+def payment_mismatch_list():
+    """Return the open payments whose amount or currency did not match their checkout, newest first."""
+    from payments.models import PaymentMismatch
+
+    return (PaymentMismatch.objects.filter(resolved_at__isnull=True)
+            .select_related("payment__checkout").order_by("-created_at", "-pk"))
 
 
 # --- refunds owed and late transfers (officers) ------------------------------------------------

@@ -61,6 +61,7 @@ from payments.selectors import (
     late_transfer_get,
     late_transfer_list,
     ledger_check,
+    payment_mismatch_list,
     payout_batch_csv,
     payout_batch_get,
     payout_batch_list,
@@ -82,6 +83,7 @@ from placements.selectors import settlement_line_list_for_producer
 TRANSFERS_PER_PAGE = 25
 BATCHES_PER_PAGE = 20
 BALANCES_PER_PAGE = 25
+MISMATCHES_SHOWN = 50  # open payment mismatches listed on the overview (each needs an officer)
 PAYOUTS_SHOWN = 24
 REFUNDS_PER_PAGE = 25
 DECIDED_SHOWN = 10
@@ -127,8 +129,10 @@ def officer_overview(request):
     """The figures that need an officer, the ledger check (on request) and every producer's balance."""
     checked = request.GET.get("check") == "1"
     problems = _ledger_problems(ledger_check()) if checked else None
+    summary = finance_summary_get()
     return render(request, "frontend/finance/officer_overview.html", _officer_context(
-        "overview", summary=finance_summary_get(), checked=checked, problems=problems,
+        "overview", summary=summary, checked=checked, problems=problems,
+        mismatches=payment_mismatch_list()[:MISMATCHES_SHOWN] if summary["mismatch_count"] else [],
         page=_page(request, producer_balance_list(), BALANCES_PER_PAGE)))
 
 

@@ -290,7 +290,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken but not acknowledged (its worker died: acks_late) goes back on the queue after this many
+# seconds. It must exceed the longest countdown or ETA a task is sent with (search retries wait up to
+# 600 s; Redis hands out ETA tasks early and would run them twice otherwise) and the longest task.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE: dict = {
     "catalog-permit-expiry-notify": {
         "task": "catalog.tasks.permit_expiry_notify_task",
@@ -405,7 +409,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/minute"),
         "token": "10/minute",
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "market.core.schema.MarketAutoSchema",  # documents the error answers too
     "EXCEPTION_HANDLER": "market.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -467,3 +471,7 @@ LOGGING = {
 # --- Benchmarks -----------------------------------------------------------------
 # bench/http/run.py mounts /bench/ceiling (a bare JSON view, no database) to measure the web process's ceiling.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
+
+# --- Fault injection (tests only: market/core/faults.py; production settings force it off) ---
+FAULT_PAUSE_AT = env_str("MARKET_FAULT_PAUSE_AT", "") or ""
+FAULT_DIR = env_str("MARKET_FAULT_DIR", str(VAR_DIR / "faults")) or ""

@@ -12,6 +12,7 @@ from market.settings.env import env_bool, env_int, env_list, env_required, env_s
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False  # load_demo_data refuses; a start with demo accounts present is refused
+FAULT_PAUSE_AT = ""  # market/core/faults.py: a production process never stops to be killed
 
 if env_str("SECRET_KEY") is None:
     # The most likely reader is a developer who ran manage.py without naming the development settings.

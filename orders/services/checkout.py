@@ -35,6 +35,7 @@ from catalog.exceptions import InsufficientStock
 from catalog.models import Product
 from catalog.services import stock_release, stock_reserve
 from market.accounts.models import User
+from market.core.faults import fault_point
 from market.core.money import format_rupiah
 from orders import hooks, pricing
 from orders.documents import SERIES_INVOICE, SERIES_PURCHASE_ORDER, document_numbers_take
@@ -431,7 +432,9 @@ def checkout_expire_due(*, now=None) -> int:
             _close_unpaid(checkout=checkout, status=Checkout.Status.EXPIRED, actor=None, parties={Party.SYSTEM},
                           note="", reason="reservation_expired")
             notify_after_commit(Event.RESERVATION_EXPIRED, checkout.pk)
+            fault_point("checkout_expire_due.before_commit")
             expired += 1
+        fault_point("checkout_expire_due.expired")
     return expired
 
 

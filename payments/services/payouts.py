@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Producer
 from market.accounts.models import Role, User
 from market.core.dates import datetime_display
+from market.core.faults import fault_point
 from payments.exceptions import (
     BankAccountForbidden,
     PaymentForbidden,
@@ -177,6 +178,7 @@ def payout_batch_create(*, officer: User, minimum: int) -> PayoutBatch:
                           lines=[Line(producer_account_code(producer.pk), debit=available,
                                       producer_id=producer.pk),
                                  Line(IN_TRANSIT, credit=available)])
+        fault_point("payout_batch_create.payout_posted")
         total += available
     if not total:
         raise PaymentNotPossible(_("No producer has at least the minimum available."))

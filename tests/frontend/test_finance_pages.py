@@ -573,7 +573,8 @@ def test_the_overview_lists_balances_and_checks_the_ledger_on_request(officer_cl
     assert page.status_code == 200
     assert page.context["summary"] == {"awaiting_count": 1, "awaiting_amount": 10000, "open_batches": 0,
                                        "open_batches_total": 0, "pending": 0, "available": 38000 + 19000,
-                                       "refunds_count": 0, "refunds_amount": 0, "late_count": 0, "late_amount": 0}
+                                       "refunds_count": 0, "refunds_amount": 0, "late_count": 0, "late_amount": 0,
+                                       "mismatch_count": 0}
     rows = {account.producer_id: (account.pending, account.available) for account in page.context["page"]}
     assert rows == {mine.pk: (0, 38000), theirs.pk: (0, 19000)}
     assert rows[mine.pk] == producer_balance(producer_id=mine.pk)
@@ -628,10 +629,10 @@ def test_the_balances_and_batches_pages_read_a_fixed_number_of_queries(officer_c
         bank_account_set(producer, bank_name="BNI", account_number=f"2000{producer.pk}", account_holder=producer.name)
     officer_client.get(FINANCE)
 
-    with django_assert_max_num_queries(11):  # session, user, two-factor, assisted-mode banner, summary (5), count,
+    with django_assert_max_num_queries(12):  # session, user, two-factor, assisted-mode banner, summary (6), count,
         # balances
         overview = officer_client.get(FINANCE)
-    with django_assert_max_num_queries(12):  # ... summary (5), accounts changed since the last payout, count,
+    with django_assert_max_num_queries(13):  # ... summary (6), accounts changed since the last payout, count,
         # batches
         batches = officer_client.get(PAYOUTS)
     with django_assert_max_num_queries(6):
