@@ -14,6 +14,7 @@ test or times out counts against it, except those listed with their reason in
 a time budget (``MUTATION_BUDGET`` seconds); mutants not reached in the budget are reported as
 not checked and the score counts only the checked ones.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,9 +73,11 @@ class Result:
         return 100.0 * (len(self.killed) + len(self.timeout)) / counted if counted else 100.0
 
     def line(self) -> str:
-        text = (f"{self.core.name:<9} {self.core.module:<34} killed {len(self.killed) + len(self.timeout):>4} / "
-                f"{self.checked - len(self.equivalent):>4}  {self.score:5.1f} %   (equivalent {len(self.equivalent)}, "
-                f"survived {len(self.survived)}, no tests {len(self.no_tests)}")
+        text = (
+            f"{self.core.name:<9} {self.core.module:<34} killed {len(self.killed) + len(self.timeout):>4} / "
+            f"{self.checked - len(self.equivalent):>4}  {self.score:5.1f} %   (equivalent {len(self.equivalent)}, "
+            f"survived {len(self.survived)}, no tests {len(self.no_tests)}"
+        )
         if self.not_checked:
             text += f", not checked in the budget {len(self.not_checked)}"
         return text + f"; {self.seconds:.0f} s)"
@@ -85,8 +88,7 @@ def settings() -> dict:
 
 
 def cores() -> list[Core]:
-    return [Core(name=c["name"], module=c["module"], tests=tuple(c["tests"]))
-            for c in settings()["mutation"]["cores"]]
+    return [Core(name=c["name"], module=c["module"], tests=tuple(c["tests"])) for c in settings()["mutation"]["cores"]]
 
 
 def equivalent() -> dict[str, str]:
@@ -108,8 +110,11 @@ def _toml(value) -> str:
 
 
 def _table(name: str, values: dict) -> str:
-    return f"[{name}]\n" + "".join(f"{key} = {_toml(value)}\n" for key, value in values.items()
-                                   if not isinstance(value, dict)) + "\n"
+    return (
+        f"[{name}]\n"
+        + "".join(f"{key} = {_toml(value)}\n" for key, value in values.items() if not isinstance(value, dict))
+        + "\n"
+    )
 
 
 def prepare(core: Core, *, fresh: bool) -> Path:
@@ -126,8 +131,9 @@ def prepare(core: Core, *, fresh: bool) -> Path:
             link.symlink_to(os.path.relpath(ROOT / path, work))
     mutmut["only_mutate"] = [core.module]
     mutmut["pytest_add_cli_args_test_selection"] = list(core.tests)
-    (work / "pyproject.toml").write_text(_table("tool.pytest.ini_options", tool["pytest"]["ini_options"])
-                                         + _table("tool.mutmut", mutmut))
+    (work / "pyproject.toml").write_text(
+        _table("tool.pytest.ini_options", tool["pytest"]["ini_options"]) + _table("tool.mutmut", mutmut)
+    )
     return work
 
 
@@ -149,8 +155,14 @@ def run(core: Core, *, budget: float | None, fresh: bool) -> Result:
     started = time.monotonic()
     with log.open("w") as out:
         # One worker, niced: the machine is shared. A new session, so the budget can stop mutmut and its children.
-        process = subprocess.Popen(["nice", "-n", "10", mutmut, "run", "--max-children", "1"], cwd=work,
-                                   env=_environment(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["nice", "-n", "10", mutmut, "run", "--max-children", "1"],
+            cwd=work,
+            env=_environment(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             process.wait(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -195,8 +207,13 @@ def show(core: Core, names: list[str]) -> None:
     mutmut = str(Path(sys.executable).parent / "mutmut")
     for name in names:
         out = subprocess.run([mutmut, "show", name], cwd=WORK / core.name, capture_output=True, text=True)
-        print("\n".join(line for line in out.stdout.splitlines()
-                        if line.startswith(("#", "-", "+")) and not line.startswith(("---", "+++"))))
+        print(
+            "\n".join(
+                line
+                for line in out.stdout.splitlines()
+                if line.startswith(("#", "-", "+")) and not line.startswith(("---", "+++"))
+            )
+        )
 
 
 def choose(names: list[str], *, ci: bool) -> list[Core]:
@@ -226,8 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = args.modules or [n for n in os.environ.get("MUTATION_CORES", "").split(",") if n]
     threshold = args.threshold if args.threshold is not None else settings()["mutation"]["threshold"]
-    budget = args.budget if args.budget is not None else (float(os.environ.get("MUTATION_BUDGET", "420"))
-                                                          if args.ci else None)
+    budget = (
+        args.budget
+        if args.budget is not None
+        else (float(os.environ.get("MUTATION_BUDGET", "420")) if args.ci else None)
+    )
     failed = False
     figures = {}
     for core in choose(names, ci=args.ci):
@@ -241,10 +261,15 @@ def main(argv: list[str] | None = None) -> int:
                 show(core, left)
             else:
                 print("   " + "\n   ".join(left))
-        figures[core.name] = {"module": core.module, "killed": len(result.killed) + len(result.timeout),
-                              "counted": result.checked - len(result.equivalent),
-                              "equivalent": len(result.equivalent), "not_checked": len(result.not_checked),
-                              "score": round(result.score, 1), "seconds": round(result.seconds)}
+        figures[core.name] = {
+            "module": core.module,
+            "killed": len(result.killed) + len(result.timeout),
+            "counted": result.checked - len(result.equivalent),
+            "equivalent": len(result.equivalent),
+            "not_checked": len(result.not_checked),
+            "score": round(result.score, 1),
+            "seconds": round(result.seconds),
+        }
         if result.score < threshold:
             print(f"   FAILED: {result.score:.1f} % is below the threshold of {threshold:.0f} %")
             failed = True
