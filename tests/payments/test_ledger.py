@@ -324,6 +324,7 @@ LedgerMachine.TestCase.settings = settings(
 )
 
 
+@pytest.mark.property
 def test_the_ledger_balances_after_any_sequence_of_payments_refunds_and_payouts():
     """Receipts, allocations, refunds, payouts, transfers and invoices on terms, through the real services."""
     # given two producers with a bank account (odd prices, so that commissions round), a consumer and a

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from orders.models import Order
-from payments.models import CommissionRate, LedgerAccount
+from payments.models import CommissionRate, LedgerAccount, LedgerEntry, LedgerLine
 from payments.services.ledger import (
     checkout_allocation_lines,
     checkout_allocation_post,
@@ -32,9 +32,27 @@ def queries_of(fn, **kwargs):
 
 def test_each_account_is_opened_with_its_kind_and_a_producers_with_its_producer():
     checkout, (product,) = checkout_of(items=[(10_000, 2)])
+    order = Order.objects.get(checkout=checkout)
 
-    payment_receipt_post(key="receipt:test:1", provider="bank_transfer", amount=checkout.total, checkout=checkout)
+    payment_receipt_post(
+        key="receipt:test:1", provider="bank_transfer", amount=checkout.total, checkout=checkout, memo="BCA 0001"
+    )
     checkout_allocation_post(checkout=checkout)
+    checkout_allocation_post(checkout=checkout)  # posted once
+
+    assert list(LedgerEntry.objects.order_by("pk").values_list("key", "kind", "checkout", "memo")) == [
+        ("receipt:test:1", "receipt", checkout.pk, "BCA 0001"),
+        (f"allocation:checkout:{checkout.pk}", "allocation", checkout.pk, ""),
+    ]
+    assert list(
+        LedgerLine.objects.order_by("pk").values_list("entry__kind", "account__code", "debit", "credit", "order")
+    ) == [
+        ("receipt", "cash:bank_transfer", 20_000, 0, None),
+        ("receipt", "deposits", 0, 20_000, None),
+        ("allocation", "deposits", 20_000, 0, None),
+        ("allocation", f"producer:{product.producer_id}", 0, 19_000, order.pk),
+        ("allocation", "commission", 0, 1000, order.pk),
+    ]
 
     assert sorted(LedgerAccount.objects.values_list("code", "kind", "producer_id")) == [
         ("cash:bank_transfer", "asset", None),
