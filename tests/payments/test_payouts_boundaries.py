@@ -124,3 +124,59 @@ def test_a_minimum_of_one_rupiah_is_accepted_and_finds_nothing_to_pay():
         payout_batch_create(officer=officer(), minimum=1)
 
     assert error.value.message == "No producer has at least the minimum available."
+
+
+@pytest.mark.parametrize("who", ["anonymous", "producer owner"])
+def test_only_officers_run_payouts_and_are_told_so(who):
+    from django.contrib.auth.models import AnonymousUser
+
+    from payments.exceptions import PaymentForbidden
+
+    user = AnonymousUser() if who == "anonymous" else owner_of(verified_producer())
+
+    with pytest.raises(PaymentForbidden) as error:
+        payout_batch_create(officer=user, minimum=1)
+
+    assert error.value.message == "Only finance officers run payouts."
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [("12345", True), ("1234", False), ("1" * 34, True), ("1" * 35, False), ("12 34 5", True), (None, False)],
+)
+def test_an_account_number_has_five_to_thirty_four_digits(number, valid):
+    from payments.services.payouts import producer_bank_account_set
+
+    producer = verified_producer()
+    set_it = dict(
+        actor=owner_of(producer),
+        producer=producer,
+        bank_name="BRI",
+        account_number=number,
+        account_holder="Bu Sri",
+        reauthenticated=True,
+    )
+    if valid:
+        assert producer_bank_account_set(**set_it).account_number == number.replace(" ", "")
+        return
+    with pytest.raises(PaymentInvalid) as error:
+        producer_bank_account_set(**set_it)
+    assert error.value.fields == {"account_number": ["Enter the account number (digits only)."]}
+
+
+@pytest.mark.parametrize("bank_name", [None, "", "   "])
+def test_a_bank_name_is_required(bank_name):
+    from payments.services.payouts import producer_bank_account_set
+
+    producer = verified_producer()
+    with pytest.raises(PaymentInvalid) as error:
+        producer_bank_account_set(
+            actor=owner_of(producer),
+            producer=producer,
+            bank_name=bank_name,
+            account_number="12345678",
+            account_holder="Bu Sri",
+            reauthenticated=True,
+        )
+
+    assert error.value.fields == {"bank_name": ["Enter the bank's name."]}
