@@ -281,9 +281,6 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     invitation = invitation_create(organisation=org_a, email="neu@example.id", role=Membership.Role.MEMBER,
                                    invited_by=buyer_a).invitation
     meeting = _showcase_meeting(org_a=org_a, buyer=buyer_a, producer=producer)
-    return {
-        "meeting": ({"buyer", "producer"}, {"pk": meeting.pk}),
-        "participation": ({"producer"}, {"pk": meeting.participant_id}),
     from investors.models import WatchItem
     from investors.services import investor_profile_save, investor_profile_submit
     from tests.investors.helpers import express, make_opportunity, make_village, profile_data
@@ -296,6 +293,8 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     watch_page = WatchItem.objects.create(user=investor, village=programme_village)
     watch_api = WatchItem.objects.create(user=investor, opportunity=interest.opportunity)
     return {
+        "meeting": ({"buyer", "producer"}, {"pk": meeting.pk}),
+        "participation": ({"producer"}, {"pk": meeting.participant_id}),
         "interest": ({"investor"}, {"pk": interest.pk}),
         "watch-item": ({"investor"}, {"pk": watch_page.pk}),
         "watch-item-api": ({"investor"}, {"pk": watch_api.pk}),
