@@ -944,6 +944,9 @@ class _Loader:
         self.result.orders_by_status = demo_commerce_load(
             officer=self.officer, rng=self.rng, password_hash=self.password_hash, today=self.today,
             photos=self.photo_share > 0).orders_by_status
+        from programme.demo import programme_demo_load  # after every order: the cockpit's sales count them
+
+        programme_demo_load()
         return self.result
 
     def reference_data(self) -> None:

@@ -15,6 +15,7 @@ from frontend.views import (
     orders,
     payments,
     producer,
+    programme,
     search,
     terms,
 )
@@ -34,6 +35,7 @@ urlpatterns = [
     *producer.urlpatterns,
     *buyer.urlpatterns,
     *delivery.urlpatterns,
+    *programme.urlpatterns,
     *officer.urlpatterns,
     *assist.urlpatterns,
     *catalog.urlpatterns,

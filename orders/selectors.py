@@ -640,19 +640,22 @@ def order_sales_months_changed(*, since=None) -> list[date]:
     qs = Order.objects.all()
     if since is not None:
         qs = qs.filter(Q(created_at__gte=since) | Q(updated_at__gte=since) | Q(status_changed_at__gte=since))
-    months = qs.annotate(month=TruncMonth("created_at")).values_list("month", flat=True).distinct().order_by("month")
-    return [month.date() if hasattr(month, "date") else month for month in months]
+    from django.db.models import DateField
+
+    months = (qs.annotate(month=TruncMonth("created_at", output_field=DateField()))
+              .values_list("month", flat=True).distinct().order_by("month"))
+    return list(months)
 
 
 def order_sales_by_village(*, months: Sequence[date]) -> list[dict]:
     """Return the sales of ``months`` per month, producer's village and channel (the checkout's
     audience): ``{"month", "village_id", "channel", "orders", "revenue"}`` (revenue: goods, without
     delivery). One query."""
-    from django.db.models import Count, Sum
-    from django.db.models.functions import TruncDate, TruncMonth
+    from django.db.models import Count, DateField, Sum
+    from django.db.models.functions import TruncMonth
 
     rows = (Order.objects.filter(status__in=REVENUE_STATUSES)
-            .annotate(month=TruncDate(TruncMonth("created_at"))).filter(month__in=list(months))
+            .annotate(month=TruncMonth("created_at", output_field=DateField())).filter(month__in=list(months))
             .values("month", "producer__village_id", "checkout__audience")
             .annotate(orders=Count("pk"), revenue=Sum("subtotal")).order_by())
     return [{"month": row["month"], "village_id": row["producer__village_id"], "channel": row["checkout__audience"],
@@ -663,11 +666,11 @@ def order_sales_by_commodity(*, months: Sequence[date]) -> list[dict]:
     """Return the sales of ``months`` per month, producer's village and product commodity:
     ``{"month", "village_id", "commodity_id", "orders", "revenue"}`` (``orders`` with a line of that
     commodity, ``revenue`` the lines' totals). One query."""
-    from django.db.models import Count, Sum
-    from django.db.models.functions import TruncDate, TruncMonth
+    from django.db.models import Count, DateField, Sum
+    from django.db.models.functions import TruncMonth
 
     rows = (OrderLine.objects.filter(order__status__in=REVENUE_STATUSES)
-            .annotate(month=TruncDate(TruncMonth("order__created_at"))).filter(month__in=list(months))
+            .annotate(month=TruncMonth("order__created_at", output_field=DateField())).filter(month__in=list(months))
             .values("month", "order__producer__village_id", "product__commodity_id")
             .annotate(orders=Count("order_id", distinct=True), revenue=Sum("line_total")).order_by())
     return [{"month": row["month"], "village_id": row["order__producer__village_id"],

@@ -546,11 +546,12 @@ def payout_totals_by_month(*, village_q: Q, start: date, end: date) -> list[dict
     """Return the money paid out to producers whose village matches ``village_q`` (a condition on
     ``producer__village_id``), per month of payment between ``start`` and ``end``:
     ``[{"month", "amount", "payouts", "producers"}]``, oldest first. One query."""
-    from django.db.models.functions import TruncDate, TruncMonth
+    from django.db.models import DateField
+    from django.db.models.functions import TruncMonth
 
     rows = (Payout.objects.filter(village_q, batch__status=PayoutBatch.Status.PAID, batch__paid_at__date__gte=start,
                                   batch__paid_at__date__lte=end)
-            .annotate(month=TruncDate(TruncMonth("batch__paid_at"))).values("month")
+            .annotate(month=TruncMonth("batch__paid_at", output_field=DateField())).values("month")
             .annotate(amount=Sum("amount"), payouts=Count("pk"), producers=Count("producer_id", distinct=True))
             .order_by("month"))
     return list(rows)

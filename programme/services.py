@@ -16,11 +16,14 @@ REFRESHES_KEPT = 200
 _LOCK_KEY = 18_0001  # pg_advisory_xact_lock: one refresh at a time
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def programme_facts_refresh(*, full: bool = False) -> FactRefresh:
     """Re-count the monthly sales of every month with an order placed or changed since the last run
     (every month when ``full`` or on the first run) into ``CommerceMonthFact`` and
-    ``CommodityMonthFact``, and record the run. Idempotent: running it twice changes nothing more."""
+    ``CommodityMonthFact``, and record the run. Idempotent: running it twice changes nothing more.
+
+    Composes inside a wider transaction (the demo load counts its orders so); the task calls it on
+    its own. An advisory lock keeps two runs from interleaving."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
     started = timezone.now()

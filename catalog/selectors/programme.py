@@ -49,6 +49,8 @@ class Area:
     def q(self, field: str) -> Q:
         """Return the condition on ``field`` (a field holding a village or district code)."""
         condition = region_q(field=field, codes=self.region_codes)
+        if field.endswith("_id"):
+            field = field.removesuffix("_id") + "__code"
         if self.district:
             condition &= Q(**{f"{field}__startswith": f"{self.district}."}) | Q(**{field: self.district})
         return condition

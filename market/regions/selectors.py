@@ -20,6 +20,8 @@ def region_q(*, field: str, codes: tuple[str, ...] | list[str] | None = None) ->
     district or village code (``code``, ``village_id``, ``producer__village_id``) can be tested
     against a province or regency code alike. No codes match nothing.
     """
+    if field.endswith("_id"):  # lookups other than exact need the related code, not the column
+        field = field.removesuffix("_id") + "__code"
     condition = Q(pk__in=[])
     for code in codes if codes is not None else programme_region_codes():
         condition |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
