@@ -681,7 +681,8 @@ def order_sales_by_commodity(*, months: Sequence[date]) -> list[dict]:
 def order_buyer_figures(*, village_q: Q, start: date, end: date) -> dict:
     """Return, for sales placed between ``start`` and ``end`` with producers whose village matches
     ``village_q`` (a condition on ``producer__village_id``): ``buyers`` (a buyer organisation, or a
-    consumer), ``repeat_buyers`` (two orders or more) and ``active_producers`` (with a sale). Two queries."""
+    consumer), ``repeat_buyers`` (who checked out twice or more: one checkout with several producers is
+    one purchase) and ``active_producers`` (with a sale). Two queries."""
     from django.db.models import Case, CharField, Count, When
     from django.db.models.functions import Cast, Concat
 
@@ -690,7 +691,7 @@ def order_buyer_figures(*, village_q: Q, start: date, end: date) -> dict:
     buyer = Case(When(checkout__organisation_id__isnull=False,
                       then=Concat(Value("o"), Cast("checkout__organisation_id", CharField()))),
                  default=Concat(Value("u"), Cast("checkout__placed_by_id", CharField())), output_field=CharField())
-    counts = (sales.annotate(buyer=buyer).values("buyer").annotate(placed=Count("pk")).order_by()
+    counts = (sales.annotate(buyer=buyer).values("buyer").annotate(placed=Count("checkout_id", distinct=True)).order_by()
               .aggregate(buyers=Count("buyer"), repeat_buyers=Count("buyer", filter=Q(placed__gte=2))))
     producers = sales.aggregate(active_producers=Count("producer_id", distinct=True))
     return {"buyers": counts["buyers"] or 0, "repeat_buyers": counts["repeat_buyers"] or 0, **producers}
