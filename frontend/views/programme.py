@@ -161,7 +161,7 @@ def cockpit(request):
 
 def _gap_text(gap: dict) -> str:
     """Return "37 food products lack: halal certificate" for a readiness gap."""
-    item = str(GAP_LABELS[gap["key"]]).lower()
+    item = str(GAP_LABELS[gap["key"]])
     if gap["food"]:
         return ngettext("%(count)s food product lacks: %(item)s", "%(count)s food products lack: %(item)s",
                         gap["missing"]) % {"count": gap["missing"], "item": item}
