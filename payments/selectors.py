@@ -578,12 +578,12 @@ def payments_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
     if "late_transfer" in kinds:
         for late in (LateTransfer.objects.filter(query.q(actor="decided_by", at="decided_at"))
                      .select_related("decided_by", "payment__checkout").order_by("-decided_at", "-pk")[:query.limit]):
-            entries.append(AuditEntry(late.decided_at, late.decided_by_id, officer_label(late.decided_by),
+            entries.append(AuditEntry(late.decided_at or late.updated_at, late.decided_by_id, officer_label(late.decided_by),
                                       "late_transfer", late.payment.checkout.number or f"#{late.payment.checkout_id}",
                                       f"{late.get_status_display()}: {format_rupiah(late.amount)}"))
     if "payout" in kinds:
         for batch in (Batch.objects.filter(query.q(actor="paid_by", at="paid_at"))
                       .select_related("paid_by").order_by("-paid_at", "-pk")[:query.limit]):
-            entries.append(AuditEntry(batch.paid_at, batch.paid_by_id, officer_label(batch.paid_by), "payout",
+            entries.append(AuditEntry(batch.paid_at or batch.updated_at, batch.paid_by_id, officer_label(batch.paid_by), "payout",
                                       str(batch), f"{batch.get_status_display()}: {format_rupiah(batch.total)}"))
     return entries

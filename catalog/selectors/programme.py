@@ -77,7 +77,8 @@ def village_funnel(*, area: Area, on: date) -> dict:
     """
     by_stage = dict.fromkeys(Stage.values, 0)
     by_district: dict[str, dict[str, int]] = {}
-    rows = (_profiles_as_at(area=area, on=on).values("village__district_id", "stage_then")
+    profiles = _profiles_as_at(area=area, on=on)
+    rows = (profiles.values("village__district_id", "stage_then")  # type: ignore[misc]  # an annotation
             .annotate(count=Count("pk")).order_by())
     for row in rows:
         by_stage[row["stage_then"]] += row["count"]
@@ -124,7 +125,7 @@ def village_stuck_list(*, area: Area, on: date, days: int = STUCK_AFTER_DAYS) ->
     """Return the area's villages not yet at the last stage whose stage has not changed for ``days``
     by ``on``, longest waiting first, with ``stage_then`` and ``moved_on``."""
     return (_profiles_as_at(area=area, on=on).select_related("village__district")
-            .exclude(stage_then=FINAL_STAGE).filter(moved_on__lt=on - timedelta(days=days))
+            .exclude(Q(stage_then=FINAL_STAGE)).filter(Q(moved_on__lt=on - timedelta(days=days)))
             .order_by("moved_on", "village_id"))
 
 
@@ -197,12 +198,14 @@ def product_listed_count(*, area: Area) -> int:
 
 def people_programme_figures(*, area: Area, start: date, end: date) -> dict:
     """Return producers registered and verified by ``end``, coaching sessions held between ``start``
-    and ``end`` with their attendances and producers coached, and the workforce of the area's
+    and ``end`` with their attendances, producers coached and headcount (``people``, ``women``,
+    ``youth``: everyone in the room), and the workforce of the area's
     villages by their latest survey up to ``end`` (total, women, youth). Four queries."""
     producers = Producer.objects.filter(area.q("village_id"), created_at__date__lte=end).aggregate(
         registered=Count("pk"), verified=Count("pk", filter=Q(verified_at__date__lte=end)))
     sessions = CoachingSession.objects.filter(area.q("profile__village_id"), held_on__gte=start, held_on__lte=end)
-    coaching = sessions.aggregate(sessions=Count("pk"))
+    coaching = sessions.aggregate(sessions=Count("pk"), people=Coalesce(Sum("people_attending"), 0),
+                                  women=Coalesce(Sum("women_attending"), 0), youth=Coalesce(Sum("youth_attending"), 0))
     attendance = CoachingAttendance.objects.filter(session__in=sessions).aggregate(
         attendances=Count("pk"), producers_coached=Count("producer_id", distinct=True))
     latest = (Survey.objects.filter(profile_id=OuterRef("profile_id"), surveyed_on__lte=end)
@@ -231,19 +234,20 @@ def catalog_officer_decision_list(*, query: AuditQuery, kinds: frozenset[str]) -
                                       f"{event.get_from_stage_display()} → {event.get_to_stage_display()}"
                                       + (f" ({event.reason})" if event.reason else "")))
     if "curation" in kinds:
-        for event in (ProductCurationEvent.objects.filter(query.q(actor="actor", at="created_at"))
+        for decision in (ProductCurationEvent.objects.filter(query.q(actor="actor", at="created_at"))
                       .exclude(to_status=Product.Status.SUBMITTED)
-                      .select_related("actor", "product").order_by("-created_at", "-pk")[:query.limit]):
-            entries.append(AuditEntry(event.created_at, event.actor_id, officer_label(event.actor), "curation",
-                                      event.product.name,
-                                      f"{event.get_from_status_display()} → {event.get_to_status_display()}"
-                                      + (f" ({event.note})" if event.note else "")))
+                         .select_related("actor", "product").order_by("-created_at", "-pk")[:query.limit]):
+            entries.append(AuditEntry(decision.created_at, decision.actor_id, officer_label(decision.actor), "curation",
+                                      decision.product.name,
+                                      f"{decision.get_from_status_display()} → {decision.get_to_status_display()}"
+                                      + (f" ({decision.note})" if decision.note else "")))
     if "verification" in kinds:
-        for event in (ProducerEvent.objects.filter(query.q(actor="officer", at="created_at"))
-                      .select_related("officer", "producer").order_by("-created_at", "-pk")[:query.limit]):
-            entries.append(AuditEntry(event.created_at, event.officer_id, officer_label(event.officer),
-                                      "verification", event.producer.name,
-                                      str(event.get_kind_display()) + (f" ({event.reason})" if event.reason else "")))
+        for verification in (ProducerEvent.objects.filter(query.q(actor="officer", at="created_at"))
+                             .select_related("officer", "producer").order_by("-created_at", "-pk")[:query.limit]):
+            entries.append(AuditEntry(verification.created_at, verification.officer_id,
+                                      officer_label(verification.officer), "verification", verification.producer.name,
+                                      str(verification.get_kind_display())
+                                      + (f" ({verification.reason})" if verification.reason else "")))
     if "on_behalf" in kinds:
         for action in (AssistAction.objects.filter(query.q(actor="session__officer", at="created_at"))
                        .select_related("session__officer", "session__producer")

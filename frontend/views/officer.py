@@ -445,7 +445,9 @@ def coaching_new(request, code: str):
                 coaching_session_record(profile=profile, officer=request.user, held_on=data["held_on"],
                                         stage=data["stage"], topic=data["topic"], trainer=data["trainer"],
                                         attendees=list(data["attendees"]), materials=data["materials"],
-                                        outcomes=data["outcomes"])
+                                        outcomes=data["outcomes"], people_attending=data["people_attending"] or 0,
+                                        women_attending=data["women_attending"] or 0,
+                                        youth_attending=data["youth_attending"] or 0)
             except ApplicationError as exc:
                 form.add_application_error(exc)
             else:

@@ -201,10 +201,34 @@ def cockpit_export(request):
     from django.http import Http404
 
     _form, _districts, _data, tables = _cockpit(request)
-    name = request.GET.get("table", "")
+    name = request.GET.get("table") or "funnel"
     if name not in tables:
         raise Http404(_("There is no such table."))
     return _file_response(tables[name], f"programme-{name}", request.GET.get("format", "csv"))
+
+
+@officer_required
+@require_safe
+def yearly_summary(request):
+    """The programme's year (``?year=``, default this year) on one printable page: every table in full."""
+    from datetime import date
+
+    from programme.selectors import Period
+
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    period = Period.months(first=date(year, 1, 1), last=date(year, 12, 1))
+    data = cockpit_get(period=period, today=today)
+    tables = _cockpit_tables(data, list(programme_district_list()))
+    return render(request, "frontend/programme/summary.html", {
+        "section": "cockpit", "cockpit": data, "tables": tables, "year": year,
+        "years": list(range(today.year, today.year - 5, -1)),
+        "gaps": [{"key": gap["key"], "text": _gap_text(gap)} for gap in data["products"]["gaps"] if gap["missing"]],
+    })
 
 
 @officer_required
@@ -242,6 +266,7 @@ def results(request):
 urlpatterns = [
     path("dashboard/officer/cockpit/", cockpit, name="officer-cockpit"),
     path("dashboard/officer/cockpit/export/", cockpit_export, name="officer-cockpit-export"),
+    path("dashboard/officer/cockpit/summary/", yearly_summary, name="officer-cockpit-summary"),
     path("dashboard/officer/audit/", audit, name="officer-audit"),
     path("results/", results, name="programme-results"),
 ]

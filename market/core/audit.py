@@ -15,7 +15,7 @@ from django.db.models import Q
 @dataclass(frozen=True)
 class AuditEntry:
     at: datetime
-    officer_id: int
+    officer_id: int | None
     officer: str  # the officer's name, else email
     kind: str  # one of the keys of programme.selectors.AUDIT_KINDS
     subject: str  # what the decision was about: a village, a product, an order number

@@ -88,5 +88,5 @@ def programme_region_list() -> list[Province | Regency]:
     codes = programme_region_codes()
     provinces = Province.objects.in_bulk([c for c in codes if "." not in c])
     regencies = Regency.objects.in_bulk([c for c in codes if c.count(".") == 1])
-    found = {**provinces, **regencies}
+    found: dict[str, Province | Regency] = {**provinces, **regencies}
     return [found[code] for code in sorted(codes) if code in found]

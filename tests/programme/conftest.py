@@ -29,6 +29,7 @@ from tests.orders.factories import (
 class World:
     today: date
     officer: object
+    totp_code: object = None  # a function giving the officer's current TOTP code
     villages: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)
     producers: dict = field(default_factory=dict)
@@ -38,7 +39,7 @@ class World:
 
 
 def _village(code: str, name: str, district: str) -> Village:
-    result = village(code, name)
+    village(code, name)
     District.objects.filter(code=code[:8]).update(name=district)
     return Village.objects.select_related("district").get(code=code)
 
@@ -61,8 +62,7 @@ def _buy(shopper, destination, lines, world):
 def world(db, totp_for) -> World:
     today = timezone.localdate()
     officer = OfficerFactory(full_name="Dewi Kartika")
-    totp_for(officer)
-    w = World(today=today, officer=officer)
+    w = World(today=today, officer=officer, totp_code=totp_for(officer))
     w.villages = {
         "a": _village("35.09.01.2001", "Padomasan", "Jombang"),
         "b": _village("35.09.02.2001", "Kencong", "Kencong"),

@@ -15,7 +15,6 @@ from orders.selectors import REVENUE_STATUSES
 from programme.services import programme_facts_refresh
 from tests.catalog.factories import ProducerFactory, village
 from tests.factories import UserFactory
-from tests.fixtures import force_login_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +187,17 @@ def test_public_results_answer_in_a_fixed_number_of_queries(client, world, djang
     programme_facts_refresh()
     with django_assert_max_num_queries(8):
         assert client.get(RESULTS).status_code == 200
+
+
+def test_yearly_summary_prints_the_year_in_full(officer_client, world):
+    programme_facts_refresh()
+    html = officer_client.get("/dashboard/officer/cockpit/summary/", {"year": world.today.year}).content.decode()
+    orders = [o for o in Order.objects.select_related("producer") if o.status in REVENUE_STATUSES
+              and o.producer.village_id.startswith("35.09.") and o.created_at.year == world.today.year]
+    assert figure(html, "orders") == str(len(orders))
+    assert figure(html, "villages") == "2"
+    assert "<details" not in html  # every table printed open
+    assert html.count("<table") == 11
+    last_year = officer_client.get("/dashboard/officer/cockpit/summary/", {"year": world.today.year - 1})
+    assert figure(last_year.content.decode(), "orders") == "0"
+    assert officer_client.get("/dashboard/officer/cockpit/summary/", {"year": "x"}).status_code == 200
