@@ -90,7 +90,8 @@ def world(db, totp_for) -> World:
     _buy(business, outlet, [(w.products["a"], 3), (w.products["c"], 4)], w)  # c: outside Jember
     coaching_session_record(profile=w.profiles["a"], officer=officer, held_on=today - timedelta(days=5),
                             stage=Stage.COACHING, topic="Pengemasan", trainer="Pak Budi",
-                            attendees=[w.producers["a"]])
+                            attendees=[w.producers["a"]], people_attending=25, women_attending=14,
+                            youth_attending=6)
     coaching_session_record(profile=w.profiles["b"], officer=officer, held_on=today - timedelta(days=400),
                             stage=Stage.SOCIALISATION, topic="Sosialisasi", trainer="Bu Ani",
                             attendees=[w.producers["b"]])

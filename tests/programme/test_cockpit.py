@@ -127,6 +127,7 @@ def test_people_figures(world):
     people = cockpit_get(period=_period(world), today=world.today)["people"]
     assert people["registered"] == 2 and people["verified"] == 2
     assert people["sessions"] == 1 and people["attendances"] == 1 and people["producers_coached"] == 1
+    assert (people["people"], people["women"], people["youth"]) == (25, 14, 6)
     # the latest survey of a and b (not the older ones, not c's)
     assert people["workforce"] == {"villages": 2, "total": 200, "women": 90, "youth": 40}
 
@@ -168,3 +169,17 @@ def test_a_province_counts_every_regency_in_it(world):
     cockpit = cockpit_get(period=_period(world), today=world.today)
     assert cockpit["funnel"]["funnel"]["total"] == 3
     assert (cockpit["commerce"]["orders"], cockpit["commerce"]["revenue"]) == _sales(prefix="35.")
+
+
+def test_coaching_headcount_is_checked_and_nothing_saved_when_wrong(world):
+    from catalog.exceptions import CatalogInvalid
+    from catalog.models import CoachingSession
+    from catalog.services import coaching_session_record
+
+    before = CoachingSession.objects.count()
+    with pytest.raises(CatalogInvalid) as error:
+        coaching_session_record(profile=world.profiles["a"], officer=world.officer, held_on=world.today,
+                                stage=Stage.COACHING, topic="Halal", trainer="Bu Ani", people_attending=5,
+                                women_attending=6, youth_attending=-1)
+    assert set(error.value.fields) == {"women_attending", "youth_attending"}
+    assert CoachingSession.objects.count() == before
