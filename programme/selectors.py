@@ -244,3 +244,28 @@ def audit_officer_choices() -> list[tuple[int, str]]:
     from market.accounts.selectors import officer_list
 
     return [(user.pk, officer_label(user)) for user in officer_list()]
+
+
+# --- reports officers hand in ---------------------------------------------------------------
+
+REPORTS = ("villages", "coaching", "producers", "products")
+
+
+def report_rows(*, report: str, period: Period, district: str | None = None, today: date | None = None):
+    """Return the rows of a report (one of ``REPORTS``) for the programme's area, narrowed to
+    ``district``; ``period`` bounds the coaching sessions. A fixed number of queries."""
+    from catalog.selectors.programme import (
+        coaching_report_rows,
+        producer_report_rows,
+        product_report_rows,
+        village_report_rows,
+    )
+
+    area = programme_area(district=district)
+    if report == "villages":
+        return village_report_rows(area=area)
+    if report == "coaching":
+        return coaching_report_rows(area=area, start=period.start, end=period.end)
+    if report == "producers":
+        return producer_report_rows(area=area)
+    return product_report_rows(area=area, today=today or timezone.localdate())

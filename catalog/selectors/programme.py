@@ -31,7 +31,11 @@ from catalog.models import (
     VillageProfile,
     VillageStageEvent,
 )
-from catalog.selectors.public import DEFAULT_MIN_SHELF_LIFE_DAYS, product_retail_ready_q
+from catalog.selectors.public import (
+    DEFAULT_MIN_SHELF_LIFE_DAYS,
+    product_retail_readiness,
+    product_retail_ready_q,
+)
 from market.core.audit import AuditEntry, AuditQuery, officer_label
 from market.regions.selectors import region_q
 
@@ -257,3 +261,54 @@ def catalog_officer_decision_list(*, query: AuditQuery, kinds: frozenset[str]) -
                                       f"{action.get_kind_display()}: {action.subject}" if action.subject
                                       else str(action.get_kind_display())))
     return entries
+
+
+# --- reports officers hand in ---------------------------------------------------------------
+
+
+def village_report_rows(*, area: Area) -> list[dict]:
+    """Return the area's programme villages by code with their stage and latest survey (three queries)."""
+    from django.db.models import Prefetch
+
+    profiles = (VillageProfile.objects.filter(area.q("village_id")).select_related("village__district",
+                                                                                   "flagship_commodity")
+                .prefetch_related(Prefetch("surveys", to_attr="surveys_latest_first",
+                                           queryset=Survey.objects.order_by("-surveyed_on", "-pk")))
+                .order_by("village_id"))
+    rows = []
+    for profile in profiles:
+        survey = profile.surveys_latest_first[0] if profile.surveys_latest_first else None
+        rows.append({"profile": profile, "survey": survey})
+    return rows
+
+
+def coaching_report_rows(*, area: Area, start: date, end: date) -> QuerySet[CoachingSession]:
+    """Return the area's coaching sessions held between ``start`` and ``end``, oldest first, with their
+    village and the producers who attended (two queries)."""
+    return (CoachingSession.objects.filter(area.q("profile__village_id"), held_on__gte=start, held_on__lte=end)
+            .select_related("profile__village__district")
+            .prefetch_related("attendees").order_by("held_on", "pk"))
+
+
+def producer_report_rows(*, area: Area) -> QuerySet[Producer]:
+    """Return the area's producers by name with their village and permits (two queries)."""
+    return (Producer.objects.filter(area.q("village_id")).select_related("village__district")
+            .prefetch_related("permits").order_by("name", "pk"))
+
+
+def product_report_rows(*, area: Area, today: date) -> list[dict]:
+    """Return the area's products (not drafts) by name with their retail checklist: the approved
+    version's for products on sale, the working copy's otherwise (three queries)."""
+    categories = {category.pk: category for category in Category.objects.all()}
+    products = (Product.objects.filter(area.q("producer__village_id")).exclude(status=Product.Status.DRAFT)
+                .select_related("producer__village__district", "category").prefetch_related("producer__permits")
+                .order_by("name", "pk"))
+    rows = []
+    for product in products:
+        approved = product.listed and bool(product.approved_snapshot)
+        category_id = product.approved_snapshot.get("category_id") if approved else product.category_id
+        items = product_retail_readiness(product=product, approved=approved, today=today,
+                                         permits=list(product.producer.permits.all()),
+                                         category=categories[category_id])
+        rows.append({"product": product, "items": items})
+    return rows

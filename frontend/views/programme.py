@@ -155,7 +155,11 @@ def cockpit(request):
     return render(request, "frontend/programme/cockpit.html", {
         "section": "cockpit", "form": form, "cockpit": data, "tables": tables, "district_name": district_name,
         "gaps": [{"key": gap["key"], "text": _gap_text(gap)} for gap in data["products"]["gaps"] if gap["missing"]],
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "reports": [
+            ("villages", _("Villages with their survey and stage")),
+            ("coaching", _("Coaching sessions with attendance")),
+            ("producers", _("Producers with their permits")),
+            ("products", _("Products with their retail readiness"))],
     })
 
 
@@ -205,6 +209,65 @@ def cockpit_export(request):
     if name not in tables:
         raise Http404(_("There is no such table."))
     return _file_response(tables[name], f"programme-{name}", request.GET.get("format", "csv"))
+
+
+def _report_table(report: str, rows) -> Table:
+    """Return a report's rows as a table (headers in the page's language, cells as written in files)."""
+    if report == "villages":
+        return Table(_("Villages with their survey and stage"), [
+            _("Code"), _("Village"), _("District"), _("Stage"), _("Flagship commodity"), _("Surveyed on"),
+            _("Workforce"), _("Women"), _("Youth"), _("Existing businesses"), _("Road"), _("Electricity"),
+            _("Internet"), _("Water")], [
+            [r["profile"].village_id, r["profile"].village.name, r["profile"].village.district.name,
+             str(r["profile"].get_stage_display()),
+             r["profile"].flagship_commodity.name if r["profile"].flagship_commodity else "",
+             *([r["survey"].surveyed_on.isoformat(), r["survey"].workforce_total, r["survey"].workforce_women,
+                r["survey"].workforce_youth, r["survey"].existing_businesses, str(r["survey"].get_road_display()),
+                str(r["survey"].get_electricity_display()), str(r["survey"].get_internet_display()),
+                str(r["survey"].get_water_display())] if r["survey"] else [""] * 9)] for r in rows], [])
+    if report == "coaching":
+        return Table(_("Coaching sessions with attendance"), [
+            _("Date"), _("Village"), _("District"), _("Stage"), _("Topic"), _("Trainer"), _("Producers attending"),
+            _("Producers"), _("People attending"), _("Women"), _("Youth")], [
+            [s.held_on.isoformat(), s.profile.village.name, s.profile.village.district.name,
+             str(s.get_stage_display()), s.topic, s.trainer, len(s.attendees.all()),
+             ", ".join(p.name for p in s.attendees.all()), s.people_attending, s.women_attending, s.youth_attending]
+            for s in rows], [])
+    if report == "producers":
+        return Table(_("Producers with their permits"), [
+            _("Producer"), _("Village"), _("District"), _("Verified"), _("Capacity per month"), _("Permits")], [
+            [p.name, p.village.name, p.village.district.name, _("yes") if p.verified_at else _("no"),
+             f"{p.capacity_per_month} {p.capacity_unit}",
+             "; ".join(f"{permit.get_kind_display()} {permit.number}"
+                       + (f" ({permit.expires_on.isoformat()})" if permit.expires_on else "")
+                       for permit in p.permits.all())] for p in rows], [])
+    return Table(_("Products with their retail readiness"), [
+        _("Product"), _("Producer"), _("Village"), _("District"), _("Status"), _("On sale"), _("Retail-ready"),
+        _("Missing")], [
+        [r["product"].name, r["product"].producer.name, r["product"].producer.village.name,
+         r["product"].producer.village.district.name, str(r["product"].get_status_display()),
+         _("yes") if r["product"].listed else _("no"),
+         _("yes") if all(item.ok for item in r["items"]) else _("no"),
+         "; ".join(item.message for item in r["items"] if not item.ok)] for r in rows], [])
+
+
+@officer_required
+@require_safe
+def report_export(request):
+    """A report officers hand in (``?report=villages|coaching|producers|products``) as CSV or XLSX, for
+    the cockpit's district (and period, for coaching)."""
+    from django.http import Http404
+
+    from programme.selectors import REPORTS, report_rows
+
+    report = request.GET.get("report") or "villages"
+    if report not in REPORTS:
+        raise Http404(_("There is no such report."))
+    today = timezone.localdate()
+    form = CockpitFilterForm(request.GET or None, districts=list(programme_district_list()), today=today)
+    period, district = form.period_and_district()
+    rows = report_rows(report=report, period=period, district=district, today=today)
+    return _file_response(_report_table(report, rows), f"programme-{report}", request.GET.get("format", "csv"))
 
 
 @officer_required
@@ -267,6 +330,7 @@ urlpatterns = [
     path("dashboard/officer/cockpit/", cockpit, name="officer-cockpit"),
     path("dashboard/officer/cockpit/export/", cockpit_export, name="officer-cockpit-export"),
     path("dashboard/officer/cockpit/summary/", yearly_summary, name="officer-cockpit-summary"),
+    path("dashboard/officer/cockpit/reports/", report_export, name="officer-cockpit-report"),
     path("dashboard/officer/audit/", audit, name="officer-audit"),
     path("results/", results, name="programme-results"),
 ]

@@ -201,3 +201,19 @@ def test_yearly_summary_prints_the_year_in_full(officer_client, world):
     last_year = officer_client.get("/dashboard/officer/cockpit/summary/", {"year": world.today.year - 1})
     assert figure(last_year.content.decode(), "orders") == "0"
     assert officer_client.get("/dashboard/officer/cockpit/summary/", {"year": "x"}).status_code == 200
+
+
+def test_reports_list_villages_coaching_producers_and_products(officer_client, world):
+    report = "/dashboard/officer/cockpit/reports/"
+    villages = csv_rows(officer_client.get(report, {"report": "villages"}))
+    assert [row[0] for row in villages[1:]] == ["35.09.01.2001", "35.09.02.2001"]
+    assert villages[1][6:9] == ["120", "50", "30"]  # the latest survey, not the older one
+    coaching = csv_rows(officer_client.get(report, {"report": "coaching"}))
+    assert len(coaching) == 2 and coaching[1][7] == "UMKM Kopi Padomasan" and coaching[1][8:] == ["25", "14", "6"]
+    producers = csv_rows(officer_client.get(report, {"report": "producers", "district": "35.09.02"}))
+    assert [row[0] for row in producers[1:]] == ["UMKM Tape Kencong"]
+    products = csv_rows(officer_client.get(report, {"report": "products"}))
+    assert {row[1] for row in products[1:]} == {"UMKM Kopi Padomasan", "UMKM Tape Kencong"}
+    workbook = load_workbook(io.BytesIO(officer_client.get(report, {"report": "products", "format": "xlsx"}).content))
+    assert workbook.active.max_row == 3
+    assert officer_client.get(report, {"report": "nope"}).status_code == 404

@@ -85,7 +85,7 @@ RULES: dict[str, Rule] = {
     # --- officer-only, parameterless ---------------------------------------------------------
     r"frontend:officer-(home|orders|finance|finance-transfers|finance-payouts|finance-refunds|finance-late"
     r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end)": Rule(OFFICER),
-    r"frontend:officer-(cockpit|cockpit-export|cockpit-summary|audit)": Rule(OFFICER),  # programme cockpit (issue 18)
+    r"frontend:officer-(cockpit|cockpit-export|cockpit-summary|cockpit-report|audit)": Rule(OFFICER),  # programme cockpit (issue 18)
     r"v1:catalog:product-review-queue|v1:buyers:officer-registration-list"
     r"|v1:payments:late-transfers": Rule(OFFICER),
     # --- object routes exercised by the matrix (OBJECT_ROUTES in the test) ------------------
