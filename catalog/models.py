@@ -677,11 +677,20 @@ class CoachingSession(TimeStampedModel):
     outcomes = models.TextField(_("outcomes"), blank=True)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attendees = models.ManyToManyField(Producer, through="CoachingAttendance", related_name="coaching_sessions")
+    # Everyone in the room, not only registered businesses (the programme reports people coached).
+    people_attending = models.PositiveIntegerField(_("people attending"), default=0)
+    women_attending = models.PositiveIntegerField(_("of whom women"), default=0)
+    youth_attending = models.PositiveIntegerField(_("of whom youth"), default=0)
 
     class Meta:
         verbose_name = _("coaching session")
         verbose_name_plural = _("coaching sessions")
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(women_attending__lte=models.F("people_attending"))
+                                   & models.Q(youth_attending__lte=models.F("people_attending")),
+                                   name="coachingsession_headcount_parts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.held_on})"

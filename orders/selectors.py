@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -719,3 +719,94 @@ def product_ids_best_selling(*, limit: int = 8, days: int = 90) -> list[int]:
     return list(OrderLine.objects.filter(order__status__in=SOLD_STATUSES, order__created_at__gte=since)
                 .values("product_id").annotate(units=Sum("quantity"))
                 .order_by("-units", "product_id").values_list("product_id", flat=True)[:limit])
+# --- the programme cockpit's commerce figures (read by ``programme``) ----------------------------
+
+# Orders that count as sales: placed and not declined, cancelled or still unpaid.
+REVENUE_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PACKED, Order.Status.SHIPPED,
+                    Order.Status.DELIVERED, Order.Status.COMPLETED)
+
+
+def order_sales_months_changed(*, since=None) -> list[date]:
+    """Return the months (first days, local time) of orders placed or changed since ``since``
+    (every month with an order when ``since`` is ``None``), oldest first. One query."""
+    from django.db.models.functions import TruncMonth
+
+    qs = Order.objects.all()
+    if since is not None:
+        qs = qs.filter(Q(created_at__gte=since) | Q(updated_at__gte=since) | Q(status_changed_at__gte=since))
+    from django.db.models import DateField
+
+    months = (qs.annotate(month=TruncMonth("created_at", output_field=DateField()))
+              .values_list("month", flat=True).distinct().order_by("month"))
+    return list(months)
+
+
+def order_sales_by_village(*, months: Sequence[date]) -> list[dict]:
+    """Return the sales of ``months`` per month, producer's village and channel (the checkout's
+    audience): ``{"month", "village_id", "channel", "orders", "revenue"}`` (revenue: goods, without
+    delivery). One query."""
+    from django.db.models import Count, DateField, Sum
+    from django.db.models.functions import TruncMonth
+
+    rows = (Order.objects.filter(status__in=REVENUE_STATUSES)
+            .annotate(month=TruncMonth("created_at", output_field=DateField())).filter(month__in=list(months))
+            .values("month", "producer__village_id", "checkout__audience")
+            .annotate(orders=Count("pk"), revenue=Sum("subtotal")).order_by())
+    return [{"month": row["month"], "village_id": row["producer__village_id"], "channel": row["checkout__audience"],
+             "orders": row["orders"], "revenue": row["revenue"]} for row in rows]
+
+
+def order_sales_by_commodity(*, months: Sequence[date]) -> list[dict]:
+    """Return the sales of ``months`` per month, producer's village and product commodity:
+    ``{"month", "village_id", "commodity_id", "orders", "revenue"}`` (``orders`` with a line of that
+    commodity, ``revenue`` the lines' totals). One query."""
+    from django.db.models import Count, DateField, Sum
+    from django.db.models.functions import TruncMonth
+
+    rows = (OrderLine.objects.filter(order__status__in=REVENUE_STATUSES)
+            .annotate(month=TruncMonth("order__created_at", output_field=DateField())).filter(month__in=list(months))
+            .values("month", "order__producer__village_id", "product__commodity_id")
+            .annotate(orders=Count("order_id", distinct=True), revenue=Sum("line_total")).order_by())
+    return [{"month": row["month"], "village_id": row["order__producer__village_id"],
+             "commodity_id": row["product__commodity_id"], "orders": row["orders"], "revenue": row["revenue"]}
+            for row in rows]
+
+
+def order_buyer_figures(*, village_q: Q, start: date, end: date) -> dict:
+    """Return, for sales placed between ``start`` and ``end`` with producers whose village matches
+    ``village_q`` (a condition on ``producer__village_id``): ``buyers`` (a buyer organisation, or a
+    consumer), ``repeat_buyers`` (who checked out twice or more: one checkout with several producers is
+    one purchase) and ``active_producers`` (with a sale). Two queries."""
+    from django.db.models import Case, CharField, Count, When
+    from django.db.models.functions import Cast, Concat
+
+    sales = Order.objects.filter(village_q, status__in=REVENUE_STATUSES, created_at__date__gte=start,
+                                 created_at__date__lte=end)
+    buyer = Case(When(checkout__organisation_id__isnull=False,
+                      then=Concat(Value("o"), Cast("checkout__organisation_id", CharField()))),
+                 default=Concat(Value("u"), Cast("checkout__placed_by_id", CharField())), output_field=CharField())
+    counts = (sales.annotate(buyer=buyer).values("buyer").annotate(placed=Count("checkout_id", distinct=True)).order_by()
+              .aggregate(buyers=Count("buyer"), repeat_buyers=Count("buyer", filter=Q(placed__gte=2))))
+    producers = sales.aggregate(active_producers=Count("producer_id", distinct=True))
+    return {"buyers": counts["buyers"] or 0, "repeat_buyers": counts["repeat_buyers"] or 0, **producers}
+
+
+def orders_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
+    """Return officers' refund decisions and refunds paid (``refund``), latest first, at most
+    ``query.limit`` (a ``market.core.audit.AuditQuery``), as ``AuditEntry`` values."""
+    from market.core.audit import AuditEntry, officer_label
+    from market.core.money import format_rupiah
+
+    if "refund" not in kinds:
+        return []
+    events = (OrderEvent.objects.filter(query.q(actor="actor", at="created_at"),
+                                        kind__in=[OrderEvent.Kind.REFUND_DECIDED, OrderEvent.Kind.REFUND_DONE])
+              .select_related("actor", "order").order_by("-created_at", "-pk")[:query.limit])
+    entries = []
+    for event in events:
+        amount = event.data.get("amount") if isinstance(event.data, dict) else None
+        detail = str(event.get_kind_display()) + (f": {format_rupiah(amount)}" if isinstance(amount, int) else "")
+        entries.append(AuditEntry(event.created_at, event.actor_id, officer_label(event.actor), "refund",
+                                  event.order.number or f"#{event.order_id}",
+                                  detail + (f" ({event.note})" if event.note else "")))
+    return entries

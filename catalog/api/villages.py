@@ -27,7 +27,6 @@ from catalog.exceptions import VillageNotFound
 from catalog.models import Commodity, Infrastructure, Producer, Stage, VillageProfile
 from catalog.permissions import IsOfficer, IsOfficerOrReadOnly
 from catalog.selectors import (
-    PROGRAMME_REGENCY_CODE,
     coaching_session_list,
     survey_list,
     village_get_for_officers,
@@ -42,6 +41,7 @@ from catalog.services import (
     village_profile_update,
 )
 from market.accounts.models import Role, User
+from market.regions.selectors import programme_region_codes
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -200,7 +200,7 @@ class CoachingSessionInput(serializers.Serializer):
 
 def _village(code: str):
     """Return the regency's village ``code`` (with its profile, if any); else ``VillageNotFound``."""
-    village = village_get_for_officers(regency_code=PROGRAMME_REGENCY_CODE, code=code)
+    village = village_get_for_officers(region_codes=programme_region_codes(), code=code)
     if village is None:
         raise VillageNotFound()
     return village

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET
 from catalog.exceptions import ProducerNotFound, ProductNotFound
 from catalog.models import DEFAULT_MIN_SHELF_LIFE_DAYS, PermitKind, Stage
 from catalog.selectors import (
-    PROGRAMME_REGENCY_CODE,
     PUBLIC_FROM_STAGE,
     BuyerCriteria,
     ProductFilters,
@@ -60,7 +59,7 @@ from market.accounts.models import Role
 from market.core.errors import NotFound
 from market.core.pagecache import cache_public_page
 from market.core.pagination import CappedPaginator
-from market.regions.selectors import district_list, province_list, regency_list, region_label
+from market.regions.selectors import district_list, programme_region_codes, province_list, regency_list, region_label
 from orders.models import Audience
 from orders.pricing import Destination
 from orders.selectors import product_delivery, shopper_destination
@@ -316,7 +315,7 @@ class DestinationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [
             ("", _("Choose a district or regency")),
-            (_("Districts of Jember"), [(d.code, d.name) for d in district_list(regency_code=PROGRAMME_REGENCY_CODE)]),
+            (_("Districts of the programme"), [(d.code, d.name) for d in district_list(region_codes=programme_region_codes())]),
             (_("Regencies and cities"), [(r.code, str(r)) for r in regency_list()]),
             (_("Provinces"), [(p.code, str(p)) for p in province_list()]),
         ]

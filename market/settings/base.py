@@ -1,8 +1,10 @@
 """Settings shared by every mode. Values come from the environment (docs/configuration.md)."""
+import re
 from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from market.db import database_from_url, embedded_database
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "search",
     "payments",
     "placements",
+    "programme",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +339,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.cart_purge_stale_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    "programme-facts-refresh": {  # the cockpit's commerce figures: months changed since the last run
+        "task": "programme.tasks.programme_facts_refresh_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "buyers-digest": {  # newly listed products that match each buyer organisation's preferences
         "task": "buyers.tasks.buyer_digest_send_task",
         "schedule": crontab(hour=7, minute=0),  # 07:00 WIB (CELERY_TIMEZONE is Asia/Jakarta)
@@ -345,6 +352,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=15),  # 07:15 WIB
     },
 }
+
+# --- Programme (docs/configuration.md#programme) ---------------------------------
+# The programme's area: Kemendagri regency ("35.09") or province ("35") codes, comma-separated.
+PROGRAMME_REGION_CODES = env_list("PROGRAMME_REGION_CODES", ["35.09"])
+if not PROGRAMME_REGION_CODES or any(not re.fullmatch(r"\d{2}(\.\d{2})?", code) for code in PROGRAMME_REGION_CODES):
+    raise ImproperlyConfigured("PROGRAMME_REGION_CODES must list province (35) or regency (35.09) codes.")
 
 # --- Orders -----------------------------------------------------------------------
 # How long an unpaid checkout holds its stock before it is released and the orders cancelled.

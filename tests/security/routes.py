@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
     r"v1:regions:.*|v1:catalog:(village-list|producer-list|product-list|category-tree|commodity-list)"
     r"|v1:search:.*": Rule(PUBLIC),
     r"v1:accounts:token": Rule(PUBLIC),
+    r"frontend:programme-results": Rule(PUBLIC),  # public programme results (issue 18): no personal data
     # --- signed-in, parameterless ------------------------------------------------------------
     r"frontend:(dashboard|order-list|purchase-request-list|addresses|address-add|account-api-tokens"
     r"|account-personal-data|account-personal-data-download|account-close|acting-for|checkout|checkout-summary"
@@ -90,6 +91,8 @@ RULES: dict[str, Rule] = {
     r"frontend:officer-(home|orders|finance|finance-transfers|finance-payouts|finance-refunds|finance-late"
     r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end|placements"
     r"|shelf-csv)": Rule(OFFICER),
+    r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end)": Rule(OFFICER),
+    r"frontend:officer-(cockpit|cockpit-export|cockpit-summary|cockpit-report|audit)": Rule(OFFICER),  # programme cockpit (issue 18)
     r"v1:catalog:product-review-queue|v1:buyers:officer-registration-list"
     r"|v1:payments:late-transfers": Rule(OFFICER),
     # --- object routes exercised by the matrix (OBJECT_ROUTES in the test) ------------------
