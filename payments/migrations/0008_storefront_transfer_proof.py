@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0005_late_transfer'),
+        ('payments', '0007_reliability_payment_mismatch'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
