@@ -91,7 +91,6 @@ RULES: dict[str, Rule] = {
     r"frontend:officer-(home|orders|finance|finance-transfers|finance-payouts|finance-refunds|finance-late"
     r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end|placements"
     r"|shelf-csv)": Rule(OFFICER),
-    r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end)": Rule(OFFICER),
     r"frontend:officer-(cockpit|cockpit-export|cockpit-summary|cockpit-report|audit)": Rule(OFFICER),  # programme cockpit (issue 18)
     r"v1:catalog:product-review-queue|v1:buyers:officer-registration-list"
     r"|v1:payments:late-transfers": Rule(OFFICER),
