@@ -31,6 +31,7 @@ from showcases.selectors import (
     access_meeting,
     agenda_meetings,
     lineup_by_village,
+    lineup_participant_get,
     meeting_list_for_user,
     participation_list_for_user,
     registration_get,
@@ -301,9 +302,7 @@ class MeetingListView(APIView):
         registration = registration_get(showcase=showcase, organisation=_buyer_organisation(request))
         if registration is None:
             raise RegistrationNotFound()
-        participant = showcase.participants.filter(pk=data["participant"]).first()
-        if participant is None:
-            raise ParticipantNotFound()
+        participant = lineup_participant_get(showcase=showcase, pk=data["participant"])
         meeting = meeting_request(
             registration=registration, participant=participant, actor=request.user, note=data["note"]
         )

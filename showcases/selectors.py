@@ -153,6 +153,14 @@ def participant_list(*, showcase: Showcase, statuses: tuple[str, ...] | None = N
     return qs.filter(status__in=statuses) if statuses else qs
 
 
+def lineup_participant_get(*, showcase: Showcase, pk: int) -> Participant:
+    """Return a participant of the showcase's line-up with its public products; else ``ParticipantNotFound``."""
+    participant = participant_list(showcase=showcase).filter(pk=pk).first()
+    if participant is None:
+        raise ParticipantNotFound()
+    return participant
+
+
 def lineup_by_village(*, showcase: Showcase) -> list[dict]:
     """Return the confirmed line-up grouped by village (``{"village", "district", "participants"}``), by name."""
     groups: dict[str, dict] = {}

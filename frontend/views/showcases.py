@@ -49,7 +49,7 @@ from frontend.views.officer import officer_required
 from market.accounts.selectors import buyer_organisation_list
 from market.core.csv import safe_csv_writer
 from market.core.errors import ApplicationError
-from orders.selectors import order_list_for_meeting_link, shopper_get
+from orders.selectors import order_list_for_meeting, order_list_for_meeting_link, shopper_get
 from orders.services import cart_showcase_meeting_fill, order_showcase_meeting_link
 from showcases.models import Meeting, Participant, Registration, Showcase
 from showcases.selectors import (
@@ -60,6 +60,7 @@ from showcases.selectors import (
     availability_list,
     buyer_can_register,
     lineup_by_village,
+    lineup_participant_get,
     lineup_producer_choices,
     lineup_product_choices,
     lineup_ranked_for_buyer,
@@ -287,9 +288,7 @@ def buyer_meeting_request(request, pk: int):
     if registration is None or not form.is_valid():
         messages.error(request, _("Register for this showcase first."))
         return redirect("frontend:showcase-buyer", pk=pk)
-    participant = participant_list(showcase=showcase).filter(pk=form.cleaned_data["participant"]).first()
-    if participant is None:
-        raise Http404(_("Participant not found."))
+    participant = lineup_participant_get(showcase=showcase, pk=form.cleaned_data["participant"])
     try:
         meeting_request(
             registration=registration, participant=participant, actor=request.user, note=form.cleaned_data["note"]
@@ -335,7 +334,7 @@ def _participation_page(request, participant, *, availability_form=None, status=
             "showcase": participant.showcase,
             "producer": participant.producer,
             "section": "showcases",
-            "products": participant_list(showcase=participant.showcase).get(pk=participant.pk).products.all(),
+            "products": lineup_participant_get(showcase=participant.showcase, pk=participant.pk).products.all(),
             "meetings": meeting_list_for_participant(participant=participant),
             "availability_form": availability_form,
             "response_form": MeetingResponseForm(),
@@ -408,7 +407,7 @@ def _meeting_page(request, meeting, *, outcome_form=None, link_form=None, status
             or OutcomeForm(initial={"outcome": meeting.outcome or None, "note": meeting.outcome_note}),
             "link_form": link_form or (OrderLinkForm(orders=orders) if orders else None),
             "response_form": MeetingResponseForm(),
-            "linked_orders": meeting.orders.order_by("pk"),
+            "linked_orders": order_list_for_meeting(meeting=meeting),
         },
         status=status,
     )
