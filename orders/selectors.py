@@ -346,6 +346,11 @@ def access_order(*, user: User, pk: int) -> Order:
     return order
 
 
+def order_list_for_meeting(*, meeting) -> QuerySet[Order]:
+    """Return the orders that record the showcase ``meeting`` (``Order.showcase_meeting``), oldest first."""
+    return Order.objects.filter(showcase_meeting=meeting).order_by("created_at", "pk")
+
+
 def order_list_for_meeting_link(*, meeting) -> QuerySet[Order]:
     """Return the orders that may be linked to a showcase ``meeting``: of its buyer organisation with its
     producer, placed from the meeting's request until 90 days after it, not linked yet, newest first."""

@@ -151,6 +151,11 @@ def access_placement(*, user: User | None, pk: int) -> Placement:
     return placement
 
 
+def placement_list_for_meeting(*, meeting) -> QuerySet[Placement]:
+    """Return the placements proposed from a showcase meeting (``Placement.showcase_meeting``), oldest first."""
+    return Placement.objects.filter(showcase_meeting=meeting).select_related("product", "outlet").order_by("pk")
+
+
 def placement_event_list(*, placement: Placement) -> QuerySet[PlacementEvent]:
     return placement.events.select_related("actor").order_by("created_at", "pk")
 

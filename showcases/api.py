@@ -10,6 +10,7 @@ and producers only), ``POST showcase-meetings/`` requests one, ``GET showcase-me
 one, ``.../accept/`` and ``.../decline/`` are the producer's answer, ``.../outcome/`` records the outcome.
 An organisation never sees another's meetings: they answer 404.
 """
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ from showcases.selectors import (
     access_meeting,
     agenda_meetings,
     lineup_by_village,
+    lineup_participant_get,
     meeting_list_for_user,
     participation_list_for_user,
     registration_get,
@@ -148,8 +150,15 @@ class ShowcaseAgendaOut(serializers.Serializer):
 
 # --- helpers ------------------------------------------------------------------------------------
 
-_ORGANISATION = [OpenApiParameter("X-Buyer-Organisation", OpenApiTypes.INT, OpenApiParameter.HEADER, required=False,
-                                  description=_("The buyer organisation to act for (default: the caller's first)."))]
+_ORGANISATION = [
+    OpenApiParameter(
+        "X-Buyer-Organisation",
+        OpenApiTypes.INT,
+        OpenApiParameter.HEADER,
+        required=False,
+        description=_("The buyer organisation to act for (default: the caller's first)."),
+    )
+]
 
 
 def _buyer_organisation(request) -> Organisation:
@@ -174,8 +183,10 @@ class ShowcaseListView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("past", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False)],
-                   responses=ShowcaseOut(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("past", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False)],
+        responses=ShowcaseOut(many=True),
+    )
     def get(self, request):
         past = request.query_params.get("past", "").lower() in ("1", "true", "yes")
         paginator = Pagination()
@@ -215,9 +226,15 @@ class ShowcaseRegistrationView(APIView):
         organisation = _buyer_organisation(request)
         serializer = ShowcaseRegistrationInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        registration = registration_save(showcase=showcase, organisation=organisation, actor=request.user,
-                                         attendees=[AttendeeData(**row) for row in serializer.validated_data["attendees"]])
-        return Response(ShowcaseRegistrationOut(registration_get(showcase=showcase, organisation=registration.organisation)).data)
+        registration = registration_save(
+            showcase=showcase,
+            organisation=organisation,
+            actor=request.user,
+            attendees=[AttendeeData(**row) for row in serializer.validated_data["attendees"]],
+        )
+        return Response(
+            ShowcaseRegistrationOut(registration_get(showcase=showcase, organisation=registration.organisation)).data
+        )
 
 
 class ShowcaseAgendaView(APIView):
@@ -226,23 +243,43 @@ class ShowcaseAgendaView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[*_ORGANISATION, OpenApiParameter("side", OpenApiTypes.STR, OpenApiParameter.QUERY,
-                                                                required=False, enum=["buyer", "producer"])],
-                   responses=ShowcaseAgendaOut)
+    @extend_schema(
+        parameters=[
+            *_ORGANISATION,
+            OpenApiParameter(
+                "side", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, enum=["buyer", "producer"]
+            ),
+        ],
+        responses=ShowcaseAgendaOut,
+    )
     def get(self, request, pk: int):
         showcase = showcase_get_public(pk=pk)
         if request.query_params.get("side") == "producer":
-            participant = next((p for p in participation_list_for_user(user=request.user)
-                                if p.showcase_id == showcase.pk and p.status == Participant.Status.CONFIRMED), None)
+            participant = next(
+                (
+                    p
+                    for p in participation_list_for_user(user=request.user)
+                    if p.showcase_id == showcase.pk and p.status == Participant.Status.CONFIRMED
+                ),
+                None,
+            )
             if participant is None:
                 raise ParticipantNotFound()
-            return Response({"side": "producer",
-                             "meetings": ShowcaseMeetingOut(agenda_meetings(participant=participant), many=True).data})
+            return Response(
+                {
+                    "side": "producer",
+                    "meetings": ShowcaseMeetingOut(agenda_meetings(participant=participant), many=True).data,
+                }
+            )
         registration = registration_get(showcase=showcase, organisation=_buyer_organisation(request))
         if registration is None or registration.status != Registration.Status.REGISTERED:
             raise RegistrationNotFound()
-        return Response({"side": "buyer",
-                         "meetings": ShowcaseMeetingOut(agenda_meetings(registration=registration), many=True).data})
+        return Response(
+            {
+                "side": "buyer",
+                "meetings": ShowcaseMeetingOut(agenda_meetings(registration=registration), many=True).data,
+            }
+        )
 
 
 class MeetingListView(APIView):
@@ -265,11 +302,10 @@ class MeetingListView(APIView):
         registration = registration_get(showcase=showcase, organisation=_buyer_organisation(request))
         if registration is None:
             raise RegistrationNotFound()
-        participant = showcase.participants.filter(pk=data["participant"]).first()
-        if participant is None:
-            raise ParticipantNotFound()
-        meeting = meeting_request(registration=registration, participant=participant, actor=request.user,
-                                  note=data["note"])
+        participant = lineup_participant_get(showcase=showcase, pk=data["participant"])
+        meeting = meeting_request(
+            registration=registration, participant=participant, actor=request.user, note=data["note"]
+        )
         return Response(_meeting_out(access_meeting(user=request.user, pk=meeting.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -318,7 +354,10 @@ class MeetingOutcomeView(APIView):
         meeting = access_meeting(user=request.user, pk=pk)
         serializer = ShowcaseOutcomeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        meeting_outcome_record(meeting=meeting, actor=request.user, outcome=serializer.validated_data["outcome"],
-                               note=serializer.validated_data["note"])
+        meeting_outcome_record(
+            meeting=meeting,
+            actor=request.user,
+            outcome=serializer.validated_data["outcome"],
+            note=serializer.validated_data["note"],
+        )
         return Response(_meeting_out(access_meeting(user=request.user, pk=pk)))
-

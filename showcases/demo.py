@@ -7,6 +7,7 @@ each meeting to the same slot of the moved dates), as an officer correcting a sc
 An upcoming published showcase: a line-up of four producers (one still to confirm), the demo chain
 registered with two people, three meeting requests (two accepted) and a published schedule.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -49,71 +50,132 @@ def showcases_demo_load(*, officer, buyer_email: str, today: date) -> int:
     sellers = [(products[0].producer, products[:3]) for products in list(by_producer.values())[:4]]
     if organisation is None or len(sellers) < 3:
         return 0
-    owners = {producer.pk: Membership.objects.select_related("user").filter(
-        organisation_id=producer.organisation_id, role=Membership.Role.OWNER).first().user for producer, _ in sellers}
+    owners = {
+        producer.pk: Membership.objects.select_related("user")
+        .filter(organisation_id=producer.organisation_id, role=Membership.Role.OWNER)
+        .first()
+        .user
+        for producer, _ in sellers
+    }
 
     def line_up(showcase, *, confirm: int):
         participants = []
         for table, (producer, products) in enumerate(sellers, start=1):
-            participant = participant_invite(showcase=showcase, officer=officer, producer=producer,
-                                             product_ids=[p.pk for p in products], table_number=table)
+            participant = participant_invite(
+                showcase=showcase,
+                officer=officer,
+                producer=producer,
+                product_ids=[p.pk for p in products],
+                table_number=table,
+            )
             if table <= confirm:
                 participant = participant_respond(participant=participant, actor=owners[producer.pk], confirm=True)
             participants.append(participant)
         return participants
 
     def data(title: str, start: date, theme: str, venue: str) -> ShowcaseData:
-        return ShowcaseData(title=title, starts_at=_at(start, 9), ends_at=_at(start, 15),
-                            registration_deadline=_at(start - timedelta(days=3), 17), capacity=60, slot_minutes=30,
-                            venue=venue, theme=theme,
-                            description="Produsen desa binaan memajang produk unggulan dan bertemu pembeli ritel "
-                                        "modern di meja masing-masing. Daftar, pilih produsen, dapatkan jadwal temu.")
+        return ShowcaseData(
+            title=title,
+            starts_at=_at(start, 9),
+            ends_at=_at(start, 15),
+            registration_deadline=_at(start - timedelta(days=3), 17),
+            capacity=60,
+            slot_minutes=30,
+            venue=venue,
+            theme=theme,
+            description="Produsen desa binaan memajang produk unggulan dan bertemu pembeli ritel "
+            "modern di meja masing-masing. Daftar, pilih produsen, dapatkan jadwal temu.",
+        )
 
     # --- the past showcase, played at future dates and moved back ------------------------------
     shift = timedelta(days=120)
     past_day = today - timedelta(days=35)
-    past = showcase_create(officer=officer, data=data("Gelar Produk Desa Binaan Jember", past_day + shift,
-                                                      "Kopi, camilan dan kerajinan untuk ritel modern",
-                                                      "Gedung Serbaguna Pemkab Jember, Jl. Sudarman 1"))
+    past = showcase_create(
+        officer=officer,
+        data=data(
+            "Gelar Produk Desa Binaan Jember",
+            past_day + shift,
+            "Kopi, camilan dan kerajinan untuk ritel modern",
+            "Gedung Serbaguna Pemkab Jember, Jl. Sudarman 1",
+        ),
+    )
     showcase_status_set(showcase=past, officer=officer, to=Showcase.Status.PUBLISHED)
     participants = line_up(past, confirm=len(sellers))
-    registration = registration_save(showcase=past, organisation=organisation, actor=owner, attendees=[
-        AttendeeData(name="Hendra Wijaya", job_title="Pemilik"), AttendeeData(name="Rina Marlina",
-                                                                              job_title="Kepala pembelian")])
-    meetings = [meeting_respond(meeting=meeting_request(registration=registration, participant=participant,
-                                                        actor=owner, note=note),
-                                actor=owners[participant.producer_id], accept=True)
-                for participant, note in zip(participants[:3], ["Cari kopi untuk rak oleh-oleh.",
-                                                                "Butuh camilan dengan izin PIRT dan halal.",
-                                                                "Minat kerajinan untuk display toko."], strict=False)]
+    registration = registration_save(
+        showcase=past,
+        organisation=organisation,
+        actor=owner,
+        attendees=[
+            AttendeeData(name="Hendra Wijaya", job_title="Pemilik"),
+            AttendeeData(name="Rina Marlina", job_title="Kepala pembelian"),
+        ],
+    )
+    meetings = [
+        meeting_respond(
+            meeting=meeting_request(registration=registration, participant=participant, actor=owner, note=note),
+            actor=owners[participant.producer_id],
+            accept=True,
+        )
+        for participant, note in zip(
+            participants[:3],
+            [
+                "Cari kopi untuk rak oleh-oleh.",
+                "Butuh camilan dengan izin PIRT dan halal.",
+                "Minat kerajinan untuk display toko.",
+            ],
+            strict=False,
+        )
+    ]
     showcase_schedule_make(showcase=past, officer=officer)
     showcase_update(showcase=past, officer=officer, data=data(past.title, past_day, past.theme, past.venue))
     for meeting in Meeting.objects.filter(showcase=past, starts_at__isnull=False).order_by("starts_at", "pk"):
         meeting_move(meeting=meeting, officer=officer, starts_at=meeting.starts_at - shift)
     first, second, third = meetings
     _order_from(meeting=first, owner=owner, organisation=organisation)
-    meeting_outcome_record(meeting=second, actor=owners[second.participant.producer_id],
-                           outcome=Outcome.SAMPLES_REQUESTED, note="Kirim 5 sampel ke Cabang Kaliwates.")
-    meeting_outcome_record(meeting=third, actor=officer, outcome=Outcome.PLACEMENT_AGREED,
-                           note="Rak kerajinan di dekat kasir, konsinyasi tiga bulan.")
+    meeting_outcome_record(
+        meeting=second,
+        actor=owners[second.participant.producer_id],
+        outcome=Outcome.SAMPLES_REQUESTED,
+        note="Kirim 5 sampel ke Cabang Kaliwates.",
+    )
+    meeting_outcome_record(
+        meeting=third,
+        actor=officer,
+        outcome=Outcome.PLACEMENT_AGREED,
+        note="Rak kerajinan di dekat kasir, konsinyasi tiga bulan.",
+    )
     showcase_status_set(showcase=past, officer=officer, to=Showcase.Status.CLOSED)
 
     # --- the upcoming showcase --------------------------------------------------------------------
-    upcoming = showcase_create(officer=officer, data=data("Gelar Produk Ramadan", today + timedelta(days=21),
-                                                          "Hampers dan oleh-oleh khas Jember",
-                                                          "Aula Kantor Bupati Jember, Jl. Sudarman 1"))
+    upcoming = showcase_create(
+        officer=officer,
+        data=data(
+            "Gelar Produk Ramadan",
+            today + timedelta(days=21),
+            "Hampers dan oleh-oleh khas Jember",
+            "Aula Kantor Bupati Jember, Jl. Sudarman 1",
+        ),
+    )
     showcase_status_set(showcase=upcoming, officer=officer, to=Showcase.Status.PUBLISHED)
     participants = line_up(upcoming, confirm=len(sellers) - 1)
-    registration = registration_save(showcase=upcoming, organisation=organisation, actor=owner, attendees=[
-        AttendeeData(name="Hendra Wijaya", job_title="Pemilik"),
-        AttendeeData(name="Rina Marlina", job_title="Kepala pembelian")])
+    registration = registration_save(
+        showcase=upcoming,
+        organisation=organisation,
+        actor=owner,
+        attendees=[
+            AttendeeData(name="Hendra Wijaya", job_title="Pemilik"),
+            AttendeeData(name="Rina Marlina", job_title="Kepala pembelian"),
+        ],
+    )
     confirmed = [p for p in participants if p.status == "confirmed"]
     for index, participant in enumerate(confirmed[:3]):
-        meeting = meeting_request(registration=registration, participant=participant, actor=owner,
-                                  note="Untuk paket hampers Lebaran.")
+        meeting = meeting_request(
+            registration=registration, participant=participant, actor=owner, note="Untuk paket hampers Lebaran."
+        )
         if index < 2:
-            meeting_respond(meeting=meeting, actor=owners[participant.producer_id], accept=True,
-                            note="Siap, kami bawa sampel.")
+            meeting_respond(
+                meeting=meeting, actor=owners[participant.producer_id], accept=True, note="Siap, kami bawa sampel."
+            )
     showcase_schedule_make(showcase=upcoming, officer=officer)
     showcase_schedule_publish(showcase=upcoming, officer=officer)
     return Meeting.objects.filter(showcase__in=[past, upcoming]).count()
@@ -132,6 +194,13 @@ def _order_from(*, meeting, owner, organisation) -> None:
     quote = cart_quote(shopper=shopper, destination=destination)
     delivery = {part.producer_id: part.choices[0].option for part in quote.producers if part.choices}
     quote = cart_quote(shopper=shopper, delivery=delivery, destination=destination)
-    order_place(shopper=shopper, idempotency_key=f"demo-showcase-{uuid.uuid5(uuid.NAMESPACE_URL, str(meeting.pk))}",
-                payment_method="invoice", delivery=delivery, expected_total=quote.total, outlet_id=outlet.pk,
-                note="Pesanan dari gelar produk.", showcase_meeting_id=meeting.pk)
+    order_place(
+        shopper=shopper,
+        idempotency_key=f"demo-showcase-{uuid.uuid5(uuid.NAMESPACE_URL, str(meeting.pk))}",
+        payment_method="invoice",
+        delivery=delivery,
+        expected_total=quote.total,
+        outlet_id=outlet.pk,
+        note="Pesanan dari gelar produk.",
+        showcase_meeting_id=meeting.pk,
+    )

@@ -1,4 +1,5 @@
 """Errors of the showcases app."""
+
 from django.utils.translation import gettext_lazy as _
 
 from market.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

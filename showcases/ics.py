@@ -3,6 +3,7 @@
 Times are written in UTC (``...Z``), which every calendar converts to the reader's zone; lines are
 folded at 75 octets and text values escaped as the RFC asks.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -24,8 +25,14 @@ class CalendarEvent:
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _utc(value: datetime) -> str:
@@ -48,12 +55,24 @@ def _fold(line: str) -> list[str]:
 
 def calendar_write(*, name: str, events: Iterable[CalendarEvent], now: datetime) -> str:
     """Return the calendar ``name`` holding ``events`` as iCalendar text (CRLF line ends)."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{_escape(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
     stamp = _utc(now)
     for event in events:
-        lines += ["BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{stamp}", f"DTSTART:{_utc(event.start)}",
-                  f"DTEND:{_utc(event.end)}", f"SUMMARY:{_escape(event.summary)}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_utc(event.start)}",
+            f"DTEND:{_utc(event.end)}",
+            f"SUMMARY:{_escape(event.summary)}",
+        ]
         if event.location:
             lines.append(f"LOCATION:{_escape(event.location)}")
         if event.description:

@@ -5,6 +5,7 @@ producers with their time slots and outcomes, and the history of every change (`
 Orders point at the meeting they came from (``orders.Order.showcase_meeting``); this app never
 imports ``orders``: the report reads those orders through the reverse relation ``Meeting.orders``.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -36,11 +37,11 @@ class Showcase(TimeStampedModel):
     capacity = models.PositiveIntegerField(_("capacity (attendees)"))
     registration_deadline = models.DateTimeField(_("registration deadline"))
     slot_minutes = models.PositiveSmallIntegerField(_("meeting slot (minutes)"), default=20)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT,
-                              editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
     schedule_published_at = models.DateTimeField(_("schedule published at"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         verbose_name = _("showcase")
@@ -48,14 +49,17 @@ class Showcase(TimeStampedModel):
         ordering = ["-starts_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="showcase_ends_after_start"),
-            models.CheckConstraint(condition=Q(registration_deadline__lte=F("ends_at")),
-                                   name="showcase_deadline_before_end"),
-            models.CheckConstraint(condition=Q(slot_minutes__gte=5, slot_minutes__lte=240),
-                                   name="showcase_slot_minutes_range"),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__lte=F("ends_at")), name="showcase_deadline_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5, slot_minutes__lte=240), name="showcase_slot_minutes_range"
+            ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="showcase_capacity_positive"),
             models.CheckConstraint(condition=~Q(venue="") | ~Q(online_url=""), name="showcase_has_place"),
-            models.CheckConstraint(condition=Q(status__in=["draft", "published", "closed", "cancelled"]),
-                                   name="showcase_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "closed", "cancelled"]), name="showcase_status_valid"
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="showcase_status_starts")]
 
@@ -78,14 +82,17 @@ class Participant(TimeStampedModel):
         CONFIRMED = "confirmed", _("Confirmed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    showcase = models.ForeignKey(Showcase, on_delete=models.CASCADE, related_name="participants",
-                                 verbose_name=_("showcase"))
-    producer = models.ForeignKey("catalog.Producer", on_delete=models.PROTECT, related_name="showcase_participations",
-                                 verbose_name=_("producer"))
+    showcase = models.ForeignKey(
+        Showcase, on_delete=models.CASCADE, related_name="participants", verbose_name=_("showcase")
+    )
+    producer = models.ForeignKey(
+        "catalog.Producer", on_delete=models.PROTECT, related_name="showcase_participations", verbose_name=_("producer")
+    )
     products = models.ManyToManyField("catalog.Product", blank=True, related_name="+", verbose_name=_("products"))
     table_number = models.PositiveSmallIntegerField(_("table number"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.INVITED,
-                              editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.INVITED, editable=False
+    )
 
     class Meta:
         verbose_name = _("participant")
@@ -93,10 +100,14 @@ class Participant(TimeStampedModel):
         ordering = ["showcase_id", "table_number", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["showcase", "producer"], name="participant_once_per_showcase"),
-            models.UniqueConstraint(fields=["showcase", "table_number"], condition=Q(table_number__isnull=False),
-                                    name="participant_table_unique"),
-            models.CheckConstraint(condition=Q(status__in=["invited", "confirmed", "withdrawn"]),
-                                   name="participant_status_valid"),
+            models.UniqueConstraint(
+                fields=["showcase", "table_number"],
+                condition=Q(table_number__isnull=False),
+                name="participant_table_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["invited", "confirmed", "withdrawn"]), name="participant_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,15 +121,22 @@ class Registration(TimeStampedModel):
         REGISTERED = "registered", _("Registered")
         CANCELLED = "cancelled", _("Cancelled")
 
-    showcase = models.ForeignKey(Showcase, on_delete=models.CASCADE, related_name="registrations",
-                                 verbose_name=_("showcase"))
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="showcase_registrations", limit_choices_to={"kind": "buyer"},
-                                     verbose_name=_("buyer organisation"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED,
-                              editable=False)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("registered by"))
+    showcase = models.ForeignKey(
+        Showcase, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("showcase")
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="showcase_registrations",
+        limit_choices_to={"kind": "buyer"},
+        verbose_name=_("buyer organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED, editable=False
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
 
     class Meta:
         verbose_name = _("showcase registration")
@@ -126,8 +144,9 @@ class Registration(TimeStampedModel):
         ordering = ["showcase_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["showcase", "organisation"], name="registration_once_per_showcase"),
-            models.CheckConstraint(condition=Q(status__in=["registered", "cancelled"]),
-                                   name="registration_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["registered", "cancelled"]), name="registration_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,8 +156,9 @@ class Registration(TimeStampedModel):
 class Attendee(models.Model):
     """A person a buyer organisation sends to a showcase."""
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendees",
-                                     verbose_name=_("registration"))
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("registration")
+    )
     name = models.CharField(_("name"), max_length=150)
     job_title = models.CharField(_("role"), max_length=150, blank=True)
 
@@ -156,10 +176,12 @@ class Availability(models.Model):
     any window is available whenever the showcase runs."""
 
     showcase = models.ForeignKey(Showcase, on_delete=models.CASCADE, related_name="availabilities")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, null=True, blank=True,
-                                    related_name="availabilities")
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="availabilities")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="availabilities"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="availabilities"
+    )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
 
@@ -169,8 +191,9 @@ class Availability(models.Model):
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="availability_ends_after_start"),
-            models.CheckConstraint(condition=Q(participant__isnull=True) ^ Q(registration__isnull=True),
-                                   name="availability_one_party"),
+            models.CheckConstraint(
+                condition=Q(participant__isnull=True) ^ Q(registration__isnull=True), name="availability_one_party"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,18 +226,23 @@ class Meeting(TimeStampedModel):
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
 
-    showcase = models.ForeignKey(Showcase, on_delete=models.CASCADE, related_name="meetings",
-                                 verbose_name=_("showcase"))
-    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="meetings",
-                                     verbose_name=_("buyer"))
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="meetings",
-                                    verbose_name=_("producer"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED,
-                              editable=False)
+    showcase = models.ForeignKey(
+        Showcase, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("showcase")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("buyer")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("producer")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED, editable=False
+    )
     note = models.TextField(_("note from the buyer"), blank=True, max_length=1000)
     response_note = models.TextField(_("note from the producer"), blank=True, max_length=1000)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("requested by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True, editable=False)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, editable=False)
     unscheduled_reason = models.CharField(_("why not scheduled"), max_length=300, blank=True, editable=False)
@@ -228,16 +256,24 @@ class Meeting(TimeStampedModel):
         ordering = ["starts_at", "pk"]
         constraints = [
             # One open request per buyer and producer: a declined or cancelled one may be asked again.
-            models.UniqueConstraint(fields=["registration", "participant"],
-                                    condition=Q(status__in=["requested", "accepted"]), name="meeting_open_once"),
-            models.CheckConstraint(condition=Q(status__in=["requested", "accepted", "declined", "cancelled"]),
-                                   name="meeting_status_valid"),
-            models.CheckConstraint(condition=(Q(starts_at__isnull=True) & Q(ends_at__isnull=True))
-                                   | Q(ends_at__gt=F("starts_at")), name="meeting_slot_valid"),
-            models.CheckConstraint(condition=Q(starts_at__isnull=True) | Q(status="accepted"),
-                                   name="meeting_slot_only_accepted"),
-            models.CheckConstraint(condition=Q(outcome="") | Q(outcome__in=[c.value for c in Outcome]),
-                                   name="meeting_outcome_valid"),
+            models.UniqueConstraint(
+                fields=["registration", "participant"],
+                condition=Q(status__in=["requested", "accepted"]),
+                name="meeting_open_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["requested", "accepted", "declined", "cancelled"]), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(starts_at__isnull=True) & Q(ends_at__isnull=True)) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_slot_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(status="accepted"), name="meeting_slot_only_accepted"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=[c.value for c in Outcome]), name="meeting_outcome_valid"
+            ),
         ]
         indexes = [models.Index(fields=["showcase", "status"], name="meeting_showcase_status")]
 
@@ -265,8 +301,9 @@ class ShowcaseEvent(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     from_value = models.CharField(_("from"), max_length=64, blank=True)
     to_value = models.CharField(_("to"), max_length=64, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 

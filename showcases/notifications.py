@@ -4,6 +4,7 @@ Services send nothing themselves: they call ``agendas_notify_after_commit``, whi
 ``showcase_agendas_notify_task`` once the transaction commits (nothing leaves for a rolled-back
 change). The task writes each message in its recipient's language and queues one email per person.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -29,9 +30,14 @@ def _lines(meetings, side: str) -> list[str]:
         start = timezone.localtime(meeting.starts_at)
         other = meeting.participant.producer.name if side == "buyer" else meeting.registration.organisation.name
         table = meeting.participant.table_number
-        lines.append("- " + date_format(start, "D, j M Y H:i") + "–" + date_format(timezone.localtime(
-            meeting.ends_at), "H:i") + f" WIB · {other}" + (" · " + _("table %(number)s") % {"number": table}
-                                                            if table else ""))
+        lines.append(
+            "- "
+            + date_format(start, "D, j M Y H:i")
+            + "–"
+            + date_format(timezone.localtime(meeting.ends_at), "H:i")
+            + f" WIB · {other}"
+            + (" · " + _("table %(number)s") % {"number": table} if table else "")
+        )
     return lines
 
 
@@ -54,15 +60,25 @@ def agendas_notify(*, showcase_id: int, registration_ids: list[int], participant
     if showcase is None:
         return 0
     sent = 0
-    sides = [("buyer", registration.organisation_id, agenda_meetings(registration=registration))
-             for registration in Registration.objects.filter(pk__in=registration_ids, showcase=showcase,
-                                                             status=Registration.Status.REGISTERED)]
-    sides += [("producer", participant.producer.organisation_id, agenda_meetings(participant=participant))
-              for participant in Participant.objects.select_related("producer").filter(
-                  pk__in=participant_ids, showcase=showcase, status=Participant.Status.CONFIRMED)]
+    sides = [
+        ("buyer", registration.organisation_id, agenda_meetings(registration=registration))
+        for registration in Registration.objects.filter(
+            pk__in=registration_ids, showcase=showcase, status=Registration.Status.REGISTERED
+        )
+    ]
+    sides += [
+        ("producer", participant.producer.organisation_id, agenda_meetings(participant=participant))
+        for participant in Participant.objects.select_related("producer").filter(
+            pk__in=participant_ids, showcase=showcase, status=Participant.Status.CONFIRMED
+        )
+    ]
     for side, organisation_id, meetings in sides:
-        for membership in (Membership.objects.filter(organisation_id=organisation_id, user__is_active=True)
-                           .exclude(user__email="").select_related("user").order_by("pk")):
+        for membership in (
+            Membership.objects.filter(organisation_id=organisation_id, user__is_active=True)
+            .exclude(user__email="")
+            .select_related("user")
+            .order_by("pk")
+        ):
             user = membership.user
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 subject, body = _message(showcase, meetings, side)

@@ -6,6 +6,7 @@ that lies wholly inside one of them; a party without any window is available in 
 party is ever in two meetings at overlapping times. Meetings already placed (``fixed``) stay where
 they are; the others are placed greedily, the most constrained first, in the earliest slot that fits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -59,8 +60,9 @@ def available(party: Hashable, slot: Slot, availability: Windows) -> bool:
     return any(window.start <= slot.start and slot.end <= window.end for window in windows)
 
 
-def conflicts(request: Request, slot: Slot, *, booked: Iterable[tuple[Request, Slot]],
-              availability: Windows) -> list[Reason]:
+def conflicts(
+    request: Request, slot: Slot, *, booked: Iterable[tuple[Request, Slot]], availability: Windows
+) -> list[Reason]:
     """Return what keeps ``request`` out of ``slot`` given the meetings ``booked`` (others than it)."""
     problems: list[Reason] = []
     if not (available(request.buyer, slot, availability) and available(request.table, slot, availability)):
@@ -75,8 +77,13 @@ def conflicts(request: Request, slot: Slot, *, booked: Iterable[tuple[Request, S
     return problems
 
 
-def make_schedule(*, requests: Sequence[Request], slots: Sequence[Slot], availability: Windows,
-                  fixed: Mapping[Hashable, Slot] | None = None) -> Schedule:
+def make_schedule(
+    *,
+    requests: Sequence[Request],
+    slots: Sequence[Slot],
+    availability: Windows,
+    fixed: Mapping[Hashable, Slot] | None = None,
+) -> Schedule:
     """Place ``requests`` in ``slots``; ``fixed`` maps keys of ``requests`` already placed to their slot.
 
     Deterministic: the same input gives the same schedule. Requests with the fewest slots open to both
@@ -95,11 +102,19 @@ def make_schedule(*, requests: Sequence[Request], slots: Sequence[Slot], availab
     def free(party: tuple, slot: Slot) -> bool:
         return not any(slot.overlaps(taken) for taken in busy.get(party, ()))
 
-    open_slots = {request.key: [slot for slot in slots if available(request.buyer, slot, availability)
-                                and available(request.table, slot, availability)]
-                  for request in requests if request.key not in result.placed}
-    order = sorted((request for request in requests if request.key not in result.placed),
-                   key=lambda request: len(open_slots[request.key]))  # sorted() is stable: ties keep their order
+    open_slots = {
+        request.key: [
+            slot
+            for slot in slots
+            if available(request.buyer, slot, availability) and available(request.table, slot, availability)
+        ]
+        for request in requests
+        if request.key not in result.placed
+    }
+    order = sorted(
+        (request for request in requests if request.key not in result.placed),
+        key=lambda request: len(open_slots[request.key]),
+    )  # sorted() is stable: ties keep their order
     for request in order:
         candidates = open_slots[request.key]
         if not slots:
@@ -113,9 +128,13 @@ def make_schedule(*, requests: Sequence[Request], slots: Sequence[Slot], availab
         if chosen is None:
             buyer_free = any(free(buyer, slot) for slot in candidates)
             table_free = any(free(table, slot) for slot in candidates)
-            result.unplaced[request.key] = (Reason.TABLE_BUSY if buyer_free and not table_free
-                                            else Reason.BUYER_BUSY if table_free and not buyer_free
-                                            else Reason.BOTH_BUSY)
+            result.unplaced[request.key] = (
+                Reason.TABLE_BUSY
+                if buyer_free and not table_free
+                else Reason.BUYER_BUSY
+                if table_free and not buyer_free
+                else Reason.BOTH_BUSY
+            )
             continue
         result.placed[request.key] = chosen
         busy.setdefault(buyer, []).append(chosen)

@@ -5,6 +5,7 @@ meetings, a producer its own participation and meetings, officers everything; an
 ``NotFound``. Orders that followed a meeting are read through the reverse relation ``Meeting.orders``
 (``orders.Order.showcase_meeting``), without importing ``orders``.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -73,11 +74,14 @@ def showcase_get_public(*, pk: int) -> Showcase:
 def showcase_list_for_officers() -> QuerySet[Showcase]:
     """Return every showcase, latest first, with counts of producers, registrations and meetings."""
     return Showcase.objects.annotate(
-        participant_count=Count("participants", filter=Q(participants__status=Participant.Status.CONFIRMED),
-                                distinct=True),
-        registration_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED),
-                                 distinct=True),
-        meeting_count=Count("meetings", distinct=True)).order_by("-starts_at", "pk")
+        participant_count=Count(
+            "participants", filter=Q(participants__status=Participant.Status.CONFIRMED), distinct=True
+        ),
+        registration_count=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.REGISTERED), distinct=True
+        ),
+        meeting_count=Count("meetings", distinct=True),
+    ).order_by("-starts_at", "pk")
 
 
 def showcase_get_for_officers(*, user: User, pk: int) -> Showcase:
@@ -97,8 +101,7 @@ def showcase_event_list(*, showcase: Showcase, limit: int = 50) -> QuerySet[Show
 
 def showcase_attendee_count(*, showcase: Showcase, exclude_registration: int | None = None) -> int:
     """Return how many people are registered to attend (registrations not cancelled)."""
-    qs = Attendee.objects.filter(registration__showcase=showcase,
-                                 registration__status=Registration.Status.REGISTERED)
+    qs = Attendee.objects.filter(registration__showcase=showcase, registration__status=Registration.Status.REGISTERED)
     if exclude_registration is not None:
         qs = qs.exclude(registration_id=exclude_registration)
     return qs.count()
@@ -120,8 +123,9 @@ def showcase_slots(*, showcase: Showcase) -> list[Slot]:
         while day.date() <= end.date():
             day_end = day.replace(hour=end.hour, minute=end.minute, second=end.second, microsecond=0)
             windows.append((day, day_end))
-            day = timezone.make_aware(datetime.combine(day.date() + timedelta(days=1), start.time()),
-                                      timezone.get_current_timezone())
+            day = timezone.make_aware(
+                datetime.combine(day.date() + timedelta(days=1), start.time()), timezone.get_current_timezone()
+            )
     slots = []
     for window_start, window_end in windows:
         cursor = window_start
@@ -141,10 +145,20 @@ def _public_products() -> QuerySet[Product]:
 def participant_list(*, showcase: Showcase, statuses: tuple[str, ...] | None = None) -> QuerySet[Participant]:
     """Return the showcase's participants with producer, village, district and the products they show that
     are still public (two queries with any number of rows)."""
-    qs = (showcase.participants.select_related("producer__village__district", "producer__organisation")
-          .prefetch_related(Prefetch("products", queryset=_public_products().order_by("name", "pk")))
-          .order_by(F("table_number").asc(nulls_last=True), "producer__name", "pk"))
+    qs = (
+        showcase.participants.select_related("producer__village__district", "producer__organisation")
+        .prefetch_related(Prefetch("products", queryset=_public_products().order_by("name", "pk")))
+        .order_by(F("table_number").asc(nulls_last=True), "producer__name", "pk")
+    )
     return qs.filter(status__in=statuses) if statuses else qs
+
+
+def lineup_participant_get(*, showcase: Showcase, pk: int) -> Participant:
+    """Return a participant of the showcase's line-up with its public products; else ``ParticipantNotFound``."""
+    participant = participant_list(showcase=showcase).filter(pk=pk).first()
+    if participant is None:
+        raise ParticipantNotFound()
+    return participant
 
 
 def lineup_by_village(*, showcase: Showcase) -> list[dict]:
@@ -152,8 +166,7 @@ def lineup_by_village(*, showcase: Showcase) -> list[dict]:
     groups: dict[str, dict] = {}
     for participant in participant_list(showcase=showcase, statuses=(Participant.Status.CONFIRMED,)):
         village = participant.producer.village
-        group = groups.setdefault(village.code, {"village": village, "district": village.district,
-                                                 "participants": []})
+        group = groups.setdefault(village.code, {"village": village, "district": village.district, "participants": []})
         group["participants"].append(participant)
     return sorted(groups.values(), key=lambda group: (group["village"].name, group["village"].code))
 
@@ -169,8 +182,12 @@ def lineup_producer_choices(*, showcase: Showcase):
     from catalog.models import Producer
 
     public = product_list_public().filter(producer_id=OuterRef("pk"))
-    return (Producer.objects.filter(Exists(public)).exclude(showcase_participations__showcase=showcase)
-            .select_related("village").order_by("name", "pk"))
+    return (
+        Producer.objects.filter(Exists(public))
+        .exclude(showcase_participations__showcase=showcase)
+        .select_related("village")
+        .order_by("name", "pk")
+    )
 
 
 @dataclass
@@ -193,20 +210,34 @@ def lineup_ranked_for_buyer(*, showcase: Showcase, organisation: Organisation) -
     criteria = buyer_criteria_get(organisation=organisation)
     participants = list(participant_list(showcase=showcase, statuses=(Participant.Status.CONFIRMED,)))
     product_ids = [product.pk for participant in participants for product in participant.products.all()]
-    annotated = {product.pk: product for product in product_list_annotate_for_buyer(
-        product_list_public().filter(pk__in=product_ids), criteria=criteria)}
+    annotated = {
+        product.pk: product
+        for product in product_list_annotate_for_buyer(
+            product_list_public().filter(pk__in=product_ids), criteria=criteria
+        )
+    }
     categories = category_ids_with_descendants(ids=criteria.category_ids) if criteria.category_ids else frozenset()
-    meetings = {meeting.participant_id: meeting for meeting in Meeting.objects.filter(
-        showcase=showcase, registration__organisation=organisation).order_by("pk")}
+    meetings = {
+        meeting.participant_id: meeting
+        for meeting in Meeting.objects.filter(showcase=showcase, registration__organisation=organisation).order_by("pk")
+    }
     ranked = []
     for participant in participants:
         products = [annotated[p.pk] for p in participant.products.all() if p.pk in annotated]
         for_you = sum(1 for product in products if getattr(product, "for_buyer", False))
-        in_categories = sum(1 for product in products
-                            if categories and product.approved_snapshot.get("category_id") in categories)
-        ranked.append(RankedParticipant(participant=participant, score=3 * for_you + in_categories, for_you=for_you,
-                                        in_categories=in_categories, products=products,
-                                        meeting=meetings.get(participant.pk)))
+        in_categories = sum(
+            1 for product in products if categories and product.approved_snapshot.get("category_id") in categories
+        )
+        ranked.append(
+            RankedParticipant(
+                participant=participant,
+                score=3 * for_you + in_categories,
+                for_you=for_you,
+                in_categories=in_categories,
+                products=products,
+                meeting=meetings.get(participant.pk),
+            )
+        )
     ranked.sort(key=lambda row: (-row.score, row.participant.table_number or 10_000, row.participant.producer.name))
     return ranked
 
@@ -216,14 +247,18 @@ def lineup_ranked_for_buyer(*, showcase: Showcase, organisation: Organisation) -
 
 def registration_get(*, showcase: Showcase, organisation: Organisation) -> Registration | None:
     """Return the organisation's registration for the showcase with its attendees, or ``None``."""
-    return (Registration.objects.filter(showcase=showcase, organisation=organisation)
-            .prefetch_related("attendees").first())
+    return (
+        Registration.objects.filter(showcase=showcase, organisation=organisation).prefetch_related("attendees").first()
+    )
 
 
 def registration_list(*, showcase: Showcase) -> QuerySet[Registration]:
     """Return the showcase's registrations with organisation and attendees, by organisation name (officers)."""
-    return (showcase.registrations.select_related("organisation").prefetch_related("attendees")
-            .order_by("organisation__name", "pk"))
+    return (
+        showcase.registrations.select_related("organisation")
+        .prefetch_related("attendees")
+        .order_by("organisation__name", "pk")
+    )
 
 
 def buyer_can_register(*, organisation: Organisation | None) -> bool:
@@ -261,21 +296,29 @@ def participation_list_for_user(*, user: User) -> QuerySet[Participant]:
     """Return the user's producers' participations in showcases not cancelled nor draft, the soonest first."""
     if not (user.is_authenticated and user.is_active):
         return Participant.objects.none()
-    return (Participant.objects.filter(producer_id__in=producer_ids_for_user(user=user),
-                                       showcase__status__in=PUBLIC_STATUSES)
-            .select_related("showcase", "producer").order_by("-showcase__starts_at", "pk"))
+    return (
+        Participant.objects.filter(
+            producer_id__in=producer_ids_for_user(user=user), showcase__status__in=PUBLIC_STATUSES
+        )
+        .select_related("showcase", "producer")
+        .order_by("-showcase__starts_at", "pk")
+    )
 
 
 def registration_list_for_user(*, user: User) -> QuerySet[Registration]:
     """Return the registrations of the user's buyer organisations, the latest showcase first."""
     if not (user.is_authenticated and user.is_active):
         return Registration.objects.none()
-    return (Registration.objects.filter(organisation__memberships__user=user)
-            .select_related("showcase", "organisation").order_by("-showcase__starts_at", "pk"))
+    return (
+        Registration.objects.filter(organisation__memberships__user=user)
+        .select_related("showcase", "organisation")
+        .order_by("-showcase__starts_at", "pk")
+    )
 
 
-def availability_list(*, participant: Participant | None = None,
-                      registration: Registration | None = None) -> QuerySet[Availability]:
+def availability_list(
+    *, participant: Participant | None = None, registration: Registration | None = None
+) -> QuerySet[Availability]:
     """Return one party's availability windows, in time order."""
     if participant is not None:
         return Availability.objects.filter(participant=participant).order_by("starts_at", "pk")
@@ -301,8 +344,11 @@ def meeting_list_for_participant(*, participant: Participant) -> QuerySet[Meetin
 
 def meeting_list_for_officers(*, showcase: Showcase) -> QuerySet[Meeting]:
     """Return every meeting of the showcase, scheduled first by time, then by table."""
-    return _meetings().filter(showcase=showcase).order_by(F("starts_at").asc(nulls_last=True),
-                                                          "participant__table_number", "pk")
+    return (
+        _meetings()
+        .filter(showcase=showcase)
+        .order_by(F("starts_at").asc(nulls_last=True), "participant__table_number", "pk")
+    )
 
 
 def meeting_party(*, user: User, meeting: Meeting) -> str | None:
@@ -349,11 +395,18 @@ def meeting_event_list(*, meeting: Meeting) -> QuerySet[ShowcaseEvent]:
 def schedule_requests(*, showcase: Showcase) -> tuple[list[Meeting], list[Request]]:
     """Return the accepted meetings and their scheduling requests (buyer: the registration, table: the
     participant) for ``showcases.scheduling``."""
-    meetings = list(Meeting.objects.filter(showcase=showcase, status=Meeting.Status.ACCEPTED,
-                                           registration__status=Registration.Status.REGISTERED,
-                                           participant__status=Participant.Status.CONFIRMED).order_by("created_at", "pk"))
-    return meetings, [Request(key=m.pk, buyer=("registration", m.registration_id),
-                              table=("participant", m.participant_id)) for m in meetings]
+    meetings = list(
+        Meeting.objects.filter(
+            showcase=showcase,
+            status=Meeting.Status.ACCEPTED,
+            registration__status=Registration.Status.REGISTERED,
+            participant__status=Participant.Status.CONFIRMED,
+        ).order_by("created_at", "pk")
+    )
+    return meetings, [
+        Request(key=m.pk, buyer=("registration", m.registration_id), table=("participant", m.participant_id))
+        for m in meetings
+    ]
 
 
 def schedule_availability(*, showcase: Showcase) -> dict:
@@ -371,9 +424,12 @@ def schedule_availability(*, showcase: Showcase) -> dict:
 def _followed_orders(prefix: str = "") -> Q:
     """Orders linked to a meeting and placed within ``FOLLOW_UP_DAYS`` of its start (or of its request if it
     was never scheduled)."""
-    return (Q(**{f"{prefix}orders__status__in": COUNTED_ORDER_STATUSES})
-            & Q(**{f"{prefix}orders__created_at__lte": Coalesce(F(f"{prefix}starts_at"), F(f"{prefix}created_at"))
-                   + timedelta(days=FOLLOW_UP_DAYS)}))
+    return Q(**{f"{prefix}orders__status__in": COUNTED_ORDER_STATUSES}) & Q(
+        **{
+            f"{prefix}orders__created_at__lte": Coalesce(F(f"{prefix}starts_at"), F(f"{prefix}created_at"))
+            + timedelta(days=FOLLOW_UP_DAYS)
+        }
+    )
 
 
 # A placement counts once both sides agreed it (placements.Placement.Status, read by value: placements sits
@@ -383,15 +439,19 @@ AGREED_PLACEMENT_STATUSES = ("agreed", "on_shelf", "ended")
 
 def _followed_placements(prefix: str = "") -> Q:
     """Agreed placements linked to a meeting and proposed within ``FOLLOW_UP_DAYS`` of its start."""
-    return (Q(**{f"{prefix}placements__status__in": AGREED_PLACEMENT_STATUSES})
-            & Q(**{f"{prefix}placements__created_at__lte": Coalesce(F(f"{prefix}starts_at"),
-                                                                     F(f"{prefix}created_at"))
-                   + timedelta(days=FOLLOW_UP_DAYS)}))
+    return Q(**{f"{prefix}placements__status__in": AGREED_PLACEMENT_STATUSES}) & Q(
+        **{
+            f"{prefix}placements__created_at__lte": Coalesce(F(f"{prefix}starts_at"), F(f"{prefix}created_at"))
+            + timedelta(days=FOLLOW_UP_DAYS)
+        }
+    )
 
 
 def _placements_by_meeting(meetings) -> dict[int, int]:
-    return dict(meetings.filter(_followed_placements()).values_list("pk")
-                .annotate(n=Count("placements", distinct=True)).order_by())
+    return dict(
+        meetings.filter(_followed_placements()).values_list("pk").annotate(n=Count("placements", distinct=True))
+        .order_by()
+    )
 
 
 def showcase_report(*, showcase: Showcase) -> dict:
@@ -408,10 +468,14 @@ def showcase_report(*, showcase: Showcase) -> dict:
     by_status = dict(meetings.values_list("status").annotate(n=Count("pk")).order_by())
     by_outcome = dict(meetings.exclude(outcome="").values_list("outcome").annotate(n=Count("pk")).order_by())
     followed = _followed_orders()
-    rows = list(meetings.select_related("registration__organisation", "participant__producer")
-                .annotate(order_count=Count("orders", filter=followed, distinct=True),
-                          order_value=Coalesce(Sum("orders__total", filter=followed), 0))
-                .order_by(F("starts_at").asc(nulls_last=True), "pk"))
+    rows = list(
+        meetings.select_related("registration__organisation", "participant__producer")
+        .annotate(
+            order_count=Count("orders", filter=followed, distinct=True),
+            order_value=Coalesce(Sum("orders__total", filter=followed), 0),
+        )
+        .order_by(F("starts_at").asc(nulls_last=True), "pk")
+    )
     placements = _placements_by_meeting(meetings)  # its own query: a second join would multiply the sums
     for row in rows:
         row.placement_count = placements.get(row.pk, 0)
@@ -421,8 +485,9 @@ def showcase_report(*, showcase: Showcase) -> dict:
         "declined": by_status.get(Meeting.Status.DECLINED, 0),
         "cancelled": by_status.get(Meeting.Status.CANCELLED, 0),
         "held": meetings.filter(status=Meeting.Status.ACCEPTED).exclude(outcome="").count(),
-        "outcomes": [{"kind": kind, "label": label, "count": by_outcome.get(kind, 0)}
-                     for kind, label in Outcome.choices],
+        "outcomes": [
+            {"kind": kind, "label": label, "count": by_outcome.get(kind, 0)} for kind, label in Outcome.choices
+        ],
         "leads": sum(by_outcome.get(kind, 0) for kind in LEAD_OUTCOMES),
         "orders": sum(row.order_count for row in rows),
         "orders_value": sum(row.order_value for row in rows),
@@ -438,7 +503,9 @@ def showcase_public_summary(*, showcase: Showcase) -> dict:
     return {
         "producers": showcase.participants.filter(status=Participant.Status.CONFIRMED).count(),
         "buyers": showcase.registrations.filter(status=Registration.Status.REGISTERED).count(),
-        "meetings": report["held"], "leads": report["leads"], "orders": report["orders"],
+        "meetings": report["held"],
+        "leads": report["leads"],
+        "orders": report["orders"],
         "placements": report["placements"],
     }
 
@@ -448,22 +515,52 @@ def showcase_summaries(*, showcases: list[Showcase]) -> dict[int, dict]:
     ids = [showcase.pk for showcase in showcases]
     if not ids:
         return {}
-    producers = dict(Participant.objects.filter(showcase_id__in=ids, status=Participant.Status.CONFIRMED)
-                     .values_list("showcase_id").annotate(n=Count("pk")).order_by())
-    buyers = dict(Registration.objects.filter(showcase_id__in=ids, status=Registration.Status.REGISTERED)
-                  .values_list("showcase_id").annotate(n=Count("pk")).order_by())
+    producers = dict(
+        Participant.objects.filter(showcase_id__in=ids, status=Participant.Status.CONFIRMED)
+        .values_list("showcase_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    buyers = dict(
+        Registration.objects.filter(showcase_id__in=ids, status=Registration.Status.REGISTERED)
+        .values_list("showcase_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     meetings = Meeting.objects.filter(showcase_id__in=ids)
-    held = dict(meetings.filter(status=Meeting.Status.ACCEPTED).exclude(outcome="").values_list("showcase_id")
-                .annotate(n=Count("pk")).order_by())
-    leads = dict(meetings.filter(outcome__in=LEAD_OUTCOMES).values_list("showcase_id").annotate(n=Count("pk"))
-                 .order_by())
-    orders = dict(meetings.filter(_followed_orders()).values_list("showcase_id")
-                  .annotate(n=Count("orders", distinct=True)).order_by())
-    placements = dict(meetings.filter(_followed_placements()).values_list("showcase_id")
-                      .annotate(n=Count("placements", distinct=True)).order_by())
-    return {pk: {"producers": producers.get(pk, 0), "buyers": buyers.get(pk, 0), "meetings": held.get(pk, 0),
-                 "leads": leads.get(pk, 0), "orders": orders.get(pk, 0), "placements": placements.get(pk, 0)}
-            for pk in ids}
+    held = dict(
+        meetings.filter(status=Meeting.Status.ACCEPTED)
+        .exclude(outcome="")
+        .values_list("showcase_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    leads = dict(
+        meetings.filter(outcome__in=LEAD_OUTCOMES).values_list("showcase_id").annotate(n=Count("pk")).order_by()
+    )
+    orders = dict(
+        meetings.filter(_followed_orders())
+        .values_list("showcase_id")
+        .annotate(n=Count("orders", distinct=True))
+        .order_by()
+    )
+    placements = dict(
+        meetings.filter(_followed_placements())
+        .values_list("showcase_id")
+        .annotate(n=Count("placements", distinct=True))
+        .order_by()
+    )
+    return {
+        pk: {
+            "producers": producers.get(pk, 0),
+            "buyers": buyers.get(pk, 0),
+            "meetings": held.get(pk, 0),
+            "leads": leads.get(pk, 0),
+            "orders": orders.get(pk, 0),
+            "placements": placements.get(pk, 0),
+        }
+        for pk in ids
+    }
 
 
 def meeting_ids_for_order_link(*, organisation_id: int | None, producer_ids: list[int]) -> dict[int, int]:
@@ -471,19 +568,28 @@ def meeting_ids_for_order_link(*, organisation_id: int | None, producer_ids: lis
     (a helper for ``orders``; the latest meeting per producer)."""
     if organisation_id is None:
         return {}
-    rows = (Meeting.objects.filter(registration__organisation_id=organisation_id, status=Meeting.Status.ACCEPTED,
-                                   participant__producer_id__in=producer_ids).order_by("pk")
-            .values_list("participant__producer_id", "pk"))
+    rows = (
+        Meeting.objects.filter(
+            registration__organisation_id=organisation_id,
+            status=Meeting.Status.ACCEPTED,
+            participant__producer_id__in=producer_ids,
+        )
+        .order_by("pk")
+        .values_list("participant__producer_id", "pk")
+    )
     return dict(rows)
 
 
 def meeting_for_order(*, meeting_id: int, organisation_id: int | None) -> Meeting:
     """Return the accepted meeting ``meeting_id`` of the buyer organisation, to link an order to it; another
     organisation's, a consumer's or an unknown meeting is ``MeetingNotFound``."""
-    meeting = (Meeting.objects.select_related("participant", "registration")
-               .filter(pk=meeting_id, status=Meeting.Status.ACCEPTED,
-                       registration__organisation_id=organisation_id).first()
-               if organisation_id is not None else None)
+    meeting = (
+        Meeting.objects.select_related("participant", "registration")
+        .filter(pk=meeting_id, status=Meeting.Status.ACCEPTED, registration__organisation_id=organisation_id)
+        .first()
+        if organisation_id is not None
+        else None
+    )
     if meeting is None:
         raise MeetingNotFound()
     return meeting
@@ -497,16 +603,18 @@ def meeting_follow_up_until(meeting: Meeting) -> datetime:
 # --- agendas -----------------------------------------------------------------------------------
 
 
-def agenda_meetings(*, registration: Registration | None = None,
-                    participant: Participant | None = None) -> list[Meeting]:
+def agenda_meetings(
+    *, registration: Registration | None = None, participant: Participant | None = None
+) -> list[Meeting]:
     """Return one side's scheduled (accepted, with a time) meetings, in time order."""
     qs = _meetings().filter(status=Meeting.Status.ACCEPTED, starts_at__isnull=False)
     qs = qs.filter(registration=registration) if registration is not None else qs.filter(participant=participant)
     return list(qs.order_by("starts_at", "pk"))
 
 
-def agenda_calendar(*, showcase: Showcase, meetings: list[Meeting], side: str, site_url: str,
-                    now: datetime | None = None) -> str:
+def agenda_calendar(
+    *, showcase: Showcase, meetings: list[Meeting], side: str, site_url: str, now: datetime | None = None
+) -> str:
     """Return one side's agenda (``side``: "buyer" or "producer") as an iCalendar file."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -522,11 +630,17 @@ def agenda_calendar(*, showcase: Showcase, meetings: list[Meeting], side: str, s
         summary = _("Meeting with %(other)s") % {"other": other}
         if table:
             summary += " · " + _("table %(number)s") % {"number": table}
-        events.append(CalendarEvent(
-            uid=f"showcase-meeting-{meeting.pk}@{host}", start=meeting.starts_at, end=meeting.ends_at,
-            summary=f"{summary} ({showcase.title})", location=showcase.venue or showcase.online_url,
-            description=meeting.note,
-            url=site_url.rstrip("/") + reverse("frontend:showcase-meeting", kwargs={"pk": meeting.pk})))
+        events.append(
+            CalendarEvent(
+                uid=f"showcase-meeting-{meeting.pk}@{host}",
+                start=meeting.starts_at,
+                end=meeting.ends_at,
+                summary=f"{summary} ({showcase.title})",
+                location=showcase.venue or showcase.online_url,
+                description=meeting.note,
+                url=site_url.rstrip("/") + reverse("frontend:showcase-meeting", kwargs={"pk": meeting.pk}),
+            )
+        )
     return calendar_write(name=showcase.title, events=events, now=now or timezone.now())
 
 

@@ -6,6 +6,7 @@ transaction. Writes that compete for the same showcase (registrations against th
 meetings against slots) lock the showcase's row first. Agendas are emailed after commit
 (``showcases.notifications``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
@@ -60,8 +61,11 @@ def _require_officer(user: User | None) -> None:
 
 
 def _require_producer(user: User, participant: Participant) -> None:
-    if not (user.is_authenticated and user.is_active
-            and producer_ids_for_user(user=user).filter(pk=participant.producer_id).exists()):
+    if not (
+        user.is_authenticated
+        and user.is_active
+        and producer_ids_for_user(user=user).filter(pk=participant.producer_id).exists()
+    ):
         raise ShowcasePermissionDenied(_("Only the producer's people can do this."))
 
 
@@ -74,10 +78,12 @@ def _lock(showcase: Showcase) -> Showcase:
     return Showcase.objects.select_for_update().get(pk=showcase.pk)
 
 
-def _event(showcase: Showcase, kind: str, actor: User, *, from_value: str = "", to_value: str = "", note: str = "",
-           **subject) -> ShowcaseEvent:
-    return ShowcaseEvent.objects.create(showcase=showcase, kind=kind, actor=actor, from_value=from_value,
-                                        to_value=to_value, note=note[:2000], **subject)
+def _event(
+    showcase: Showcase, kind: str, actor: User, *, from_value: str = "", to_value: str = "", note: str = "", **subject
+) -> ShowcaseEvent:
+    return ShowcaseEvent.objects.create(
+        showcase=showcase, kind=kind, actor=actor, from_value=from_value, to_value=to_value, note=note[:2000], **subject
+    )
 
 
 def _note(value: str, *, field: str = "note", limit: int = MAX_TEXT) -> str:
@@ -85,8 +91,9 @@ def _note(value: str, *, field: str = "note", limit: int = MAX_TEXT) -> str:
         raise ShowcaseInvalid(fields={field: [_("Enter text.")]})
     value = value.strip()
     if len(value) > limit:
-        raise ShowcaseInvalid(fields={field: [_("This text is too long (at most %(count)s characters).")
-                                              % {"count": limit}]})
+        raise ShowcaseInvalid(
+            fields={field: [_("This text is too long (at most %(count)s characters).") % {"count": limit}]}
+        )
     return value
 
 
@@ -272,8 +279,9 @@ def _lineup_products(*, producer_id: int, product_ids: Sequence[int]) -> list:
         raise ShowcaseInvalid(fields={"products": [_("Choose products from the list.")]})
     products = list(product_list_public().filter(producer_id=producer_id, pk__in=wanted))
     if len(products) != len(wanted):
-        raise ShowcaseInvalid(fields={"products": [
-            _("Choose only listed products of this producer (approved, from a coached village).")]})
+        raise ShowcaseInvalid(
+            fields={"products": [_("Choose only listed products of this producer (approved, from a coached village).")]}
+        )
     if not products:
         raise ShowcaseInvalid(fields={"products": [_("Choose at least one product.")]})
     return products
@@ -297,8 +305,14 @@ def _open_for_lineup(showcase: Showcase) -> None:
 
 
 @transaction.atomic
-def participant_invite(*, showcase: Showcase, officer: User, producer: Producer, product_ids: Sequence[int],
-                       table_number: int | None = None) -> Participant:
+def participant_invite(
+    *,
+    showcase: Showcase,
+    officer: User,
+    producer: Producer,
+    product_ids: Sequence[int],
+    table_number: int | None = None,
+) -> Participant:
     """Invite a producer to the line-up with the products it will show (its listed ones only) and a table."""
     _require_officer(officer)
     locked = _lock(showcase)
@@ -309,14 +323,16 @@ def participant_invite(*, showcase: Showcase, officer: User, producer: Producer,
     _table_free(locked, table_number)
     participant = Participant.objects.create(showcase=locked, producer=producer, table_number=table_number)
     participant.products.set(products)
-    _event(locked, ShowcaseEvent.Kind.PARTICIPANT, officer, to_value=Participant.Status.INVITED,
-           participant=participant)
+    _event(
+        locked, ShowcaseEvent.Kind.PARTICIPANT, officer, to_value=Participant.Status.INVITED, participant=participant
+    )
     return participant
 
 
 @transaction.atomic
-def participant_update(*, participant: Participant, officer: User, product_ids: Sequence[int],
-                       table_number: int | None) -> Participant:
+def participant_update(
+    *, participant: Participant, officer: User, product_ids: Sequence[int], table_number: int | None
+) -> Participant:
     """Change the products a producer shows and its table."""
     _require_officer(officer)
     locked = _lock(participant.showcase)
@@ -344,14 +360,27 @@ def participant_transition(*, participant: Participant, to: str, actor: User, no
     from_status = participant.status
     participant.status = to
     participant.save(update_fields=["status", "updated_at"])
-    _event(participant.showcase, ShowcaseEvent.Kind.PARTICIPANT, actor, from_value=from_status, to_value=to,
-           note=note, participant=participant)
+    _event(
+        participant.showcase,
+        ShowcaseEvent.Kind.PARTICIPANT,
+        actor,
+        from_value=from_status,
+        to_value=to,
+        note=note,
+        participant=participant,
+    )
     if to == Participant.Status.WITHDRAWN:
-        for meeting in (Meeting.objects.select_for_update().filter(
-                participant=participant, status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED])
-                .order_by("pk")):
-            meeting_transition(meeting=meeting, to=Meeting.Status.CANCELLED, actor=actor,
-                               note=_("The producer withdrew from the showcase."))
+        for meeting in (
+            Meeting.objects.select_for_update()
+            .filter(participant=participant, status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED])
+            .order_by("pk")
+        ):
+            meeting_transition(
+                meeting=meeting,
+                to=Meeting.Status.CANCELLED,
+                actor=actor,
+                note=_("The producer withdrew from the showcase."),
+            )
     return participant
 
 
@@ -379,8 +408,11 @@ def _windows_clean(showcase: Showcase, windows: Sequence[tuple[datetime, datetim
         raise ShowcaseInvalid(fields={"windows": [_("Give at most %(count)s windows.") % {"count": MAX_WINDOWS}]})
     clean = []
     for start, end in windows:
-        if not (isinstance(start, datetime) and isinstance(end, datetime)) or timezone.is_naive(start) \
-                or timezone.is_naive(end):
+        if (
+            not (isinstance(start, datetime) and isinstance(end, datetime))
+            or timezone.is_naive(start)
+            or timezone.is_naive(end)
+        ):
             raise ShowcaseInvalid(fields={"windows": [_("Enter a date and time.")]})
         if end <= start:
             raise ShowcaseInvalid(fields={"windows": [_("Each window must end after it starts.")]})
@@ -391,8 +423,13 @@ def _windows_clean(showcase: Showcase, windows: Sequence[tuple[datetime, datetim
 
 
 @transaction.atomic
-def availability_set(*, actor: User, windows: Sequence[tuple[datetime, datetime]],
-                     participant: Participant | None = None, registration: Registration | None = None) -> int:
+def availability_set(
+    *,
+    actor: User,
+    windows: Sequence[tuple[datetime, datetime]],
+    participant: Participant | None = None,
+    registration: Registration | None = None,
+) -> int:
     """Replace one party's availability windows (the producer's people, or the buyer's); none: always available.
 
     Meetings already scheduled stay where they are; the next schedule run respects the new windows.
@@ -410,9 +447,12 @@ def availability_set(*, actor: User, windows: Sequence[tuple[datetime, datetime]
         raise ShowcaseClosed()
     clean = _windows_clean(showcase, windows)
     Availability.objects.filter(participant=participant, registration=registration).delete()
-    Availability.objects.bulk_create(Availability(showcase=showcase, participant=participant,
-                                                  registration=registration, starts_at=start, ends_at=end)
-                                     for start, end in clean)
+    Availability.objects.bulk_create(
+        Availability(
+            showcase=showcase, participant=participant, registration=registration, starts_at=start, ends_at=end
+        )
+        for start, end in clean
+    )
     return len(clean)
 
 
@@ -426,8 +466,9 @@ class AttendeeData:
 
 
 @transaction.atomic
-def registration_save(*, showcase: Showcase, organisation: Organisation, actor: User,
-                      attendees: Sequence[AttendeeData]) -> Registration:
+def registration_save(
+    *, showcase: Showcase, organisation: Organisation, actor: User, attendees: Sequence[AttendeeData]
+) -> Registration:
     """Register a verified buyer organisation's attendees (owners and managers), or change them.
 
     Before the registration deadline of a published showcase. The capacity (people) is checked with
@@ -441,8 +482,9 @@ def registration_save(*, showcase: Showcase, organisation: Organisation, actor: 
     errors: dict[str, list[str]] = {}
     for index, attendee in enumerate(attendees):
         try:
-            people.append(Attendee(name=_required_text(150)(attendee.name),
-                                   job_title=_optional_text(150)(attendee.job_title)))
+            people.append(
+                Attendee(name=_required_text(150)(attendee.name), job_title=_optional_text(150)(attendee.job_title))
+            )
         except ValueError as exc:
             errors[f"attendees.{index}"] = [str(exc)]
     if errors:
@@ -450,25 +492,38 @@ def registration_save(*, showcase: Showcase, organisation: Organisation, actor: 
     if not people:
         raise ShowcaseInvalid(fields={"attendees": [_("Name at least one person who will attend.")]})
     if len(people) > MAX_ATTENDEES_PER_BUYER:
-        raise ShowcaseInvalid(fields={"attendees": [_("At most %(count)s people per organisation.")
-                                                    % {"count": MAX_ATTENDEES_PER_BUYER}]})
+        raise ShowcaseInvalid(
+            fields={"attendees": [_("At most %(count)s people per organisation.") % {"count": MAX_ATTENDEES_PER_BUYER}]}
+        )
     locked = _lock(showcase)
     if locked.status != Showcase.Status.PUBLISHED or timezone.now() > locked.registration_deadline:
         raise ShowcaseClosed(_("Registration for this showcase is closed."))
     registration = Registration.objects.select_for_update().filter(showcase=locked, organisation=organisation).first()
     others = showcase_attendee_count(showcase=locked, exclude_registration=registration.pk if registration else None)
     if others + len(people) > locked.capacity:
-        raise ShowcaseFull(fields={"attendees": [_("Only %(count)s places are left.")
-                                                 % {"count": max(locked.capacity - others, 0)}]})
+        raise ShowcaseFull(
+            fields={"attendees": [_("Only %(count)s places are left.") % {"count": max(locked.capacity - others, 0)}]}
+        )
     if registration is None:
         registration = Registration.objects.create(showcase=locked, organisation=organisation, registered_by=actor)
-        _event(locked, ShowcaseEvent.Kind.REGISTRATION, actor, to_value=Registration.Status.REGISTERED,
-               registration=registration)
+        _event(
+            locked,
+            ShowcaseEvent.Kind.REGISTRATION,
+            actor,
+            to_value=Registration.Status.REGISTERED,
+            registration=registration,
+        )
     elif registration.status == Registration.Status.CANCELLED:
         registration.status = Registration.Status.REGISTERED
         registration.save(update_fields=["status", "updated_at"])
-        _event(locked, ShowcaseEvent.Kind.REGISTRATION, actor, from_value=Registration.Status.CANCELLED,
-               to_value=Registration.Status.REGISTERED, registration=registration)
+        _event(
+            locked,
+            ShowcaseEvent.Kind.REGISTRATION,
+            actor,
+            from_value=Registration.Status.CANCELLED,
+            to_value=Registration.Status.REGISTERED,
+            registration=registration,
+        )
     registration.attendees.all().delete()
     for person in people:
         person.registration = registration
@@ -487,12 +542,22 @@ def registration_cancel(*, registration: Registration, actor: User) -> Registrat
         return locked
     locked.status = Registration.Status.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
-    _event(locked.showcase, ShowcaseEvent.Kind.REGISTRATION, actor, from_value=Registration.Status.REGISTERED,
-           to_value=Registration.Status.CANCELLED, registration=locked)
-    for meeting in Meeting.objects.select_for_update().filter(
-            registration=locked, status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED]).order_by("pk"):
-        meeting_transition(meeting=meeting, to=Meeting.Status.CANCELLED, actor=actor,
-                           note=_("The buyer cancelled its registration."))
+    _event(
+        locked.showcase,
+        ShowcaseEvent.Kind.REGISTRATION,
+        actor,
+        from_value=Registration.Status.REGISTERED,
+        to_value=Registration.Status.CANCELLED,
+        registration=locked,
+    )
+    for meeting in (
+        Meeting.objects.select_for_update()
+        .filter(registration=locked, status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED])
+        .order_by("pk")
+    ):
+        meeting_transition(
+            meeting=meeting, to=Meeting.Status.CANCELLED, actor=actor, note=_("The buyer cancelled its registration.")
+        )
     return locked
 
 
@@ -515,14 +580,20 @@ def meeting_transition(*, meeting: Meeting, to: str, actor: User, note: str = ""
     if to != Meeting.Status.ACCEPTED:
         meeting.starts_at = meeting.ends_at = None
     meeting.save(update_fields=["status", "starts_at", "ends_at", "updated_at"])
-    _event(meeting.showcase, ShowcaseEvent.Kind.MEETING, actor, from_value=from_status, to_value=to, note=note,
-           meeting=meeting)
+    _event(
+        meeting.showcase,
+        ShowcaseEvent.Kind.MEETING,
+        actor,
+        from_value=from_status,
+        to_value=to,
+        note=note,
+        meeting=meeting,
+    )
     return meeting
 
 
 @transaction.atomic
-def meeting_request(*, registration: Registration, participant: Participant, actor: User,
-                    note: str = "") -> Meeting:
+def meeting_request(*, registration: Registration, participant: Participant, actor: User, note: str = "") -> Meeting:
     """A registered buyer asks a confirmed producer of the line-up for a meeting, with a note."""
     _require_buyer(actor, registration.organisation)
     note = _note(note)
@@ -531,25 +602,34 @@ def meeting_request(*, registration: Registration, participant: Participant, act
         raise ShowcaseClosed()
     registration = Registration.objects.get(pk=registration.pk)
     participant = Participant.objects.get(pk=participant.pk)
-    if registration.status != Registration.Status.REGISTERED or participant.showcase_id != showcase.pk \
-            or registration.showcase_id != showcase.pk:
+    if (
+        registration.status != Registration.Status.REGISTERED
+        or participant.showcase_id != showcase.pk
+        or registration.showcase_id != showcase.pk
+    ):
         raise ShowcaseInvalid(fields={"participant": [_("Register for this showcase first.")]})
     if participant.status != Participant.Status.CONFIRMED:
         raise ShowcaseInvalid(fields={"participant": [_("This producer has not confirmed its participation.")]})
-    if Meeting.objects.filter(registration=registration, participant=participant,
-                              status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED]).exists():
+    if Meeting.objects.filter(
+        registration=registration,
+        participant=participant,
+        status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED],
+    ).exists():
         raise ShowcaseInvalid(fields={"participant": [_("You have asked this producer for a meeting already.")]})
-    meeting = Meeting.objects.create(showcase=showcase, registration=registration, participant=participant,
-                                     note=note, requested_by=actor)
-    _event(showcase, ShowcaseEvent.Kind.MEETING, actor, to_value=Meeting.Status.REQUESTED, note=note,
-           meeting=meeting)
+    meeting = Meeting.objects.create(
+        showcase=showcase, registration=registration, participant=participant, note=note, requested_by=actor
+    )
+    _event(showcase, ShowcaseEvent.Kind.MEETING, actor, to_value=Meeting.Status.REQUESTED, note=note, meeting=meeting)
     return meeting
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
     _lock(meeting.showcase)
-    return (Meeting.objects.select_for_update(of=("self",))
-            .select_related("showcase", "registration__organisation", "participant__producer").get(pk=meeting.pk))
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("showcase", "registration__organisation", "participant__producer")
+        .get(pk=meeting.pk)
+    )
 
 
 @transaction.atomic
@@ -624,10 +704,15 @@ def showcase_schedule_make(*, showcase: Showcase, officer: User) -> ScheduleResu
     if locked.status != Showcase.Status.PUBLISHED:
         raise ShowcaseClosed(_("Only a published showcase gets a schedule."))
     meetings, requests = schedule_requests(showcase=locked)
-    fixed: dict[Hashable, scheduling.Slot] = {m.pk: scheduling.Slot(m.starts_at, m.ends_at) for m in meetings
-                                              if m.starts_at and m.ends_at}
-    schedule = scheduling.make_schedule(requests=requests, slots=showcase_slots(showcase=locked),
-                                        availability=schedule_availability(showcase=locked), fixed=fixed)
+    fixed: dict[Hashable, scheduling.Slot] = {
+        m.pk: scheduling.Slot(m.starts_at, m.ends_at) for m in meetings if m.starts_at and m.ends_at
+    }
+    schedule = scheduling.make_schedule(
+        requests=requests,
+        slots=showcase_slots(showcase=locked),
+        availability=schedule_availability(showcase=locked),
+        fixed=fixed,
+    )
     unplaced, changed = [], []
     for meeting in meetings:
         if meeting.pk in fixed:
@@ -640,12 +725,22 @@ def showcase_schedule_make(*, showcase: Showcase, officer: User) -> ScheduleResu
             continue
         meeting.starts_at, meeting.ends_at, meeting.unscheduled_reason = slot.start, slot.end, ""
         meeting.save(update_fields=["starts_at", "ends_at", "unscheduled_reason", "updated_at"])
-        _event(locked, ShowcaseEvent.Kind.SLOT, officer, to_value=timezone.localtime(slot.start).isoformat(),
-               meeting=meeting)
+        _event(
+            locked,
+            ShowcaseEvent.Kind.SLOT,
+            officer,
+            to_value=timezone.localtime(slot.start).isoformat(),
+            meeting=meeting,
+        )
         changed.append(meeting)
-    _event(locked, ShowcaseEvent.Kind.SCHEDULE, officer, to_value="made",
-           note=_("%(placed)s placed, %(kept)s kept, %(unplaced)s not placed")
-           % {"placed": len(changed), "kept": len(fixed), "unplaced": len(unplaced)})
+    _event(
+        locked,
+        ShowcaseEvent.Kind.SCHEDULE,
+        officer,
+        to_value="made",
+        note=_("%(placed)s placed, %(kept)s kept, %(unplaced)s not placed")
+        % {"placed": len(changed), "kept": len(fixed), "unplaced": len(unplaced)},
+    )
     if locked.schedule_published_at and changed:
         _agendas_after_commit(locked, changed)
     return ScheduleResult(placed=len(changed), kept=len(fixed), unplaced=unplaced)
@@ -658,8 +753,9 @@ def showcase_schedule_publish(*, showcase: Showcase, officer: User) -> Showcase:
     locked = _lock(showcase)
     if locked.status != Showcase.Status.PUBLISHED:
         raise ShowcaseClosed(_("Only a published showcase gets a schedule."))
-    meetings = list(Meeting.objects.filter(showcase=locked, status=Meeting.Status.ACCEPTED,
-                                           starts_at__isnull=False).order_by("pk"))
+    meetings = list(
+        Meeting.objects.filter(showcase=locked, status=Meeting.Status.ACCEPTED, starts_at__isnull=False).order_by("pk")
+    )
     if not meetings:
         raise ShowcaseInvalid(fields={"schedule": [_("No meeting has a time yet: make the schedule first.")]})
     locked.schedule_published_at = timezone.now()
@@ -686,17 +782,27 @@ def meeting_move(*, meeting: Meeting, officer: User, starts_at: datetime) -> Mee
     request = by_key.get(locked.pk)
     if request is None:
         raise SlotConflict(_("The buyer or the producer no longer takes part."))
-    booked = [(by_key[m.pk], scheduling.Slot(m.starts_at, m.ends_at)) for m in meetings
-              if m.pk != locked.pk and m.starts_at and m.ends_at]
-    problems = scheduling.conflicts(request, slot, booked=booked,
-                                    availability=schedule_availability(showcase=locked.showcase))
+    booked = [
+        (by_key[m.pk], scheduling.Slot(m.starts_at, m.ends_at))
+        for m in meetings
+        if m.pk != locked.pk and m.starts_at and m.ends_at
+    ]
+    problems = scheduling.conflicts(
+        request, slot, booked=booked, availability=schedule_availability(showcase=locked.showcase)
+    )
     if problems:
         raise SlotConflict(fields={"starts_at": [str(CONFLICTS[problem]) for problem in problems]})
     before = timezone.localtime(locked.starts_at).isoformat() if locked.starts_at else ""
     locked.starts_at, locked.ends_at, locked.unscheduled_reason = slot.start, slot.end, ""
     locked.save(update_fields=["starts_at", "ends_at", "unscheduled_reason", "updated_at"])
-    _event(locked.showcase, ShowcaseEvent.Kind.SLOT, officer, from_value=before,
-           to_value=timezone.localtime(slot.start).isoformat(), meeting=locked)
+    _event(
+        locked.showcase,
+        ShowcaseEvent.Kind.SLOT,
+        officer,
+        from_value=before,
+        to_value=timezone.localtime(slot.start).isoformat(),
+        meeting=locked,
+    )
     if locked.showcase.schedule_published_at:
         _agendas_after_commit(locked.showcase, [locked])
     return locked
@@ -712,9 +818,11 @@ CONFLICTS = {
 def _agendas_after_commit(showcase: Showcase, meetings: Sequence[Meeting]) -> None:
     from showcases.notifications import agendas_notify_after_commit
 
-    agendas_notify_after_commit(showcase_id=showcase.pk,
-                                registration_ids=sorted({m.registration_id for m in meetings}),
-                                participant_ids=sorted({m.participant_id for m in meetings}))
+    agendas_notify_after_commit(
+        showcase_id=showcase.pk,
+        registration_ids=sorted({m.registration_id for m in meetings}),
+        participant_ids=sorted({m.participant_id for m in meetings}),
+    )
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -733,8 +841,15 @@ def meeting_outcome_set(*, meeting: Meeting, actor: User, outcome: str, note: st
     before = meeting.outcome
     meeting.outcome, meeting.outcome_note, meeting.outcome_at = outcome, note, timezone.now()
     meeting.save(update_fields=["outcome", "outcome_note", "outcome_at", "updated_at"])
-    _event(meeting.showcase, ShowcaseEvent.Kind.OUTCOME, actor, from_value=before, to_value=outcome, note=note,
-           meeting=meeting)
+    _event(
+        meeting.showcase,
+        ShowcaseEvent.Kind.OUTCOME,
+        actor,
+        from_value=before,
+        to_value=outcome,
+        note=note,
+        meeting=meeting,
+    )
     return meeting
 
 
@@ -747,8 +862,11 @@ def meeting_outcome_record(*, meeting: Meeting, actor: User, outcome: str, note:
     if _meeting_party(actor, meeting) is None:
         raise ShowcasePermissionDenied()
     if outcome == Outcome.ORDER_PLACED:
-        raise ShowcaseInvalid(fields={"outcome": [
-            _("“Order placed” is recorded by starting an order from the meeting or linking an order.")]})
+        raise ShowcaseInvalid(
+            fields={
+                "outcome": [_("“Order placed” is recorded by starting an order from the meeting or linking an order.")]
+            }
+        )
     locked = _locked_meeting(meeting)
     return meeting_outcome_set(meeting=locked, actor=actor, outcome=outcome, note=note)
 

@@ -1,4 +1,5 @@
 """API routes of the showcases app, mounted at /api/v1/."""
+
 from django.urls import path
 
 from showcases import api

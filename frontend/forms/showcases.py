@@ -1,5 +1,6 @@
 """Forms of the showcase pages: officers' showcase and line-up, buyers' registration, availability, meeting
 requests, responses, outcomes, moves. Times are typed in Asia/Jakarta (the site's time zone)."""
+
 from __future__ import annotations
 
 from datetime import UTC
@@ -27,15 +28,21 @@ class LocalDateTimeField(forms.DateTimeField):
 class ShowcaseForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     theme = forms.CharField(label=_("Theme"), max_length=300, required=False)
-    description = forms.CharField(label=_("Description"), max_length=5000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     starts_at = LocalDateTimeField(label=_("Starts (WIB)"))
-    ends_at = LocalDateTimeField(label=_("Ends (WIB)"),
-                                 help_text=_("Over several days, meetings are held every day between the start's "
-                                             "and the end's time."))
+    ends_at = LocalDateTimeField(
+        label=_("Ends (WIB)"),
+        help_text=_("Over several days, meetings are held every day between the start's and the end's time."),
+    )
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https",
-                                help_text=_("For an online showcase, instead of or besides a venue."))
+    online_url = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For an online showcase, instead of or besides a venue."),
+    )
     capacity = forms.IntegerField(label=_("Capacity (people)"), min_value=1, max_value=10_000)
     registration_deadline = LocalDateTimeField(label=_("Registration deadline (WIB)"))
     slot_minutes = forms.IntegerField(label=_("Meeting slot (minutes)"), min_value=5, max_value=240, initial=20)
@@ -43,14 +50,16 @@ class ShowcaseForm(ServiceErrorsMixin, forms.Form):
 
 class StatusForm(forms.Form):
     to = forms.ChoiceField(choices=[("published", "published"), ("closed", "closed"), ("cancelled", "cancelled")])
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ParticipantForm(ServiceErrorsMixin, forms.Form):
     producer = forms.TypedChoiceField(label=_("Producer"), coerce=int)
-    products = forms.TypedMultipleChoiceField(label=_("Products shown"), coerce=int, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    products = forms.TypedMultipleChoiceField(
+        label=_("Products shown"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
     table_number = forms.IntegerField(label=_("Table number"), min_value=1, max_value=999, required=False)
     service_fields = {"product_ids": "products"}
 
@@ -61,8 +70,9 @@ class ParticipantForm(ServiceErrorsMixin, forms.Form):
 
 
 class LineupEditForm(ServiceErrorsMixin, forms.Form):
-    products = forms.TypedMultipleChoiceField(label=_("Products shown"), coerce=int, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    products = forms.TypedMultipleChoiceField(
+        label=_("Products shown"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
     table_number = forms.IntegerField(label=_("Table number"), min_value=1, max_value=999, required=False)
 
     def __init__(self, *args, products=(), **kwargs):
@@ -72,8 +82,10 @@ class LineupEditForm(ServiceErrorsMixin, forms.Form):
 
 class RegistrationForm(ServiceErrorsMixin, forms.Form):
     attendees = forms.CharField(
-        label=_("Who will attend"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One person per line: name, then a comma and their role, e.g. “Sari Dewi, purchasing manager”."))
+        label=_("Who will attend"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One person per line: name, then a comma and their role, e.g. “Sari Dewi, purchasing manager”."),
+    )
 
     def attendee_rows(self) -> list[tuple[str, str]]:
         rows = []
@@ -84,8 +96,9 @@ class RegistrationForm(ServiceErrorsMixin, forms.Form):
         return rows
 
     def add_application_error(self, exc, *, labels=None) -> bool:
-        fields = {("attendees" if key.startswith("attendees") else key): value
-                  for key, value in (exc.fields or {}).items()}
+        fields = {
+            ("attendees" if key.startswith("attendees") else key): value for key, value in (exc.fields or {}).items()
+        }
         exc.fields = fields
         return super().add_application_error(exc, labels=labels)
 
@@ -111,13 +124,16 @@ class AvailabilityForm(forms.Form):
 
     def windows(self) -> list:
         data = self.cleaned_data
-        return [(data[f"from_{row}"], data[f"until_{row}"]) for row in range(self.ROWS)
-                if data.get(f"from_{row}") and data.get(f"until_{row}")]
+        return [
+            (data[f"from_{row}"], data[f"until_{row}"])
+            for row in range(self.ROWS)
+            if data.get(f"from_{row}") and data.get(f"until_{row}")
+        ]
 
     @classmethod
     def initial_for(cls, windows) -> dict:
         initial = {}
-        for row, window in enumerate(list(windows)[:cls.ROWS]):
+        for row, window in enumerate(list(windows)[: cls.ROWS]):
             initial[f"from_{row}"] = timezone.localtime(window.starts_at)
             initial[f"until_{row}"] = timezone.localtime(window.ends_at)
         return initial
@@ -125,20 +141,24 @@ class AvailabilityForm(forms.Form):
 
 class MeetingRequestForm(forms.Form):
     participant = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note for the producer"), max_length=1000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note for the producer"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MeetingResponseForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
-    note = forms.CharField(label=_("Note for the buyer"), max_length=1000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note for the buyer"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class OutcomeForm(ServiceErrorsMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect,
-                                choices=[(value, label) for value, label in Outcome.choices
-                                         if value != Outcome.ORDER_PLACED])
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Outcome.choices if value != Outcome.ORDER_PLACED],
+    )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -157,4 +177,5 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].choices = [
             (slot.start.astimezone(UTC).isoformat(), timezone.localtime(slot.start).strftime("%d-%m %H:%M"))
-            for slot in slots]
+            for slot in slots
+        ]

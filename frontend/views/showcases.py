@@ -10,6 +10,7 @@ requests. Producers: confirm or withdraw, availability, answer requests. Both si
 Reads go through ``showcases.selectors`` (who may see what: anyone else gets a 404), writes through
 one service each; an ``ApplicationError`` is shown beside its input and nothing changes.
 """
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,9 @@ from frontend.views.officer import officer_required
 from market.accounts.selectors import buyer_organisation_list
 from market.core.csv import safe_csv_writer
 from market.core.errors import ApplicationError
-from orders.selectors import order_list_for_meeting_link, shopper_get
+from orders.selectors import order_list_for_meeting, order_list_for_meeting_link, shopper_get
 from orders.services import cart_showcase_meeting_fill, order_showcase_meeting_link
+from placements.selectors import placement_list_for_meeting
 from showcases.models import Meeting, Participant, Registration, Showcase
 from showcases.selectors import (
     access_meeting,
@@ -59,6 +61,7 @@ from showcases.selectors import (
     availability_list,
     buyer_can_register,
     lineup_by_village,
+    lineup_participant_get,
     lineup_producer_choices,
     lineup_product_choices,
     lineup_ranked_for_buyer,
@@ -134,13 +137,20 @@ def showcase_list(request):
 def showcase_detail(request, pk: int):
     showcase = showcase_get_public(pk=pk)
     ended = showcase.ends_at <= timezone.now()
-    return render(request, "frontend/showcases/detail.html", {
-        "showcase": showcase, "groups": lineup_by_village(showcase=showcase), "ended": ended,
-        "summary": showcase_public_summary(showcase=showcase) if ended else None,
-        "registration_open": (showcase.status == Showcase.Status.PUBLISHED
-                              and timezone.now() <= showcase.registration_deadline),
-        "places_left": max(showcase.capacity - showcase_attendee_count(showcase=showcase), 0),
-    })
+    return render(
+        request,
+        "frontend/showcases/detail.html",
+        {
+            "showcase": showcase,
+            "groups": lineup_by_village(showcase=showcase),
+            "ended": ended,
+            "summary": showcase_public_summary(showcase=showcase) if ended else None,
+            "registration_open": (
+                showcase.status == Showcase.Status.PUBLISHED and timezone.now() <= showcase.registration_deadline
+            ),
+            "places_left": max(showcase.capacity - showcase_attendee_count(showcase=showcase), 0),
+        },
+    )
 
 
 # --- buyers ------------------------------------------------------------------------------------
@@ -158,34 +168,53 @@ def _buyer_organisation(request):
 def buyer_showcases(request):
     """The buyer's registrations and the showcases open for registration."""
     organisation = _buyer_organisation(request)
-    return render(request, "frontend/showcases/buyer_list.html", {
-        "section": "showcases", "organisation": organisation,
-        "registrations": registration_list_for_user(user=request.user),
-        "upcoming": showcase_list_public(past=False)[:20], "verified": buyer_can_register(organisation=organisation)})
+    return render(
+        request,
+        "frontend/showcases/buyer_list.html",
+        {
+            "section": "showcases",
+            "organisation": organisation,
+            "registrations": registration_list_for_user(user=request.user),
+            "upcoming": showcase_list_public(past=False)[:20],
+            "verified": buyer_can_register(organisation=organisation),
+        },
+    )
 
 
 def _buyer_page(request, showcase, organisation, *, registration_form=None, availability_form=None, status=200):
     registration = registration_get(showcase=showcase, organisation=organisation)
     active = registration is not None and registration.status == Registration.Status.REGISTERED
     if registration_form is None:
-        people = "\n".join(f"{a.name}, {a.job_title}" if a.job_title else a.name
-                           for a in (registration.attendees.all() if active and registration else []))
+        people = "\n".join(
+            f"{a.name}, {a.job_title}" if a.job_title else a.name
+            for a in (registration.attendees.all() if active and registration else [])
+        )
         registration_form = RegistrationForm(initial={"attendees": people})
     if availability_form is None:
-        availability_form = AvailabilityForm(initial=AvailabilityForm.initial_for(
-            availability_list(registration=registration) if active else []))
-    return render(request, "frontend/showcases/buyer.html", {
-        "section": "showcases", "showcase": showcase, "organisation": organisation,
-        "registration": registration if active else None,
-        "verified": buyer_can_register(organisation=organisation),
-        "can_manage": buyer_can_manage(organisation=organisation, user=request.user),
-        "registration_open": (showcase.status == Showcase.Status.PUBLISHED
-                              and timezone.now() <= showcase.registration_deadline),
-        "registration_form": registration_form, "availability_form": availability_form,
-        "ranked": lineup_ranked_for_buyer(showcase=showcase, organisation=organisation) if active else [],
-        "meetings": meeting_list_for_registration(registration=registration) if active else [],
-        "request_form": MeetingRequestForm(),
-    }, status=status)
+        availability_form = AvailabilityForm(
+            initial=AvailabilityForm.initial_for(availability_list(registration=registration) if active else [])
+        )
+    return render(
+        request,
+        "frontend/showcases/buyer.html",
+        {
+            "section": "showcases",
+            "showcase": showcase,
+            "organisation": organisation,
+            "registration": registration if active else None,
+            "verified": buyer_can_register(organisation=organisation),
+            "can_manage": buyer_can_manage(organisation=organisation, user=request.user),
+            "registration_open": (
+                showcase.status == Showcase.Status.PUBLISHED and timezone.now() <= showcase.registration_deadline
+            ),
+            "registration_form": registration_form,
+            "availability_form": availability_form,
+            "ranked": lineup_ranked_for_buyer(showcase=showcase, organisation=organisation) if active else [],
+            "meetings": meeting_list_for_registration(registration=registration) if active else [],
+            "request_form": MeetingRequestForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -214,8 +243,12 @@ def buyer_register(request, pk: int):
     form = RegistrationForm(request.POST)
     if form.is_valid():
         try:
-            registration_save(showcase=showcase, organisation=organisation, actor=request.user,
-                              attendees=[AttendeeData(name=name, job_title=role) for name, role in form.attendee_rows()])
+            registration_save(
+                showcase=showcase,
+                organisation=organisation,
+                actor=request.user,
+                attendees=[AttendeeData(name=name, job_title=role) for name, role in form.attendee_rows()],
+            )
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
@@ -238,8 +271,7 @@ def buyer_availability(request, pk: int):
         try:
             availability_set(actor=request.user, registration=registration, windows=form.windows())
         except ApplicationError as exc:
-            form.add_error(None, [str(m) for errors in (exc.fields or {}).values() for m in errors]
-                           or str(exc.message))
+            form.add_error(None, [str(m) for errors in (exc.fields or {}).values() for m in errors] or str(exc.message))
         else:
             messages.success(request, _("Your availability is saved."))
             return redirect("frontend:showcase-buyer", pk=pk)
@@ -257,12 +289,11 @@ def buyer_meeting_request(request, pk: int):
     if registration is None or not form.is_valid():
         messages.error(request, _("Register for this showcase first."))
         return redirect("frontend:showcase-buyer", pk=pk)
-    participant = participant_list(showcase=showcase).filter(pk=form.cleaned_data["participant"]).first()
-    if participant is None:
-        raise Http404(_("Participant not found."))
+    participant = lineup_participant_get(showcase=showcase, pk=form.cleaned_data["participant"])
     try:
-        meeting_request(registration=registration, participant=participant, actor=request.user,
-                        note=form.cleaned_data["note"])
+        meeting_request(
+            registration=registration, participant=participant, actor=request.user, note=form.cleaned_data["note"]
+        )
     except ApplicationError as exc:
         _error(request, exc)
     else:
@@ -280,22 +311,37 @@ def producer_showcases(request):
     producer = producer_list_for_user(user=request.user).first()
     if producer is None:
         raise PermissionDenied(_("These pages are for producers."))
-    return render(request, "frontend/showcases/producer_list.html", {
-        "participations": participation_list_for_user(user=request.user), "producer": producer,
-        "section": "showcases"})
+    return render(
+        request,
+        "frontend/showcases/producer_list.html",
+        {
+            "participations": participation_list_for_user(user=request.user),
+            "producer": producer,
+            "section": "showcases",
+        },
+    )
 
 
 def _participation_page(request, participant, *, availability_form=None, status=200):
     if availability_form is None:
-        availability_form = AvailabilityForm(initial=AvailabilityForm.initial_for(
-            availability_list(participant=participant)))
-    return render(request, "frontend/showcases/participation.html", {
-        "participant": participant, "showcase": participant.showcase, "producer": participant.producer,
-        "section": "showcases",
-        "products": participant_list(showcase=participant.showcase).get(pk=participant.pk).products.all(),
-        "meetings": meeting_list_for_participant(participant=participant),
-        "availability_form": availability_form, "response_form": MeetingResponseForm(),
-    }, status=status)
+        availability_form = AvailabilityForm(
+            initial=AvailabilityForm.initial_for(availability_list(participant=participant))
+        )
+    return render(
+        request,
+        "frontend/showcases/participation.html",
+        {
+            "participant": participant,
+            "showcase": participant.showcase,
+            "producer": participant.producer,
+            "section": "showcases",
+            "products": lineup_participant_get(showcase=participant.showcase, pk=participant.pk).products.all(),
+            "meetings": meeting_list_for_participant(participant=participant),
+            "availability_form": availability_form,
+            "response_form": MeetingResponseForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -329,8 +375,7 @@ def participation_availability(request, pk: int):
         try:
             availability_set(actor=request.user, participant=participant, windows=form.windows())
         except ApplicationError as exc:
-            form.add_error(None, [str(m) for errors in (exc.fields or {}).values() for m in errors]
-                           or str(exc.message))
+            form.add_error(None, [str(m) for errors in (exc.fields or {}).values() for m in errors] or str(exc.message))
         else:
             messages.success(request, _("Your availability is saved."))
             return redirect("frontend:showcase-participation", pk=pk)
@@ -344,23 +389,35 @@ def _meeting_page(request, meeting, *, outcome_form=None, link_form=None, status
     party = meeting_party(user=request.user, meeting=meeting)
     orders = []
     if party in ("buyer", "officer") and meeting.status == Meeting.Status.ACCEPTED:
-        orders = [(order.pk, f"{order.number} · {timezone.localtime(order.created_at):%d-%m-%Y}")
-                  for order in order_list_for_meeting_link(meeting=meeting)[:50]]
-    return render(request, "frontend/showcases/meeting.html", {
-        "meeting": meeting, "showcase": meeting.showcase, "party": party,
-        "events": meeting_event_list(meeting=meeting),
-        "products": [(product, localized(product.approved_snapshot)) for product in meeting_products(meeting=meeting)],
-        "outcome_form": outcome_form or OutcomeForm(initial={"outcome": meeting.outcome or None,
-                                                             "note": meeting.outcome_note}),
-        "link_form": link_form or (OrderLinkForm(orders=orders) if orders else None),
-        "response_form": MeetingResponseForm(),
-        "linked_orders": meeting.orders.order_by("pk"),
-        # Placements on shelves that follow the meeting (placements.Placement.showcase_meeting).
-        "linked_placements": meeting.placements.select_related("product", "outlet").order_by("pk"),
-        "placement_url": ({"buyer": reverse("frontend:buyer-placement-new"),
-                           "producer": reverse("frontend:producer-placement-new")}.get(party, "")
-                          + f"?meeting={meeting.pk}" if party in ("buyer", "producer") else ""),
-    }, status=status)
+        orders = [
+            (order.pk, f"{order.number} · {timezone.localtime(order.created_at):%d-%m-%Y}")
+            for order in order_list_for_meeting_link(meeting=meeting)[:50]
+        ]
+    return render(
+        request,
+        "frontend/showcases/meeting.html",
+        {
+            "meeting": meeting,
+            "showcase": meeting.showcase,
+            "party": party,
+            "events": meeting_event_list(meeting=meeting),
+            "products": [
+                (product, localized(product.approved_snapshot)) for product in meeting_products(meeting=meeting)
+            ],
+            "outcome_form": outcome_form
+            or OutcomeForm(initial={"outcome": meeting.outcome or None, "note": meeting.outcome_note}),
+            "link_form": link_form or (OrderLinkForm(orders=orders) if orders else None),
+            "response_form": MeetingResponseForm(),
+            "linked_orders": order_list_for_meeting(meeting=meeting),
+            # Placements on shelves that follow the meeting (placements.Placement.showcase_meeting).
+            "linked_placements": placement_list_for_meeting(meeting=meeting),
+            "placement_url": (
+                {"buyer": reverse("frontend:buyer-placement-new"), "producer": reverse("frontend:producer-placement-new")}
+                .get(party, "") + f"?meeting={meeting.pk}" if party in ("buyer", "producer") else ""
+            ),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -378,8 +435,12 @@ def meeting_respond_view(request, pk: int):
     form = MeetingResponseForm(request.POST)
     if form.is_valid():
         try:
-            meeting_respond(meeting=meeting, actor=request.user, accept=form.cleaned_data["decision"] == "accept",
-                            note=form.cleaned_data["note"])
+            meeting_respond(
+                meeting=meeting,
+                actor=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                note=form.cleaned_data["note"],
+            )
         except ApplicationError as exc:
             _error(request, exc)
         else:
@@ -411,8 +472,12 @@ def meeting_outcome(request, pk: int):
     form = OutcomeForm(request.POST)
     if form.is_valid():
         try:
-            meeting_outcome_record(meeting=meeting, actor=request.user, outcome=form.cleaned_data["outcome"],
-                                   note=form.cleaned_data["note"])
+            meeting_outcome_record(
+                meeting=meeting,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
@@ -435,9 +500,14 @@ def meeting_order(request, pk: int):
         _error(request, exc)
         return redirect("frontend:showcase-meeting", pk=pk)
     request.session[MEETING_SESSION_KEY] = {"meeting": meeting.pk, "organisation": meeting.registration.organisation_id}
-    messages.success(request, _("The products of %(producer)s are in your cart (%(count)s added). The order you "
-                                "place at checkout will be linked to this meeting.")
-                     % {"producer": meeting.participant.producer.name, "count": added})
+    messages.success(
+        request,
+        _(
+            "The products of %(producer)s are in your cart (%(count)s added). The order you "
+            "place at checkout will be linked to this meeting."
+        )
+        % {"producer": meeting.participant.producer.name, "count": added},
+    )
     for line in skipped:
         messages.warning(request, line)
     return redirect("frontend:cart")
@@ -475,12 +545,18 @@ def showcase_meeting_for_checkout(request, organisation) -> int | None:
 def _agenda_side(request, showcase):
     """Return (side, meetings, name) for the person: their buyer organisation's registration, else their
     producer's participation (``?side=producer`` picks it for someone on both sides)."""
-    registrations = [r for r in registration_list_for_user(user=request.user)
-                     if r.showcase_id == showcase.pk and r.status == Registration.Status.REGISTERED]
+    registrations = [
+        r
+        for r in registration_list_for_user(user=request.user)
+        if r.showcase_id == showcase.pk and r.status == Registration.Status.REGISTERED
+    ]
     acting = acting_organisation(request)
     registrations.sort(key=lambda r: r.organisation_id != (acting.pk if acting else None))
-    participations = [p for p in participation_list_for_user(user=request.user)
-                      if p.showcase_id == showcase.pk and p.status == Participant.Status.CONFIRMED]
+    participations = [
+        p
+        for p in participation_list_for_user(user=request.user)
+        if p.showcase_id == showcase.pk and p.status == Participant.Status.CONFIRMED
+    ]
     if registrations and request.GET.get("side") != "producer":
         registration = registrations[0]
         return "buyer", agenda_meetings(registration=registration), registration.organisation.name
@@ -496,9 +572,18 @@ def _agenda_side(request, showcase):
 def agenda(request, pk: int):
     showcase = showcase_get_public(pk=pk)
     side, meetings, name = _agenda_side(request, showcase)
-    return render(request, "frontend/showcases/agenda.html", {
-        "showcase": showcase, "side": side, "meetings": meetings, "name": name,
-        "published": showcase.schedule_published_at is not None, "side_param": request.GET.get("side", "")})
+    return render(
+        request,
+        "frontend/showcases/agenda.html",
+        {
+            "showcase": showcase,
+            "side": side,
+            "meetings": meetings,
+            "name": name,
+            "published": showcase.schedule_published_at is not None,
+            "side_param": request.GET.get("side", ""),
+        },
+    )
 
 
 @login_required
@@ -518,17 +603,28 @@ def agenda_ics(request, pk: int):
 
 def _showcase_data(form: ShowcaseForm) -> ShowcaseData:
     data = form.cleaned_data
-    return ShowcaseData(title=data["title"], starts_at=data["starts_at"], ends_at=data["ends_at"],
-                        registration_deadline=data["registration_deadline"], capacity=data["capacity"],
-                        slot_minutes=data["slot_minutes"], venue=data["venue"], online_url=data["online_url"] or "",
-                        theme=data["theme"], description=data["description"])
+    return ShowcaseData(
+        title=data["title"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        registration_deadline=data["registration_deadline"],
+        capacity=data["capacity"],
+        slot_minutes=data["slot_minutes"],
+        venue=data["venue"],
+        online_url=data["online_url"] or "",
+        theme=data["theme"],
+        description=data["description"],
+    )
 
 
 @officer_required
 @require_safe
 def officer_list(request):
-    return render(request, "frontend/showcases/officer_list.html", {
-        "section": "showcases", "showcases": showcase_list_for_officers()[:100]})
+    return render(
+        request,
+        "frontend/showcases/officer_list.html",
+        {"section": "showcases", "showcases": showcase_list_for_officers()[:100]},
+    )
 
 
 @officer_required
@@ -543,8 +639,12 @@ def officer_new(request):
         else:
             messages.success(request, _("The showcase is saved as a draft. Add the line-up, then publish it."))
             return redirect("frontend:officer-showcase", pk=showcase.pk)
-    return render(request, "frontend/showcases/officer_form.html", {"section": "showcases", "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "frontend/showcases/officer_form.html",
+        {"section": "showcases", "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @officer_required
@@ -552,10 +652,13 @@ def officer_new(request):
 @require_http_methods(["GET", "POST"])
 def officer_edit(request, pk: int):
     showcase = showcase_get_for_officers(user=request.user, pk=pk)
-    initial = {key: getattr(showcase, key) for key in ("title", "theme", "description", "venue", "online_url",
-                                                       "capacity", "slot_minutes")}
-    initial.update({key: timezone.localtime(getattr(showcase, key))
-                    for key in ("starts_at", "ends_at", "registration_deadline")})
+    initial = {
+        key: getattr(showcase, key)
+        for key in ("title", "theme", "description", "venue", "online_url", "capacity", "slot_minutes")
+    }
+    initial.update(
+        {key: timezone.localtime(getattr(showcase, key)) for key in ("starts_at", "ends_at", "registration_deadline")}
+    )
     form = ShowcaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -565,9 +668,12 @@ def officer_edit(request, pk: int):
         else:
             messages.success(request, _("The showcase is saved."))
             return redirect("frontend:officer-showcase", pk=pk)
-    return render(request, "frontend/showcases/officer_form.html", {
-        "section": "showcases", "form": form, "showcase": showcase},
-        status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "frontend/showcases/officer_form.html",
+        {"section": "showcases", "form": form, "showcase": showcase},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @officer_required
@@ -575,12 +681,20 @@ def officer_edit(request, pk: int):
 @require_safe
 def officer_detail(request, pk: int):
     showcase = showcase_get_for_officers(user=request.user, pk=pk)
-    return render(request, "frontend/showcases/officer_detail.html", {
-        "section": "showcases", "showcase": showcase, "participants": participant_list(showcase=showcase),
-        "registrations": registration_list(showcase=showcase), "meetings": meeting_list_for_officers(showcase=showcase),
-        "events": showcase_event_list(showcase=showcase, limit=20),
-        "attendees": showcase_attendee_count(showcase=showcase), "slots": showcase_slots(showcase=showcase),
-    })
+    return render(
+        request,
+        "frontend/showcases/officer_detail.html",
+        {
+            "section": "showcases",
+            "showcase": showcase,
+            "participants": participant_list(showcase=showcase),
+            "registrations": registration_list(showcase=showcase),
+            "meetings": meeting_list_for_officers(showcase=showcase),
+            "events": showcase_event_list(showcase=showcase, limit=20),
+            "attendees": showcase_attendee_count(showcase=showcase),
+            "slots": showcase_slots(showcase=showcase),
+        },
+    )
 
 
 @officer_required
@@ -591,13 +705,16 @@ def officer_status(request, pk: int):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            showcase_status_set(showcase=showcase, officer=request.user, to=form.cleaned_data["to"],
-                                reason=form.cleaned_data["reason"])
+            showcase_status_set(
+                showcase=showcase, officer=request.user, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
+            )
         except ApplicationError as exc:
             _error(request, exc)
         else:
-            messages.success(request, _("The showcase is now “%(status)s”.")
-                             % {"status": Showcase.Status(form.cleaned_data["to"]).label})
+            messages.success(
+                request,
+                _("The showcase is now “%(status)s”.") % {"status": Showcase.Status(form.cleaned_data["to"]).label},
+            )
     else:
         messages.error(request, _("Choose a status."))
     return redirect("frontend:officer-showcase", pk=pk)
@@ -616,25 +733,36 @@ def officer_lineup(request, pk: int):
         products = [(p.pk, localized(p.approved_snapshot)) for p in lineup_product_choices(producer_id=int(chosen))]
     choices = [(p.pk, f"{p.name} · {p.village.name}") for p in producers]
     picking = request.method == "POST" and "pick_producer" in request.POST
-    form = ParticipantForm(request.POST if request.method == "POST" and not picking else None,
-                           initial={"producer": chosen}, producers=choices, products=products)
+    form = ParticipantForm(
+        request.POST if request.method == "POST" and not picking else None,
+        initial={"producer": chosen},
+        producers=choices,
+        products=products,
+    )
     if request.method == "POST" and not picking and form.is_valid():
         producer = next((p for p in producers if p.pk == form.cleaned_data["producer"]), None)
         if producer is None:
             form.add_error("producer", _("Choose a producer from the list."))
         else:
             try:
-                participant_invite(showcase=showcase, officer=request.user, producer=producer,
-                                   product_ids=form.cleaned_data["products"],
-                                   table_number=form.cleaned_data["table_number"])
+                participant_invite(
+                    showcase=showcase,
+                    officer=request.user,
+                    producer=producer,
+                    product_ids=form.cleaned_data["products"],
+                    table_number=form.cleaned_data["table_number"],
+                )
             except ApplicationError as exc:
                 form.add_application_error(exc)
             else:
                 messages.success(request, _("%(producer)s is invited.") % {"producer": producer.name})
                 return redirect("frontend:officer-showcase", pk=pk)
-    return render(request, "frontend/showcases/officer_lineup.html", {
-        "section": "showcases", "showcase": showcase, "form": form, "has_products": bool(products)},
-        status=400 if request.method == "POST" and not picking else 200)
+    return render(
+        request,
+        "frontend/showcases/officer_lineup.html",
+        {"section": "showcases", "showcase": showcase, "form": form, "has_products": bool(products)},
+        status=400 if request.method == "POST" and not picking else 200,
+    )
 
 
 @officer_required
@@ -642,23 +770,33 @@ def officer_lineup(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def officer_participant(request, pk: int):
     participant = access_participant(user=request.user, pk=pk)
-    products = [(p.pk, localized(p.approved_snapshot))
-                for p in lineup_product_choices(producer_id=participant.producer_id)]
-    initial = {"products": list(participant.products.values_list("pk", flat=True)),
-               "table_number": participant.table_number}
+    products = [
+        (p.pk, localized(p.approved_snapshot)) for p in lineup_product_choices(producer_id=participant.producer_id)
+    ]
+    initial = {
+        "products": list(participant.products.values_list("pk", flat=True)),
+        "table_number": participant.table_number,
+    }
     form = LineupEditForm(request.POST or None, initial=initial, products=products)
     if request.method == "POST" and form.is_valid():
         try:
-            participant_update(participant=participant, officer=request.user,
-                               product_ids=form.cleaned_data["products"], table_number=form.cleaned_data["table_number"])
+            participant_update(
+                participant=participant,
+                officer=request.user,
+                product_ids=form.cleaned_data["products"],
+                table_number=form.cleaned_data["table_number"],
+            )
         except ApplicationError as exc:
             form.add_application_error(exc, labels={"product_ids": _("Products shown")})
         else:
             messages.success(request, _("The line-up is saved."))
             return redirect("frontend:officer-showcase", pk=participant.showcase_id)
-    return render(request, "frontend/showcases/officer_participant.html", {
-        "section": "showcases", "participant": participant, "showcase": participant.showcase, "form": form},
-        status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "frontend/showcases/officer_participant.html",
+        {"section": "showcases", "participant": participant, "showcase": participant.showcase, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @officer_required
@@ -672,12 +810,21 @@ def officer_schedule(request, pk: int):
             messages.success(request, _("The schedule is published: each side is emailed its agenda."))
         else:
             result = showcase_schedule_make(showcase=showcase, officer=request.user)
-            messages.success(request, _("%(placed)s meetings placed, %(kept)s kept where they were.")
-                             % {"placed": result.placed, "kept": result.kept})
+            messages.success(
+                request,
+                _("%(placed)s meetings placed, %(kept)s kept where they were.")
+                % {"placed": result.placed, "kept": result.kept},
+            )
             for meeting, reason in result.unplaced:
-                messages.warning(request, _("Not placed: %(buyer)s with %(producer)s. %(reason)s") % {
-                    "buyer": meeting.registration.organisation.name, "producer": meeting.participant.producer.name,
-                    "reason": reason})
+                messages.warning(
+                    request,
+                    _("Not placed: %(buyer)s with %(producer)s. %(reason)s")
+                    % {
+                        "buyer": meeting.registration.organisation.name,
+                        "producer": meeting.participant.producer.name,
+                        "reason": reason,
+                    },
+                )
     except ApplicationError as exc:
         _error(request, exc)
     return redirect(reverse("frontend:officer-showcase", kwargs={"pk": pk}) + "#schedule")
@@ -700,9 +847,12 @@ def officer_move(request, pk: int):
         else:
             messages.success(request, _("The meeting is moved."))
             return redirect(reverse("frontend:officer-showcase", kwargs={"pk": meeting.showcase_id}) + "#schedule")
-    return render(request, "frontend/showcases/officer_move.html", {
-        "section": "showcases", "meeting": meeting, "showcase": meeting.showcase, "form": form},
-        status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "frontend/showcases/officer_move.html",
+        {"section": "showcases", "meeting": meeting, "showcase": meeting.showcase, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @officer_required
@@ -710,12 +860,26 @@ def officer_move(request, pk: int):
 @require_safe
 def officer_report(request, pk: int):
     showcase = showcase_get_for_officers(user=request.user, pk=pk)
-    return render(request, "frontend/showcases/officer_report.html", {
-        "section": "showcases", "showcase": showcase, "report": showcase_report(showcase=showcase)})
+    return render(
+        request,
+        "frontend/showcases/officer_report.html",
+        {"section": "showcases", "showcase": showcase, "report": showcase_report(showcase=showcase)},
+    )
 
 
-REPORT_COLUMNS = ["meeting", "buyer", "producer", "table", "status", "starts_at", "outcome", "outcome_note",
-                  "orders_within_90_days", "orders_value_rupiah", "placements_within_90_days"]
+REPORT_COLUMNS = [
+    "meeting",
+    "buyer",
+    "producer",
+    "table",
+    "status",
+    "starts_at",
+    "outcome",
+    "outcome_note",
+    "orders_within_90_days",
+    "orders_value_rupiah",
+    "placements_within_90_days",
+]
 
 
 @officer_required
@@ -729,10 +893,21 @@ def officer_report_csv(request, pk: int):
     writer = safe_csv_writer(buffer)
     writer.writerow(REPORT_COLUMNS)
     for row in report["rows"]:
-        writer.writerow([row.pk, row.registration.organisation.name, row.participant.producer.name,
-                         row.participant.table_number or "", row.status,
-                         timezone.localtime(row.starts_at).strftime("%Y-%m-%d %H:%M") if row.starts_at else "",
-                         row.outcome, row.outcome_note, row.order_count, row.order_value, row.placement_count])
+        writer.writerow(
+            [
+                row.pk,
+                row.registration.organisation.name,
+                row.participant.producer.name,
+                row.participant.table_number or "",
+                row.status,
+                timezone.localtime(row.starts_at).strftime("%Y-%m-%d %H:%M") if row.starts_at else "",
+                row.outcome,
+                row.outcome_note,
+                row.order_count,
+                row.order_value,
+                row.placement_count,
+            ]
+        )
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="laporan-{showcase.slug}.csv"'
     return response
@@ -754,10 +929,12 @@ urlpatterns = [
     path("showcases/meetings/<int:pk>/order/", meeting_order, name="showcase-meeting-order"),
     path("showcases/meetings/<int:pk>/link-order/", meeting_link_order, name="showcase-meeting-link-order"),
     path("showcases/participations/<int:pk>/", participation, name="showcase-participation"),
-    path("showcases/participations/<int:pk>/respond/", participation_respond,
-         name="showcase-participation-respond"),
-    path("showcases/participations/<int:pk>/availability/", participation_availability,
-         name="showcase-participation-availability"),
+    path("showcases/participations/<int:pk>/respond/", participation_respond, name="showcase-participation-respond"),
+    path(
+        "showcases/participations/<int:pk>/availability/",
+        participation_availability,
+        name="showcase-participation-availability",
+    ),
     path("dashboard/buyer/showcases/", buyer_showcases, name="buyer-showcases"),
     path("dashboard/producer/showcases/", producer_showcases, name="producer-showcases"),
     path("dashboard/officer/showcases/", officer_list, name="officer-showcases"),
@@ -769,7 +946,8 @@ urlpatterns = [
     path("dashboard/officer/showcases/<int:pk>/schedule/", officer_schedule, name="officer-showcase-schedule"),
     path("dashboard/officer/showcases/<int:pk>/report/", officer_report, name="officer-showcase-report"),
     path("dashboard/officer/showcases/<int:pk>/report.csv", officer_report_csv, name="officer-showcase-report-csv"),
-    path("dashboard/officer/showcases/participants/<int:pk>/", officer_participant,
-         name="officer-showcase-participant"),
+    path(
+        "dashboard/officer/showcases/participants/<int:pk>/", officer_participant, name="officer-showcase-participant"
+    ),
     path("dashboard/officer/showcases/meetings/<int:pk>/move/", officer_move, name="officer-showcase-move"),
 ]

@@ -1,4 +1,5 @@
 """Link an order a buyer organisation already placed to the showcase meeting it followed."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -27,15 +28,20 @@ def order_showcase_meeting_link(*, meeting: Meeting, order_id: int, actor: User)
     if meeting_party(user=actor, meeting=meeting) not in ("buyer", "officer"):
         raise OrdersInvalid(_("Only the buyer or an officer links an order to the meeting."))
     locked = meeting_lock_for_order(meeting=meeting)
-    order = order_list_for_meeting_link(meeting=locked).select_for_update(of=("self",)).filter(
-        pk=order_id).first()
+    order = order_list_for_meeting_link(meeting=locked).select_for_update(of=("self",)).filter(pk=order_id).first()
     if order is None:
-        raise OrdersInvalid(fields={"order": [_("Choose an order of this buyer with this producer, placed within "
-                                                "90 days after the meeting.")]})
+        raise OrdersInvalid(
+            fields={
+                "order": [
+                    _("Choose an order of this buyer with this producer, placed within 90 days after the meeting.")
+                ]
+            }
+        )
     Order.objects.filter(pk=order.pk).update(showcase_meeting=locked)
     order.showcase_meeting = locked
-    meeting_outcome_set(meeting=locked, actor=actor, outcome=Outcome.ORDER_PLACED,
-                        note=_("Order %(number)s") % {"number": order.number})
+    meeting_outcome_set(
+        meeting=locked, actor=actor, outcome=Outcome.ORDER_PLACED, note=_("Order %(number)s") % {"number": order.number}
+    )
     return order
 
 
@@ -45,8 +51,11 @@ def cart_showcase_meeting_fill(*, shopper: Shopper, meeting: Meeting) -> tuple[i
 
     Only for the meeting's buyer organisation acting for itself; a product already in the cart keeps its line.
     """
-    if shopper.user is None or shopper.organisation is None \
-            or shopper.organisation.pk != meeting.registration.organisation_id:
+    if (
+        shopper.user is None
+        or shopper.organisation is None
+        or shopper.organisation.pk != meeting.registration.organisation_id
+    ):
         raise OrdersInvalid(_("Act for the buyer organisation of the meeting to order from it."))
     cart = cart_get(shopper=shopper)
     in_cart = set(cart.lines.values_list("product_id", flat=True)) if cart is not None else set()

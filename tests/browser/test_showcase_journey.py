@@ -5,6 +5,7 @@ publishes it; the producer confirms; a verified buyer registers two people and r
 producer accepts; the officer makes the schedule; the buyer sees the time on its agenda and records the
 outcome "placement agreed". The buyer organisation, the producer and its product come from factories.
 """
+
 import re
 from datetime import timedelta
 
@@ -29,8 +30,7 @@ def test_an_officer_runs_a_showcase_and_a_meeting_ends_in_an_agreed_placement(br
     day = timezone.localdate() + timedelta(days=10)
 
     def context():
-        ctx = browser.new_context(viewport={"width": 360, "height": 800}, locale="en-GB",
-                                  timezone_id="Asia/Jakarta")
+        ctx = browser.new_context(viewport={"width": 360, "height": 800}, locale="en-GB", timezone_id="Asia/Jakarta")
         ctx.add_cookies([{"name": "ki_language", "value": "en", "url": live_server.url}])
         ctx.set_default_timeout(15_000)
         return ctx

@@ -1,4 +1,5 @@
 """Helpers for the showcases tests: a published showcase with a confirmed line-up and a registered buyer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,9 +29,16 @@ def jakarta(days: int, hour: int, minute: int = 0) -> datetime:
 
 
 def showcase_data(**overrides) -> ShowcaseData:
-    values = {"title": "Gelar Produk Jember", "starts_at": jakarta(10, 9), "ends_at": jakarta(10, 12),
-              "registration_deadline": jakarta(8, 17), "capacity": 50, "slot_minutes": 30,
-              "venue": "Gedung Serbaguna Jember", "theme": "Kopi dan camilan"}
+    values = {
+        "title": "Gelar Produk Jember",
+        "starts_at": jakarta(10, 9),
+        "ends_at": jakarta(10, 12),
+        "registration_deadline": jakarta(8, 17),
+        "capacity": 50,
+        "slot_minutes": 30,
+        "venue": "Gedung Serbaguna Jember",
+        "theme": "Kopi dan camilan",
+    }
     values.update(overrides)
     return ShowcaseData(**values)
 
@@ -41,27 +49,33 @@ def published_showcase(*, officer=None, **overrides) -> Showcase:
     return showcase_status_set(showcase=showcase, officer=officer, to=Showcase.Status.PUBLISHED)
 
 
-def confirmed_participant(showcase: Showcase, *, officer=None, table: int | None = None, producer=None,
-                          products: int = 1) -> Participant:
+def confirmed_participant(
+    showcase: Showcase, *, officer=None, table: int | None = None, producer=None, products: int = 1
+) -> Participant:
     officer = officer or OfficerFactory()
     producer = producer or verified_producer()
     items = [on_sale(producer=producer) for _ in range(products)]
-    participant = participant_invite(showcase=showcase, officer=officer, producer=producer,
-                                     product_ids=[p.pk for p in items], table_number=table)
+    participant = participant_invite(
+        showcase=showcase, officer=officer, producer=producer, product_ids=[p.pk for p in items], table_number=table
+    )
     return participant_respond(participant=participant, actor=owner_of(producer), confirm=True)
 
 
 def registered_buyer(showcase: Showcase, *, people: int = 1):
     """Return (registration, owner)."""
     organisation, owner, _outlet = buyer_organisation(credit_limit=None)
-    registration = registration_save(showcase=showcase, organisation=organisation, actor=owner,
-                                     attendees=[AttendeeData(name=f"Bu Sari {i}", job_title="Pembeli")
-                                                for i in range(people)])
+    registration = registration_save(
+        showcase=showcase,
+        organisation=organisation,
+        actor=owner,
+        attendees=[AttendeeData(name=f"Bu Sari {i}", job_title="Pembeli") for i in range(people)],
+    )
     return registration, owner
 
 
-def accepted_meeting(showcase: Showcase, *, registration: Registration | None = None, owner=None,
-                     participant: Participant | None = None) -> Meeting:
+def accepted_meeting(
+    showcase: Showcase, *, registration: Registration | None = None, owner=None, participant: Participant | None = None
+) -> Meeting:
     if registration is None:
         registration, owner = registered_buyer(showcase)
     participant = participant or confirmed_participant(showcase)

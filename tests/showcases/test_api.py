@@ -1,4 +1,5 @@
 """Showcases API: public reads, registration, meetings with object-level permissions."""
+
 import pytest
 
 from showcases.models import Meeting
@@ -24,7 +25,8 @@ def test_everyone_lists_and_reads_published_showcases_with_the_line_up(api_clien
     assert [row["title"] for row in listing.json()["results"]] == ["Gelar Kopi"]
     lineup = detail.json()["lineup"]
     assert [(g["village_code"], [p["producer_id"] for p in g["participants"]]) for g in lineup] == [
-        (participant.producer.village_id, [participant.producer_id])]
+        (participant.producer.village_id, [participant.producer_id])
+    ]
     assert lineup[0]["participants"][0]["table_number"] == 2
 
 
@@ -34,17 +36,27 @@ def test_a_buyer_registers_requests_and_the_producer_accepts(api_client):
     organisation, owner, _outlet = buyer_organisation(credit_limit=None)
     api_client.force_authenticate(owner)
 
-    registered = api_client.put(f"/api/v1/showcases/{showcase.pk}/registration/",
-                                {"attendees": [{"name": "Sari", "job_title": "Pembeli"}]}, format="json")
-    asked = api_client.post("/api/v1/showcase-meetings/", {"showcase": showcase.pk, "participant": participant.pk,
-                                                           "note": "Halo"}, format="json")
+    registered = api_client.put(
+        f"/api/v1/showcases/{showcase.pk}/registration/",
+        {"attendees": [{"name": "Sari", "job_title": "Pembeli"}]},
+        format="json",
+    )
+    asked = api_client.post(
+        "/api/v1/showcase-meetings/",
+        {"showcase": showcase.pk, "participant": participant.pk, "note": "Halo"},
+        format="json",
+    )
     api_client.force_authenticate(owner_of(participant.producer))
     accepted = api_client.post(f"/api/v1/showcase-meetings/{asked.json()['id']}/accept/", {}, format="json")
-    outcome = api_client.post(f"/api/v1/showcase-meetings/{asked.json()['id']}/outcome/",
-                              {"outcome": "quote_requested", "note": "Harga grosir"}, format="json")
+    outcome = api_client.post(
+        f"/api/v1/showcase-meetings/{asked.json()['id']}/outcome/",
+        {"outcome": "quote_requested", "note": "Harga grosir"},
+        format="json",
+    )
 
-    assert registered.status_code == 200 and registered.json()["attendees"] == [{"name": "Sari",
-                                                                                 "job_title": "Pembeli"}]
+    assert registered.status_code == 200 and registered.json()["attendees"] == [
+        {"name": "Sari", "job_title": "Pembeli"}
+    ]
     assert asked.status_code == 201 and asked.json()["status"] == "requested"
     assert accepted.json()["status"] == "accepted"
     assert (outcome.json()["outcome"], outcome.json()["outcome_note"]) == ("quote_requested", "Harga grosir")
@@ -54,8 +66,9 @@ def test_order_placed_cannot_be_typed_in(api_client):
     meeting = accepted_meeting(published_showcase())
     api_client.force_authenticate(meeting.registration.registered_by)
 
-    response = api_client.post(f"/api/v1/showcase-meetings/{meeting.pk}/outcome/", {"outcome": "order_placed"},
-                               format="json")
+    response = api_client.post(
+        f"/api/v1/showcase-meetings/{meeting.pk}/outcome/", {"outcome": "order_placed"}, format="json"
+    )
 
     assert response.status_code == 400
     meeting.refresh_from_db()
@@ -73,8 +86,12 @@ def test_organisations_never_see_each_others_meetings(api_client):
 
     assert [row["id"] for row in listing.json()["results"]] == [own.pk]
     assert api_client.get(f"/api/v1/showcase-meetings/{meeting.pk}/").status_code == 404
-    assert api_client.post(f"/api/v1/showcase-meetings/{meeting.pk}/outcome/", {"outcome": "no_interest"},
-                           format="json").status_code == 404
+    assert (
+        api_client.post(
+            f"/api/v1/showcase-meetings/{meeting.pk}/outcome/", {"outcome": "no_interest"}, format="json"
+        ).status_code
+        == 404
+    )
     # nor may another producer answer, nor the buyer itself accept for the producer
     api_client.force_authenticate(owner_of(own.participant.producer))
     assert api_client.post(f"/api/v1/showcase-meetings/{meeting.pk}/decline/", {}, format="json").status_code == 404
@@ -89,8 +106,9 @@ def test_the_buyer_cannot_accept_its_own_request(api_client):
     registration, owner = registered_buyer(showcase)
     participant = confirmed_participant(showcase)
     api_client.force_authenticate(owner)
-    asked = api_client.post("/api/v1/showcase-meetings/", {"showcase": showcase.pk, "participant": participant.pk},
-                            format="json")
+    asked = api_client.post(
+        "/api/v1/showcase-meetings/", {"showcase": showcase.pk, "participant": participant.pk}, format="json"
+    )
 
     response = api_client.post(f"/api/v1/showcase-meetings/{asked.json()['id']}/accept/", {}, format="json")
 

@@ -1,5 +1,6 @@
 """Orders from a showcase meeting (placed from it or linked afterwards) and the showcase report, which must
 equal an independent count of the records."""
+
 import uuid
 from datetime import timedelta
 
@@ -34,9 +35,15 @@ def _order(meeting, *, quantity: int = 2, with_meeting: bool = True, product=Non
     cart_line_set(shopper=shopper, product_id=product.pk, quantity=quantity)
     delivery = {meeting.participant.producer_id: "pickup"}
     outlet = registration.organisation.outlets.first()
-    checkout = order_place(shopper=shopper, idempotency_key=uuid.uuid4().hex, payment_method="bank_transfer",
-                           delivery=delivery, expected_total=cart_quote(shopper=shopper, delivery=delivery).total,
-                           outlet_id=outlet.pk, showcase_meeting_id=meeting.pk if with_meeting else None)
+    checkout = order_place(
+        shopper=shopper,
+        idempotency_key=uuid.uuid4().hex,
+        payment_method="bank_transfer",
+        delivery=delivery,
+        expected_total=cart_quote(shopper=shopper, delivery=delivery).total,
+        outlet_id=outlet.pk,
+        showcase_meeting_id=meeting.pk if with_meeting else None,
+    )
     return checkout.orders.get()
 
 
@@ -64,9 +71,15 @@ def test_another_organisations_meeting_refuses_the_placement_and_nothing_is_writ
     delivery = {meeting.participant.producer_id: "pickup"}
 
     with pytest.raises(MeetingNotFound):
-        order_place(shopper=shopper, idempotency_key=uuid.uuid4().hex, payment_method="bank_transfer",
-                    delivery=delivery, expected_total=cart_quote(shopper=shopper, delivery=delivery).total,
-                    outlet_id=outlet.pk, showcase_meeting_id=meeting.pk)
+        order_place(
+            shopper=shopper,
+            idempotency_key=uuid.uuid4().hex,
+            payment_method="bank_transfer",
+            delivery=delivery,
+            expected_total=cart_quote(shopper=shopper, delivery=delivery).total,
+            outlet_id=outlet.pk,
+            showcase_meeting_id=meeting.pk,
+        )
 
     assert Order.objects.count() == 0
     meeting.refresh_from_db()
@@ -77,15 +90,19 @@ def test_starting_an_order_from_the_meeting_fills_the_cart_with_the_products_sho
     showcase = published_showcase()
     participant = confirmed_participant(showcase, products=2)
     registration, owner = registered_buyer(showcase)
-    meeting = meeting_respond(meeting=meeting_request(registration=registration, participant=participant, actor=owner),
-                              actor=owner_of(participant.producer), accept=True)
+    meeting = meeting_respond(
+        meeting=meeting_request(registration=registration, participant=participant, actor=owner),
+        actor=owner_of(participant.producer),
+        accept=True,
+    )
     shopper = shopper_get(user=owner, organisation=registration.organisation)
 
     added, skipped = cart_showcase_meeting_fill(shopper=shopper, meeting=meeting)
 
     assert (added, skipped) == (2, [])
     assert sorted(line.product_id for line in cart_quote(shopper=shopper).lines) == sorted(
-        participant.products.values_list("pk", flat=True))
+        participant.products.values_list("pk", flat=True)
+    )
     with pytest.raises(OrdersInvalid):
         cart_showcase_meeting_fill(shopper=shopper_get(user=owner), meeting=meeting)
 
@@ -117,14 +134,16 @@ def test_the_report_equals_an_independent_count():
     participants = [confirmed_participant(showcase, table=n) for n in range(1, 5)]
     ordered = accepted_meeting(showcase, registration=registration, owner=owner, participant=participants[0])
     sampled = accepted_meeting(showcase, registration=registration, owner=owner, participant=participants[1])
-    agreed = accepted_meeting(showcase, registration=other_registration, owner=other_owner,
-                              participant=participants[0])
-    uninterested = accepted_meeting(showcase, registration=other_registration, owner=other_owner,
-                                    participant=participants[2])
+    agreed = accepted_meeting(showcase, registration=other_registration, owner=other_owner, participant=participants[0])
+    uninterested = accepted_meeting(
+        showcase, registration=other_registration, owner=other_owner, participant=participants[2]
+    )
     open_request = meeting_request(registration=registration, participant=participants[3], actor=owner)
-    declined = meeting_respond(meeting=meeting_request(registration=other_registration, participant=participants[3],
-                                                       actor=other_owner),
-                               actor=owner_of(participants[3].producer), accept=False)
+    declined = meeting_respond(
+        meeting=meeting_request(registration=other_registration, participant=participants[3], actor=other_owner),
+        actor=owner_of(participants[3].producer),
+        accept=False,
+    )
     first = _order(ordered, quantity=2)
     second = _order(ordered, quantity=3)
     late = _order(ordered, quantity=1)
@@ -140,22 +159,34 @@ def test_the_report_equals_an_independent_count():
 
     # then: the same figures counted independently from the rows
     meetings = list(Meeting.objects.filter(showcase=showcase))
-    counted_orders = [o for o in Order.objects.filter(showcase_meeting__showcase=showcase)
-                      .select_related("showcase_meeting")
-                      if o.status not in ("cancelled", "declined")
-                      and o.created_at <= (o.showcase_meeting.starts_at or o.showcase_meeting.created_at)
-                      + timedelta(days=FOLLOW_UP_DAYS)]
+    counted_orders = [
+        o
+        for o in Order.objects.filter(showcase_meeting__showcase=showcase).select_related("showcase_meeting")
+        if o.status not in ("cancelled", "declined")
+        and o.created_at
+        <= (o.showcase_meeting.starts_at or o.showcase_meeting.created_at) + timedelta(days=FOLLOW_UP_DAYS)
+    ]
     assert report["requested"] == len(meetings) == 6
     assert report["accepted"] == sum(m.status == "accepted" for m in meetings) == 4
     assert report["declined"] == 1 and declined.status == "declined" and open_request.status == "requested"
     assert report["held"] == sum(m.status == "accepted" and m.outcome != "" for m in meetings) == 4
     assert report["leads"] == sum(m.outcome in LEAD_OUTCOMES for m in meetings) == 3
     assert {row["kind"]: row["count"] for row in report["outcomes"]} == {
-        "no_interest": 1, "samples_requested": 1, "quote_requested": 0, "order_placed": 1, "placement_agreed": 1}
+        "no_interest": 1,
+        "samples_requested": 1,
+        "quote_requested": 0,
+        "order_placed": 1,
+        "placement_agreed": 1,
+    }
     assert report["orders"] == len(counted_orders) == 2
     assert report["orders_value"] == sum(o.total for o in counted_orders) == first.total + second.total
     by_meeting = {row.pk: (row.order_count, row.order_value) for row in report["rows"]}
     assert by_meeting[ordered.pk] == (2, first.total + second.total)
     assert by_meeting[agreed.pk] == (0, 0)
-    assert showcase_public_summary(showcase=showcase) == {"producers": 4, "buyers": 2, "meetings": 4, "leads": 3,
-                                                          "orders": 2}
+    assert showcase_public_summary(showcase=showcase) == {
+        "producers": 4,
+        "buyers": 2,
+        "meetings": 4,
+        "leads": 3,
+        "orders": 2,
+    }

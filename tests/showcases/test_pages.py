@@ -1,5 +1,6 @@
 """Showcase pages: public list and page, officers' pages, buyers' and producers' pages, permissions, query
 budgets, the report's CSV and the agenda's calendar file."""
+
 import pytest
 from django.urls import reverse
 
@@ -45,8 +46,9 @@ def test_the_public_pages_show_published_showcases_and_hide_drafts(client):
 
 
 def test_a_past_showcase_shows_counts_and_no_buyer_names(client):
-    showcase = published_showcase(starts_at=jakarta(-3, 9), ends_at=jakarta(-3, 12),
-                                  registration_deadline=jakarta(-4, 9))
+    showcase = published_showcase(
+        starts_at=jakarta(-3, 9), ends_at=jakarta(-3, 12), registration_deadline=jakarta(-4, 9)
+    )
     Showcase.objects.filter(pk=showcase.pk).update(status=Showcase.Status.CLOSED)
     registration, _owner = registered_buyer(published_showcase())  # another showcase
     Registration.objects.filter(pk=registration.pk).update(showcase=showcase)
@@ -61,13 +63,15 @@ def test_a_past_showcase_shows_counts_and_no_buyer_names(client):
 
 def test_the_public_list_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     for days in (-20, -10, 10, 20):
-        published_showcase(starts_at=jakarta(days, 9), ends_at=jakarta(days, 12),
-                           registration_deadline=jakarta(days - 1, 9))
+        published_showcase(
+            starts_at=jakarta(days, 9), ends_at=jakarta(days, 12), registration_deadline=jakarta(days - 1, 9)
+        )
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("frontend:showcase-list"))
     for days in (-40, -30, 30, 40, 50):
-        published_showcase(starts_at=jakarta(days, 9), ends_at=jakarta(days, 12),
-                           registration_deadline=jakarta(days - 1, 9))
+        published_showcase(
+            starts_at=jakarta(days, 9), ends_at=jakarta(days, 12), registration_deadline=jakarta(days - 1, 9)
+        )
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("frontend:showcase-list"))
@@ -89,10 +93,18 @@ def test_the_officers_showcase_page_reads_a_fixed_number_of_queries(officer_clie
 
 
 def test_an_officer_creates_a_showcase_through_the_page(officer_client):
-    response = officer_client.post(reverse("frontend:officer-showcase-new"), {
-        "title": "Gelar Produk Desa", "starts_at": "2027-03-10T09:00", "ends_at": "2027-03-10T15:00",
-        "venue": "Pendopo Jember", "capacity": "40", "registration_deadline": "2027-03-08T17:00",
-        "slot_minutes": "20"})
+    response = officer_client.post(
+        reverse("frontend:officer-showcase-new"),
+        {
+            "title": "Gelar Produk Desa",
+            "starts_at": "2027-03-10T09:00",
+            "ends_at": "2027-03-10T15:00",
+            "venue": "Pendopo Jember",
+            "capacity": "40",
+            "registration_deadline": "2027-03-08T17:00",
+            "slot_minutes": "20",
+        },
+    )
 
     showcase = Showcase.objects.get()
     assert response.status_code == 302
@@ -101,9 +113,18 @@ def test_an_officer_creates_a_showcase_through_the_page(officer_client):
 
 
 def test_a_bad_showcase_form_says_why_and_saves_nothing(officer_client):
-    response = officer_client.post(reverse("frontend:officer-showcase-new"), {
-        "title": "X", "starts_at": "2027-03-10T09:00", "ends_at": "2027-03-10T08:00", "venue": "",
-        "capacity": "40", "registration_deadline": "2027-03-08T17:00", "slot_minutes": "20"})
+    response = officer_client.post(
+        reverse("frontend:officer-showcase-new"),
+        {
+            "title": "X",
+            "starts_at": "2027-03-10T09:00",
+            "ends_at": "2027-03-10T08:00",
+            "venue": "",
+            "capacity": "40",
+            "registration_deadline": "2027-03-08T17:00",
+            "slot_minutes": "20",
+        },
+    )
 
     assert response.status_code == 400
     assert "The end must be after the start." in response.content.decode()
@@ -125,15 +146,21 @@ def test_a_buyer_registers_and_requests_a_meeting_through_the_pages(client):
     organisation, owner, _outlet = buyer_organisation(credit_limit=None)
     client.force_login(owner)
 
-    register = client.post(reverse("frontend:showcase-register", kwargs={"pk": showcase.pk}),
-                           {"attendees": "Sari Dewi, kepala pembelian\nBudi"})
-    ask = client.post(reverse("frontend:showcase-meeting-request", kwargs={"pk": showcase.pk}),
-                      {"participant": participant.pk, "note": "Tertarik kopi"})
+    register = client.post(
+        reverse("frontend:showcase-register", kwargs={"pk": showcase.pk}),
+        {"attendees": "Sari Dewi, kepala pembelian\nBudi"},
+    )
+    ask = client.post(
+        reverse("frontend:showcase-meeting-request", kwargs={"pk": showcase.pk}),
+        {"participant": participant.pk, "note": "Tertarik kopi"},
+    )
 
     registration = Registration.objects.get(organisation=organisation)
     assert register.status_code == 302 and ask.status_code == 302
-    assert list(registration.attendees.values_list("name", "job_title")) == [("Sari Dewi", "kepala pembelian"),
-                                                                            ("Budi", "")]
+    assert list(registration.attendees.values_list("name", "job_title")) == [
+        ("Sari Dewi", "kepala pembelian"),
+        ("Budi", ""),
+    ]
     meeting = Meeting.objects.get()
     assert (meeting.participant_id, meeting.note, meeting.status) == (participant.pk, "Tertarik kopi", "requested")
     page = client.get(reverse("frontend:showcase-buyer", kwargs={"pk": showcase.pk})).content.decode()
@@ -162,8 +189,12 @@ def test_organisations_never_see_each_others_meetings(client):
     for user in (other_owner, stranger_producer, UserFactory()):
         client.force_login(user)
         assert client.get(reverse("frontend:showcase-meeting", kwargs={"pk": meeting.pk})).status_code == 404
-        assert client.post(reverse("frontend:showcase-meeting-outcome", kwargs={"pk": meeting.pk}),
-                           {"outcome": "no_interest"}).status_code == 404
+        assert (
+            client.post(
+                reverse("frontend:showcase-meeting-outcome", kwargs={"pk": meeting.pk}), {"outcome": "no_interest"}
+            ).status_code
+            == 404
+        )
     meeting.refresh_from_db()
     assert meeting.outcome == ""
 
@@ -173,14 +204,17 @@ def test_the_producer_answers_and_both_sides_record_the_outcome(client):
     registration, owner = registered_buyer(showcase)
     participant = confirmed_participant(showcase)
     client.force_login(owner)
-    client.post(reverse("frontend:showcase-meeting-request", kwargs={"pk": showcase.pk}),
-                {"participant": participant.pk})
+    client.post(
+        reverse("frontend:showcase-meeting-request", kwargs={"pk": showcase.pk}), {"participant": participant.pk}
+    )
     meeting = Meeting.objects.get()
 
     client.force_login(owner_of(participant.producer))
     client.post(reverse("frontend:showcase-meeting-respond", kwargs={"pk": meeting.pk}), {"decision": "accept"})
-    client.post(reverse("frontend:showcase-meeting-outcome", kwargs={"pk": meeting.pk}),
-                {"outcome": "placement_agreed", "note": "Rak depan"})
+    client.post(
+        reverse("frontend:showcase-meeting-outcome", kwargs={"pk": meeting.pk}),
+        {"outcome": "placement_agreed", "note": "Rak depan"},
+    )
 
     meeting.refresh_from_db()
     assert (meeting.status, meeting.outcome, meeting.outcome_note) == ("accepted", "placement_agreed", "Rak depan")
@@ -205,7 +239,7 @@ def test_the_agenda_page_and_its_calendar_file(client, officer_client):
 def test_the_report_csv_neutralises_formulas(officer_client):
     showcase = published_showcase(officer=officer_client.officer)
     meeting = accepted_meeting(showcase)
-    Organisation.objects.filter(pk=meeting.registration.organisation_id).update(name="=HYPERLINK(\"x\")")
+    Organisation.objects.filter(pk=meeting.registration.organisation_id).update(name='=HYPERLINK("x")')
 
     response = officer_client.get(reverse("frontend:officer-showcase-report-csv", kwargs={"pk": showcase.pk}))
 
@@ -222,8 +256,9 @@ def test_an_officer_moves_a_meeting_and_a_conflict_is_explained(officer_client):
     showcase_schedule_make(showcase=showcase, officer=officer_client.officer)
     first.refresh_from_db()
 
-    response = officer_client.post(reverse("frontend:officer-showcase-move", kwargs={"pk": second.pk}),
-                                   {"starts_at": first.starts_at.isoformat()})
+    response = officer_client.post(
+        reverse("frontend:officer-showcase-move", kwargs={"pk": second.pk}), {"starts_at": first.starts_at.isoformat()}
+    )
 
     assert response.status_code == 400
     assert "The buyer has another meeting then." in response.content.decode()
@@ -242,9 +277,17 @@ def test_an_order_started_from_the_meeting_page_records_the_meeting_at_checkout(
     started = client.post(reverse("frontend:showcase-meeting-order", kwargs={"pk": meeting.pk}))
     delivery = {meeting.participant.producer_id: "pickup"}
     total = cart_quote(shopper=shopper_get(user=owner, organisation=organisation), delivery=delivery).total
-    placed = client.post("/checkout/", {"destination": organisation.outlets.get().pk, "payment_method": "bank_transfer",
-                                        "expected_total": total, "idempotency_key": "key-showcase-0001", "note": "",
-                                        f"delivery_{meeting.participant.producer_id}": "pickup"})
+    placed = client.post(
+        "/checkout/",
+        {
+            "destination": organisation.outlets.get().pk,
+            "payment_method": "bank_transfer",
+            "expected_total": total,
+            "idempotency_key": "key-showcase-0001",
+            "note": "",
+            f"delivery_{meeting.participant.producer_id}": "pickup",
+        },
+    )
 
     assert started.status_code == 302 and started["Location"] == "/cart/"
     assert placed.status_code == 302

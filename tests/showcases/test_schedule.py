@@ -1,4 +1,5 @@
 """The schedule service, moving a meeting by hand, agendas by email after commit and as an iCalendar file."""
+
 import re
 from datetime import UTC, timedelta
 
@@ -30,12 +31,18 @@ pytestmark = pytest.mark.django_db
 def test_slots_follow_the_showcase_hours_every_day():
     showcase = published_showcase(starts_at=jakarta(10, 9), ends_at=jakarta(11, 11), slot_minutes=60)
 
-    slots = [(timezone.localtime(s.start).strftime("%d %H:%M"), timezone.localtime(s.end).strftime("%H:%M"))
-             for s in showcase_slots(showcase=showcase)]
+    slots = [
+        (timezone.localtime(s.start).strftime("%d %H:%M"), timezone.localtime(s.end).strftime("%H:%M"))
+        for s in showcase_slots(showcase=showcase)
+    ]
 
     day1, day2 = (timezone.localdate() + timedelta(days=10)).day, (timezone.localdate() + timedelta(days=11)).day
-    assert slots == [(f"{day1:02d} 09:00", "10:00"), (f"{day1:02d} 10:00", "11:00"),
-                     (f"{day2:02d} 09:00", "10:00"), (f"{day2:02d} 10:00", "11:00")]
+    assert slots == [
+        (f"{day1:02d} 09:00", "10:00"),
+        (f"{day1:02d} 10:00", "11:00"),
+        (f"{day2:02d} 09:00", "10:00"),
+        (f"{day2:02d} 10:00", "11:00"),
+    ]
 
 
 def test_the_schedule_places_accepted_meetings_without_double_booking_and_says_why_not():
@@ -61,8 +68,11 @@ def test_the_schedule_respects_availability():
     officer = OfficerFactory()
     showcase = published_showcase(officer=officer)  # 09.00–12.00, 30 minutes
     meeting = accepted_meeting(showcase)
-    availability_set(actor=owner_of(meeting.participant.producer), participant=meeting.participant,
-                     windows=[(jakarta(10, 11), jakarta(10, 12))])
+    availability_set(
+        actor=owner_of(meeting.participant.producer),
+        participant=meeting.participant,
+        windows=[(jakarta(10, 11), jakarta(10, 12))],
+    )
 
     showcase_schedule_make(showcase=showcase, officer=officer)
 
@@ -150,8 +160,12 @@ def test_the_agenda_is_a_valid_icalendar_file():
     meetings = [accepted_meeting(showcase, registration=registration, owner=owner) for _ in range(2)]
     showcase_schedule_make(showcase=showcase, officer=officer)
 
-    text = agenda_calendar(showcase=showcase, meetings=agenda_meetings(registration=registration), side="buyer",
-                           site_url="https://pasar.example.id")
+    text = agenda_calendar(
+        showcase=showcase,
+        meetings=agenda_meetings(registration=registration),
+        side="buyer",
+        site_url="https://pasar.example.id",
+    )
 
     lines = _unfold(text)
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
@@ -169,8 +183,9 @@ def test_the_agenda_is_a_valid_icalendar_file():
             events[-1][name] = value
     assert stack == []
     assert len(events) == 2
-    for event, meeting in zip(events, sorted(meetings, key=lambda m: Meeting.objects.get(pk=m.pk).starts_at),
-                              strict=True):
+    for event, meeting in zip(
+        events, sorted(meetings, key=lambda m: Meeting.objects.get(pk=m.pk).starts_at), strict=True
+    ):
         meeting.refresh_from_db()
         assert event["UID"] == f"showcase-meeting-{meeting.pk}@pasar.example.id"
         assert re.fullmatch(r"\d{8}T\d{6}Z", event["DTSTAMP"])

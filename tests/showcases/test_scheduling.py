@@ -1,5 +1,6 @@
 """The scheduler (``showcases.scheduling``): never two meetings of one buyer or one table at once, always
 inside both sides' availability; property-tested over random requests and availabilities."""
+
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -25,8 +26,7 @@ def window(first: int, last: int) -> Slot:
 def problems(draw):
     buyers = draw(st.integers(min_value=1, max_value=5))
     tables = draw(st.integers(min_value=1, max_value=5))
-    pairs = draw(st.lists(st.tuples(st.integers(0, buyers - 1), st.integers(0, tables - 1)), max_size=25,
-                          unique=True))
+    pairs = draw(st.lists(st.tuples(st.integers(0, buyers - 1), st.integers(0, tables - 1)), max_size=25, unique=True))
     requests = [Request(key=i, buyer=("b", b), table=("t", t)) for i, (b, t) in enumerate(pairs)]
     availability = {}
     for party in [("b", b) for b in range(buyers)] + [("t", t) for t in range(tables)]:
@@ -55,7 +55,7 @@ def test_the_scheduler_never_double_books_and_respects_availability(problem):
         assert available(request.buyer, chosen, availability)
         assert available(request.table, chosen, availability)
     for i, (key_a, slot_a) in enumerate(placed):
-        for key_b, slot_b in placed[i + 1:]:
+        for key_b, slot_b in placed[i + 1 :]:
             if slot_a.overlaps(slot_b):
                 assert by_key[key_a].buyer != by_key[key_b].buyer
                 assert by_key[key_a].table != by_key[key_b].table

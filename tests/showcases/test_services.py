@@ -1,4 +1,5 @@
 """Showcase services: the showcase's statuses, line-up, registration against the capacity, meetings, outcomes."""
+
 import pytest
 from django.utils import timezone
 
@@ -47,14 +48,17 @@ def test_an_officer_creates_a_draft_and_publishes_it_with_an_event_per_change():
     showcase.refresh_from_db()
     assert showcase.status == Showcase.Status.PUBLISHED
     assert showcase.slug == "gelar-produk-jember"
-    assert list(ShowcaseEvent.objects.filter(showcase=showcase, kind="showcase").values_list(
-        "from_value", "to_value")) == [("", "draft"), ("draft", "published")]
+    assert list(
+        ShowcaseEvent.objects.filter(showcase=showcase, kind="showcase").values_list("from_value", "to_value")
+    ) == [("", "draft"), ("draft", "published")]
 
 
 def test_invalid_details_are_refused_field_by_field_and_nothing_is_created():
     with pytest.raises(ShowcaseInvalid) as error:
-        showcase_create(officer=OfficerFactory(), data=showcase_data(
-            title=" ", ends_at=jakarta(10, 8), venue="", online_url="http://x.example", capacity=0))
+        showcase_create(
+            officer=OfficerFactory(),
+            data=showcase_data(title=" ", ends_at=jakarta(10, 8), venue="", online_url="http://x.example", capacity=0),
+        )
 
     assert set(error.value.fields) == {"title", "capacity", "online_url"}
     assert Showcase.objects.count() == 0
@@ -103,13 +107,15 @@ def test_the_line_up_takes_only_the_producers_listed_products():
     foreign = on_sale()
 
     with pytest.raises(ShowcaseInvalid) as error:
-        participant_invite(showcase=showcase, officer=officer, producer=producer,
-                           product_ids=[listed.pk, foreign.pk], table_number=1)
+        participant_invite(
+            showcase=showcase, officer=officer, producer=producer, product_ids=[listed.pk, foreign.pk], table_number=1
+        )
 
     assert "products" in error.value.fields
     assert Participant.objects.count() == 0
-    participant = participant_invite(showcase=showcase, officer=officer, producer=producer, product_ids=[listed.pk],
-                                     table_number=1)
+    participant = participant_invite(
+        showcase=showcase, officer=officer, producer=producer, product_ids=[listed.pk], table_number=1
+    )
     assert list(participant.products.all()) == [listed]
 
 
@@ -120,8 +126,13 @@ def test_a_table_is_given_once():
     producer = verified_producer()
 
     with pytest.raises(ShowcaseInvalid) as error:
-        participant_invite(showcase=showcase, officer=officer, producer=producer,
-                           product_ids=[on_sale(producer=producer).pk], table_number=3)
+        participant_invite(
+            showcase=showcase,
+            officer=officer,
+            producer=producer,
+            product_ids=[on_sale(producer=producer).pk],
+            table_number=3,
+        )
 
     assert "table_number" in error.value.fields
 
@@ -153,8 +164,9 @@ def test_only_verified_buyers_register():
     organisation, owner, _outlet = buyer_organisation(verified=False, credit_limit=None)
 
     with pytest.raises(VerifiedBuyerRequired):
-        registration_save(showcase=showcase, organisation=organisation, actor=owner,
-                          attendees=[AttendeeData(name="Bu Sari")])
+        registration_save(
+            showcase=showcase, organisation=organisation, actor=owner, attendees=[AttendeeData(name="Bu Sari")]
+        )
     assert Registration.objects.count() == 0
 
 
@@ -164,8 +176,12 @@ def test_the_capacity_counts_people_and_refuses_beyond_it():
     organisation, owner, _outlet = buyer_organisation(credit_limit=None)
 
     with pytest.raises(ShowcaseFull) as error:
-        registration_save(showcase=showcase, organisation=organisation, actor=owner,
-                          attendees=[AttendeeData(name="A"), AttendeeData(name="B")])
+        registration_save(
+            showcase=showcase,
+            organisation=organisation,
+            actor=owner,
+            attendees=[AttendeeData(name="A"), AttendeeData(name="B")],
+        )
 
     assert error.value.fields == {"attendees": ["Only 1 places are left."]}
     assert Registration.objects.count() == 1
@@ -177,8 +193,12 @@ def test_changing_ones_attendees_counts_only_the_others():
     showcase = published_showcase(capacity=2)
     registration, owner = registered_buyer(showcase, people=2)
 
-    registration_save(showcase=showcase, organisation=registration.organisation, actor=owner,
-                      attendees=[AttendeeData(name="X", job_title="Kepala pembelian"), AttendeeData(name="Y")])
+    registration_save(
+        showcase=showcase,
+        organisation=registration.organisation,
+        actor=owner,
+        attendees=[AttendeeData(name="X", job_title="Kepala pembelian"), AttendeeData(name="Y")],
+    )
 
     assert list(registration.attendees.values_list("name", flat=True)) == ["X", "Y"]
 
@@ -188,8 +208,7 @@ def test_registration_closes_at_the_deadline():
     organisation, owner, _outlet = buyer_organisation(credit_limit=None)
 
     with pytest.raises(ShowcaseClosed):
-        registration_save(showcase=showcase, organisation=organisation, actor=owner,
-                          attendees=[AttendeeData(name="A")])
+        registration_save(showcase=showcase, organisation=organisation, actor=owner, attendees=[AttendeeData(name="A")])
 
 
 def test_a_buyer_requests_a_meeting_the_producer_declines_and_it_can_be_asked_again():
@@ -234,18 +253,22 @@ def test_either_side_records_an_outcome_with_an_event_but_not_order_placed_by_ha
     showcase = published_showcase()
     meeting = accepted_meeting(showcase)
 
-    meeting_outcome_record(meeting=meeting, actor=owner_of(meeting.participant.producer),
-                           outcome=Outcome.SAMPLES_REQUESTED, note="Kirim 3 sampel")
+    meeting_outcome_record(
+        meeting=meeting,
+        actor=owner_of(meeting.participant.producer),
+        outcome=Outcome.SAMPLES_REQUESTED,
+        note="Kirim 3 sampel",
+    )
     with pytest.raises(ShowcaseInvalid):
-        meeting_outcome_record(meeting=meeting, actor=meeting.registration.registered_by,
-                               outcome=Outcome.ORDER_PLACED)
+        meeting_outcome_record(meeting=meeting, actor=meeting.registration.registered_by, outcome=Outcome.ORDER_PLACED)
     with pytest.raises(ShowcasePermissionDenied):
         meeting_outcome_record(meeting=meeting, actor=owner_of(verified_producer()), outcome=Outcome.NO_INTEREST)
 
     meeting.refresh_from_db()
     assert (meeting.outcome, meeting.outcome_note) == ("samples_requested", "Kirim 3 sampel")
-    assert list(ShowcaseEvent.objects.filter(meeting=meeting, kind="outcome").values_list(
-        "from_value", "to_value")) == [("", "samples_requested")]
+    assert list(
+        ShowcaseEvent.objects.filter(meeting=meeting, kind="outcome").values_list("from_value", "to_value")
+    ) == [("", "samples_requested")]
 
 
 def test_a_cancelled_meeting_has_no_outcome():
