@@ -106,6 +106,10 @@ RULES: dict[str, Rule] = {
     r"|token-detail)|v1:catalog:(product-working-copy|product-price-tiers"
     r"|product-photos|product-submit|product-restock|product-stock-correct|product-stock-threshold)"
     r"|v1:payments:(card-payment|bank-transfer|producer-balance)": Rule(OWNER_OBJECT),
+    r"frontend:(buyer-placement|buyer-placement-reorder|buyer-sales-report-new|buyer-sales-report"
+    r"|buyer-sales-report-settle|buyer-outlet-range|placement-move|placement-delivery-note|producer-placement)"
+    r"|v1:placements:(placement-detail|placement-transition|delivery-detail|sales-report-detail"
+    r"|sales-report-settle)": Rule(OWNER_OBJECT),
     r"frontend:officer-(finance-batch|finance-batch-csv|finance-refund|credit-detail|buyer|village"
     r"|curation-product|producer)": Rule(OFFICER),
     r"frontend:officer-(finance-batch-paid|finance-refund-credit-note|finance-late-decide|credit-suspend"
@@ -124,10 +128,6 @@ RULES: dict[str, Rule] = {
     r"v1:orders:(cart-line|purchase-request-withdraw|order-problem-answer|order-problem-decide)"
     r"|frontend:(cart-line|order-problem-answer|order-problem-decide|purchase-request-withdraw)":
         Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/orders)"),
-    r"frontend:(buyer-placement|buyer-placement-reorder|buyer-sales-report-new|buyer-sales-report"
-    r"|buyer-sales-report-settle|buyer-outlet-range|placement-move|placement-delivery-note|producer-placement)"
-    r"|v1:placements:(placement-detail|placement-transition|delivery-detail|sales-report-detail"
-    r"|sales-report-settle)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/placements)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
 }
