@@ -658,8 +658,9 @@ def test_the_producer_page_reads_a_fixed_number_of_queries(client, django_assert
     client.force_login(owner_of(producer))
     client.get(PRODUCER_FINANCE)
 
-    with django_assert_max_num_queries(10):  # ... whether this person may change the bank account, and the
-        # buyer organisations they may act for (the header's "Acting for", frontend/acting.py)
+    with django_assert_max_num_queries(11):  # ... whether this person may change the bank account, and the
+        # buyer organisations they may act for (the header's "Acting for", frontend/acting.py), and the settled
+        # consignment sales (placements, one query)
         response = client.get(PRODUCER_FINANCE)
 
     assert len(response.context["pending_orders"]) == 21

@@ -110,6 +110,10 @@ RULES: dict[str, Rule] = {
     r"|token-detail)|v1:catalog:(product-working-copy|product-price-tiers"
     r"|product-photos|product-submit|product-restock|product-stock-correct|product-stock-threshold)"
     r"|v1:payments:(card-payment|bank-transfer|producer-balance)": Rule(OWNER_OBJECT),
+    r"frontend:(buyer-placement|buyer-placement-reorder|buyer-sales-report-new|buyer-sales-report"
+    r"|buyer-sales-report-settle|buyer-outlet-range|placement-move|placement-delivery-note|producer-placement)"
+    r"|v1:placements:(placement-detail|placement-transition|delivery-detail|sales-report-detail"
+    r"|sales-report-settle)": Rule(OWNER_OBJECT),
     r"frontend:officer-(finance-batch|finance-batch-csv|finance-refund|credit-detail|buyer|village"
     r"|curation-product|producer)": Rule(OFFICER),
     r"frontend:officer-(finance-batch-paid|finance-refund-credit-note|finance-late-decide|credit-suspend"
@@ -138,10 +142,6 @@ RULES: dict[str, Rule] = {
     r"frontend:showcase-(buyer|register|buyer-availability|meeting-request|agenda|agenda-ics|meeting-respond"
     r"|meeting-cancel|meeting-order|meeting-link-order|participation-respond|participation-availability)"
     r"|v1:showcases:(registration|agenda|meeting-decline)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/showcases)"),
-    r"frontend:(buyer-placement|buyer-placement-reorder|buyer-sales-report-new|buyer-sales-report"
-    r"|buyer-sales-report-settle|buyer-outlet-range|placement-move|placement-delivery-note|producer-placement)"
-    r"|v1:placements:(placement-detail|placement-transition|delivery-detail|sales-report-detail"
-    r"|sales-report-settle)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/placements)"),
     # --- investors (issue 16) ------------------------------------------------------------------
     r"frontend:investor-(directory|districts|opportunities)|v1:investors:village-list": Rule(PUBLIC),
     r"frontend:investor-(village|opportunity)|v1:investors:village-detail":

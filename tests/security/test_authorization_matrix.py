@@ -292,12 +292,21 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     interest = express(investor, make_opportunity(programme_village))
     watch_page = WatchItem.objects.create(user=investor, village=programme_village)
     watch_api = WatchItem.objects.create(user=investor, opportunity=interest.opportunity)
+    placement, consignment, report = _placement_objects(people, product=on_sale(producer=producer, stock=20))
+    from buyers.services import outlet_create
+    from tests.orders.factories import PLACE
+
+    shelf_outlet = outlet_create(organisation=org_a, actor=buyer_a, **{**PLACE, "name": "Cabang Rak"})
     return {
         "meeting": ({"buyer", "producer"}, {"pk": meeting.pk}),
         "participation": ({"producer"}, {"pk": meeting.participant_id}),
         "interest": ({"investor"}, {"pk": interest.pk}),
         "watch-item": ({"investor"}, {"pk": watch_page.pk}),
         "watch-item-api": ({"investor"}, {"pk": watch_api.pk}),
+        "shelf-outlet": ({"buyer"}, {"pk": shelf_outlet.pk}),  # not archived by the outlet routes' controls
+        "placement": ({"buyer", "producer"}, {"pk": placement.pk}),
+        "consignment-delivery": ({"buyer", "producer"}, {"pk": consignment.pk}),
+        "sales-report": ({"buyer", "producer"}, {"pk": report.pk}),
         "token": ({"consumer"}, {"pk": token.pk}),
         "api-token": ({"consumer"}, {"pk": api_token.pk}),
         "invitation": ({"buyer"}, {"pk": org_a.pk, "invitation_pk": invitation.pk}),
@@ -327,6 +336,34 @@ def _showcase_meeting(*, org_a, buyer, producer):
     return meeting_respond(meeting=meeting, actor=owner_of(producer), accept=True)
 
 
+def _placement_objects(people, *, product):
+    """A consignment placement of producer P at buyer A's outlet, agreed, delivered and reported (not settled)."""
+    from datetime import date
+
+    from placements.models import Side
+    from placements.services import (
+        DeliveryLineInput,
+        PlacementProposal,
+        SalesLineInput,
+        consignment_delivery_record,
+        placement_propose,
+        placement_status_set,
+        sales_report_submit,
+    )
+
+    buyer, producer = people["users"]["buyer"], people["users"]["producer"]
+    outlet = people["outlet_a"]
+    placement = placement_propose(actor=buyer, side=Side.BUYER, proposal=PlacementProposal(
+        outlet_id=outlet.pk, product_id=product.pk, terms="consignment", shelf_price=15000, consignment_price=10000,
+        start_date=date.today()))
+    placement_status_set(placement=placement, to="agreed", actor=producer)
+    delivery = consignment_delivery_record(actor=producer, outlet=outlet, delivered_on=date.today(),
+                                           lines=[DeliveryLineInput(placement.pk, 10)])
+    report = sales_report_submit(actor=buyer, outlet=outlet, period_end=date.today(),
+                                 lines=[SalesLineInput(placement.pk, 2)])
+    return placement, delivery, report
+
+
 def _fingerprint(kwargs_by_kind) -> dict:
     """Return the state of every object the matrix builds, to prove refused requests changed nothing."""
     from buyers.models import Address, Outlet
@@ -339,8 +376,11 @@ def _fingerprint(kwargs_by_kind) -> dict:
         return sorted(tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.filter(**filters).values())
 
     from investors.models import Interest, WatchItem
+    from placements.models import ConsignmentSettlement, OutletRange, Placement, SalesReport
 
     return {"interests": rows(Interest), "watch_items": rows(WatchItem),
+            "placements": rows(Placement), "sales_reports": rows(SalesReport),
+            "settlements": rows(ConsignmentSettlement), "outlet_ranges": rows(OutletRange),
             "orders": rows(Order), "checkouts": rows(Checkout), "problems": rows(OrderProblem),
             "addresses": rows(Address), "outlets": rows(Outlet), "products": rows(Product),
             "stock": rows(ProductStock), "requests": rows(PurchaseRequest),
@@ -429,6 +469,20 @@ OBJECT_ROUTES: dict[str, tuple[str, str, str]] = {
     "v1:investors:interest-detail": ("interest", "GET", "investor"),
     "frontend:investor-watch-remove": ("watch-item", "POST", "investor"),
     "v1:investors:watch-item": ("watch-item-api", "DELETE", "investor"),
+    "frontend:buyer-placement": ("placement", "GET", "buyer"),
+    "frontend:producer-placement": ("placement", "GET", "producer"),
+    "v1:placements:placement-detail": ("placement", "GET", "buyer"),
+    "frontend:placement-delivery-note": ("consignment-delivery", "GET", "producer"),
+    "v1:placements:delivery-detail": ("consignment-delivery", "GET", "buyer"),
+    "frontend:buyer-sales-report": ("sales-report", "GET", "buyer"),
+    "v1:placements:sales-report-detail": ("sales-report", "GET", "buyer"),
+    "frontend:buyer-sales-report-new": ("outlet", "GET", "buyer"),
+    "frontend:placement-move": ("placement", "POST", "producer"),
+    "v1:placements:placement-transition": ("placement", "POST", "producer"),
+    "frontend:buyer-placement-reorder": ("placement", "POST", "buyer"),
+    "frontend:buyer-outlet-range": ("shelf-outlet", "POST", "buyer"),
+    "frontend:buyer-sales-report-settle": ("sales-report", "POST", "buyer"),
+    "v1:placements:sales-report-settle": ("sales-report", "POST", "buyer"),
 }
 
 
