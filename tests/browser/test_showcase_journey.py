@@ -1,9 +1,12 @@
-"""A showcase from creation to an agreed placement, in a real phone-sized browser.
+"""From showcase to shelf, in a real phone-sized browser (issue 15's journey).
 
 An officer (password and TOTP) creates a showcase, invites a producer with a product and a table and
 publishes it; the producer confirms; a verified buyer registers two people and requests a meeting; the
 producer accepts; the officer makes the schedule; the buyer sees the time on its agenda and records the
-outcome "placement agreed". The buyer organisation, the producer and its product come from factories.
+outcome "placement agreed". From the meeting the buyer proposes the placement on consignment at its
+outlet; the producer agrees and delivers, which puts it on shelf; the outlet reports its sales, the
+buyer settles them, the producer sees its settlement, and the officer's showcase report counts the
+placement. The buyer organisation, the producer and its product come from factories.
 """
 
 import re
@@ -12,6 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from placements.models import ConsignmentSettlement, Placement
 from showcases.models import Meeting, Participant, Registration, Showcase
 from tests.browser.test_wholesale_journey import sign_in
 from tests.factories import OfficerFactory
@@ -20,13 +24,13 @@ from tests.orders.factories import buyer_organisation, on_sale, owner_of, verifi
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_officer_runs_a_showcase_and_a_meeting_ends_in_an_agreed_placement(browser, live_server, totp_for):
+def test_a_showcase_meeting_ends_in_a_placement_on_the_shelf_and_the_producers_settlement(browser, live_server, totp_for):
     # given: an officer with two-factor authentication, a producer with a product on sale, a verified buyer
     officer = OfficerFactory(email="petugas@example.id")
     code = totp_for(officer)
     producer = verified_producer(name="UD Kopi Padomasan")
     on_sale(producer=producer, name="Kopi Robusta 250 g")
-    organisation, buyer, _outlet = buyer_organisation(credit_limit=None)
+    organisation, buyer, outlet = buyer_organisation(credit_limit=None)
     day = timezone.localdate() + timedelta(days=10)
 
     def context():
@@ -111,3 +115,50 @@ def test_an_officer_runs_a_showcase_and_a_meeting_ends_in_an_agreed_placement(br
     assert Participant.objects.get().table_number == 7
     assert (meeting.status, meeting.outcome) == ("accepted", "placement_agreed")
     assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "09:00"
+
+    # and from the meeting the buyer proposes the placement agreed there, on consignment at its outlet
+    buyer_page.get_by_role("link", name="Propose a placement").click()
+    buyer_page.get_by_text("This proposal follows a meeting at a product showcase").wait_for()
+    buyer_page.get_by_label(re.compile(r"^Outlet:?$")).select_option(label=outlet.name)
+    buyer_page.get_by_label(re.compile(r"^Product:?$")).select_option(
+        label=f"Kopi Robusta 250 g — UD Kopi Padomasan ({producer.village.name})")
+    buyer_page.get_by_label("Consignment", exact=True).check()
+    buyer_page.get_by_label("Shelf price (rupiah)").fill("45.000")
+    buyer_page.get_by_label("Consignment price to the producer (rupiah per unit)").fill("30.000")
+    buyer_page.get_by_role("button", name="Propose").click()
+    buyer_page.get_by_text("The placement is proposed").wait_for()
+    placement = Placement.objects.get()
+    assert placement.showcase_meeting_id == meeting.pk
+
+    # and the producer agrees and delivers 12 units: the placement is on the shelf
+    producer_page.goto(f"{live_server.url}/dashboard/producer/placements/")
+    producer_page.get_by_role("link", name="Kopi Robusta 250 g").click()
+    producer_page.get_by_role("button", name="Agree").click()
+    producer_page.get_by_text("The placement is now: Agreed").wait_for()
+    producer_page.locator(".placements-area > a.button, p > a.button").get_by_text("Record a delivery").click()
+    producer_page.get_by_label("Kopi Robusta 250 g").fill("12")
+    producer_page.get_by_role("button", name="Record the delivery").click()
+    producer_page.get_by_role("heading", name=re.compile("Consignment delivery note")).wait_for()
+    placement.refresh_from_db()
+    assert (placement.status, placement.stock_at_outlet) == ("on_shelf", 12)
+
+    # and the outlet reports 4 sold, 8 counted; the buyer settles the report
+    buyer_page.goto(f"{live_server.url}/dashboard/buyer/placements/sales/")
+    buyer_page.get_by_role("link", name=outlet.name).click()
+    buyer_page.get_by_label("Period ending").fill(timezone.localdate().isoformat())
+    buyer_page.get_by_label("Kopi Robusta 250 g: units sold").fill("4")
+    buyer_page.get_by_label("Kopi Robusta 250 g: units counted on the shelf and in store").fill("8")
+    buyer_page.get_by_role("button", name="Send the report").click()
+    buyer_page.get_by_text(f"The sales of {outlet.name} are reported.").wait_for()
+    buyer_page.get_by_role("button", name="Settle this report").click()
+    buyer_page.get_by_text("Settled:").wait_for()
+    settlement = ConsignmentSettlement.objects.get()
+    assert settlement.gross == 4 * 30_000
+
+    # then: the producer sees its settlement, and the officer's report counts the placement
+    producer_page.goto(f"{live_server.url}/dashboard/producer/finance/")
+    line = producer_page.locator(f"[data-settlement-line='{settlement.lines.get().pk}']")
+    assert "Rp 114.000" in line.inner_text()  # 120.000 less the platform's 5 %
+    officer_page.goto(f"{live_server.url}/dashboard/officer/showcases/{showcase.pk}/report/")
+    figure = officer_page.locator("dt", has_text="Shelf placements agreed within 90 days").locator("xpath=..")
+    assert figure.locator("dd").inner_text() == "1"
