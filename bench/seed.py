@@ -45,6 +45,7 @@ import argparse
 import hashlib
 import importlib.util
 import io
+import itertools
 import json
 import os
 import random
@@ -189,6 +190,48 @@ class Table:
         self.rows = []
 
 
+# Bulk tables whose secondary indexes and foreign keys are dropped while COPY fills them and built again
+# afterwards (one sort per index, one join per foreign key, instead of a lookup per row).
+BULK_TABLES = [
+    "accounts_user", "accounts_organisation", "accounts_membership", "catalog_producer", "catalog_producerpermit",
+    "catalog_product", "catalog_productpricetier", "catalog_productphoto", "catalog_productcurationevent",
+    "catalog_productstock", "orders_checkout", "orders_order", "orders_orderline", "orders_orderevent",
+    "payments_payment", "payments_paymentevent", "orders_producerdeliveryrule", "orders_producerdeliveryarea",
+]
+
+
+def constraints_defer(tables: list[str]) -> list[str]:
+    """Drop the tables' foreign keys and the indexes that back no constraint; return the SQL that restores them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', c.conrelid::regclass::text, c.conname,
+                          pg_get_constraintdef(c.oid)),
+                   format('ALTER TABLE %%I DROP CONSTRAINT %%I', c.conrelid::regclass::text, c.conname)
+            FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)""", [tables])
+        foreign_keys = cursor.fetchall()
+        cursor.execute("""
+            SELECT i.indexdef, format('DROP INDEX %%I', i.indexname) FROM pg_indexes i
+            WHERE i.schemaname = 'public' AND i.tablename = ANY(%s)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname
+                              AND c.conrelid::regclass::text = i.tablename)""", [tables])
+        indexes = cursor.fetchall()
+        for _restore, drop in foreign_keys + indexes:
+            cursor.execute(drop)
+    return [restore for restore, _drop in indexes + foreign_keys]
+
+
+def constraints_restore(statements: list[str], phase: Phase) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for sql in statements:
+            cursor.execute(sql)
+            phase.rows += 1
+
+
 def next_id(model) -> int:
     from django.db.models import Max
 
@@ -286,6 +329,7 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
 
     commodity_ids = dict(Commodity.objects.values_list("slug", "pk"))
 
+    deferred = constraints_defer(BULK_TABLES)
     # --- producers and villages ---
     n_villages = max(1, min(n_producers // 5, 80_000))
     villages = villages_sample(rng, n_villages)  # (code, name, district code, district name)
@@ -357,11 +401,12 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
     with transaction.atomic(), Phase("products, price tiers, photos, curation events") as phase:
         products, tiers = Table(Product, phase, now), Table(ProductPriceTier, phase, now)
         photos, events = Table(ProductPhoto, phase, now), Table(ProductCurationEvent, phase, now)
-        kinds, kind_weights = search_bench.KINDS, [k[0] for k in search_bench.KINDS]
+        kinds = search_bench.KINDS
+        kind_weights = list(itertools.accumulate(k[0] for k in kinds))
         for i in range(n_products):
             pid = product_base + i
             j = i * n_producers // n_products
-            _w, category_slug, commodity_slug, heads, name_en, description = rng.choices(kinds, kind_weights)[0]
+            _w, category_slug, commodity_slug, heads, name_en, description = rng.choices(kinds, cum_weights=kind_weights)[0]
             category = categories[category_slug]
             food = is_food(category)
             village = villages[j % n_villages][1]
@@ -680,6 +725,9 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
                        "low_stock_threshold": rng.choice([0, 5, 10])})
         stock.flush()
 
+    with Phase("indexes and foreign keys built again") as phase:
+        constraints_restore(deferred, phase)
+
     with Phase("sequences, analyze"):
         from django.apps import apps
 
@@ -726,6 +774,28 @@ def search_index() -> None:
         phase.rows = backend.compact() or 0
 
 
+def search_index_profile(count: int) -> None:
+    """Profile indexing ``count`` public products in the rebuild's batches; print where the time goes."""
+    import cProfile
+    import pstats
+
+    from search.backends import get_backend
+    from search.backends.postgres import tuning, writes
+    from search.documents import public_product_ids
+
+    backend = get_backend()
+    ids = [pk for pk, _ in zip(public_product_ids(), range(count), strict=False)]
+    profile = cProfile.Profile()
+    began = time.perf_counter()
+    profile.enable()
+    for batch in writes.batches(ids, tuning.BATCH_SIZE):
+        backend.index_products(batch)
+    profile.disable()
+    seconds = time.perf_counter() - began
+    print(f"indexed {len(ids):,} products in {seconds:.1f} s = {len(ids) / seconds:,.0f} products/s (under cProfile)")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--products", type=int, default=1_000_000)
@@ -738,18 +808,24 @@ def main(argv: list[str] | None = None) -> None:
                         "(the tests pass their own test database: migrate then has nothing to do)")
     parser.add_argument("--regions", type=Path, help="region CSV (default: the whole country, "
                         "../shared/data/wilayah/base.csv)")
+    parser.add_argument("--profile-index", type=int, metavar="N", help="do not seed: profile indexing the first N "
+                        "public products of an existing seed (cProfile), as the rebuild does it")
     parser.add_argument("--seed", type=int, default=20261205, help="random seed")
     args = parser.parse_args(argv)
     if args.products < 1 or args.producers < 1 or args.orders < 0:
         parser.error("--products and --producers must be at least 1, --orders at least 0")
     name = args.db or f"{PREFIX}{args.products}"
-    database_prepare(name=name, replace=args.replace, template=args.template)
+    if not args.profile_index:
+        database_prepare(name=name, replace=args.replace, template=args.template)
     os.environ["DATABASE_URL"] = f"{server_url()}/{name}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings.local")
     os.environ["DEBUG"] = "false"
     import django
 
     django.setup()
+    if args.profile_index:
+        search_index_profile(args.profile_index)
+        return
     print(f"seeding {name}: {args.products:,} products, {args.producers:,} producers, {args.orders:,} orders",
           flush=True)
     seed(args)
