@@ -76,7 +76,7 @@ PUBLIC_STAGES = [("coaching", 20), ("commodity_management", 20), ("packaging_des
 STAGE_ORDER = ["surveyed", "socialisation", "coaching", "commodity_management", "packaging_design", "showcase_ready"]
 PHOTO_FILES = ["products/seed/kopi.webp", "products/seed/keripik.webp", "products/seed/anyaman.webp"]
 PHOTO_COLOURS = [(111, 78, 55), (222, 184, 95), (176, 140, 90)]
-PHOTO_SIZE = 960
+PHOTO_SIZE = 1200  # the stored photo's long side; thumbnails at catalog.images.THUMBNAIL_SIZES
 CARD_MINUTES, TRANSFER_HOURS = 30, 24
 DECLINE_REASONS = ["Stok bahan baku sedang kosong.", "Tidak bisa mengirim ke alamat tersebut minggu ini.",
                    "Kapasitas produksi penuh."]
@@ -256,6 +256,13 @@ def _phone(rng: random.Random) -> str:
     return "08" + str(rng.randrange(10**9, 10**10))
 
 
+def ean13(number: int) -> str:
+    """Return a valid EAN-13 under Indonesia's GS1 prefix 899 for ``number`` (unique per number)."""
+    body = f"899{number:09d}"
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
 def villages_sample(rng: random.Random, count: int) -> list[tuple[str, str, str, str]]:
     """Return ``count`` imported villages spread over the country: (code, name, district code, district name)."""
     from market.regions.models import Village
@@ -273,7 +280,7 @@ def photos_write() -> list[dict]:
     records = []
     for name, colour in zip(PHOTO_FILES, PHOTO_COLOURS, strict=True):
         thumbnails = {}
-        for size in (PHOTO_SIZE, 480, 160):
+        for size in (PHOTO_SIZE, 960, 480, 160):
             stored = name if size == PHOTO_SIZE else name.replace(".webp", f"_{size}.webp")
             if not default_storage.exists(stored):
                 buffer = io.BytesIO()
@@ -317,15 +324,17 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
         officer = User.objects.create_user(email="petugas@seed.example.id", role="officer", full_name="Petugas Seed")
         photo_records = photos_write()
     categories = {c.slug: c for c in Category.objects.all()}
-    food_roots = {"makanan-minuman"}
-    parents = {c.pk: c.parent_id for c in categories.values()}
-    by_pk = {c.pk: c for c in categories.values()}
+    food_slugs = {"makanan-minuman"}  # the food root and its descendants need food permits (catalog.services.reference)
+    while True:
+        more = {c.slug for c in categories.values() if c.parent_id and
+                Category.objects.get(pk=c.parent_id).slug in food_slugs} - food_slugs
+        if not more:
+            break
+        food_slugs |= more
+    Category.objects.filter(slug__in=food_slugs).update(requires_food_permits=True)
 
     def is_food(category) -> bool:
-        node = category
-        while node.parent_id:
-            node = by_pk[parents[node.pk]]
-        return node.slug in food_roots
+        return category.slug in food_slugs
 
     commodity_ids = dict(Commodity.objects.values_list("slug", "pk"))
 
@@ -336,6 +345,7 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
     user_id, org_id, producer_id = next_id(User), next_id(Organisation), next_id(Producer)
     owners: list[int] = []  # producer index → owner user id
     producer_ids: list[int] = []
+    producer_kinds: list[tuple] = []  # producer index → the kind of product it mostly makes
     delivery: list[tuple[bool, int, int | None]] = []  # producer index → (delivers, fee, free from)
     with transaction.atomic(), Phase("producers, organisations, owners, villages") as phase:
         users, orgs = Table(User, phase, now), Table(Organisation, phase, now)
@@ -359,6 +369,7 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
         for j in range(n_producers):
             code, village, _d, _dn = villages[j % n_villages]
             kind = rng.choices(search_bench.KINDS, [k[0] for k in search_bench.KINDS])[0]
+            producer_kinds.append(kind)
             title = f"{rng.choice(search_bench.PRODUCER_PREFIX)} {kind[3][0].split()[0]} {village}"
             owner = _person(rng)
             joined = now - timedelta(days=rng.randrange(120, 800))
@@ -406,7 +417,8 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
         for i in range(n_products):
             pid = product_base + i
             j = i * n_producers // n_products
-            _w, category_slug, commodity_slug, heads, name_en, description = rng.choices(kinds, cum_weights=kind_weights)[0]
+            kind = producer_kinds[j] if rng.random() < 0.7 else rng.choices(kinds, cum_weights=kind_weights)[0]
+            _w, category_slug, commodity_slug, heads, name_en, description = kind
             category = categories[category_slug]
             food = is_food(category)
             village = villages[j % n_villages][1]
@@ -443,7 +455,7 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
                 "shelf_life_days": rng.choice([90, 180, 270, 365]) if food else None,
                 "certifications": list(certifications),
                 "packaging_status": rng.choice(["basic", "designed", "designed", "retail_ready"]),
-                "sku": f"SKU-{pid}", "barcode": "", "retail_price": retail, "min_order_qty": moq, "order_multiple": 1,
+                "sku": f"SKU-{pid}", "barcode": ean13(pid) if rng.random() < 0.5 else "", "retail_price": retail, "min_order_qty": moq, "order_multiple": 1,
             }
             # product_public_snapshot's shape and order (pack_size as str(Decimal) of a 3-place field)
             snapshot = {**fields, "price_tiers": tier_rows, "photos": shown}
