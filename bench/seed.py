@@ -51,7 +51,7 @@ import os
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,14 +299,33 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
     from django.utils import timezone
 
     from buyers.models import Address, BuyerProfile, Outlet
-    from catalog.models import (Category, Commodity, Producer, ProducerPermit, Product, ProductCurationEvent, ProductPhoto,
-                                ProductPriceTier, ProductStock, VillageProfile, VillageStageEvent)
+    from catalog.models import (
+        Category,
+        Commodity,
+        Producer,
+        ProducerPermit,
+        Product,
+        ProductCurationEvent,
+        ProductPhoto,
+        ProductPriceTier,
+        ProductStock,
+        VillageProfile,
+        VillageStageEvent,
+    )
     from market.accounts.models import Membership, Organisation, User
     from market.regions.models import Village
     from market.regions.services import region_import_file
     from orders.documents import document_number_format
-    from orders.models import (Checkout, DocumentCounter, Order, OrderEvent, OrderLine, OrderRefund,
-                               ProducerDeliveryArea, ProducerDeliveryRule)
+    from orders.models import (
+        Checkout,
+        DocumentCounter,
+        Order,
+        OrderEvent,
+        OrderLine,
+        OrderRefund,
+        ProducerDeliveryArea,
+        ProducerDeliveryRule,
+    )
     from payments.models import BankTransferReceipt, Payment, PaymentEvent
 
     rng = random.Random(args.seed)
@@ -361,7 +380,7 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
             profiles.add({"id": profile_id, "village_id": code, "stage": stage, "contact_officer_id": officer.pk,
                           "story": f"Desa {name} dikenal dengan industri rumahan yang dikelola warga.",
                           "created_at": joined, "updated_at": joined})
-            for step, (frm, to) in enumerate(zip(STAGE_ORDER, STAGE_ORDER[1:STAGE_ORDER.index(stage) + 1])):
+            for step, (frm, to) in enumerate(zip(STAGE_ORDER, STAGE_ORDER[1:STAGE_ORDER.index(stage) + 1], strict=False)):
                 day = (joined + timedelta(days=40 * (step + 1))).date()
                 stage_events.add({"profile_id": profile_id, "from_stage": frm, "to_stage": to,
                                   "officer_id": officer.pk, "happened_on": day, "created_at": joined})
@@ -696,7 +715,7 @@ def seed(args: argparse.Namespace) -> None:  # noqa: C901, PLR0912, PLR0915 - on
                         status = target
                     else:
                         steps = ["placed", "accepted", "packed", "shipped", "delivered", "completed"]
-                        for frm, to in zip(steps, steps[1:steps.index(target) + 1]):
+                        for frm, to in zip(steps, steps[1:steps.index(target) + 1], strict=False):
                             clock += timedelta(hours=rng.randrange(2, 30)) if to != "completed" else timedelta(days=7)
                             actor = None if to == "completed" else owner
                             data = {"courier": "", "tracking_number": ""} if to == "shipped" else {}
