@@ -747,17 +747,17 @@ def order_sales_months_changed(*, since=None) -> list[date]:
 
 
 def order_sales_by_village(*, months: Sequence[date]) -> list[dict]:
-    """Return the sales of ``months`` per month, producer's village and channel (the checkout's
-    audience): ``{"month", "village_id", "channel", "orders", "revenue"}`` (revenue: goods, without
+    """Return the sales of ``months`` per month, producer's village and channel (recorded on the
+    order when placed): ``{"month", "village_id", "channel", "orders", "revenue"}`` (revenue: goods, without
     delivery). One query."""
     from django.db.models import Count, DateField, Sum
     from django.db.models.functions import TruncMonth
 
     rows = (Order.objects.filter(status__in=REVENUE_STATUSES)
             .annotate(month=TruncMonth("created_at", output_field=DateField())).filter(month__in=list(months))
-            .values("month", "producer__village_id", "checkout__audience")
+            .values("month", "producer__village_id", "channel")
             .annotate(orders=Count("pk"), revenue=Sum("subtotal")).order_by())
-    return [{"month": row["month"], "village_id": row["producer__village_id"], "channel": row["checkout__audience"],
+    return [{"month": row["month"], "village_id": row["producer__village_id"], "channel": row["channel"],
              "orders": row["orders"], "revenue": row["revenue"]} for row in rows]
 
 

@@ -12,7 +12,7 @@ class CommerceMonthFact(models.Model):
 
     month = models.DateField(_("month"))  # its first day
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(_("channel"), max_length=16)  # orders.Audience: consumer online or wholesale
+    channel = models.CharField(_("channel"), max_length=16)  # orders.Channel, recorded when the order was placed
     orders = models.PositiveIntegerField(_("orders"))
     revenue = models.PositiveBigIntegerField(_("revenue (rupiah)"))
 

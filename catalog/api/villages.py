@@ -121,6 +121,9 @@ class CoachingSessionSerializer(serializers.Serializer):
     outcomes = serializers.CharField(allow_blank=True)
     officer = serializers.CharField(source="officer.full_name")
     attendees = IdNameSerializer(source="attendees.all", many=True)
+    people_attending = serializers.IntegerField()
+    women_attending = serializers.IntegerField()
+    youth_attending = serializers.IntegerField()
 
 
 class VillageProfileDetailSerializer(VillageProfileSerializer):
@@ -193,6 +196,10 @@ class CoachingSessionInput(serializers.Serializer):
     outcomes = serializers.CharField(required=False, default="", allow_blank=True)
     attendees = serializers.PrimaryKeyRelatedField(queryset=Producer.objects.all(), many=True, required=False,
                                                    default=list, help_text=_("Ids of the village's producers."))
+    people_attending = serializers.IntegerField(min_value=0, required=False, default=0,
+                                                help_text=_("Everyone who attended, not only registered businesses."))
+    women_attending = serializers.IntegerField(min_value=0, required=False, default=0)
+    youth_attending = serializers.IntegerField(min_value=0, required=False, default=0)
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from frontend.views.officer import officer_required
 from market.core.audit import AuditQuery
 from market.core.csv import csv_cell, safe_csv_writer
 from market.core.money import format_rupiah
-from orders.models import Audience
+from orders.models import Channel
 from programme.selectors import (
     AUDIT_KINDS,
     audit_entry_list,
@@ -47,10 +47,7 @@ GAP_LABELS = {
     "packaging": gettext_lazy("Designed or retail-ready packaging"),
     "capacity": gettext_lazy("Monthly capacity recorded"),
 }
-CHANNEL_LABELS = {
-    Audience.CONSUMER: gettext_lazy("Consumers online"),
-    Audience.BUSINESS: gettext_lazy("Wholesale to buyer organisations"),
-}
+CHANNEL_LABELS = dict(Channel.choices)
 
 
 @dataclass

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.selectors import localized
 from market.accounts.models import User
 from market.core.errors import ApplicationError
 from orders.exceptions import OrdersInvalid
-from orders.models import Order
+from orders.models import Channel, Order
 from orders.selectors import Shopper, cart_get, order_list_for_meeting_link
 from orders.services.cart import cart_line_set
 from showcases.models import Meeting, Outcome
@@ -37,7 +38,9 @@ def order_showcase_meeting_link(*, meeting: Meeting, order_id: int, actor: User)
                 ]
             }
         )
-    Order.objects.filter(pk=order.pk).update(showcase_meeting=locked)
+    # Linked afterwards, the order came from the showcase all the same: the cockpit counts it as such.
+    Order.objects.filter(pk=order.pk).update(showcase_meeting=locked, channel=Channel.SHOWCASE,
+                                             source=f"showcase:{locked.showcase_id}", updated_at=timezone.now())
     order.showcase_meeting = locked
     meeting_outcome_set(
         meeting=locked, actor=actor, outcome=Outcome.ORDER_PLACED, note=_("Order %(number)s") % {"number": order.number}

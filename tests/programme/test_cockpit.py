@@ -96,7 +96,7 @@ def test_commerce_figures_equal_the_orders_counted_directly(world):
                    for row in commerce["by_district"]}
     assert by_district == {"35.09.01": _sales(prefix="35.09.01."), "35.09.02": _sales(prefix="35.09.02.")}
     channels = {row["channel"]: row["orders_sum"] for row in commerce["by_channel"]}
-    assert channels == {"consumer": 2, "business": 2}
+    assert channels == {"consumer_online": 2, "wholesale": 2}
     # the consumer ordered once, the business twice (with a), so one repeat buyer
     assert commerce["buyers"] == {"buyers": 2, "repeat_buyers": 1, "active_producers": 2}
 

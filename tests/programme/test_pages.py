@@ -137,6 +137,7 @@ def test_audit_trail_lists_officers_decisions_with_filters_and_csv(officer_clien
     assert html.count('data-kind="stage"') == 6
     assert html.count('data-kind="verification"') >= 4
     assert "Izin kedaluwarsa" in html
+    assert html.count('data-kind="curation"') == 3  # the three approvals; submissions are producers' acts
     only_rina = officer_client.get(AUDIT, {"officer": other.pk}).content.decode()
     assert only_rina.count("<tr data-kind=") == 1 and "Rina Keuangan" in only_rina
     stages = officer_client.get(AUDIT, {"kind": "stage"}).content.decode()
