@@ -4,9 +4,10 @@ from django.db import migrations, models
 
 
 def channel_from_audience(apps, schema_editor):
-    """Orders placed before the channel was recorded: a buyer organisation's are wholesale."""
+    """Orders placed before the channel was recorded: a buyer organisation's are wholesale, a showcase meeting's showcase."""
     Order = apps.get_model("orders", "Order")
     Order.objects.filter(checkout__audience="business").update(channel="wholesale")
+    Order.objects.filter(showcase_meeting__isnull=False).update(channel="showcase")  # from a gelar produk meeting
 
 
 class Migration(migrations.Migration):
