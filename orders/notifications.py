@@ -27,8 +27,8 @@ from django.utils.translation import gettext_noop
 
 from market.accounts.models import User
 from market.core.faults import fault_point
-from market.core.services import task_outbox_send
 from market.core.money import format_rupiah
+from market.core.services import task_outbox_send
 from orders.models import (
     PROBLEM_WINDOW_DAYS,
     Checkout,
