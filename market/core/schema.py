@@ -7,8 +7,10 @@ operation gets the errors it can really answer, with the error format:
 
 - 400 for every operation: a bad query parameter, page number, body or header;
 - 401 for every operation: a wrong or expired token is refused even where none is needed;
-- 403 where a permission is required (not for public reads);
-- 404 where the path names an object (someone else's objects are not found either);
+- 403 for everything but public reads (a permission, or a refusal such as a signed-in person asking
+  for a new token the wrong way);
+- 404 where the path or the body names an object (someone else's objects are not found either) and
+  for lists (a page past the end);
 - 409 for writes: the state does not allow it (already paid, key reused...);
 - 429 for every operation (throttles), with ``Retry-After``;
 - 503 for every operation: the database is briefly unavailable, with ``Retry-After``.
@@ -42,13 +44,13 @@ class MarketAutoSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["400", "401"]
         perms = self.view.get_permissions() if hasattr(self.view, "get_permissions") else []
-        public = all(isinstance(p, permissions.AllowAny) for p in perms) or (
-            self.method in ("GET", "HEAD") and all(isinstance(p, PUBLIC_READ) for p in perms))
-        if not public:
+        write = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        public_read = not write and all(isinstance(p, PUBLIC_READ) for p in perms)
+        if not public_read:
             codes.append("403")
-        if "{" in self.path:
+        if "{" in self.path or self._is_list_view() or write:  # an object (in the path or the body), a page
             codes.append("404")
-        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if write:
             codes.append("409")
         return [*codes, "429", "503"]
 
