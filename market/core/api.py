@@ -120,6 +120,8 @@ class CappedPagination(Pagination):
         self._keyset, self.request = True, request
         field = _keyset_field(queryset)
         size = self.get_page_size(request) or self.page_size
+        if len(request.query_params.getlist(self.keyset_query_param)) > 1:
+            raise exceptions.ValidationError({self.keyset_query_param: [_("Give one position.")]})
         after = request.query_params[self.keyset_query_param]
         if after:
             value, pk = _keyset_decode(after)
