@@ -18,7 +18,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from frontend.forms.errors import form_add_application_error
@@ -50,10 +50,10 @@ class CardPaymentForm(forms.Form):
 class TransferProofForm(forms.Form):
     """The buyer's photo or screenshot of their transfer receipt (checked and re-encoded by the service)."""
 
-    proof = forms.FileField(label=_lazy("Photo or screenshot of the transfer receipt"), required=False,
+    proof = forms.FileField(label=gettext_lazy("Photo or screenshot of the transfer receipt"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-    note = forms.CharField(label=_lazy("Note for the officers (optional)"), max_length=200, required=False,
-                           help_text=_lazy("For example the sender's name or bank, if they differ from yours."))
+    note = forms.CharField(label=gettext_lazy("Note for the officers (optional)"), max_length=200, required=False,
+                           help_text=gettext_lazy("For example the sender's name or bank, if they differ from yours."))
 
 
 def _card_offered() -> bool:

@@ -63,7 +63,7 @@ def test_type_pick_a_suggestion_filter_by_district_open_the_product(browser, liv
 
         # and opens the first product
         results.get_by_role("link", name=titles[0]).click()
-        page.wait_for_url(re.compile(r"/products/\d+/$"))
+        page.wait_for_url(re.compile(r"/products/\d+/[a-z0-9-]+/$"))  # the address with its slug (issue 17)
         assert page.get_by_role("heading", level=1).inner_text() == titles[0]
     finally:
         context.close()
