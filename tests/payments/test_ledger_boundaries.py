@@ -39,10 +39,12 @@ def test_each_account_is_opened_with_its_kind_and_a_producers_with_its_producer(
     )
     checkout_allocation_post(checkout=checkout)
     checkout_allocation_post(checkout=checkout)  # posted once
+    payment_receipt_post(key="receipt:test:2", provider="bank_transfer", amount=1, checkout=checkout)
 
     assert list(LedgerEntry.objects.order_by("pk").values_list("key", "kind", "checkout", "memo")) == [
         ("receipt:test:1", "receipt", checkout.pk, "BCA 0001"),
         (f"allocation:checkout:{checkout.pk}", "allocation", checkout.pk, ""),
+        ("receipt:test:2", "receipt", checkout.pk, ""),  # no memo given: none written
     ]
     assert list(
         LedgerLine.objects.order_by("pk").values_list("entry__kind", "account__code", "debit", "credit", "order")
@@ -52,6 +54,8 @@ def test_each_account_is_opened_with_its_kind_and_a_producers_with_its_producer(
         ("allocation", "deposits", 20_000, 0, None),
         ("allocation", f"producer:{product.producer_id}", 0, 19_000, order.pk),
         ("allocation", "commission", 0, 1000, order.pk),
+        ("receipt", "cash:bank_transfer", 1, 0, None),
+        ("receipt", "deposits", 0, 1, None),
     ]
 
     assert sorted(LedgerAccount.objects.values_list("code", "kind", "producer_id")) == [
