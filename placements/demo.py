@@ -57,7 +57,8 @@ def placements_demo_load(*, officer, today: date) -> PlacementsDemoResult:
             products.append(product)
         if len(products) == 6:
             break
-    if len(products) < 6:
+    if len(products) < 6:  # a small demo: only the placement agreed at the showcase
+        _from_showcase(organisation=organisation, outlet=patrang, owner=owner, manager=manager, today=today)
         return result
 
     def producer_person(product):
@@ -110,8 +111,40 @@ def placements_demo_load(*, officer, today: date) -> PlacementsDemoResult:
     placement_status_set(placement=ended, to=S.ON_SHELF, actor=manager)
     placement_status_set(placement=ended, to=S.ENDED, actor=owner, reason="slow_sales",
                          note="Perputaran lambat di cabang ini.")
+    _from_showcase(organisation=organisation, outlet=patrang, owner=owner, manager=manager, today=today)
     outlet_range_set(actor=owner, outlet=kaliwates, total_skus=420)
     outlet_range_set(actor=owner, outlet=sumbersari, total_skus=380)
     for status in Placement.objects.filter(organisation=organisation).values_list("status", flat=True):
         result.placements_by_status[status] = result.placements_by_status.get(status, 0) + 1
     return result
+
+
+def _from_showcase(*, organisation, outlet, owner, manager, today: date) -> None:
+    """The placement agreed at the past showcase (showcases.demo): proposed from its meeting, on shelf."""
+    from market.accounts.models import Membership
+    from placements.exceptions import PlacementDuplicate
+    from placements.models import Placement, Side, Terms
+    from placements.services import PlacementProposal, placement_propose, placement_status_set
+    from showcases.models import Meeting, Outcome
+
+    meeting = (Meeting.objects.filter(registration__organisation=organisation, outcome=Outcome.PLACEMENT_AGREED,
+                                      status=Meeting.Status.ACCEPTED)
+               .select_related("participant__producer").order_by("pk").first())
+    if meeting is None:
+        return
+    placement = None
+    for product in meeting.participant.products.order_by("pk"):  # the first one not on that shelf already
+        shelf = int(product.approved_snapshot.get("retail_price") or 20000)
+        try:
+            placement = placement_propose(actor=owner, side=Side.BUYER, proposal=PlacementProposal(
+                outlet_id=outlet.pk, product_id=product.pk, terms=Terms.OUTRIGHT, shelf_price=shelf,
+                start_date=today, facings=2, note="Disepakati di gelar produk.", showcase_meeting_id=meeting.pk))
+        except PlacementDuplicate:
+            continue
+        break
+    if placement is None:
+        return
+    producer_person = (Membership.objects.filter(organisation_id=product.producer.organisation_id)
+                       .order_by("role", "pk").select_related("user").first().user)
+    placement_status_set(placement=placement, to=Placement.Status.AGREED, actor=producer_person)
+    placement_status_set(placement=placement, to=Placement.Status.ON_SHELF, actor=manager)

@@ -228,6 +228,11 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     # one of the chain's came from a showcase meeting (showcases/demo.py), placed on terms
     orders = Order.objects.all()
     assert orders.filter(showcase_meeting__isnull=False).count() == 1
+    # and the placement agreed at that showcase went on a shelf from its meeting (placements/demo.py)
+    from placements.models import Placement
+
+    assert list(Placement.objects.filter(showcase_meeting__isnull=False).values_list(
+        "showcase_meeting__outcome", "status")) == [("placement_agreed", "on_shelf")]
     assert dict(orders.values_list("status").annotate(n=Count("pk"))) == {
         "awaiting_payment": 1, "placed": 3, "accepted": 1, "declined": 1, "packed": 1, "shipped": 1,
         "delivered": 1, "completed": 3, "cancelled": 2}
