@@ -8,7 +8,7 @@ PORT ?= 8000
 # the development targets name theirs. `make test` leaves it to pytest (market.settings.test).
 MANAGE := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-market.settings.local} $(PY) manage.py
 
-.PHONY: run test test-fast install install-dev migrate demo messages check-deploy clean-db
+.PHONY: run test test-fast mutation mutation-ci install install-dev migrate demo messages check-deploy clean-db
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ test: install-dev
 ## The suite without the tests marked slow (the full demo load): quicker feedback while working.
 test-fast: install-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
+
+## Mutation testing of the cores (docs/testing.md): every core, or one: `make mutation MODULE=money`
+## (a core's name or path, see [tool.mutation] in pyproject.toml). One worker, niced; fails below 90 %.
+mutation: install-dev
+	$(PY) tools/mutation.py $(MODULE) $(MUTATION_ARGS)
+
+## The CI step: the core of the day (or MUTATION_CORES=a,b) within MUTATION_BUDGET seconds; fails below 90 %.
+mutation-ci: install-dev
+	$(PY) tools/mutation.py --ci $(MUTATION_ARGS)
 
 ## Rebuild the .mo catalogues after editing locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: install

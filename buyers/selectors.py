@@ -18,7 +18,6 @@ from buyers.models import (
 )
 from catalog.models import PermitKind
 from catalog.selectors import (
-    PROGRAMME_REGENCY_CODE,
     BuyerCriteria,
     category_ids_with_descendants,
     category_tree,
@@ -26,6 +25,7 @@ from catalog.selectors import (
 )
 from market.accounts.models import Membership, Organisation, User
 from market.regions.models import District
+from market.regions.selectors import region_q
 
 # --- preferences --------------------------------------------------------------------------------
 
@@ -88,8 +88,8 @@ def buyer_preference_category_choices() -> list[tuple[int, str]]:
 
 
 def buyer_preference_district_list() -> QuerySet[District]:
-    """Return the districts a buyer can source from: those of the programme's regency (Jember), by name."""
-    return District.objects.filter(regency_id=PROGRAMME_REGENCY_CODE).order_by("name", "code")
+    """Return the districts a buyer can source from: those of the programme's regions, by name."""
+    return District.objects.filter(region_q(field="code")).order_by("name", "code")
 
 
 def buyer_preference_certification_choices() -> list[tuple[str, str]]:
@@ -263,3 +263,19 @@ def buyer_owner_list(*, organisation: Organisation) -> list[User]:
     return [m.user for m in Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER,
                                                       user__is_active=True)
             .select_related("user").order_by("user__full_name", "pk")]
+
+
+def buyers_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
+    """Return officers' decisions on buyer registrations (``buyer_verification``), latest first, at
+    most ``query.limit`` (a ``market.core.audit.AuditQuery``), as ``AuditEntry`` values."""
+    from buyers.models import BuyerRegistrationEvent
+    from market.core.audit import AuditEntry, officer_label
+
+    if "buyer_verification" not in kinds:
+        return []
+    events = (BuyerRegistrationEvent.objects.filter(query.q(actor="actor", at="created_at"))
+              .select_related("actor", "registration__organisation").order_by("-created_at", "-pk")[:query.limit])
+    return [AuditEntry(event.created_at, event.actor_id, officer_label(event.actor), "buyer_verification",
+                       event.registration.organisation.name,
+                       f"{event.get_from_status_display() or '–'} → {event.get_to_status_display()}"
+                       + (f" ({event.reason})" if event.reason else "")) for event in events]

@@ -28,6 +28,7 @@ PRODUCER_EMAIL = f"produsen@{DEMO_DOMAIN}"
 BUYER_EMAIL = f"pembeli@{DEMO_DOMAIN}"
 CONSUMER_EMAIL = f"konsumen@{DEMO_DOMAIN}"
 INVESTOR_EMAIL = f"investor@{DEMO_DOMAIN}"
+QUEUED_INVESTOR_EMAIL = f"investor.csr@{DEMO_DOMAIN}"  # an investor whose profile waits for an officer
 CHAIN_MANAGER_EMAIL = f"pembeli.manajer@{DEMO_DOMAIN}"  # the demo buyer's colleagues (catalog.demo_commerce)
 CHAIN_MEMBER_EMAIL = f"pembeli.staf@{DEMO_DOMAIN}"
 QUEUED_BUYER_EMAIL = f"hotel@{DEMO_DOMAIN}"  # a buyer whose registration waits for an officer
@@ -877,7 +878,7 @@ def _accounts() -> list[tuple[str, str]]:
             ("buyer owner (pembeli)", BUYER_EMAIL), ("buyer manager (manajer)", CHAIN_MANAGER_EMAIL),
             ("buyer member (staf)", CHAIN_MEMBER_EMAIL), ("buyer waiting for verification (hotel)", QUEUED_BUYER_EMAIL),
             ("consumer (konsumen)", CONSUMER_EMAIL),
-            ("investor", INVESTOR_EMAIL)]
+            ("investor", INVESTOR_EMAIL), ("investor waiting for verification (CSR)", QUEUED_INVESTOR_EMAIL)]
 
 
 def villages_for_scale(scale: float) -> list[VillageSpec]:
@@ -940,10 +941,24 @@ class _Loader:
         self.user(email=BUYER_EMAIL, role=Role.BUYER, full_name="Hendra Wijaya",
                   organisation_name="Toko Oleh-Oleh Suwar-Suwir Jember Asli", phone="081234560001")
         self.user(email=CONSUMER_EMAIL, role=Role.CONSUMER, full_name="Ayu Lestari", phone="081234560002")
-        self.user(email=INVESTOR_EMAIL, role=Role.INVESTOR, full_name="Budi Santoso", phone="081234560003")
+        investor = self.user(email=INVESTOR_EMAIL, role=Role.INVESTOR, full_name="Budi Santoso", phone="081234560003")
         self.result.orders_by_status = demo_commerce_load(
             officer=self.officer, rng=self.rng, password_hash=self.password_hash, today=self.today,
             photos=self.photo_share > 0).orders_by_status
+        from showcases.demo import showcases_demo_load
+
+        showcases_demo_load(officer=self.officer, buyer_email=BUYER_EMAIL, today=self.today)
+        from placements.demo import placements_demo_load
+
+        placements_demo_load(officer=self.officer, today=self.today)
+        from investors.demo import investors_demo_load
+
+        queued_investor = self.user(email=QUEUED_INVESTOR_EMAIL, role=Role.INVESTOR, full_name="Rina Wulandari",
+                                    phone="081234560004")
+        investors_demo_load(officer=self.officer, investor=investor, queued_investor=queued_investor)
+        from programme.demo import programme_demo_load  # after every order: the cockpit's sales count them
+
+        programme_demo_load()
         return self.result
 
     def reference_data(self) -> None:

@@ -41,6 +41,17 @@ def validate_ean13(value: str) -> None:
 # --- reference data -------------------------------------------------------------------------
 
 
+def localised_name(name: str, name_en: str) -> str:
+    """Return the English name to English readers when there is one, else the Indonesian name.
+
+    Commodities and categories are shown as ``str()`` in forms, officer pages and the admin: in the reader's
+    language, like the public pages' labels.
+    """
+    from django.utils import translation
+
+    return name_en if name_en and (translation.get_language() or "").startswith("en") else name
+
+
 class Commodity(models.Model):
     """A village commodity (komoditas), e.g. ``Kopi robusta``."""
 
@@ -54,7 +65,7 @@ class Commodity(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return localised_name(self.name, self.name_en)
 
 
 class Category(models.Model):
@@ -77,7 +88,7 @@ class Category(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(parent=F("pk")), name="category_not_own_parent")]
 
     def __str__(self) -> str:
-        return self.name
+        return localised_name(self.name, self.name_en)
 
 
 # --- villages -------------------------------------------------------------------------------
@@ -666,11 +677,20 @@ class CoachingSession(TimeStampedModel):
     outcomes = models.TextField(_("outcomes"), blank=True)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attendees = models.ManyToManyField(Producer, through="CoachingAttendance", related_name="coaching_sessions")
+    # Everyone in the room, not only registered businesses (the programme reports people coached).
+    people_attending = models.PositiveIntegerField(_("people attending"), default=0)
+    women_attending = models.PositiveIntegerField(_("of whom women"), default=0)
+    youth_attending = models.PositiveIntegerField(_("of whom youth"), default=0)
 
     class Meta:
         verbose_name = _("coaching session")
         verbose_name_plural = _("coaching sessions")
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(women_attending__lte=models.F("people_attending"))
+                                   & models.Q(youth_attending__lte=models.F("people_attending")),
+                                   name="coachingsession_headcount_parts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.held_on})"

@@ -10,12 +10,17 @@ from frontend.views import (
     delivery,
     finance,
     home,
+    investors,
     members,
     officer,
     orders,
     payments,
+    placements,
     producer,
+    programme,
     search,
+    showcases,
+    storefront,
     terms,
 )
 
@@ -23,6 +28,7 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    *storefront.urlpatterns,
     path("dashboard/", home.dashboard, name="dashboard"),
     # Area pages come before the generic role dashboard so that they can own /dashboard/<role>/.
     *orders.urlpatterns,
@@ -33,12 +39,16 @@ urlpatterns = [
     *buyer_preferences.urlpatterns,
     *producer.urlpatterns,
     *buyer.urlpatterns,
+    *placements.urlpatterns,
     *delivery.urlpatterns,
+    *programme.urlpatterns,
     *officer.urlpatterns,
     *assist.urlpatterns,
     *catalog.urlpatterns,
     *search.urlpatterns,
     *account.urlpatterns,
     *members.urlpatterns,
+    *showcases.urlpatterns,
+    *investors.urlpatterns,
     path("dashboard/<slug:role>/", home.dashboard_role, name="dashboard-role"),
 ]

@@ -18,9 +18,11 @@ api_v1 = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("buyers.urls")),
+    path("", include("showcases.urls")),
     path("investors/", include("investors.urls")),
     path("search/", include("search.urls")),
     path("payments/", include("payments.api_urls")),
+    path("", include("placements.urls")),
 ]
 
 urlpatterns = [

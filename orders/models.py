@@ -30,6 +30,15 @@ class Audience(models.TextChoices):
     BUSINESS = "business", _("Buyer organisation")
 
 
+class Channel(models.TextChoices):
+    """How an order came in, recorded when it is placed (the programme cockpit reports sales by it)."""
+
+    CONSUMER_ONLINE = "consumer_online", _("Consumers online")
+    WHOLESALE = "wholesale", _("Wholesale to buyer organisations")
+    CONSIGNMENT = "consignment", _("Consignment")
+    SHOWCASE = "showcase", _("From a product showcase")
+
+
 class DeliveryOption(models.TextChoices):
     PRODUCER = "producer", _("Delivery by the producer")
     COURIER = "courier", _("Courier")
@@ -296,6 +305,13 @@ class Order(TimeStampedModel):
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.CONSUMER_ONLINE,
+                               editable=False)
+    source = models.CharField(_("source"), max_length=100, blank=True, editable=False)  # e.g. a showcase's key
+    # The showcase meeting the order came from (``showcases``' report counts orders through it).
+    showcase_meeting = models.ForeignKey("showcases.Meeting", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="orders", db_index=False, editable=False,
+                                         verbose_name=_("showcase meeting"))
 
     class Meta:
         verbose_name = _("order")
@@ -318,6 +334,8 @@ class Order(TimeStampedModel):
         indexes = [
             models.Index(fields=["producer", "status"], name="order_producer_status_idx"),
             models.Index(fields=["status", "delivered_at"], name="order_status_delivered_idx"),
+            models.Index(fields=["showcase_meeting"], condition=Q(showcase_meeting__isnull=False),
+                         name="order_showcase_meeting_idx"),
         ]
 
     def __str__(self) -> str:

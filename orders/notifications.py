@@ -8,23 +8,28 @@ reach them. A ``Notification`` row per (event, object, recipient, channel) makes
 send nothing twice.
 
 Email is the only channel today. Another (WhatsApp, SMS) is a class with ``name``,
-``address(user)`` (where to reach the user, or ``None``) and ``send(to=, message=)``, added with
+``address(user)`` (where to reach the user, or ``None``) and ``send(to=, message=)`` (a task sent
+with ``delay_durably``, in the transaction that records the notification), added with
 ``channel_register``; the messages are short enough to reuse (``Message.short``).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from market.accounts.models import User
+from market.core.dates import datetime_display
+from market.core.faults import fault_point
 from market.core.money import format_rupiah
+from market.core.services import task_outbox_send
 from orders.models import (
     PROBLEM_WINDOW_DAYS,
     Checkout,
@@ -70,7 +75,10 @@ class Channel(Protocol):
 
     def address(self, user: User) -> str | None: ...
 
-    def send(self, *, to: str, message: Message) -> None: ...
+    def send(self, *, to: str, message: Message) -> int | None:
+        """Hand ``message`` over durably, inside the transaction that records it (``delay_durably``),
+        never by calling a network service here; return the outbox row's id, if any."""
+        ...
 
 
 class EmailChannel:
@@ -79,11 +87,12 @@ class EmailChannel:
     def address(self, user: User) -> str | None:
         return user.email or None
 
-    def send(self, *, to: str, message: Message) -> None:
+    def send(self, *, to: str, message: Message) -> int | None:
         from market.core.tasks import email_send_task
 
-        # Already outside any transaction (in a task): a separate retried task per email.
-        email_send_task.delay(subject=message.subject, body=message.body, to=[to])
+        # In the transaction that records the notification: sent after its commit, from the outbox
+        # if this process dies first; a separate retried task per email.
+        return email_send_task.delay_durably(subject=message.subject, body=message.body, to=[to])
 
 
 CHANNELS: list[Channel] = [EmailChannel()]
@@ -119,7 +128,7 @@ def _producer_people(order: Order) -> list[User]:
 
 
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
+    return datetime_display(moment)
 
 
 def _lines(order: Order) -> str:
@@ -384,10 +393,17 @@ def notification_send(*, event: str, object_id: int, context: dict | None = None
             if not to:
                 continue
             try:
+                # The record and the message commit together: a worker killed at any line neither
+                # loses the message nor, when the task runs again, sends it twice.
                 with transaction.atomic():
                     Notification.objects.create(event=event, key=outgoing.key, user=user, channel=channel.name)
+                    transaction.on_commit(functools.partial(fault_point, "notification_send.recorded"))
+                    kept = channel.send(to=to, message=message)
             except IntegrityError:
                 continue  # already sent by an earlier run of this task
-            channel.send(to=to, message=message)
+            if kept is not None:
+                # Sent by the commit already in a task; here too when a caller's transaction is still
+                # open (the message is recorded, whatever happens to it): once either way.
+                task_outbox_send(pk=kept)
             sent += 1
     return sent

@@ -377,7 +377,9 @@ def quote(*, audience: str, items: Iterable[QuoteItem], products: Mapping[int, P
             quantity=item.quantity, unit_price=price, line_total=price * item.quantity,
             unit_price_seen=item.unit_price_seen, available=stock, problems=tuple(problems),
             next_tier=next_tier(product=product, audience=audience, quantity=item.quantity),
-            min_order_qty=snapshot.get("min_order_qty") or 1, order_multiple=snapshot.get("order_multiple") or 1))
+            # A consumer buys any number of units: the wholesale minimum and multiple are for organisations only.
+            min_order_qty=(snapshot.get("min_order_qty") or 1) if audience == Audience.BUSINESS else 1,
+            order_multiple=(snapshot.get("order_multiple") or 1) if audience == Audience.BUSINESS else 1))
     delivery = delivery or {}
     producers: list[ProducerQuote] = []
     delivery_problems: dict[str, list[str]] = {}

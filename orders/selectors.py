@@ -14,9 +14,10 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import Address, Outlet
@@ -329,7 +330,8 @@ def access_order(*, user: User, pk: int) -> Order:
     """
     if not (user.is_authenticated and user.is_active):
         raise OrderNotFound()
-    qs = Order.objects.select_related("producer__organisation", "checkout").prefetch_related(_ORDER_LINES)
+    qs = Order.objects.select_related("producer__organisation", "producer__village", "checkout").prefetch_related(
+        _ORDER_LINES)
     if not user.is_officer:
         buyer = (Q(checkout__placed_by=user, checkout__organisation__isnull=True)
                  | Q(checkout__organisation_id__in=_buyer_organisations(user)))
@@ -342,6 +344,23 @@ def access_order(*, user: User, pk: int) -> Order:
     parties = order_parties(order=order, user=user)
     order.viewer = next(p for p in (Party.OFFICER, Party.BUYER, Party.PRODUCER) if p in parties)
     return order
+
+
+def order_list_for_meeting(*, meeting) -> QuerySet[Order]:
+    """Return the orders that record the showcase ``meeting`` (``Order.showcase_meeting``), oldest first."""
+    return Order.objects.filter(showcase_meeting=meeting).order_by("created_at", "pk")
+
+
+def order_list_for_meeting_link(*, meeting) -> QuerySet[Order]:
+    """Return the orders that may be linked to a showcase ``meeting``: of its buyer organisation with its
+    producer, placed from the meeting's request until 90 days after it, not linked yet, newest first."""
+    from showcases.selectors import COUNTED_ORDER_STATUSES, meeting_follow_up_until
+
+    return (Order.objects.filter(checkout__organisation_id=meeting.registration.organisation_id,
+                                 producer_id=meeting.participant.producer_id, showcase_meeting__isnull=True,
+                                 status__in=COUNTED_ORDER_STATUSES, created_at__gte=meeting.created_at,
+                                 created_at__lte=meeting_follow_up_until(meeting))
+            .order_by("-created_at", "-pk"))
 
 
 def order_event_list(*, order: Order) -> QuerySet[OrderEvent]:
@@ -623,3 +642,176 @@ def account_closure_blockers_orders(user: User) -> list:
                             % {"organisation": organisation.name}),
                 url=reverse("frontend:organisation-members", args=[organisation.pk])))
     return blockers
+
+
+# --- traction: what villages sell, for the investors' pages ---------------------------------------
+
+# An order counts as a sale once it is placed (paid, or invoiced on terms) and as long as the producer
+# did not decline it and nobody cancelled it. Unpaid checkouts that expire never count.
+TRACTION_ORDER_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PACKED, Order.Status.SHIPPED,
+                           Order.Status.DELIVERED, Order.Status.COMPLETED)
+
+
+@dataclass(frozen=True)
+class VillageMonthSales:
+    village_code: str
+    month: date  # the first day of the month, Asia/Jakarta
+    orders: int
+    revenue: int  # goods (order subtotals), rupiah, delivery fees excluded
+
+
+@dataclass(frozen=True)
+class VillageBuyers:
+    village_code: str
+    buyers: int  # distinct buyers (a buyer organisation, or a person buying for themself)
+    repeat_buyers: int  # of them, those who ordered on two or more checkouts
+
+
+def _traction_orders(*, village_codes: Sequence[str] | None, since):
+    qs = Order.objects.filter(status__in=TRACTION_ORDER_STATUSES, created_at__gte=since)
+    if village_codes is not None:
+        qs = qs.filter(producer__village_id__in=list(village_codes))
+    return qs
+
+
+def order_sales_by_village_month(*, village_codes: Sequence[str] | None, since) -> list[VillageMonthSales]:
+    """Return the counted orders and their goods revenue per village and calendar month (Asia/Jakarta)
+    since ``since`` (a datetime), of the villages ``village_codes`` (``None``: every village); one query."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    rows = (_traction_orders(village_codes=village_codes, since=since)
+            .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
+            .values("producer__village_id", "month").annotate(orders=Count("pk"), revenue=Sum("subtotal"))
+            .order_by("producer__village_id", "month"))
+    return [VillageMonthSales(village_code=row["producer__village_id"], month=row["month"].date(),
+                              orders=row["orders"], revenue=row["revenue"] or 0) for row in rows]
+
+
+def order_buyers_by_village(*, village_codes: Sequence[str] | None, since) -> dict[str, VillageBuyers]:
+    """Return, per village, its distinct buyers since ``since`` and how many of them came back (ordered on
+    two or more checkouts); one query."""
+    from django.db.models import Case, CharField, Count, Value, When
+    from django.db.models.functions import Cast, Concat
+
+    buyer = Case(When(checkout__organisation_id__isnull=False,
+                      then=Concat(Value("o"), Cast("checkout__organisation_id", CharField()))),
+                 default=Concat(Value("u"), Cast("checkout__placed_by_id", CharField())), output_field=CharField())
+    rows = (_traction_orders(village_codes=village_codes, since=since).annotate(buyer=buyer)
+            .values("producer__village_id", "buyer").annotate(checkouts=Count("checkout_id", distinct=True))
+            .order_by())
+    result: dict[str, list[int]] = {}
+    for row in rows:
+        counts = result.setdefault(row["producer__village_id"], [0, 0])
+        counts[0] += 1
+        counts[1] += row["checkouts"] >= 2
+    return {code: VillageBuyers(village_code=code, buyers=buyers, repeat_buyers=repeat)
+            for code, (buyers, repeat) in result.items()}
+# Orders that count as sold: paid or on terms and not declined or cancelled.
+SOLD_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PACKED, Order.Status.SHIPPED,
+                 Order.Status.DELIVERED, Order.Status.COMPLETED)
+
+
+def product_ids_best_selling(*, limit: int = 8, days: int = 90) -> list[int]:
+    """Return the products most ordered (units in orders that went ahead) in the last ``days``, most first.
+
+    One grouped query over order lines; the catalogue decides which of them are still on sale.
+    """
+    from django.db.models import Sum
+
+    since = timezone.now() - timedelta(days=days)
+    return list(OrderLine.objects.filter(order__status__in=SOLD_STATUSES, order__created_at__gte=since)
+                .values("product_id").annotate(units=Sum("quantity"))
+                .order_by("-units", "product_id").values_list("product_id", flat=True)[:limit])
+# --- the programme cockpit's commerce figures (read by ``programme``) ----------------------------
+
+# Orders that count as sales: placed and not declined, cancelled or still unpaid.
+REVENUE_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PACKED, Order.Status.SHIPPED,
+                    Order.Status.DELIVERED, Order.Status.COMPLETED)
+
+
+def order_sales_months_changed(*, since=None) -> list[date]:
+    """Return the months (first days, local time) of orders placed or changed since ``since``
+    (every month with an order when ``since`` is ``None``), oldest first. One query."""
+    from django.db.models.functions import TruncMonth
+
+    qs = Order.objects.all()
+    if since is not None:
+        qs = qs.filter(Q(created_at__gte=since) | Q(updated_at__gte=since) | Q(status_changed_at__gte=since))
+    from django.db.models import DateField
+
+    months = (qs.annotate(month=TruncMonth("created_at", output_field=DateField()))
+              .values_list("month", flat=True).distinct().order_by("month"))
+    return list(months)
+
+
+def order_sales_by_village(*, months: Sequence[date]) -> list[dict]:
+    """Return the sales of ``months`` per month, producer's village and channel (recorded on the
+    order when placed): ``{"month", "village_id", "channel", "orders", "revenue"}`` (revenue: goods, without
+    delivery). One query."""
+    from django.db.models import Count, DateField, Sum
+    from django.db.models.functions import TruncMonth
+
+    rows = (Order.objects.filter(status__in=REVENUE_STATUSES)
+            .annotate(month=TruncMonth("created_at", output_field=DateField())).filter(month__in=list(months))
+            .values("month", "producer__village_id", "channel")
+            .annotate(orders=Count("pk"), revenue=Sum("subtotal")).order_by())
+    return [{"month": row["month"], "village_id": row["producer__village_id"], "channel": row["channel"],
+             "orders": row["orders"], "revenue": row["revenue"]} for row in rows]
+
+
+def order_sales_by_commodity(*, months: Sequence[date]) -> list[dict]:
+    """Return the sales of ``months`` per month, producer's village and product commodity:
+    ``{"month", "village_id", "commodity_id", "orders", "revenue"}`` (``orders`` with a line of that
+    commodity, ``revenue`` the lines' totals). One query."""
+    from django.db.models import Count, DateField, Sum
+    from django.db.models.functions import TruncMonth
+
+    rows = (OrderLine.objects.filter(order__status__in=REVENUE_STATUSES)
+            .annotate(month=TruncMonth("order__created_at", output_field=DateField())).filter(month__in=list(months))
+            .values("month", "order__producer__village_id", "product__commodity_id")
+            .annotate(orders=Count("order_id", distinct=True), revenue=Sum("line_total")).order_by())
+    return [{"month": row["month"], "village_id": row["order__producer__village_id"],
+             "commodity_id": row["product__commodity_id"], "orders": row["orders"], "revenue": row["revenue"]}
+            for row in rows]
+
+
+def order_buyer_figures(*, village_q: Q, start: date, end: date) -> dict:
+    """Return, for sales placed between ``start`` and ``end`` with producers whose village matches
+    ``village_q`` (a condition on ``producer__village_id``): ``buyers`` (a buyer organisation, or a
+    consumer), ``repeat_buyers`` (who checked out twice or more: one checkout with several producers is
+    one purchase) and ``active_producers`` (with a sale). Two queries."""
+    from django.db.models import Case, CharField, Count, When
+    from django.db.models.functions import Cast, Concat
+
+    sales = Order.objects.filter(village_q, status__in=REVENUE_STATUSES, created_at__date__gte=start,
+                                 created_at__date__lte=end)
+    buyer = Case(When(checkout__organisation_id__isnull=False,
+                      then=Concat(Value("o"), Cast("checkout__organisation_id", CharField()))),
+                 default=Concat(Value("u"), Cast("checkout__placed_by_id", CharField())), output_field=CharField())
+    counts = (sales.annotate(buyer=buyer).values("buyer").annotate(placed=Count("checkout_id", distinct=True)).order_by()
+              .aggregate(buyers=Count("buyer"), repeat_buyers=Count("buyer", filter=Q(placed__gte=2))))
+    producers = sales.aggregate(active_producers=Count("producer_id", distinct=True))
+    return {"buyers": counts["buyers"] or 0, "repeat_buyers": counts["repeat_buyers"] or 0, **producers}
+
+
+def orders_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
+    """Return officers' refund decisions and refunds paid (``refund``), latest first, at most
+    ``query.limit`` (a ``market.core.audit.AuditQuery``), as ``AuditEntry`` values."""
+    from market.core.audit import AuditEntry, officer_label
+    from market.core.money import format_rupiah
+
+    if "refund" not in kinds:
+        return []
+    events = (OrderEvent.objects.filter(query.q(actor="actor", at="created_at"),
+                                        kind__in=[OrderEvent.Kind.REFUND_DECIDED, OrderEvent.Kind.REFUND_DONE])
+              .select_related("actor", "order").order_by("-created_at", "-pk")[:query.limit])
+    entries = []
+    for event in events:
+        amount = event.data.get("amount") if isinstance(event.data, dict) else None
+        detail = str(event.get_kind_display()) + (f": {format_rupiah(amount)}" if isinstance(amount, int) else "")
+        entries.append(AuditEntry(event.created_at, event.actor_id, officer_label(event.actor), "refund",
+                                  event.order.number or f"#{event.order_id}",
+                                  detail + (f" ({event.note})" if event.note else "")))
+    return entries

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from payments.models import BankAccountChange, CommissionRate, Payment, PaymentEvent
+from payments.models import BankAccountChange, CommissionRate, Payment, PaymentEvent, PaymentMismatch
 
 
 @admin.register(CommissionRate)
@@ -63,6 +63,26 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PaymentMismatch)
+class PaymentMismatchAdmin(admin.ModelAdmin):
+    """Payments whose amount or currency did not match their order: the officer marks one resolved
+    (``resolved_at``) once it was settled at the provider; everything else is the record, read only."""
+
+    list_display = ["created_at", "payment", "reference", "expected_amount", "received_amount", "received_currency",
+                    "resolved_at"]
+    list_filter = ["resolved_at"]
+    list_select_related = ["payment__checkout"]
+    search_fields = ["reference", "payment__checkout__number"]
+    readonly_fields = ["payment", "reference", "expected_amount", "received_amount", "received_currency", "source",
+                       "provider_event_id", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

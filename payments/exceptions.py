@@ -35,9 +35,17 @@ class PaymentNotPossible(Conflict):
     default_message = _("This order cannot be paid now.")
 
 
+class BankAccountNotConfigured(PaymentNotPossible):
+    code = "bank_account_not_configured"
+    default_message = _("Payment by bank transfer is not available yet: the programme's bank account is not set "
+                        "up. Your order is kept until the time shown; a programme officer can help.")
+    http_status = 503
+
+
 class ProviderUnavailable(ApplicationError):
     code = "payment_provider_unavailable"
-    default_message = _("The payment service is not reachable. Please try again in a few minutes.")
+    default_message = _("The payment service did not answer. If your payment went through, the order shows as "
+                        "paid within a few minutes: check it before you pay again.")
     http_status = 503
 
 

@@ -29,9 +29,12 @@ def payment_method_check(*, shopper, method: str, total: int) -> None:
 
 
 def checkout_placed(*, checkout) -> None:
+    from payments.services.bank_transfer import bank_transfer_payment_open
     from payments.services.terms import terms_invoice_open
 
     terms_invoice_open(checkout=checkout)
+    if checkout.payment_method == PaymentMethod.BANK_TRANSFER:  # the reference exists from the start
+        bank_transfer_payment_open(checkout=checkout)
 
 
 def refund_process(*, refund) -> None:

@@ -48,6 +48,9 @@ class Payment(TimeStampedModel):
     failure_message = models.CharField(max_length=255, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     applied = models.BooleanField(default=False, help_text="Checkout marked paid and the money allocated.")
+    # The card (Stripe PaymentMethod id) the attempt was started with, stored with the key before Stripe is
+    # called: a create that timed out is repeated by the reconciliation with the same key and parameters.
+    payment_method_ref = models.CharField(max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -131,6 +134,35 @@ class BankTransferReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment}: {self.amount}"
+
+
+class PaymentMismatch(models.Model):
+    """A provider's payment whose amount or currency is not what the checkout asks: flagged for officers.
+
+    Written by ``payment_intent_apply`` (once per payment and PaymentIntent, however often the
+    webhook or the reconciliation brings it) instead of marking anything paid; the payment stays
+    waiting. The finance overview lists the open ones; the officer settles it at the provider
+    (refund the intent, ask the buyer to pay again) and marks it resolved in the admin.
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="mismatches")
+    reference = models.CharField(_("reference"), max_length=128)
+    expected_amount = models.PositiveBigIntegerField(_("expected (rupiah)"))
+    received_amount = models.BigIntegerField(_("received (provider's minor units)"))
+    received_currency = models.CharField(_("received currency"), max_length=8)
+    source = models.CharField(_("source"), max_length=16, choices=PaymentEvent.Source.choices)
+    provider_event_id = models.CharField(_("provider event"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment that does not match its order")
+        verbose_name_plural = _("payments that do not match their orders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["payment", "reference"], name="paymentmismatch_once")]
+
+    def __str__(self) -> str:
+        return f"{self.payment}: {self.received_amount} {self.received_currency}"
 
 
 class LateTransfer(TimeStampedModel):
@@ -236,6 +268,7 @@ class LedgerEntry(models.Model):
         REFUND = "refund", _("Refund")
         CREDIT_NOTE = "credit_note", _("Credit note on an invoice on terms")
         PAYOUT = "payout", _("Payout")
+        CONSIGNMENT = "consignment", _("Consignment sales settled")
 
     key = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -490,3 +523,26 @@ class TermsReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} {self.kind}"
+
+
+class TransferProof(TimeStampedModel):
+    """A photo or screenshot of the buyer's transfer receipt, sent from the pay page (issue 17).
+
+    It helps the officers match a transfer on the bank statement; it pays nothing by itself (only
+    ``bank_transfer_record`` does). Stored normalised (``catalog.images``) under ``transfer-proofs/``,
+    which the public media view refuses: it is served only to the checkout's buyer and to officers.
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="proofs")
+    image = models.ImageField(_("proof of transfer"), upload_to="transfer-proofs/%Y/%m/", width_field="width",
+                              height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("sent by"))
+
+    class Meta:
+        verbose_name = _("proof of transfer")
+        verbose_name_plural = _("proofs of transfer")
+        ordering = ["created_at", "pk"]

@@ -35,7 +35,7 @@ from orders.selectors import checkout_parties
 from orders.states import Party
 from payments import stripe_client
 from payments.exceptions import TermsNotFound
-from payments.models import CreditTerms, LedgerEntry, LedgerLine, Payment, Provider, TermsInvoice
+from payments.models import CreditTerms, LedgerEntry, LedgerLine, Payment, Payout, PayoutBatch, Provider, TermsInvoice
 from payments.services.ledger import cash_account_code, producer_account_code
 
 
@@ -77,7 +77,8 @@ def bank_transfer_awaiting_list(*, q: str = ""):
     payments = (Payment.objects.filter(provider=Provider.BANK_TRANSFER, status=Payment.Status.PENDING,
                                        checkout__status__in=[Checkout.Status.AWAITING_PAYMENT,
                                                              Checkout.Status.ON_TERMS])
-                .select_related("checkout__organisation", "checkout__placed_by"))
+                .select_related("checkout__organisation", "checkout__placed_by")
+                .prefetch_related("proofs"))  # the buyers' photos of their receipts (issue 17)
     q = (q or "").strip()
     if q:
         payments = payments.filter(Q(reference__icontains=q.replace(" ", "")) | Q(checkout__number__icontains=q)
@@ -294,7 +295,16 @@ def finance_summary_get() -> dict:
             "open_batches": batches["count"], "open_batches_total": batches["total"],
             "pending": owed["pending"], "available": owed["available"],
             "refunds_count": refunds["count"], "refunds_amount": refunds["amount"],
-            "late_count": late["count"], "late_amount": late["amount"]}
+            "late_count": late["count"], "late_amount": late["amount"],
+            "mismatch_count": payment_mismatch_list().count()}
+
+
+def payment_mismatch_list():
+    """Return the open payments whose amount or currency did not match their checkout, newest first."""
+    from payments.models import PaymentMismatch
+
+    return (PaymentMismatch.objects.filter(resolved_at__isnull=True)
+            .select_related("payment__checkout").order_by("-created_at", "-pk"))
 
 
 # --- refunds owed and late transfers (officers) ------------------------------------------------
@@ -540,3 +550,67 @@ def account_closure_blockers_payments(user: User) -> list:
                            message=_("A transfer for %(number)s arrived after it expired and waits for the "
                                      "programme officers' decision.") % {"number": t.payment.checkout.number})
             for t in late]
+
+
+def access_transfer_proof(*, user: User, pk: int):
+    """Return the proof of transfer ``pk`` to the checkout's buyer or an officer; anyone else gets a 404."""
+    from payments.exceptions import PaymentNotFound
+    from payments.models import TransferProof
+
+    proof = TransferProof.objects.select_related("payment__checkout").filter(pk=pk).first()
+    if proof is None or not checkout_parties(checkout=proof.payment.checkout, user=user) & {Party.BUYER,
+                                                                                           Party.OFFICER}:
+        raise PaymentNotFound()
+    return proof
+
+
+def transfer_proof_list(*, checkout: Checkout):
+    """Return the proofs the buyer sent for a checkout's transfer, oldest first."""
+    from payments.models import TransferProof
+
+    return TransferProof.objects.filter(payment__checkout=checkout).order_by("created_at", "pk")
+def payout_totals_by_month(*, village_q: Q, start: date, end: date) -> list[dict]:
+    """Return the money paid out to producers whose village matches ``village_q`` (a condition on
+    ``producer__village_id``), per month of payment between ``start`` and ``end``:
+    ``[{"month", "amount", "payouts", "producers"}]``, oldest first. One query."""
+    from django.db.models import DateField
+    from django.db.models.functions import TruncMonth
+
+    rows = (Payout.objects.filter(village_q, batch__status=PayoutBatch.Status.PAID, batch__paid_at__date__gte=start,
+                                  batch__paid_at__date__lte=end)
+            .annotate(month=TruncMonth("batch__paid_at", output_field=DateField())).values("month")
+            .annotate(amount=Sum("amount"), payouts=Count("pk"), producers=Count("producer_id", distinct=True))
+            .order_by("month"))
+    return list(rows)
+
+
+def payments_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
+    """Return officers' money decisions, latest first, at most ``query.limit`` per kind (a
+    ``market.core.audit.AuditQuery``), as ``AuditEntry`` values: ``transfer`` (bank transfers
+    recorded as received), ``late_transfer`` (late money re-opened or owed back) and ``payout``
+    (payout batches paid)."""
+    from market.core.audit import AuditEntry, officer_label
+    from market.core.money import format_rupiah
+    from payments.models import LateTransfer, PaymentEvent
+    from payments.models import PayoutBatch as Batch
+
+    entries = []
+    if "transfer" in kinds:
+        for event in (PaymentEvent.objects.filter(query.q(actor="actor", at="at"), source=PaymentEvent.Source.TRANSFER)
+                      .select_related("actor", "payment__checkout").order_by("-at", "-pk")[:query.limit]):
+            entries.append(AuditEntry(event.at, event.actor_id, officer_label(event.actor), "transfer",
+                                      event.payment.checkout.number or f"#{event.payment.checkout_id}",
+                                      f"{event.get_from_status_display()} → {event.get_to_status_display()}"
+                                      + (f" ({event.note})" if event.note else "")))
+    if "late_transfer" in kinds:
+        for late in (LateTransfer.objects.filter(query.q(actor="decided_by", at="decided_at"))
+                     .select_related("decided_by", "payment__checkout").order_by("-decided_at", "-pk")[:query.limit]):
+            entries.append(AuditEntry(late.decided_at or late.updated_at, late.decided_by_id, officer_label(late.decided_by),
+                                      "late_transfer", late.payment.checkout.number or f"#{late.payment.checkout_id}",
+                                      f"{late.get_status_display()}: {format_rupiah(late.amount)}"))
+    if "payout" in kinds:
+        for batch in (Batch.objects.filter(query.q(actor="paid_by", at="paid_at"))
+                      .select_related("paid_by").order_by("-paid_at", "-pk")[:query.limit]):
+            entries.append(AuditEntry(batch.paid_at or batch.updated_at, batch.paid_by_id, officer_label(batch.paid_by), "payout",
+                                      str(batch), f"{batch.get_status_display()}: {format_rupiah(batch.total)}"))
+    return entries

@@ -8,8 +8,11 @@ from payments.services.card import card_payments_reconcile
 
 @shared_task
 def card_payments_reconcile_task() -> int:
-    """Every 5 minutes: ask Stripe about card payments still pending (lost webhooks)."""
-    return card_payments_reconcile()
+    """Every 5 minutes: ask Stripe about card payments still pending (lost webhooks), and pay back the
+    card refunds still owed (Stripe failed when their task ran)."""
+    from payments.services.refunds import card_refunds_reconcile
+
+    return card_payments_reconcile() + card_refunds_reconcile()
 
 
 @shared_task

@@ -16,6 +16,7 @@ Both backends use this module so that they agree on what a word is:
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -48,12 +49,14 @@ def normalise(text: str) -> str:
     if not text.isascii():  # ASCII has no accents to strip (most of the catalogue: 3x faster indexing)
         text = unicodedata.normalize("NFKD", text)
         text = "".join(char for char in text if not unicodedata.combining(char))
-    text = text.lower()
-    words = []
-    for word in _NOT_WORD.sub(" ", text).split():
+    words = _NOT_WORD.sub(" ", text.lower()).split()
+    if "2" not in text:  # nothing reduplicated to write out (nearly every text): skip the per-word match
+        return " ".join(words)
+    out = []
+    for word in words:
         match = _REDUPLICATED.match(word)
-        words.extend((match.group(1), match.group(1)) if match else (word,))
-    return " ".join(words)
+        out.extend((match.group(1), match.group(1)) if match else (word,))
+    return " ".join(out)
 
 
 def words(text: str) -> list[str]:
@@ -66,8 +69,12 @@ def content_words(text: str) -> list[str]:
     return [word for word in words(text) if word not in STOP_WORDS]
 
 
+@functools.lru_cache(maxsize=4096)
 def clean(text: str) -> str:
-    """Return ``text`` as indexed: normalised, without stop words."""
+    """Return ``text`` as indexed: normalised, without stop words.
+
+    Cached: indexing cleans the same category, commodity, producer and village texts for every product.
+    """
     return " ".join(content_words(text))
 
 

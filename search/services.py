@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Producer, ProducerPermit, Product
 from market.accounts.models import User
 from market.core.errors import PermissionDenied, ValidationFailed
+from market.core.faults import fault_point
 from search import language
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
@@ -158,6 +159,7 @@ def search_sync(*, batch: int = SYNC_BATCH, time_budget: float = 40.0) -> SyncRe
                 report.failed = True
                 report.remaining = DirtyItem.objects.count()
                 return report
+            fault_point("search_sync.indexed")  # written to the index, marks not yet cleared
             report.indexed += result.indexed
             report.removed += result.removed
             _handled([(pk, version) for pk, version, _key in items])

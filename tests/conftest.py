@@ -74,7 +74,7 @@ def redis_url() -> str:
     return TEST_REDIS_URL
 
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.reliability.report"]  # the report: faults and fuzzing figures
 
 
 # The authorization matrix's figures, printed at the end of any run that includes it (see the module).

@@ -27,7 +27,6 @@ from catalog.exceptions import VillageNotFound
 from catalog.models import Commodity, Infrastructure, Producer, Stage, VillageProfile
 from catalog.permissions import IsOfficer, IsOfficerOrReadOnly
 from catalog.selectors import (
-    PROGRAMME_REGENCY_CODE,
     coaching_session_list,
     survey_list,
     village_get_for_officers,
@@ -42,6 +41,7 @@ from catalog.services import (
     village_profile_update,
 )
 from market.accounts.models import Role, User
+from market.regions.selectors import programme_region_codes
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -121,6 +121,9 @@ class CoachingSessionSerializer(serializers.Serializer):
     outcomes = serializers.CharField(allow_blank=True)
     officer = serializers.CharField(source="officer.full_name")
     attendees = IdNameSerializer(source="attendees.all", many=True)
+    people_attending = serializers.IntegerField()
+    women_attending = serializers.IntegerField()
+    youth_attending = serializers.IntegerField()
 
 
 class VillageProfileDetailSerializer(VillageProfileSerializer):
@@ -193,6 +196,10 @@ class CoachingSessionInput(serializers.Serializer):
     outcomes = serializers.CharField(required=False, default="", allow_blank=True)
     attendees = serializers.PrimaryKeyRelatedField(queryset=Producer.objects.all(), many=True, required=False,
                                                    default=list, help_text=_("Ids of the village's producers."))
+    people_attending = serializers.IntegerField(min_value=0, required=False, default=0,
+                                                help_text=_("Everyone who attended, not only registered businesses."))
+    women_attending = serializers.IntegerField(min_value=0, required=False, default=0)
+    youth_attending = serializers.IntegerField(min_value=0, required=False, default=0)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -200,7 +207,7 @@ class CoachingSessionInput(serializers.Serializer):
 
 def _village(code: str):
     """Return the regency's village ``code`` (with its profile, if any); else ``VillageNotFound``."""
-    village = village_get_for_officers(regency_code=PROGRAMME_REGENCY_CODE, code=code)
+    village = village_get_for_officers(region_codes=programme_region_codes(), code=code)
     if village is None:
         raise VillageNotFound()
     return village

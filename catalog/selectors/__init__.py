@@ -54,7 +54,6 @@ from catalog.selectors.producer import (
 )
 from catalog.selectors.public import (
     LOW_STOCK_NOTICE,
-    PROGRAMME_REGENCY_CODE,
     PUBLIC_FROM_STAGE,
     BuyerCriteria,
     ProductFilters,
@@ -122,7 +121,6 @@ __all__ = [
     "stock_shown",
     "NOT_IN_PROGRAMME",
     "PRODUCER_STATES",
-    "PROGRAMME_REGENCY_CODE",
     "PUBLIC_FROM_STAGE",
     "ProductFilters",
     "PublicProduct",

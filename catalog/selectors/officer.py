@@ -17,6 +17,7 @@ from catalog.models import (
 )
 from market.accounts.models import Membership
 from market.regions.models import Village
+from market.regions.selectors import region_q
 
 
 def village_profile_list(*, stage: str | None = None) -> QuerySet[VillageProfile]:
@@ -62,15 +63,16 @@ def permit_list_expiring_on(*, expires_on: date) -> QuerySet[ProducerPermit]:
 NOT_IN_PROGRAMME = "none"  # the "stage" of a village without a profile, in officers' filters
 
 
-def village_stage_counts(*, regency_code: str) -> dict:
-    """Return the regency's programme villages counted by stage, overall and per district (one query).
+def village_stage_counts(*, region_codes: tuple[str, ...] | list[str]) -> dict:
+    """Return the programme villages of ``region_codes`` (regency or province codes) counted by stage,
+    overall and per district (one query).
 
     ``{"by_stage": {stage: count}, "by_district": {district_code: {stage: count}}}``; every stage
     is present in ``by_stage``, districts without programme villages are absent from ``by_district``.
     """
     by_stage = dict.fromkeys(Stage.values, 0)
     by_district: dict[str, dict[str, int]] = {}
-    rows = (VillageProfile.objects.filter(village__district__regency_id=regency_code)
+    rows = (VillageProfile.objects.filter(region_q(field="village_id", codes=region_codes))
             .values("village__district_id", "stage").annotate(count=Count("pk")).order_by())
     for row in rows:
         by_stage[row["stage"]] += row["count"]
@@ -87,14 +89,14 @@ def officer_work_counts(*, today: date, within_days: int = 30) -> dict[str, int]
     }
 
 
-def village_list_for_officers(*, regency_code: str, district: str | None = None, stage: str | None = None,
-                              q: str = ""):
-    """Return the regency's villages (``regions.Village``) with their programme profile, if any, by code.
+def village_list_for_officers(*, region_codes: tuple[str, ...] | list[str], district: str | None = None,
+                              stage: str | None = None, q: str = ""):
+    """Return the villages of ``region_codes`` (``regions.Village``) with their programme profile, if any, by code.
 
     ``stage`` is a programme stage or ``NOT_IN_PROGRAMME``; ``q`` matches the village name.
     """
 
-    qs = (Village.objects.filter(district__regency_id=regency_code)
+    qs = (Village.objects.filter(region_q(field="code", codes=region_codes))
           .select_related("district", "profile__flagship_commodity").order_by("code"))
     if district:
         qs = qs.filter(district_id=district)
@@ -107,10 +109,10 @@ def village_list_for_officers(*, regency_code: str, district: str | None = None,
     return qs
 
 
-def village_get_for_officers(*, regency_code: str, code: str):
-    """Return one village of the regency with its profile's details loaded, or ``None``."""
+def village_get_for_officers(*, region_codes: tuple[str, ...] | list[str], code: str):
+    """Return one village of ``region_codes`` with its profile's details loaded, or ``None``."""
 
-    return (Village.objects.filter(district__regency_id=regency_code, code=code)
+    return (Village.objects.filter(region_q(field="code", codes=region_codes), code=code)
             .select_related("district", "profile__flagship_commodity", "profile__contact_officer")
             .prefetch_related("profile__other_commodities", "profile__photos").first())
 

@@ -35,7 +35,8 @@ from catalog.models import (
 )
 from catalog.selectors.producer import producer_ids_for_user
 from market.accounts.models import Role
-from market.regions.models import District, Regency, Village
+from market.regions.models import District, Village
+from market.regions.selectors import programme_region_list, region_q
 
 PUBLIC_FROM_STAGE = Stage.COACHING
 
@@ -393,9 +394,6 @@ def product_is_retail_ready(items: list[ReadinessItem]) -> bool:
     return all(item.ok for item in items)
 
 
-PROGRAMME_REGENCY_CODE = "35.09"  # Kabupaten Jember, the programme's regency
-
-
 def commodity_list() -> QuerySet[Commodity]:
     return Commodity.objects.order_by("name", "pk")
 
@@ -516,14 +514,15 @@ def product_get_public_detailed(*, pk: int, today: date | None = None) -> Produc
 
 
 def programme_area_summary() -> dict:
-    """Return the programme's regency with its counts of districts and villages (two queries)."""
-    regency = Regency.objects.filter(code=PROGRAMME_REGENCY_CODE).first()
-    if regency is None:
-        return {"regency": None, "districts": 0, "villages": 0}
+    """Return the programme's regions (``settings.PROGRAMME_REGION_CODES``: regencies or provinces)
+    with their counts of districts and villages (four queries)."""
+    regions = programme_region_list()
+    if not regions:
+        return {"regions": [], "districts": 0, "villages": 0}
     return {
-        "regency": regency,
-        "districts": District.objects.filter(regency=regency).count(),
-        "villages": Village.objects.filter(district__regency=regency).count(),
+        "regions": regions,
+        "districts": District.objects.filter(region_q(field="code")).count(),
+        "villages": Village.objects.filter(region_q(field="code")).count(),
     }
 
 
@@ -706,6 +705,7 @@ class PublicProduct:
     village: Village
     stock: dict
     for_you: bool = False  # retail-ready for the acting buyer (``product_list_annotate_for_buyer``)
+    slug: str = ""  # of the product's address, from its Indonesian name: the same in both languages (issue 17)
 
 
 def _label(choices, value: str) -> str:
@@ -745,7 +745,15 @@ def product_public_view(product: Product, *, for_you: bool | None = None) -> Pub
         village=product.producer.village,
         stock=_stock(product),
         for_you=bool(getattr(product, "for_buyer", False)) if for_you is None else for_you,
+        slug=product_slug(snapshot.get("name") or ""),
     )
+
+
+def product_slug(name: str) -> str:
+    """Return the slug of a product's public address from its name ("kopi-robusta-bubuk-250-g")."""
+    from django.utils.text import slugify
+
+    return slugify(name)[:80].strip("-") or "produk"
 
 
 def product_public_details(*, product: Product, today: date | None = None,

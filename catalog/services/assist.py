@@ -18,6 +18,7 @@ from catalog.exceptions import AssistSessionNotFound, CatalogInvalid
 from catalog.models import AssistSession, Producer
 from catalog.services._auth import require_officer
 from market.accounts.models import User
+from market.core.dates import datetime_display
 from market.core.tasks import email_send_task
 
 ASSIST_SESSION_DURATION = timedelta(hours=2)
@@ -81,6 +82,6 @@ def _notify_producer(session: AssistSession) -> None:
              "account and your members stay yours alone. If you did not ask for this, contact the programme "
              "officers.") % {
         "officer": officer_name, "producer": session.producer.name,
-        "start": timezone.localtime(session.started_at).strftime("%d-%m-%Y %H:%M"),
-        "end": timezone.localtime(session.expires_at).strftime("%H:%M"), "reason": session.reason}
+        "start": datetime_display(session.started_at),
+        "end": datetime_display(session.expires_at), "reason": session.reason}
     email_send_task.delay_on_commit(subject=str(subject), body=str(body), to=recipients)

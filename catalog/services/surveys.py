@@ -26,6 +26,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50
 INFRASTRUCTURE = ("road", "electricity", "internet", "water")
+# Officers write a survey file in Indonesian as often as with the codes: both are read (issue 17).
+INFRASTRUCTURE_WORDS = {"baik": "good", "bagus": "good", "cukup": "fair", "sedang": "fair", "buruk": "poor",
+                        "kurang": "poor", "jelek": "poor", "tidak ada": "none", "belum ada": "none", "tidak": "none"}
 COUNTS = ("workforce_total", "workforce_women", "workforce_youth", "existing_businesses")
 CSV_COLUMNS = ("village_code", "surveyed_on", *COUNTS, *INFRASTRUCTURE, "commodity", "production_per_month", "unit",
                "problems", "needs")
@@ -240,7 +243,8 @@ def _row_survey(line: int, values: dict[str, str], reference: _Reference, errors
     for key in COUNTS:
         data[key] = _int_or_none(values[key])
     for key in INFRASTRUCTURE:
-        data[key] = values[key].lower()
+        word = " ".join(values[key].lower().replace("-", " ").split())
+        data[key] = INFRASTRUCTURE_WORDS.get(word, word)
     for key, messages in _survey_errors(data=data, today=reference.today).items():
         for message in messages:
             errors.add(line, f"{key}: {message}")

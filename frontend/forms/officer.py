@@ -248,6 +248,10 @@ class CoachingSessionForm(ServiceErrorsMixin, forms.Form):
     trainer = forms.CharField(label=_("Trainer"), max_length=200)
     attendees = forms.ModelMultipleChoiceField(label=_("Producers who attended"), queryset=Producer.objects.none(),
                                                required=False, widget=forms.CheckboxSelectMultiple)
+    people_attending = forms.IntegerField(label=_("People attending (everyone, not only registered businesses)"),
+                                          min_value=0, required=False, initial=0)
+    women_attending = forms.IntegerField(label=_("Of whom women"), min_value=0, required=False, initial=0)
+    youth_attending = forms.IntegerField(label=_("Of whom youth (under 30)"), min_value=0, required=False, initial=0)
     materials = forms.CharField(label=_("Materials"), required=False, widget=_text_area(3))
     outcomes = forms.CharField(label=_("Outcomes"), required=False, widget=_text_area(3))
 

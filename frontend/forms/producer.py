@@ -211,7 +211,7 @@ class ProductForm(ServiceErrorsMixin, forms.Form):
         self.fields["commodity"].label_from_instance = lambda c: _localised(c.name, c.name_en)
         held = set(held_kinds)
         self.fields["certifications"].choices = [
-            (kind, label if kind in held else _("%(permit)s \u2014 no permit recorded") % {"permit": label})
+            (kind, label if kind in held else _("%(permit)s — no permit recorded") % {"permit": label})
             for kind, label in PermitKind.choices]
 
     def clean_barcode(self):

@@ -66,7 +66,7 @@ def account_close_page(request):
     form = AccountCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account_close(user=request.user, password=form.cleaned_data["password"])
+            account_close(user=request.user, password=form.cleaned_data["password"], request=request)
         except AccountClosureWrongPassword as exc:
             form.add_error("password", str(exc.message))
         except AccountClosureBlocked as exc:

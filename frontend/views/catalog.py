@@ -9,10 +9,11 @@ Visitors without a session get these pages from the shared cache (``market.core.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,7 +23,6 @@ from django.views.decorators.http import require_GET
 from catalog.exceptions import ProducerNotFound, ProductNotFound
 from catalog.models import DEFAULT_MIN_SHELF_LIFE_DAYS, PermitKind, Stage
 from catalog.selectors import (
-    PROGRAMME_REGENCY_CODE,
     PUBLIC_FROM_STAGE,
     BuyerCriteria,
     ProductFilters,
@@ -47,15 +47,19 @@ from catalog.selectors import (
     village_profile_get_public,
     village_stage_timeline,
 )
+from catalog.selectors.public import product_slug
+from catalog.selectors.storefront import product_list_related
 from frontend.acting import sees_wholesale
 from frontend.forms.widgets import LongSelect
+from frontend.seo import absolute, product_json_ld, product_path
+from frontend.templatetags.photos import thumb_url
 from frontend.views.buyer_preferences import acting_buyer_criteria
 from frontend.views.orders import _shopper
 from market.accounts.models import Role
 from market.core.errors import NotFound
 from market.core.pagecache import cache_public_page
 from market.core.pagination import CappedPaginator
-from market.regions.selectors import district_list, province_list, regency_list, region_label
+from market.regions.selectors import district_list, programme_region_codes, province_list, regency_list, region_label
 from orders.models import Audience
 from orders.pricing import Destination
 from orders.selectors import product_delivery, shopper_destination
@@ -258,21 +262,37 @@ def product_filter_villages(request):
 
 @require_GET
 @cache_public_page
-def product_detail(request, pk: int):
+def product_detail(request, pk: int, slug: str | None = None):
+    """A public product at its address with a slug; the old address by id alone, or a stale slug (the
+    product was renamed), answers 301 to it (issue 17). Anything not public is a 404 either way."""
     try:
         product = product_get_public(pk=pk)
     except ProductNotFound:
         raise Http404(ProductNotFound.default_message) from None
+    canonical = reverse("frontend:product", kwargs={"pk": product.pk,
+                                                    "slug": product_slug(product.approved_snapshot.get("name") or "")})
+    if request.path != canonical:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
     member = user_is_producer_member(user=request.user, producer_id=product.producer_id)
     buyer = acting_buyer_criteria(request)
     wholesale = sees_wholesale(request)
     destination, place, picked = _viewer_destination(request)
     delivery = product_delivery(product=product, audience=Audience.BUSINESS if wholesale else Audience.CONSUMER,
                                 destination=destination)
+    view = product_public_view(product, for_you=bool(product_ids_for_buyer(ids=[product.pk], criteria=buyer)))
+    share_url = absolute(product_path(view))
     return render(request, "frontend/catalog/product_detail.html", {
         "delivery": delivery, "delivery_place": place, "delivery_picked": picked,
         "destination_form": DestinationForm(initial={"to": request.GET.get("to", "") if picked else ""}),
-        "product": product_public_view(product, for_you=bool(product_ids_for_buyer(ids=[product.pk], criteria=buyer))),
+        "product": view,
+        "related": [product_public_view(p) for p in product_list_related(product=product)],
+        "share_url": share_url,
+        "whatsapp_url": "https://wa.me/?" + urlencode({"text": f"{view.name} – {share_url}"}),
+        "og_image": absolute(thumb_url(view.photos[0], 960)) if view.photos else "",
+        "json_ld": [product_json_ld(product=view, price=view.from_price if wholesale else view.retail_price,
+                                    photo_urls=[thumb_url(photo, 960) for photo in view.photos],
+                                    in_stock=view.stock["state"] != "out")],
         "details": product_public_details(
             product=product, min_shelf_life_days=buyer.min_shelf_life_days if buyer else DEFAULT_MIN_SHELF_LIFE_DAYS),
         "buyer": buyer is not None,
@@ -295,7 +315,7 @@ class DestinationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [
             ("", _("Choose a district or regency")),
-            (_("Districts of Jember"), [(d.code, d.name) for d in district_list(regency_code=PROGRAMME_REGENCY_CODE)]),
+            (_("Districts of the programme"), [(d.code, d.name) for d in district_list(region_codes=programme_region_codes())]),
             (_("Regencies and cities"), [(r.code, str(r)) for r in regency_list()]),
             (_("Provinces"), [(p.code, str(p)) for p in province_list()]),
         ]
@@ -348,6 +368,7 @@ urlpatterns = [
     path("villages/<str:code>/", village_detail, name="village-detail"),
     path("products/", product_list, name="product-list"),
     path("products/villages/", product_filter_villages, name="product-filter-villages"),
-    path("products/<int:pk>/", product_detail, name="product-detail"),
+    path("products/<int:pk>/", product_detail, name="product-detail"),  # the old address: 301 to the one below
+    path("products/<int:pk>/<slug:slug>/", product_detail, name="product"),
     path("producers/<int:pk>/", producer_detail, name="producer-detail"),
 ]

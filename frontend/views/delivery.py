@@ -13,7 +13,6 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from catalog.selectors import PROGRAMME_REGENCY_CODE
 from frontend.forms.delivery import (
     AREAS_PREFIX,
     RATES_PREFIX,
@@ -23,7 +22,7 @@ from frontend.forms.delivery import (
     rate_area_value,
 )
 from frontend.views.producer import _context, _producer_or_404, _with_producer, producer_area
-from market.regions.selectors import district_list, province_list, regency_list
+from market.regions.selectors import district_list, programme_region_codes, province_list, regency_list
 from orders.exceptions import OrdersInvalid
 from orders.selectors import delivery_rule_get
 from orders.services import delivery_options_set
@@ -35,9 +34,9 @@ ROW_ERRORS = {"delivery_areas": "areas", "courier_rates": "rates"}
 
 def _district_choices(producer, rule) -> list[tuple[str, str]]:
     """Districts of Jember, of the producer's own regency, and any the producer lists already."""
-    regencies = {PROGRAMME_REGENCY_CODE, producer.village.district.regency_id}
     listed = {area.district_id for area in rule.areas.all() if area.district_id} if rule else set()
-    districts = [d for code in sorted(regencies) for d in district_list(regency_code=code)]
+    regions = sorted({*programme_region_codes(), producer.village.district.regency_id})
+    districts = list(district_list(region_codes=regions))
     known = {d.code for d in districts}
     districts += [d for d in district_list().filter(code__in=listed - known)]
     return [(d.code, f"{d.name} ({d.regency})") for d in districts]

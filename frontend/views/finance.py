@@ -61,6 +61,7 @@ from payments.selectors import (
     late_transfer_get,
     late_transfer_list,
     ledger_check,
+    payment_mismatch_list,
     payout_batch_csv,
     payout_batch_get,
     payout_batch_list,
@@ -77,10 +78,12 @@ from payments.services import bank_transfer_record
 from payments.services.late_transfers import late_transfer_decide
 from payments.services.payouts import payout_batch_create, payout_batch_mark_paid, producer_bank_account_set
 from payments.services.refunds import refund_credit_note, refund_record_transfer, refund_transferable
+from placements.selectors import settlement_line_list_for_producer
 
 TRANSFERS_PER_PAGE = 25
 BATCHES_PER_PAGE = 20
 BALANCES_PER_PAGE = 25
+MISMATCHES_SHOWN = 50  # open payment mismatches listed on the overview (each needs an officer)
 PAYOUTS_SHOWN = 24
 REFUNDS_PER_PAGE = 25
 DECIDED_SHOWN = 10
@@ -126,8 +129,10 @@ def officer_overview(request):
     """The figures that need an officer, the ledger check (on request) and every producer's balance."""
     checked = request.GET.get("check") == "1"
     problems = _ledger_problems(ledger_check()) if checked else None
+    summary = finance_summary_get()
     return render(request, "frontend/finance/officer_overview.html", _officer_context(
-        "overview", summary=finance_summary_get(), checked=checked, problems=problems,
+        "overview", summary=summary, checked=checked, problems=problems,
+        mismatches=payment_mismatch_list()[:MISMATCHES_SHOWN] if summary["mismatch_count"] else [],
         page=_page(request, producer_balance_list(), BALANCES_PER_PAGE)))
 
 
@@ -396,6 +401,7 @@ def _render_producer(request, producer, *, form=None, pending_notice: str = "", 
         "account": account, "form": form if can_change else None, "can_change_bank_account": can_change,
         "bank_account_owners": [] if can_change else list(producer_bank_account_owners(producer=producer)),
         "pending_notice": pending_notice,
+        "consignment_lines": list(settlement_line_list_for_producer(producer=producer)[:PAYOUTS_SHOWN]),
     }, status=status)
 
 

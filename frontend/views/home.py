@@ -5,7 +5,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.selectors import programme_area_summary
+from catalog.selectors import product_public_view, programme_area_summary
+from catalog.selectors.storefront import (
+    commodity_list_on_sale,
+    product_list_by_ids,
+    product_list_new,
+    village_list_featured,
+)
+from frontend.acting import sees_wholesale
+from frontend.seo import organisation_json_ld
 from market.accounts.models import Role
 from market.accounts.selectors import membership_list
 
@@ -27,6 +35,8 @@ DASHBOARD_COPY = {
              _("Members' carts above the approval limit, waiting for a manager's approval.")),
             ("frontend:approval-limit", _("Approval limit"),
              _("The amount above which a member's order needs approval (owners set it).")),
+            ("frontend:buyer-showcases", _("Showcases"),
+             _("Register for a product showcase, meet the producers that fit you, see your agenda.")),
             ("frontend:buyer-preferences", _("Buying preferences"),
              _("Categories, districts, certifications and shelf life: products that match are marked "
                "“Retail-ready for you”; a daily digest of new ones.")),
@@ -57,8 +67,24 @@ DASHBOARD_COPY = {
 }
 
 
+HOME_QUICK_COMMODITIES = 8
+
+
 def home(request):
-    return render(request, "frontend/home.html", {"area": programme_area_summary()})
+    """The shop window: search, villages with their flagship products, new and best-selling products."""
+    from orders.selectors import product_ids_best_selling
+
+    featured = village_list_featured()
+    return render(request, "frontend/home.html", {
+        "area": programme_area_summary(),
+        "featured": [{"profile": f.profile, "products": [product_public_view(p) for p in f.products]}
+                     for f in featured],
+        "new_products": [product_public_view(p) for p in product_list_new()],
+        "popular_products": [product_public_view(p) for p in product_list_by_ids(ids=product_ids_best_selling())],
+        "commodities": list(commodity_list_on_sale()[:HOME_QUICK_COMMODITIES]),
+        "wholesale": sees_wholesale(request),
+        "json_ld": [organisation_json_ld()],
+    })
 
 
 @login_required

@@ -32,7 +32,6 @@ from catalog.exceptions import ProductNotFound
 from catalog.models import PermitKind, Product, RejectionReason, Stage, Unit
 from catalog.selectors import (
     NOT_IN_PROGRAMME,
-    PROGRAMME_REGENCY_CODE,
     access_product,
     assist_action_list,
     assist_session_active,
@@ -91,7 +90,7 @@ from frontend.forms.officer import (
 from market.core.csv import safe_csv_writer
 from market.core.errors import ApplicationError
 from market.core.money import format_rupiah
-from market.regions.selectors import district_list
+from market.regions.selectors import district_list, programme_region_codes
 
 VILLAGES_PER_PAGE = 25
 PRODUCTS_PER_PAGE = 30
@@ -128,11 +127,11 @@ def _stage_labels() -> list[tuple[str, str]]:
 @require_safe
 def home(request):
     today = timezone.localdate()
-    counts = village_stage_counts(regency_code=PROGRAMME_REGENCY_CODE)
+    counts = village_stage_counts(region_codes=programme_region_codes())
     villages_url = reverse("frontend:officer-villages")
     stages = _stage_labels()
     rows, totals = [], dict.fromkeys(Stage.values, 0)
-    for district in district_list(regency_code=PROGRAMME_REGENCY_CODE):
+    for district in district_list(region_codes=programme_region_codes()):
         found = counts["by_district"].get(district.code, {})
         cells = [{"stage": stage, "label": label, "count": found.get(stage, 0),
                   "url": f"{villages_url}?district={district.code}&stage={stage}"} for stage, label in stages]
@@ -159,10 +158,10 @@ def home(request):
 @officer_required
 @require_safe
 def villages(request):
-    districts = list(district_list(regency_code=PROGRAMME_REGENCY_CODE))
+    districts = list(district_list(region_codes=programme_region_codes()))
     form = VillageFilterForm(request.GET or None, districts=districts)
     filters = form.filters() if request.GET else {"q": "", "district": None, "stage": None}
-    page = _page(request, village_list_for_officers(regency_code=PROGRAMME_REGENCY_CODE, **filters),
+    page = _page(request, village_list_for_officers(region_codes=programme_region_codes(), **filters),
                  VILLAGES_PER_PAGE)
     return render(request, "frontend/officer/villages.html", {
         "section": "villages", "form": form, "page": page, "filtered": any(filters.values()),
@@ -171,7 +170,7 @@ def villages(request):
 
 
 def _village_or_404(code: str):
-    village = village_get_for_officers(regency_code=PROGRAMME_REGENCY_CODE, code=code)
+    village = village_get_for_officers(region_codes=programme_region_codes(), code=code)
     if village is None:
         raise Http404(_("No such village in the programme area."))
     return village
@@ -446,7 +445,9 @@ def coaching_new(request, code: str):
                 coaching_session_record(profile=profile, officer=request.user, held_on=data["held_on"],
                                         stage=data["stage"], topic=data["topic"], trainer=data["trainer"],
                                         attendees=list(data["attendees"]), materials=data["materials"],
-                                        outcomes=data["outcomes"])
+                                        outcomes=data["outcomes"], people_attending=data["people_attending"] or 0,
+                                        women_attending=data["women_attending"] or 0,
+                                        youth_attending=data["youth_attending"] or 0)
             except ApplicationError as exc:
                 form.add_application_error(exc)
             else:

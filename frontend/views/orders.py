@@ -49,6 +49,7 @@ from frontend.forms.orders import (
     ShipForm,
 )
 from frontend.views.common import next_url, not_found_as_404
+from frontend.views.showcases import MEETING_SESSION_KEY, showcase_meeting_for_checkout
 from market.core.errors import ApplicationError
 from orders.models import Checkout, Order, PaymentMethod
 from orders.pricing import Destination
@@ -312,10 +313,13 @@ def checkout(request):
         return _render_checkout(request, shopper, form, quote, status=400)
     data = form.cleaned_data
     where = ({"outlet_id": data["destination"]} if shopper.organisation else {"address_id": data["destination"]})
+    # An order started from a showcase meeting (frontend/views/showcases.py) records the meeting.
+    meeting_id = showcase_meeting_for_checkout(request, shopper.organisation)
     try:
         placed = order_place(shopper=shopper, idempotency_key=data["idempotency_key"],
                              payment_method=data["payment_method"], delivery=form.delivery(),
-                             expected_total=data["expected_total"], note=data["note"], **where)
+                             expected_total=data["expected_total"], note=data["note"],
+                             showcase_meeting_id=meeting_id, **where)
     except ApplicationError as exc:
         beside = form_add_application_error(form, exc, field_for=_checkout_field)
         if not beside and exc.fields:
@@ -328,6 +332,8 @@ def checkout(request):
         fresh["idempotency_key"] = uuid.uuid4().hex
         form.data = fresh
         return _render_checkout(request, shopper, form, quote, status=409)
+    if meeting_id is not None:
+        request.session.pop(MEETING_SESSION_KEY, None)
     messages.success(request, _("Thank you! Your order %(number)s is placed.") % {"number": placed.number})
     if placed.payment_method == PaymentMethod.CARD and placed.status == Checkout.Status.AWAITING_PAYMENT:
         return redirect("frontend:checkout-pay", pk=placed.pk)

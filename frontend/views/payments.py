@@ -14,19 +14,30 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from frontend.forms.errors import form_add_application_error
 from frontend.views.common import not_found_as_404
 from market.core.errors import ApplicationError
+from market.core.media import MEDIA_CONTENT_SECURITY_POLICY, image_content_type
 from orders.models import Checkout, PaymentMethod
-from payments.exceptions import PaymentDeclined
+from payments.exceptions import BankAccountNotConfigured, PaymentDeclined
 from payments.models import Payment, Provider
 from payments.providers import provider_get
-from payments.selectors import access_checkout_to_pay, card_payment_client_secret, stripe_publishable_key
+from payments.selectors import (
+    access_checkout_to_pay,
+    access_transfer_proof,
+    card_payment_client_secret,
+    stripe_publishable_key,
+    transfer_proof_list,
+)
 from payments.services import bank_transfer_start
+from payments.services.bank_transfer import bank_transfer_proof_add
 from payments.services.card import ACTIVE, card_payment_refresh, card_payment_start
 
 Status = Checkout.Status
@@ -36,12 +47,22 @@ class CardPaymentForm(forms.Form):
     payment_method_id = forms.CharField(max_length=255)
 
 
+class TransferProofForm(forms.Form):
+    """The buyer's photo or screenshot of their transfer receipt (checked and re-encoded by the service)."""
+
+    proof = forms.FileField(label=gettext_lazy("Photo or screenshot of the transfer receipt"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    note = forms.CharField(label=gettext_lazy("Note for the officers (optional)"), max_length=200, required=False,
+                           help_text=gettext_lazy("For example the sender's name or bank, if they differ from yours."))
+
+
 def _card_offered() -> bool:
     """Return whether card payments can be taken now (both Stripe keys set); else the card form is hidden."""
     return provider_get(Provider.STRIPE).is_configured()
 
 
-def _pay_context(request, checkout: Checkout, *, action: dict | None = None) -> dict:
+def _pay_context(request, checkout: Checkout, *, action: dict | None = None,
+                 proof_form: TransferProofForm | None = None) -> dict:
     awaiting = checkout.status == Status.AWAITING_PAYMENT
     card = awaiting and checkout.payment_method == PaymentMethod.CARD
     context = {
@@ -57,7 +78,12 @@ def _pay_context(request, checkout: Checkout, *, action: dict | None = None) -> 
     if context["show_card_form"]:
         context |= {"stripe_js_url": settings.STRIPE_JS_URL, "publishable_key": stripe_publishable_key()}
     if awaiting and checkout.payment_method == PaymentMethod.BANK_TRANSFER:
-        context["instructions"] = bank_transfer_start(checkout=checkout)
+        context["proofs"] = list(transfer_proof_list(checkout=checkout))
+        context["proof_form"] = proof_form or TransferProofForm()
+        try:
+            context["instructions"] = bank_transfer_start(checkout=checkout)
+        except BankAccountNotConfigured as exc:  # never an account that is not the programme's
+            context["transfer_unavailable"] = exc.message
     return context
 
 
@@ -133,7 +159,43 @@ def checkout_pay_return(request, pk: int):
     return redirect(here)
 
 
+@login_required
+@not_found_as_404
+@require_POST
+def checkout_pay_proof(request, pk: int):
+    """The buyer sends a photo of their transfer receipt; the officers see it next to the waiting transfer."""
+    checkout = access_checkout_to_pay(user=request.user, pk=pk)
+    form = TransferProofForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            bank_transfer_proof_add(checkout=checkout, user=request.user, image=form.cleaned_data["proof"],
+                                    note=form.cleaned_data["note"])
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("Thank you: the proof of your transfer is sent. A programme officer "
+                                        "checks it against the bank statement, usually within one working day."))
+            return redirect("frontend:checkout-pay", pk=checkout.pk)
+    return render(request, "frontend/payments/pay.html", _pay_context(request, checkout, proof_form=form), status=400)
+
+
+@login_required
+@not_found_as_404
+@require_safe
+def transfer_proof_file(request, pk: int):
+    """Show a proof of transfer to the checkout's buyer or an officer only (it is never public media)."""
+    proof = access_transfer_proof(user=request.user, pk=pk)
+    response = FileResponse(proof.image.open("rb"), content_type=image_content_type(proof.image.name))
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = MEDIA_CONTENT_SECURITY_POLICY
+    return response
+
+
 urlpatterns = [
     path("checkout/<int:pk>/pay/", checkout_pay, name="checkout-pay"),
+    path("checkout/<int:pk>/pay/proof/", checkout_pay_proof, name="checkout-pay-proof"),
+    path("payments/proofs/<int:pk>/", transfer_proof_file, name="transfer-proof"),
     path("checkout/<int:pk>/pay/return/", checkout_pay_return, name="checkout-pay-return"),
 ]

@@ -27,7 +27,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from catalog.exceptions import PhotoNotFound, PriceTiersInvalid, ProductIncomplete
 from catalog.models import PermitKind, Product, RejectionReason, Stage
 from catalog.selectors import (
-    PROGRAMME_REGENCY_CODE,
     PUBLIC_FROM_STAGE,
     access_producer,
     access_product,
@@ -69,10 +68,12 @@ from frontend.forms.producer import (
     StockCorrectForm,
     ThresholdForm,
 )
+from investors.selectors import interest_list_shared_for_producer
 from market.accounts.models import Organisation, Role
 from market.accounts.services import organisation_create
 from market.core.errors import ApplicationError, NotFound
-from market.regions.selectors import village_list
+from market.regions.selectors import programme_region_codes, village_list
+from placements.selectors import placement_low_stock_list
 
 EXPIRY_WARNING_DAYS = 30
 MOVEMENTS_SHOWN = 20
@@ -177,7 +178,7 @@ def product_badges(product: Product) -> list[tuple[str, str]]:
             return [("listed", _("On sale (approved version)")), ("pending", _("Changes waiting for review"))]
         if product.status == status.REJECTED:
             return [("listed", _("On sale (approved version)")), ("rejected", _("Changes rejected"))]
-        return [("approved", _("Approved \u00b7 on sale"))]
+        return [("approved", _("Approved · on sale"))]
     return [{
         status.DRAFT: ("draft", _("Draft")),
         status.SUBMITTED: ("submitted", _("Submitted for review")),
@@ -244,6 +245,8 @@ def home(request):
     return render(request, "frontend/producer/home.html", _context(
         request, producer, section="home", producers=producers, rows=rows, permits=permits,
         assisted_actions=list(assist_action_list(producer=producer)[:ASSISTED_ACTIONS_SHOWN]),
+        shelf_low_stock=list(placement_low_stock_list(producer=producer)[:10]),
+        shared_interests=list(interest_list_shared_for_producer(user=request.user, producer_id=producer.pk)[:5]),
         stage=_village_stage(producer), expiry_days=EXPIRY_WARNING_DAYS,
         attention={
             "low": sum(1 for row in rows if row["stock"] and row["stock"]["low"]),
@@ -257,7 +260,7 @@ def _render_register(request, *, organisations, form=None):
     """The dashboard of a producer account without a registered business: the form to register it."""
     first = organisations.first()
     form = form or ProducerRegisterForm(organisations=organisations, initial={"name": first.name if first else ""},
-                                        villages=village_list(regency_code=PROGRAMME_REGENCY_CODE))
+                                        villages=village_list(region_codes=programme_region_codes()))
     return render(request, "frontend/producer/register.html", {
         "section": "home", "form": form, "organisation": first, "has_organisation": first is not None,
     }, status=400 if form.errors else 200)
@@ -276,7 +279,7 @@ def register(request):
     if request.method != "POST":
         return _render_register(request, organisations=organisations)
     form = ProducerRegisterForm(request.POST, organisations=organisations,
-                                villages=village_list(regency_code=PROGRAMME_REGENCY_CODE))
+                                villages=village_list(region_codes=programme_region_codes()))
     if form.is_valid():
         organisation = form.cleaned_data.get("organisation") or organisations.first()
         try:

@@ -30,12 +30,18 @@ from payments.selectors import (
     terms_invoice_list,
 )
 from payments.services.terms import credit_terms_set, credit_terms_suspend
+from placements.selectors import settlement_list_for_buyer, settlement_owed_by_buyer
 
 ORGANISATIONS_PER_PAGE = 25
 INVOICES_PER_PAGE = 20
 
 
-def _bank() -> dict[str, str]:
+def _bank() -> dict[str, str] | None:
+    """Return the programme's account to pay into, or ``None`` when it is not configured (nothing is shown)."""
+    from payments.services.bank_transfer import bank_account_configured
+
+    if not bank_account_configured():
+        return None
     return {"name": settings.PAYMENTS_BANK_NAME, "number": settings.PAYMENTS_BANK_ACCOUNT_NUMBER,
             "holder": settings.PAYMENTS_BANK_ACCOUNT_NAME}
 
@@ -119,7 +125,9 @@ def buyer_invoices(request):
         request.GET.get("page"))
     return render(request, "frontend/terms/buyer_invoices.html", {
         "organisation": organisation, "summary": credit_summary_get(organisation=organisation), "page": page,
-        "bank": _bank(), "today": timezone.localdate()})
+        "bank": _bank(), "today": timezone.localdate(),
+        "consignment_owed": settlement_owed_by_buyer(organisation=organisation),
+        "consignment_settlements": list(settlement_list_for_buyer(organisation=organisation)[:INVOICES_PER_PAGE])})
 
 
 urlpatterns = [

@@ -21,7 +21,8 @@ class ConfiguredSite:
 
 
 def configured_site() -> ConfiguredSite:
-    return ConfiguredSite(domain=urlsplit(settings.SITE_URL).netloc)
+    """Return the site's name (``SITE_NAME``) and domain (from ``SITE_URL``): never the request's Host header."""
+    return ConfiguredSite(domain=urlsplit(settings.SITE_URL).netloc, name=settings.SITE_NAME)
 
 
 def site_link(url: str, *, request_host: str | None) -> str:

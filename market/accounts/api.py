@@ -185,7 +185,7 @@ class AccountCloseView(APIView):
         data.is_valid(raise_exception=True)
         if not data.validated_data["confirm"]:
             raise AccountClosureNotConfirmed(fields={"confirm": [str(AccountClosureNotConfirmed.default_message)]})
-        closure = account_close(user=request.user, password=data.validated_data["password"])
+        closure = account_close(user=request.user, password=data.validated_data["password"], request=request)
         return Response(AccountCloseOut(closure).data)
 
 

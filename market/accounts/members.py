@@ -31,6 +31,7 @@ from market.accounts.exceptions import (
     TooManyInvitations,
 )
 from market.accounts.models import Invitation, Membership, MembershipEvent, Organisation, Role, User
+from market.core.dates import datetime_display
 from market.core.errors import NotFound, ValidationFailed
 
 # A bound on what one organisation can have outstanding: an owner's typo loop or a stolen session
@@ -84,7 +85,7 @@ def _send_invitation_email(invitation: Invitation, token: str) -> None:
             "organisation": invitation.organisation.name,
             "role": Membership.Role(invitation.role).label,
             "url": invitation_url(token),
-            "date": timezone.localtime(invitation.expires_at).strftime("%d-%m-%Y %H:%M"),
+            "date": datetime_display(invitation.expires_at),
         }
         subject = _("%(inviter)s invites you to %(organisation)s on Kampung Industri") % context
         body = "\n\n".join([

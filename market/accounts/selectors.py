@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from market.accounts.exceptions import ApiTokenExpired, ApiTokenInvalid, MfaSetupRequired
-from market.accounts.models import ApiToken, Invitation, Membership, MembershipEvent, Organisation, User
+from market.accounts.models import ApiToken, Invitation, Membership, MembershipEvent, Organisation, Role, User
 from market.core.errors import NotFound
 
 
@@ -173,3 +173,8 @@ def account_closure_blockers(*, user: User) -> list:
     for provider in closure_blocker_providers().values():
         blockers.extend(provider(user))
     return blockers
+
+
+def officer_list() -> QuerySet[User]:
+    """Return the programme officers (active or not: the audit trail names former ones too), by name."""
+    return User.objects.filter(role=Role.OFFICER, is_staff=True).order_by("full_name", "email", "pk")

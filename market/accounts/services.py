@@ -215,8 +215,39 @@ def _account_closed_email(*, email: str, language: str) -> None:
     email_send_task.delay(subject=str(subject), body=str(body), to=[email])
 
 
+def account_close(*, user: User, password: str, request: HttpRequest | None = None) -> AccountClosure:
+    """Close ``user``'s own account after their password: anonymise the person, keep the records.
+
+    With the ``request`` (pages and the API pass it) the password is checked through allauth first,
+    outside any transaction, so that a wrong one counts toward the sign-in lockout
+    (``login_failed``, per email and client address) and a locked account is refused
+    (``TooManyLoginAttempts``): the closure page is not a way around the lockout to guess a password.
+    """
+    if request is not None:
+        _password_confirm_counted(request=request, user=user, password=password)
+    return _account_close(user=user, password=password)
+
+
+def _password_confirm_counted(*, request: HttpRequest, user: User, password: str) -> None:
+    """Check ``user``'s password as the sign-in page does, counted in allauth's ``login_failed`` limit.
+
+    No transaction here: with the database cache a rollback would undo the counts.
+    """
+    if user.is_officer or user.role == Role.OFFICER or user.is_staff:
+        raise OfficerCannotClose()
+    with allauth_context.request_context(request):
+        try:
+            matched = get_adapter(request).authenticate(request, email=user.email, password=password)
+        except ValidationError as exc:
+            if exc.code == "too_many_login_attempts":
+                raise TooManyLoginAttempts() from exc
+            raise
+    if matched is None or matched.pk != user.pk:
+        raise AccountClosureWrongPassword()
+
+
 @transaction.atomic(durable=True)
-def account_close(*, user: User, password: str) -> AccountClosure:
+def _account_close(*, user: User, password: str) -> AccountClosure:
     """Close ``user``'s own account after their password: anonymise the person, keep the records.
 
     Refused, with nothing changed, while the person has obligations (``selectors.account_closure_blockers``)

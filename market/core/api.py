@@ -72,9 +72,30 @@ def exception_handler(exc, context):
     return Response(payload, status=exc.status_code, headers=headers)
 
 
+def _one_positive_int(request, name: str, *, default: int, maximum: int | None = None) -> int:
+    """Return the query parameter ``name`` as one whole number from 1 (at most ``maximum``), or ``default``.
+
+    A value that is not one whole number, or one sent twice, is a 400 as the schema declares, not
+    silently replaced by the default (the client would page through something it did not ask for).
+    """
+    values = request.query_params.getlist(name)
+    if not values:
+        return default
+    if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or int(values[0]) < 1:
+        raise exceptions.ValidationError({name: [_("Send one whole number from 1.")]})
+    return min(int(values[0]), maximum) if maximum else int(values[0])
+
+
 class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_number(self, request, paginator):
+        return str(_one_positive_int(request, self.page_query_param, default=1))
+
+    def get_page_size(self, request):
+        return _one_positive_int(request, self.page_size_query_param, default=self.page_size,
+                                 maximum=self.max_page_size)
 
 
 class CappedPagination(Pagination):
@@ -99,6 +120,8 @@ class CappedPagination(Pagination):
         self._keyset, self.request = True, request
         field = _keyset_field(queryset)
         size = self.get_page_size(request) or self.page_size
+        if len(request.query_params.getlist(self.keyset_query_param)) > 1:
+            raise exceptions.ValidationError({self.keyset_query_param: [_("Give one position.")]})
         after = request.query_params[self.keyset_query_param]
         if after:
             value, pk = _keyset_decode(after)

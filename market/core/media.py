@@ -48,6 +48,9 @@ IMAGE_TYPES = {
 MEDIA_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
 CACHE_SHORT = "public, max-age=3600"
+# Folders of uploads that are not public: buyers' proofs of transfer (frontend/views/payments.py serves them to
+# the checkout's buyer and to officers only).
+PRIVATE_FOLDERS = frozenset({"transfer-proofs"})
 # catalog.images names every stored photo with uuid4().hex; thumbnails keep that stem.
 _UNIQUE_NAME = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 
@@ -59,6 +62,8 @@ def media_path(path: str) -> Path:
     parts = PurePosixPath(posixpath.normpath(path).lstrip("/")).parts
     if not parts or any(part.startswith(".") for part in parts):  # "..", ".", hidden files
         raise Http404("Not found")
+    if parts[0] in PRIVATE_FOLDERS:  # served by their own views, to the people allowed to see them
+        raise Http404("Not found")
     root = Path(settings.MEDIA_ROOT).resolve()
     try:
         fullpath = Path(safe_join(root, *parts)).resolve()
@@ -67,6 +72,11 @@ def media_path(path: str) -> Path:
     if not fullpath.is_relative_to(root) or not fullpath.is_file():
         raise Http404("Not found")
     return fullpath
+
+
+def image_content_type(name: str) -> str:
+    """Return the content type of an image by its extension (allowlist); anything else is an inert download type."""
+    return IMAGE_TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
 
 
 @require_safe

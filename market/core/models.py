@@ -14,7 +14,8 @@ class TimeStampedModel(models.Model):
 
 
 class TaskOutbox(models.Model):
-    """A task whose sending failed after its transaction committed (the broker was down).
+    """A task whose sending failed after its transaction committed (the broker was down), or one kept
+    in the transaction that made it due (``delay_durably``) until it is sent after the commit.
 
     ``task_outbox_flush_task`` sends it once the broker answers again; tasks are idempotent, so a
     send that happened but was not recorded does no harm when repeated.

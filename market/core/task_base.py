@@ -25,6 +25,22 @@ class OutboxTask(DjangoTask):
         """Send ``apply_async(...)`` after commit; keep it in the outbox if the broker is down."""
         transaction.on_commit(functools.partial(self._send_or_keep, args or (), kwargs or {}, options))
 
+    def delay_durably(self, *args, **kwargs) -> int:
+        """Send ``delay(*args, **kwargs)`` if and only if the current transaction commits, even if this
+        process dies right after the commit.
+
+        The task is written to the ``TaskOutbox`` in the transaction and sent from there after commit;
+        if the process died first (or the broker is down), ``task_outbox_flush_task`` sends it. For work
+        recorded as done in the same transaction (a notification marked sent), so that a killed worker
+        neither sends it twice nor loses it. Return the outbox row's id: a caller that knows its
+        transaction has ended may send it at once with ``task_outbox_send`` (sent once either way).
+        """
+        from market.core.services import task_outbox_add, task_outbox_send
+
+        pk = task_outbox_add(task_name=self.name, args=args, kwargs=kwargs, options={}, error="")
+        transaction.on_commit(functools.partial(task_outbox_send, pk=pk))
+        return pk
+
     def _send_or_keep(self, args, kwargs, options) -> None:
         from kombu.exceptions import OperationalError
 

@@ -1,8 +1,10 @@
 """Settings shared by every mode. Values come from the environment (docs/configuration.md)."""
+import re
 from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from market.db import database_from_url, embedded_database
@@ -19,6 +21,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The site's own address: links in emails are built from it, never from the request's Host header.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name emails, page titles and shared links give the site (its domain comes from SITE_URL).
+SITE_NAME = env_str("SITE_NAME", "Kampung Industri")
 # Proxies in front of the site that append the client's address to X-Forwarded-For (0: none, the
 # header is ignored). One number for DRF's throttles and allauth's rate limits: trusting more hops
 # than really exist lets a client choose the address it is counted under.
@@ -52,9 +56,12 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "buyers",
+    "showcases",
     "investors",
     "search",
     "payments",
+    "placements",
+    "programme",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.navigation",
+                "frontend.context_processors.cart_badge",
+                "frontend.seo.site",
                 "frontend.context_processors.assist_session",
                 "frontend.acting.acting_for",
             ],
@@ -160,7 +169,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kampung Industri] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's default rate limits (login failures, sign-ups, password resets, ...)
 # stay on; they count in the shared cache configured below.
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
@@ -206,6 +215,8 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "ki_language"
 TIME_ZONE = "Asia/Jakarta"
+# One date and time format per language, the zone always shown with a time (market/formats/).
+FORMAT_MODULE_PATH = ["market.formats"]
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False  # rupiah are formatted explicitly by market.core.money
@@ -237,9 +248,21 @@ else:
 # The app serves MEDIA_URL from MEDIA_ROOT itself, with safe headers (market/core/media.py), unless a bucket,
 # a proxy or a media domain does (docs/scaling.md#media).
 MEDIA_SERVE = env_bool("MEDIA_SERVE", not AWS_STORAGE_BUCKET_NAME)
+# Investors' documents (business plans, photos of opportunities): never under MEDIA_URL; served only by a
+# permission-checked view that logs each access (investors/storage.py). Private objects under "private/" in
+# the bucket when one is named, else the file system below PRIVATE_MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+if AWS_STORAGE_BUCKET_NAME:
+    PRIVATE_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        **MEDIA_STORAGE["OPTIONS"], "location": "private", "default_acl": "private", "querystring_auth": True,
+        "custom_domain": None, "object_parameters": {"CacheControl": "private, no-store"}}}
+else:
+    PRIVATE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                       "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None}}
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 # --- Celery ---------------------------------------------------------------------
@@ -270,7 +293,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken but not acknowledged (its worker died: acks_late) goes back on the queue after this many
+# seconds. It must exceed the longest countdown or ETA a task is sent with (search retries wait up to
+# 600 s; Redis hands out ETA tasks early and would run them twice otherwise) and the longest task.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE: dict = {
     "catalog-permit-expiry-notify": {
         "task": "catalog.tasks.permit_expiry_notify_task",
@@ -312,11 +339,25 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.cart_purge_stale_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    "programme-facts-refresh": {  # the cockpit's commerce figures: months changed since the last run
+        "task": "programme.tasks.programme_facts_refresh_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "buyers-digest": {  # newly listed products that match each buyer organisation's preferences
         "task": "buyers.tasks.buyer_digest_send_task",
         "schedule": crontab(hour=7, minute=0),  # 07:00 WIB (CELERY_TIMEZONE is Asia/Jakarta)
     },
+    "investors-alerts": {  # new opportunities and stage changes that match each investor's profile or watchlist
+        "task": "investors.tasks.investor_alerts_send_task",
+        "schedule": crontab(hour=7, minute=15),  # 07:15 WIB
+    },
 }
+
+# --- Programme (docs/configuration.md#programme) ---------------------------------
+# The programme's area: Kemendagri regency ("35.09") or province ("35") codes, comma-separated.
+PROGRAMME_REGION_CODES = env_list("PROGRAMME_REGION_CODES", ["35.09"])
+if not PROGRAMME_REGION_CODES or any(not re.fullmatch(r"\d{2}(\.\d{2})?", code) for code in PROGRAMME_REGION_CODES):
+    raise ImproperlyConfigured("PROGRAMME_REGION_CODES must list province (35) or regency (35.09) codes.")
 
 # --- Orders -----------------------------------------------------------------------
 # How long an unpaid checkout holds its stock before it is released and the orders cancelled.
@@ -334,9 +375,11 @@ STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 STRIPE_MIN_AMOUNT_RUPIAH = env_int("STRIPE_MIN_AMOUNT_RUPIAH", 10_000)  # about USD 0.50, Stripe's minimum
 PLATFORM_COMMISSION_RATE = env_str("PLATFORM_COMMISSION_RATE", "0.05")  # default; per category in the admin
-PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "Bank Jatim")
-PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "0000000000")
-PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "Disperindag Kabupaten Jember")
+# The programme's account for bank transfers: no default, so that no page ever shows an account that is not
+# the programme's; without all three, bank transfer is not offered (docs/configuration.md).
+PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "")
+PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "")
+PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "")
 CELERY_BEAT_SCHEDULE["payments-reconcile-card"] = {  # a lost webhook never leaves an order stuck
     "task": "payments.tasks.card_payments_reconcile_task",
     "schedule": 300.0,
@@ -379,7 +422,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/minute"),
         "token": "10/minute",
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "market.core.schema.MarketAutoSchema",  # documents the error answers too
     "EXCEPTION_HANDLER": "market.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -405,6 +448,12 @@ SPECTACULAR_SETTINGS = {
         "BuyerKindEnum": "buyers.models.BuyerKind",
         "BuyerRegistrationStatusEnum": "buyers.models.BuyerRegistration.Status",
         "MembershipRoleEnum": "market.accounts.models.Membership.Role",
+        "PlacementStatusEnum": "placements.models.Placement.Status",
+        "PlacementSideEnum": "placements.models.Side",
+        "InvestorKindEnum": "investors.models.InvestorKind",
+        "InvolvementEnum": "investors.models.Involvement",
+        "OpportunityPurposeEnum": "investors.models.Purpose",
+        "InterestStatusEnum": "investors.models.Interest.Status",
     },
 }
 
@@ -435,3 +484,7 @@ LOGGING = {
 # --- Benchmarks -----------------------------------------------------------------
 # bench/http/run.py mounts /bench/ceiling (a bare JSON view, no database) to measure the web process's ceiling.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
+
+# --- Fault injection (tests only: market/core/faults.py; production settings force it off) ---
+FAULT_PAUSE_AT = env_str("MARKET_FAULT_PAUSE_AT", "") or ""
+FAULT_DIR = env_str("MARKET_FAULT_DIR", str(VAR_DIR / "faults")) or ""

@@ -10,3 +10,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A made-up account so that the demo's bank transfers can be tried; a deployment sets the programme's own.
+PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "Bank Jatim (demo)")
+PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "0011223344")
+PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "Disperindag Kabupaten Jember (demo)")

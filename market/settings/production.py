@@ -7,11 +7,12 @@ among them, no ``DATABASE_URL``, or no broker for the worker and beat to share.
 from django.core.exceptions import ImproperlyConfigured
 
 from market.settings.base import *  # noqa: F401,F403
-from market.settings.base import CELERY_BROKER_URL, DATABASE_URL, MEDIA_STORAGE
+from market.settings.base import CELERY_BROKER_URL, DATABASE_URL, MEDIA_STORAGE, PRIVATE_STORAGE
 from market.settings.env import env_bool, env_int, env_list, env_required, env_str
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False  # load_demo_data refuses; a start with demo accounts present is refused
+FAULT_PAUSE_AT = ""  # market/core/faults.py: a production process never stops to be killed
 
 if env_str("SECRET_KEY") is None:
     # The most likely reader is a developer who ran manage.py without naming the development settings.
@@ -56,4 +57,5 @@ LANGUAGE_COOKIE_SECURE = True
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }

@@ -43,3 +43,7 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_kampung")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_kampung")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_test_kampung")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:9")
+# A programme bank account for the tests (none is configured by default: docs/configuration.md).
+PAYMENTS_BANK_NAME = env_str("PAYMENTS_BANK_NAME", "Bank Jatim")
+PAYMENTS_BANK_ACCOUNT_NUMBER = env_str("PAYMENTS_BANK_ACCOUNT_NUMBER", "0011223344")
+PAYMENTS_BANK_ACCOUNT_NAME = env_str("PAYMENTS_BANK_ACCOUNT_NAME", "Disperindag Kabupaten Jember")

@@ -35,6 +35,7 @@ from catalog.exceptions import InsufficientStock
 from catalog.models import Product
 from catalog.services import stock_release, stock_reserve
 from market.accounts.models import User
+from market.core.faults import fault_point
 from market.core.money import format_rupiah
 from orders import hooks, pricing
 from orders.documents import SERIES_INVOICE, SERIES_PURCHASE_ORDER, document_numbers_take
@@ -56,12 +57,15 @@ from orders.exceptions import (
     SignInRequired,
     TotalChanged,
 )
-from orders.models import Cart, CartLine, Checkout, DeliveryOption, Order, OrderEvent, OrderLine, PaymentMethod
+from orders.models import Cart, CartLine, Channel, Checkout, DeliveryOption, Order, OrderEvent, OrderLine, PaymentMethod
 from orders.notifications import Event, notify_after_commit
 from orders.pricing import Destination
 from orders.selectors import Shopper, checkout_parties, checkout_payment_methods, quote_lines
 from orders.services.fulfilment import change_status
 from orders.states import Party
+from showcases.models import Outcome
+from showcases.selectors import meeting_for_order
+from showcases.services import meeting_lock_for_order, meeting_outcome_set
 
 _KEY = re.compile(r"^[\x21-\x7e]{8,64}$")  # printable ASCII without spaces, like a UUID or a form token
 MAX_NOTE = 1000
@@ -166,7 +170,8 @@ def _placement_quote(*, shopper: Shopper, lines: Sequence[CartLine | pricing.Quo
 
 def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, delivery: dict[int, str],
                 expected_total: int, outlet_id: int | None = None, address_id: int | None = None,
-                note: str = "", items: Sequence[pricing.QuoteItem] | None = None) -> Checkout:
+                note: str = "", items: Sequence[pricing.QuoteItem] | None = None,
+                showcase_meeting_id: int | None = None, source: str = "") -> Checkout:
     """Place the shopper's cart: one checkout, one order per producer, stock reserved, prices frozen.
 
     ``idempotency_key`` comes from the API's ``Idempotency-Key`` header or the checkout form's
@@ -187,6 +192,14 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
     emptied: an approved purchase request is placed this way, by its approver acting for the
     organisation (an item's ``unit_price_seen`` of ``None`` accepts the current price; the total
     is still checked against ``expected_total``). It composes inside the caller's transaction.
+
+    Each order records its ``channel`` (wholesale for a buyer organisation, else consumers online)
+    and ``source`` (where the sale came from, e.g. a showcase; empty by default).
+
+    ``showcase_meeting_id`` names a showcase meeting of the buyer organisation the order comes from: the
+    order of that meeting's producer records it (``Order.showcase_meeting``) and the meeting's outcome
+    becomes "order placed" (``showcases.services.meeting_outcome_set``). Another organisation's meeting
+    refuses the placement (``MeetingNotFound``); a cart without that producer's products links nothing.
     """
     if shopper.user is None:
         raise SignInRequired()
@@ -202,6 +215,8 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
     params: dict[str, object] = {"organisation": shopper.organisation.pk if shopper.organisation else None, "outlet": outlet_id,
                                  "address": address_id, "payment_method": payment_method,
                                  "delivery": sorted(delivery.items()), "expected_total": expected_total, "note": note}
+    if showcase_meeting_id is not None:
+        params["showcase_meeting"] = showcase_meeting_id
     if items is not None:
         items = list(items)
         params["items"] = [(item.product_id, item.quantity, item.unit_price_seen) for item in items]
@@ -212,7 +227,7 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
     try:
         return _place(shopper=shopper, key=idempotency_key, fingerprint=fingerprint, payment_method=payment_method,
                       delivery=delivery, expected_total=expected_total, outlet_id=outlet_id, address_id=address_id,
-                      note=note, items=items)
+                      note=note, items=items, showcase_meeting_id=showcase_meeting_id, source=source)
     except IntegrityError as error:
         # Two requests with one key from two shopper contexts of the same person: the unique
         # constraint let one through; the other returns its checkout.
@@ -227,7 +242,8 @@ def order_place(*, shopper: Shopper, idempotency_key: str, payment_method: str, 
 @transaction.atomic
 def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str, delivery: dict[int, str],
            expected_total: int, outlet_id, address_id, note: str,
-           items: list[pricing.QuoteItem] | None) -> Checkout:
+           items: list[pricing.QuoteItem] | None, showcase_meeting_id: int | None = None,
+           source: str = "") -> Checkout:
     user = shopper.user
     if user is None:  # order_place refused it already; said again here for the types
         raise SignInRequired()
@@ -276,7 +292,8 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
         checkout=checkout, producer_id=part.producer_id, status=status, status_changed_at=now,
         # quote.delivery_problems refused a producer without a delivery option above
         delivery_option=cast(str, part.delivery_option), buyer_name=buyer_name, delivery_address=place, note=note,
-        subtotal=part.subtotal, delivery_fee=part.delivery_fee, total=part.total) for part in quote.producers]
+        subtotal=part.subtotal, delivery_fee=part.delivery_fee, total=part.total, source=source,
+        channel=Channel.WHOLESALE if shopper.organisation else Channel.CONSUMER_ONLINE) for part in quote.producers]
     OrderLine.objects.bulk_create(
         OrderLine(order=order, product_id=line.product_id, product_name=line.name,
                   # quote.line_problems refused a line whose product is no longer on sale above
@@ -292,6 +309,8 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
                                                            count=len(orders)), strict=True):
         order.number = number
         Order.objects.filter(pk=order.pk).update(number=number)
+    if showcase_meeting_id is not None:
+        _showcase_meeting_link(orders=orders, meeting_id=showcase_meeting_id, shopper=shopper, user=user)
     if cart is not None:
         CartLine.objects.filter(cart=cart).delete()
     hooks.checkout_placed(checkout=checkout)
@@ -307,6 +326,21 @@ def _place(*, shopper: Shopper, key: str, fingerprint: str, payment_method: str,
             notify_after_commit(Event.LOW_STOCK, row.product_id,
                                 {"available": row.available, "reference": checkout.number})
     return checkout
+
+
+def _showcase_meeting_link(*, orders: list[Order], meeting_id: int, shopper: Shopper, user: User) -> None:
+    """Record on the order of the meeting's producer that it came from the showcase meeting, and the outcome."""
+    organisation_id = shopper.organisation.pk if shopper.organisation else None
+    meeting = meeting_lock_for_order(meeting=meeting_for_order(meeting_id=meeting_id, organisation_id=organisation_id))
+    order = next((order for order in orders if order.producer_id == meeting.participant.producer_id), None)
+    if order is None:
+        return
+    order.showcase_meeting, order.channel = meeting, Channel.SHOWCASE  # the cockpit counts it as showcase-originated
+    order.source = f"showcase:{meeting.showcase_id}"
+    Order.objects.filter(pk=order.pk).update(showcase_meeting=meeting, channel=order.channel, source=order.source,
+                                             updated_at=timezone.now())
+    meeting_outcome_set(meeting=meeting, actor=user, outcome=Outcome.ORDER_PLACED,
+                        note=_("Order %(number)s") % {"number": order.number})
 
 
 @transaction.atomic
@@ -405,7 +439,9 @@ def checkout_expire_due(*, now=None) -> int:
             _close_unpaid(checkout=checkout, status=Checkout.Status.EXPIRED, actor=None, parties={Party.SYSTEM},
                           note="", reason="reservation_expired")
             notify_after_commit(Event.RESERVATION_EXPIRED, checkout.pk)
+            fault_point("checkout_expire_due.before_commit")
             expired += 1
+        fault_point("checkout_expire_due.expired")
     return expired
 
 

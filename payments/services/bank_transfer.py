@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
@@ -14,8 +15,14 @@ from market.accounts.models import User
 from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
 from orders.models import Checkout, PaymentMethod
 from orders.services import checkout_mark_paid
-from payments.exceptions import PaymentForbidden, PaymentInvalid, PaymentNotFound, PaymentNotPossible
-from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider, TermsInvoice
+from payments.exceptions import (
+    BankAccountNotConfigured,
+    PaymentForbidden,
+    PaymentInvalid,
+    PaymentNotFound,
+    PaymentNotPossible,
+)
+from payments.models import BankTransferReceipt, Payment, PaymentEvent, Provider, TermsInvoice, TransferProof
 from payments.services.late_transfers import late_transfer_note
 from payments.services.ledger import checkout_allocation_post, payment_receipt_post
 from payments.services.status import payment_status_change
@@ -58,15 +65,35 @@ class TransferInstructions:
     pay_before: datetime | None
 
 
-def bank_transfer_start(*, checkout: Checkout) -> TransferInstructions:
-    """Return what the buyer needs to pay a checkout by transfer; its payment row is created once."""
+def bank_account_configured() -> bool:
+    """Return whether the programme's bank account is configured (``PAYMENTS_BANK_*``); none has a default."""
+    return all(str(getattr(settings, name, "") or "").strip() for name in
+               ("PAYMENTS_BANK_NAME", "PAYMENTS_BANK_ACCOUNT_NUMBER", "PAYMENTS_BANK_ACCOUNT_NAME"))
+
+
+def bank_transfer_payment_open(*, checkout: Checkout) -> Payment:
+    """Create the pending transfer payment of a checkout paid by transfer (once), with its reference.
+
+    Runs in the placing transaction (``orders.hooks.checkout_placed``), so the officers' list of transfers
+    awaiting money shows the checkout from the moment it is placed. Composes inside the caller's transaction.
+    """
     if checkout.payment_method != PaymentMethod.BANK_TRANSFER:
         raise PaymentNotPossible(_("This order is not paid by bank transfer."))
-    reference = bank_reference_for(checkout.pk)
     payment, _created = Payment.objects.get_or_create(
         idempotency_key=f"bank_transfer:checkout:{checkout.pk}",
         defaults={"checkout": checkout, "provider": Provider.BANK_TRANSFER, "amount": checkout.total,
-                  "reference": reference})
+                  "reference": bank_reference_for(checkout.pk)})
+    return payment
+
+
+def bank_transfer_start(*, checkout: Checkout) -> TransferInstructions:
+    """Return what the buyer needs to pay a checkout by transfer; its payment row is created once.
+
+    Raise ``BankAccountNotConfigured`` rather than show an account that is not the programme's.
+    """
+    payment = bank_transfer_payment_open(checkout=checkout)
+    if not bank_account_configured():
+        raise BankAccountNotConfigured()
     return TransferInstructions(reference=payment.reference, amount=payment.amount,
                                 bank_name=settings.PAYMENTS_BANK_NAME,
                                 account_number=settings.PAYMENTS_BANK_ACCOUNT_NUMBER,
@@ -162,3 +189,45 @@ def bank_transfer_record(*, officer: User, reference: str, amount: int, bank_ref
         fields += ["applied", "failure_code", "failure_message"]
     payment.save(update_fields=fields)
     return payment
+
+
+MAX_TRANSFER_PROOFS = 5
+
+
+@transaction.atomic(durable=True)
+def bank_transfer_proof_add(*, checkout: Checkout, user: User, image: IO[bytes] | None,
+                            note: str = "") -> TransferProof:
+    """Keep the buyer's photo of their transfer receipt for the officers who match transfers.
+
+    Only the checkout's buyer, while it waits for a transfer; at most ``MAX_TRANSFER_PROOFS``. The photo is
+    checked and re-encoded (``catalog.images``) before it is stored; a bad one changes nothing.
+    """
+    from catalog.images import ImageInvalid, image_validate_and_normalise
+    from orders.selectors import checkout_parties
+    from orders.states import Party
+
+    if Party.BUYER not in checkout_parties(checkout=checkout, user=user):
+        raise PaymentForbidden(_("Only the buyer sends the proof of their transfer."))
+    if checkout.payment_method != PaymentMethod.BANK_TRANSFER or checkout.status != Checkout.Status.AWAITING_PAYMENT:
+        raise PaymentNotPossible(_("This order is not waiting for a transfer."))
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if image is None:
+        errors["proof"] = [_("Add a photo or screenshot of the transfer receipt.")]
+    if len(note) > 200:
+        errors["note"] = [_("Write at most 200 characters.")]
+    if errors:
+        raise PaymentInvalid(fields=errors)
+    payment = bank_transfer_payment_open(checkout=checkout)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.proofs.count() >= MAX_TRANSFER_PROOFS:
+        raise PaymentInvalid(fields={"proof": [_("You have sent %(count)s proofs already; an officer checks them.")
+                                               % {"count": MAX_TRANSFER_PROOFS}]})
+    try:
+        normalised = image_validate_and_normalise(upload=image)  # type: ignore[arg-type]  # checked above
+    except ImageInvalid as error:
+        raise PaymentInvalid(str(error.message), fields={"proof": [str(error.message)]}) from None
+    proof = TransferProof(payment=payment, uploaded_by=user, note=note)
+    proof.image.save(normalised.content.name, normalised.content, save=False)
+    proof.save()
+    return proof

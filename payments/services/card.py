@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.accounts.models import User
+from market.core.faults import fault_point
 from orders.exceptions import CheckoutAlreadyPaid, CheckoutNotPayable
 from orders.models import Checkout, PaymentMethod
 from orders.services import checkout_mark_paid
 from payments import money, stripe_client
 from payments.exceptions import PaymentDeclined, PaymentNotFound, PaymentNotPossible, ProviderUnavailable
-from payments.models import Payment, PaymentEvent, Provider, StripeEvent
+from payments.models import Payment, PaymentEvent, PaymentMismatch, Provider, StripeEvent
 from payments.services.ledger import checkout_allocation_post, payment_receipt_post
 from payments.services.status import payment_status_change
 from payments.states import ACTIVE
@@ -31,8 +32,16 @@ logger = logging.getLogger(__name__)
 Source = PaymentEvent.Source
 
 
+def _intent_create(*, payment: Payment, payment_method_id: str):
+    """Create and confirm the attempt's PaymentIntent: the same key and parameters each time it is asked."""
+    return stripe_client.payment_intent_create(
+        amount=money.to_stripe_amount(payment.amount), payment_method=payment_method_id,
+        metadata={"checkout": str(payment.checkout_id), "payment": str(payment.pk)},
+        idempotency_key=payment.idempotency_key)
+
+
 @transaction.atomic
-def _payment_for_attempt(*, checkout: Checkout, user: User) -> Payment:
+def _payment_for_attempt(*, checkout: Checkout, user: User, payment_method_id: str) -> Payment:
     locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
     if locked.placed_by_id != user.pk:
         raise PaymentNotFound()
@@ -47,11 +56,17 @@ def _payment_for_attempt(*, checkout: Checkout, user: User) -> Payment:
     active = (Payment.objects.filter(checkout=locked, provider=Provider.STRIPE, status__in=ACTIVE)
               .order_by("-attempt").first())
     if active is not None:
+        if not active.reference and active.payment_method_ref != payment_method_id:
+            # The card changed (Stripe.js makes a new PaymentMethod each time): the call repeated by
+            # the reconciliation must be the one made with this key.
+            active.payment_method_ref = payment_method_id
+            active.save(update_fields=["payment_method_ref", "updated_at"])
         return active  # a double click, or a retry after a timeout: the same idempotency key
     attempt = (Payment.objects.filter(checkout=locked, provider=Provider.STRIPE).count()) + 1
-    # The key is stored (committed) before Stripe is called.
+    # The key (and the card) are stored (committed) before Stripe is called.
     return Payment.objects.create(checkout=locked, provider=Provider.STRIPE, attempt=attempt, amount=locked.total,
-                                  idempotency_key=f"kampung:checkout:{locked.pk}:card:{attempt}")
+                                  idempotency_key=f"kampung:checkout:{locked.pk}:card:{attempt}",
+                                  payment_method_ref=payment_method_id)
 
 
 def card_payment_start(*, checkout: Checkout, user: User, payment_method_id: str) -> Payment:
@@ -63,16 +78,13 @@ def card_payment_start(*, checkout: Checkout, user: User, payment_method_id: str
     """
     if not isinstance(payment_method_id, str) or not payment_method_id.startswith("pm_"):
         raise PaymentNotPossible(fields={"payment_method_id": [_("Enter your card details again.")]})
-    payment = _payment_for_attempt(checkout=checkout, user=user)
+    payment = _payment_for_attempt(checkout=checkout, user=user, payment_method_id=payment_method_id)
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     if payment.reference:  # an intent exists: ask Stripe where it is instead of creating another
         return _applied(stripe_client.payment_intent_retrieve(payment.reference), source=Source.START)
     try:
-        intent = stripe_client.payment_intent_create(
-            amount=money.to_stripe_amount(payment.amount), payment_method=payment_method_id,
-            metadata={"checkout": str(checkout.pk), "payment": str(payment.pk)},
-            idempotency_key=payment.idempotency_key)
+        intent = _intent_create(payment=payment, payment_method_id=payment_method_id)
     except PaymentDeclined as declined:
         _attempt_close(payment_pk=payment.pk, to_status=Payment.Status.FAILED, source=Source.START,
                        failure_code=getattr(declined, "decline_code", "card_declined"))
@@ -158,6 +170,12 @@ def payment_intent_apply(*, intent, source: str, provider_event_id: str = "") ->
         if intent["amount"] != payment.amount * money.IDR_MINOR_PER_RUPIAH or intent["currency"] != "idr":
             logger.error("PaymentIntent %s amount %s %s does not match payment %s", intent["id"], intent["amount"],
                          intent["currency"], payment.pk)
+            PaymentMismatch.objects.get_or_create(
+                payment=payment, reference=intent["id"],
+                defaults={"expected_amount": payment.amount, "received_amount": intent["amount"],
+                          "received_currency": str(intent["currency"])[:8], "source": source,
+                          "provider_event_id": provider_event_id})
+            payment.save(update_fields=sorted(fields))
             return payment
         payment_status_change(payment=payment, to_status=Payment.Status.SUCCEEDED, source=source,
                               provider_event_id=provider_event_id)
@@ -181,6 +199,7 @@ def payment_intent_apply(*, intent, source: str, provider_event_id: str = "") ->
         payment_status_change(payment=payment, to_status=_STATUS[status], source=source,
                               provider_event_id=provider_event_id, note=payment.failure_code)
     payment.save(update_fields=sorted(fields))
+    fault_point("payment_intent_apply.before_commit")
     return payment
 
 
@@ -205,16 +224,46 @@ def stripe_event_process(*, event) -> bool:
     return True
 
 
+def card_payments_unheard_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Finish card attempts whose create call failed or timed out (no PaymentIntent id came back).
+
+    The call is made again with the attempt's key and card: if Stripe made the intent, it answers
+    with that one (never a second charge); if it never got the call, the payment the buyer asked for
+    is made now. Only for checkouts still awaiting payment and within Stripe's 24 hours of key
+    memory; a declined card closes the attempt, a Stripe still down leaves it for the next run.
+    Return how many attempts got their PaymentIntent.
+    """
+    now = timezone.now()
+    due = list(Payment.objects.filter(provider=Provider.STRIPE, status__in=ACTIVE, reference="",
+                                      checkout__status=Checkout.Status.AWAITING_PAYMENT,
+                                      created_at__gte=now - timedelta(hours=23), updated_at__lte=now - older_than)
+               .exclude(payment_method_ref="").order_by("pk")[:100])
+    found = 0
+    for payment in due:
+        try:
+            intent = _intent_create(payment=payment, payment_method_id=payment.payment_method_ref)
+        except PaymentDeclined as declined:
+            _attempt_close(payment_pk=payment.pk, to_status=Payment.Status.FAILED, source=Source.RECONCILE,
+                           failure_code=getattr(declined, "decline_code", "card_declined"))
+            continue
+        except (ProviderUnavailable, stripe.IdempotencyError):
+            logger.warning("Card attempt %s: Stripe still unavailable (or the key was used otherwise)", payment.pk)
+            continue
+        found += payment_intent_apply(intent=intent, source=Source.RECONCILE) is not None
+    return found
+
+
 def card_payments_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Ask Stripe about card payments still pending, so a lost webhook never leaves an order stuck."""
+    changed = card_payments_unheard_reconcile(older_than=older_than)
     due = list(Payment.objects.filter(provider=Provider.STRIPE, status__in=ACTIVE,
                                       updated_at__lte=timezone.now() - older_than)
                .exclude(reference="").values_list("reference", flat=True)[:200])
-    changed = 0
     for reference in due:
         before = Payment.objects.get(provider=Provider.STRIPE, reference=reference).status
         payment = payment_intent_apply(intent=stripe_client.payment_intent_retrieve(reference), source=Source.RECONCILE)
         changed += payment is not None and payment.status != before
+        fault_point("card_payments_reconcile.applied")
     return changed
 
 

@@ -8,6 +8,9 @@ Accounts:
 - ``commission`` (revenue): the platform's share;
 - ``producer:<id>`` (liability): what the platform owes a producer. Each credit names its
   producer order: pending until that order is completed, then available; payouts debit it.
+  Consignment settlements (``placements``) credit it without an order: available at once;
+- ``receivable:<organisation id>`` (asset): what a buyer organisation owes the platform for
+  consignment sales it reported (``placements.services.consignment_settle``).
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ class Line:
 
 
 def _account(code: str, producer_id: int | None = None) -> LedgerAccount:
-    kind = (LedgerAccount.Kind.ASSET if code.startswith("cash:") else
+    kind = (LedgerAccount.Kind.ASSET if code.startswith(("cash:", "receivable:")) else
             LedgerAccount.Kind.REVENUE if code == COMMISSION else LedgerAccount.Kind.LIABILITY)
     account, _created = LedgerAccount.objects.get_or_create(code=code, defaults={"kind": kind,
                                                                                   "producer_id": producer_id})
@@ -46,6 +49,10 @@ def _account(code: str, producer_id: int | None = None) -> LedgerAccount:
 
 def producer_account_code(producer_id: int) -> str:
     return f"producer:{producer_id}"
+
+
+def receivable_account_code(organisation_id: int) -> str:
+    return f"receivable:{organisation_id}"
 
 
 def cash_account_code(provider: str) -> str:

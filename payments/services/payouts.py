@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Producer
 from market.accounts.models import Role, User
+from market.core.dates import datetime_display
+from market.core.faults import fault_point
 from payments.exceptions import (
     BankAccountForbidden,
     PaymentForbidden,
@@ -109,7 +111,7 @@ def producer_bank_account_set(*, actor: User, producer: Producer, bank_name: str
 def _change_message(*, change: BankAccountChange, for_officer: bool) -> tuple[str, str]:
     when = timezone.localtime(change.created_at)
     values = {"producer": change.producer.name, "actor": change.actor.full_name or change.actor.email,
-              "date": when.strftime("%d-%m-%Y %H:%M %Z"),
+              "date": datetime_display(when),
               "old": (f"{change.old_bank_name} {change.old_account_number} ({change.old_account_holder})"
                       if change.replaced_an_account else _("none (set for the first time)")),
               "new": f"{change.new_bank_name} {change.new_account_number} ({change.new_account_holder})"}
@@ -176,6 +178,7 @@ def payout_batch_create(*, officer: User, minimum: int) -> PayoutBatch:
                           lines=[Line(producer_account_code(producer.pk), debit=available,
                                       producer_id=producer.pk),
                                  Line(IN_TRANSIT, credit=available)])
+        fault_point("payout_batch_create.payout_posted")
         total += available
     if not total:
         raise PaymentNotPossible(_("No producer has at least the minimum available."))

@@ -21,7 +21,8 @@ is posted once.
 """
 from __future__ import annotations
 
-from datetime import date
+import logging
+from datetime import date, timedelta
 from typing import IO
 
 from django.db import transaction
@@ -33,7 +34,13 @@ from catalog.images import ImageInvalid, image_validate_and_normalise
 from market.accounts.models import User
 from orders.models import Checkout, OrderRefund, PaymentMethod
 from orders.services import order_refund_mark_done
-from payments.exceptions import PaymentForbidden, PaymentInvalid, PaymentNotPossible, RefundNotFound
+from payments.exceptions import (
+    PaymentForbidden,
+    PaymentInvalid,
+    PaymentNotPossible,
+    ProviderUnavailable,
+    RefundNotFound,
+)
 from payments.models import LedgerEntry, LedgerLine, Payment, Provider, TermsInvoice
 from payments.money import split_proportionally
 from payments.providers import provider_get
@@ -47,6 +54,7 @@ from payments.services.ledger import (
 )
 
 MAX_REFERENCE = 100
+logger = logging.getLogger(__name__)
 
 
 def _allocated_shares(*, refund: OrderRefund) -> tuple[int, int]:
@@ -102,6 +110,26 @@ def refund_pay(*, refund: OrderRefund) -> OrderRefund:
         ledger_entry_post(key=f"refund:{refund.pk}", kind=LedgerEntry.Kind.REFUND, checkout=refund.order.checkout,
                           lines=_refund_lines(refund=refund, provider=payment.provider), memo=result.reference)
         return order_refund_mark_done(refund=refund, reference=result.reference)
+
+
+def card_refunds_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Pay back the card refunds still owed because Stripe failed or timed out when their task ran.
+
+    Each goes through ``refund_pay`` again with the same key (``kampung:refund:<id>``): a refund that
+    Stripe made although we never heard back is answered again, not made twice. Stops at the first
+    refusal (Stripe is still down: the next run tries again). Return how many were paid back.
+    """
+    due = list(OrderRefund.objects.filter(status=OrderRefund.Status.REQUESTED, payment_method=PaymentMethod.CARD,
+                                          created_at__lte=timezone.now() - older_than)
+               .select_related("order__checkout").order_by("pk")[:200])
+    done = 0
+    for refund in due:
+        try:
+            done += refund_pay(refund=refund).status == OrderRefund.Status.DONE
+        except ProviderUnavailable:
+            logger.warning("Stripe unavailable: card refunds stay owed until the next reconciliation")
+            break
+    return done
 
 
 # --- transfers recorded by officers ----------------------------------------------------------

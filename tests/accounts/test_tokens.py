@@ -261,9 +261,9 @@ class TestPage:
         html = english_pages.get(self.URL).content.decode()
 
         assert "Kasir toko" in html and f"{mine.prefix}…" in html
-        assert "1 Mar 2026 08:30 WIB" in html  # created
-        assert "3 Mar 2026 00:05 WIB" in html  # last used
-        assert "31 Mar 2099 08:30 WIB" in html  # expires
+        assert "1 Mar 2026, 08:30 WIB" in html  # created
+        assert "3 Mar 2026, 00:05 WIB" in html  # last used
+        assert "31 Mar 2099, 08:30 WIB" in html  # expires
         assert "Punya Budi" not in html
         assert f'action="/account/api-tokens/{mine.pk}/revoke/"' in html
         assert 'href="/account/api-tokens/"' in html  # in the account settings menu

@@ -92,7 +92,7 @@ def test_producer_submits_officer_approves_public_sees(browser, live_server, tot
     # then: it appears on the public catalogue and its page
     visitor.goto(f"{live_server.url}/products/")
     visitor.get_by_role("link", name=re.compile("Kopi Robusta Padomasan 250 g")).first.click()
-    visitor.wait_for_url(f"{live_server.url}/products/{product.pk}/")
+    visitor.wait_for_url(re.compile(rf"/products/{product.pk}/[a-z0-9-]+/$"))  # the address with its slug (issue 17)
     assert visitor.get_by_role("heading", level=1).inner_text() == "Kopi Robusta Padomasan 250 g"
     assert visitor.get_by_text("Rp 45.000").first.is_visible()
     assert visitor.get_by_text("UD Kopi Padomasan").first.is_visible()

@@ -31,6 +31,7 @@ def test_type_pick_a_suggestion_filter_by_district_open_the_product(browser, liv
     try:
         # given: the search page, reached from the navigation
         page.goto(f"{live_server.url}/")
+        page.locator("summary.menu-button").click()  # the phone header's menu (issue 17)
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
         page.wait_for_url(f"{live_server.url}/search/")
 
@@ -62,7 +63,7 @@ def test_type_pick_a_suggestion_filter_by_district_open_the_product(browser, liv
 
         # and opens the first product
         results.get_by_role("link", name=titles[0]).click()
-        page.wait_for_url(re.compile(r"/products/\d+/$"))
+        page.wait_for_url(re.compile(r"/products/\d+/[a-z0-9-]+/$"))  # the address with its slug (issue 17)
         assert page.get_by_role("heading", level=1).inner_text() == titles[0]
     finally:
         context.close()

@@ -71,3 +71,9 @@ def test_page_numbers_still_work_beside_the_keyset(client, catalogue):
     body = client.get("/api/v1/products/", {"page_size": 3, "page": 2}).json()
 
     assert body["count"] == 8 and body["count_is_exact"] is True and len(body["results"]) == 3
+
+
+def test_two_positions_are_a_400(client, catalogue):
+    response = client.get("/api/v1/products/?after=&after=")
+
+    assert response.status_code == 400 and "after" in response.json()["fields"]

@@ -311,7 +311,7 @@ def test_officers_record_and_read_coaching_sessions(client, officer, padomasan):
     as_user(client, officer)
     url = "/api/v1/villages/35.09.01.2001/coaching-sessions/"
     payload = {"held_on": "2026-04-03", "stage": "coaching", "topic": "Label halal", "trainer": "Pak Budi",
-               "attendees": [local.pk]}
+               "attendees": [local.pk], "people_attending": 12, "women_attending": 7, "youth_attending": 3}
 
     created = client.post(url, payload, format="json")
     outsiders = client.post(url, {**payload, "attendees": [elsewhere.pk]}, format="json")
@@ -321,7 +321,8 @@ def test_officers_record_and_read_coaching_sessions(client, officer, padomasan):
     session = CoachingSession.objects.get(topic="Label halal")
     assert created.json() == {"id": session.pk, "held_on": "2026-04-03", "stage": "coaching", "topic": "Label halal",
                               "trainer": "Pak Budi", "materials": "", "outcomes": "", "officer": "Bu Ratna",
-                              "attendees": [{"id": local.pk, "name": "Kopi Padomasan"}]}
+                              "attendees": [{"id": local.pk, "name": "Kopi Padomasan"}],
+                              "people_attending": 12, "women_attending": 7, "youth_attending": 3}
     assert_error(outsiders, 400, "catalog_invalid",
                  {"attendees": ["Not producers of this village: Dari desa lain."]})
     assert [s["topic"] for s in listed_sessions["results"]] == ["Label halal", "Pengemasan", "Manajemen industri"]

@@ -224,19 +224,26 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     assert sorted(ProducerDeliveryRule.objects.values_list("offers_pickup", "offers_delivery", "offers_courier")) == [
         (False, False, True), (True, True, False), (True, True, True)]
 
-    # orders in every state, for the chain (wholesale, to its outlets) and for the consumer (retail, to her address)
+    # orders in every state, for the chain (wholesale, to its outlets) and for the consumer (retail, to her address);
+    # one of the chain's came from a showcase meeting (showcases/demo.py), placed on terms
     orders = Order.objects.all()
+    assert orders.filter(showcase_meeting__isnull=False).count() == 1
+    # and the placement agreed at that showcase went on a shelf from its meeting (placements/demo.py)
+    from placements.models import Placement
+
+    assert list(Placement.objects.filter(showcase_meeting__isnull=False).values_list(
+        "showcase_meeting__outcome", "status")) == [("placement_agreed", "on_shelf")]
     assert dict(orders.values_list("status").annotate(n=Count("pk"))) == {
-        "awaiting_payment": 1, "placed": 2, "accepted": 1, "declined": 1, "packed": 1, "shipped": 1,
+        "awaiting_payment": 1, "placed": 3, "accepted": 1, "declined": 1, "packed": 1, "shipped": 1,
         "delivered": 1, "completed": 3, "cancelled": 2}
     assert set(Order.Status.values) == set(orders.values_list("status", flat=True))
-    assert orders.filter(checkout__organisation=chain, checkout__audience="business").count() == 9
+    assert orders.filter(checkout__organisation=chain, checkout__audience="business").count() == 10
     assert orders.filter(checkout__placed_by=consumer, checkout__audience="consumer").count() == 4
     assert orders.values("producer").distinct().count() == 4
     assert not orders.filter(checkout__organisation=chain, checkout__outlet__isnull=True).exists()
     assert {(method, status): n for method, status, n in Checkout.objects.values_list(
         "payment_method", "status").annotate(n=Count("pk"))} == {
-        ("invoice", "paid"): 1, ("invoice", "on_terms"): 3, ("bank_transfer", "paid"): 5,
+        ("invoice", "paid"): 1, ("invoice", "on_terms"): 4, ("bank_transfer", "paid"): 5,
         ("bank_transfer", "expired"): 1, ("bank_transfer", "awaiting_payment"): 1}
     assert set(Checkout.objects.filter(organisation=chain).values_list("placed_by__email", flat=True)) == {
         BUYER_EMAIL, CHAIN_MANAGER_EMAIL}
@@ -257,8 +264,9 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     totals = LedgerLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
     assert totals["d"] == totals["c"] > 0
     assert LedgerEntry.objects.filter(kind="refund").count() == 2
-    # invoices on terms: one paid, three open within the credit limit (one placed by approving a request)
-    assert TermsInvoice.objects.filter(organisation=chain).count() == 4
+    # invoices on terms: one paid, four open within the credit limit (one placed by approving a request, one
+    # from a showcase meeting)
+    assert TermsInvoice.objects.filter(organisation=chain).count() == 5
     assert 0 < credit_outstanding(organisation=chain) <= 50_000_000
 
     # the chain is verified; another buyer's registration waits in the officers' queue

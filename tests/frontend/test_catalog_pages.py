@@ -15,6 +15,7 @@ from PIL import Image
 
 from catalog.demo import ean13_with_check_digit
 from catalog.models import Product, Stage, VillagePhoto
+from catalog.selectors.public import product_slug
 from catalog.services import (
     ProductChanges,
     coaching_session_record,
@@ -396,7 +397,7 @@ def test_catalogue_shows_public_products_from_their_snapshot(en, catalogue):
     for name in HIDDEN_NAMES:
         assert name not in html
     ready = catalogue["ready"]
-    assert f'<a href="/products/{ready.pk}/">Padomasan Coffee</a>' in html
+    assert f'<a href="/products/{ready.pk}/{product_slug(ready.approved_snapshot["name"])}/">Padomasan Coffee</a>' in html
     assert "UMKM Kopi Padomasan<br>Padomasan" in html
     assert '<strong>Rp 48.000</strong><span class="price-unit"> / pack</span>' in html
     assert '<span class="stock stock-out">Out of stock</span>' in html  # the craft product
@@ -510,7 +511,7 @@ def test_product_page_shows_the_approved_snapshot(en, catalogue):
     Product.objects.filter(pk=product.pk).update(
         approved_snapshot={**product.approved_snapshot, "pack_size": "0.250"})
 
-    response = en.get(f"/products/{product.pk}/")
+    response = en.get(f"/products/{product.pk}/", follow=True)
 
     html = text(response)
     assert response.status_code == 200
@@ -545,13 +546,13 @@ def test_product_page_shows_the_approved_snapshot(en, catalogue):
 def test_product_page_says_how_much_stock_is_left(en, officer, on_hand, shown):
     product = approved_product(verified_producer(programme_village(), officer), officer, stock=on_hand)
 
-    assert shown in text(en.get(f"/products/{product.pk}/"))
+    assert shown in text(en.get(f"/products/{product.pk}/", follow=True))
 
 
 def test_product_page_checklist_shows_what_is_missing_for_modern_retail(en, catalogue):
     product = catalogue["expired"]  # food, halal claimed but expired, no barcode, no P-IRT, no packaging
 
-    response = en.get(f"/products/{product.pk}/")
+    response = en.get(f"/products/{product.pk}/", follow=True)
 
     html = text(response)
     assert [(item.key, item.ok) for item in response.context["details"]["readiness"]] == [
@@ -579,7 +580,7 @@ def test_pending_changes_leave_the_approved_version_on_the_pages(en, officer):
     product.refresh_from_db()
     assert (product.status, product.has_pending_changes, product.name) == ("submitted", True, "Kopi Baru")
 
-    page = text(en.get(f"/products/{product.pk}/"))
+    page = text(en.get(f"/products/{product.pk}/", follow=True))
     listing = text(en.get("/products/"))
 
     for html in (page, listing):
@@ -594,9 +595,9 @@ def test_members_of_the_producer_are_told_they_see_the_public_version(en, office
     owner = owner_of(product.producer)
     en.force_login(owner)
 
-    before = text(en.get(f"/products/{product.pk}/"))
+    before = text(en.get(f"/products/{product.pk}/", follow=True))
     product_update(product=product, actor=owner, changes=ProductChanges(name="Kopi Baru"))
-    after = text(en.get(f"/products/{product.pk}/"))
+    after = text(en.get(f"/products/{product.pk}/", follow=True))
 
     assert "You are viewing the public version of your product." in before
     assert '<a href="/dashboard/producer/">Go to your dashboard</a>' in before
@@ -609,7 +610,7 @@ def test_members_of_the_producer_are_told_they_see_the_public_version(en, office
 def test_hidden_products_are_404(en, catalogue, hidden):
     product = catalogue["hidden"][hidden]
 
-    assert en.get(f"/products/{product.pk}/").status_code == 404
+    assert en.get(f"/products/{product.pk}/", follow=True).status_code == 404
 
 
 def test_unknown_product_is_404(en):

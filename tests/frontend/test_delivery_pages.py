@@ -85,7 +85,7 @@ def test_producer_sets_courier_rates_and_a_consumer_in_another_regency_sees_the_
 
     # then the consumer sees the Surabaya courier fee on the product page ...
     client.force_login(user)
-    detail = text(client.get(f"/products/{product.pk}/"))
+    detail = text(client.get(f"/products/{product.pk}/", follow=True))
     assert "To Ketabang, Genteng, for an order of 1 unit:" in detail
     assert re.search(r'data-option="courier">Courier · <span class="num" data-fee="15000">Rp\s?15\.000</span> · '
                      r"3 days on the way", detail)
@@ -169,22 +169,22 @@ def test_visitor_sees_fees_from_and_picks_a_regency(client):
     product = on_sale(producer=producer)
     url = f"/products/{product.pk}/"
 
-    anonymous = text(client.get(url))
+    anonymous = text(client.get(url, follow=True))
     assert "Delivery by the producer · from Rp" in anonymous and "10.000" in anonymous
     assert re.search(r"Courier · from Rp\s?15\.000", anonymous)
     assert '<option value="35.78">Kota Surabaya</option>' in anonymous
 
-    surabaya = text(client.get(url, {"to": "35.78"}))
+    surabaya = text(client.get(url, {"to": "35.78"}, follow=True))
     assert "To Kota Surabaya, for an order of 1 unit:" in surabaya
     assert 'data-option="courier">Courier · <span class="num" data-fee="15000">' in surabaya
     assert "Delivery by the producer: The producer does not deliver there itself." in surabaya
 
-    jakarta = text(client.get(url, {"to": "31.71"}))
+    jakarta = text(client.get(url, {"to": "31.71"}, follow=True))
     assert ("This producer cannot deliver to Kota Jakarta Pusat and offers no pickup. You can still add it to your "
             "cart, but the order cannot be placed to this destination.") in jakarta
     assert "Add to cart" in jakarta
     # A code that is not a known place is ignored.
-    assert "Courier · from Rp" in text(client.get(url, {"to": "99.99"}))
+    assert "Courier · from Rp" in text(client.get(url, {"to": "99.99"}, follow=True))
 
 
 def test_checkout_says_a_producer_cannot_deliver_to_the_address_and_refuses_the_order(client):

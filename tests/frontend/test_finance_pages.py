@@ -360,14 +360,14 @@ def test_the_batch_and_the_payouts_page_warn_about_an_account_changed_since_the_
     # then both say which account changed and when; the steady producer's row has no warning
     assert [account.producer_id for account in before.context["changed_accounts"]] == [changed.pk]
     listed = html(before).split(f'data-account-changed="{changed.pk}"')[1].split("</li>")[0]
-    assert f"{changed.name}: account changed on 4 Mar 2026 08:30 since the last payout (now Bank Lain)" in listed
+    assert f"{changed.name}: account changed on 4 Mar 2026, 08:30 WIB since the last payout (now Bank Lain)" in listed
     assert {payout.producer_id: payout.account_changed_at for payout in detail.context["payouts"]} == {
         changed.pk: datetime(2026, 3, 4, 1, 30, tzinfo=UTC), steady.pk: None}
     page = html(detail)
     assert 'data-account-changes="1"' in page
     changed_row = page.split(f'data-payout="{rows[changed].pk}"')[1].split("</tr>")[0]
     steady_row = page.split(f'data-payout="{rows[steady].pk}"')[1].split("</tr>")[0]
-    assert "Account changed on 4 Mar 2026 08:30 since the last payout" in changed_row
+    assert "Account changed on 4 Mar 2026, 08:30 WIB since the last payout" in changed_row
     assert "data-account-changed" not in steady_row and "Account changed" not in steady_row
 
 
@@ -573,7 +573,8 @@ def test_the_overview_lists_balances_and_checks_the_ledger_on_request(officer_cl
     assert page.status_code == 200
     assert page.context["summary"] == {"awaiting_count": 1, "awaiting_amount": 10000, "open_batches": 0,
                                        "open_batches_total": 0, "pending": 0, "available": 38000 + 19000,
-                                       "refunds_count": 0, "refunds_amount": 0, "late_count": 0, "late_amount": 0}
+                                       "refunds_count": 0, "refunds_amount": 0, "late_count": 0, "late_amount": 0,
+                                       "mismatch_count": 0}
     rows = {account.producer_id: (account.pending, account.available) for account in page.context["page"]}
     assert rows == {mine.pk: (0, 38000), theirs.pk: (0, 19000)}
     assert rows[mine.pk] == producer_balance(producer_id=mine.pk)
@@ -628,10 +629,10 @@ def test_the_balances_and_batches_pages_read_a_fixed_number_of_queries(officer_c
         bank_account_set(producer, bank_name="BNI", account_number=f"2000{producer.pk}", account_holder=producer.name)
     officer_client.get(FINANCE)
 
-    with django_assert_max_num_queries(11):  # session, user, two-factor, assisted-mode banner, summary (5), count,
+    with django_assert_max_num_queries(12):  # session, user, two-factor, assisted-mode banner, summary (6), count,
         # balances
         overview = officer_client.get(FINANCE)
-    with django_assert_max_num_queries(12):  # ... summary (5), accounts changed since the last payout, count,
+    with django_assert_max_num_queries(13):  # ... summary (6), accounts changed since the last payout, count,
         # batches
         batches = officer_client.get(PAYOUTS)
     with django_assert_max_num_queries(6):
@@ -657,8 +658,9 @@ def test_the_producer_page_reads_a_fixed_number_of_queries(client, django_assert
     client.force_login(owner_of(producer))
     client.get(PRODUCER_FINANCE)
 
-    with django_assert_max_num_queries(10):  # ... whether this person may change the bank account, and the
-        # buyer organisations they may act for (the header's "Acting for", frontend/acting.py)
+    with django_assert_max_num_queries(11):  # ... whether this person may change the bank account, and the
+        # buyer organisations they may act for (the header's "Acting for", frontend/acting.py), and the settled
+        # consignment sales (placements, one query)
         response = client.get(PRODUCER_FINANCE)
 
     assert len(response.context["pending_orders"]) == 21

@@ -504,7 +504,7 @@ def test_survey_errors_are_shown_per_field_and_per_line_and_nothing_typed_is_los
     page = html(response)
     assert response.status_code == 200
     assert "More women than the whole workforce." in page
-    assert "Komoditas" in page and "is listed twice." in page
+    assert f"{kopi.name_en} is listed twice." in page  # the commodity in the reader's language (issue 17)
     assert 'name="workforce_women" value="130"' in page and ">\nJalan rusak parah</textarea>" in page
     assert 'name="lines-1-estimated_production_per_month" value="5"' in page
     assert Survey.objects.count() == 0

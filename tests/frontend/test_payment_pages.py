@@ -248,11 +248,12 @@ def test_bank_transfer_shows_the_reference_the_account_the_exact_amount_and_the_
     reference = bank_reference_for(checkout.pk)
     expires = checkout.reservation_expires_at.astimezone(settings_tz())
     assert response.status_code == 200
-    assert f'id="transfer-reference">{reference}</dd>' in page
-    assert '<dd class="copyable" id="transfer-account">0011223344</dd>' in page
+    assert f'id="transfer-reference">{reference}</span>' in page
+    assert '<span class="copyable" id="transfer-account">0011223344</span>' in page
     assert "<dd>Bank Jatim</dd>" in page and "<dd>Disperindag Kabupaten Jember</dd>" in page
-    assert '<dd class="copyable" id="transfer-amount">Rp 37.500</dd>' in page
-    assert f"{expires:%-d %B %Y, %H:%M} WIB" in page
+    assert '<span class="copyable" id="transfer-amount">Rp 37.500</span>' in page
+    assert 'data-copy="37500"' in page and 'data-copy="0011223344"' in page and f'data-copy="{reference}"' in page
+    assert f"{expires:%-d %b %Y, %H:%M} WIB" in page
     assert 'id="card-form"' not in page and "js.stripe.com" not in page
     payment = Payment.objects.get()
     assert (payment.provider, payment.reference, payment.amount) == ("bank_transfer", reference, 37500)
@@ -273,7 +274,8 @@ def test_a_bank_transfer_checkout_cannot_be_paid_by_card(client, emulator):
     response = client.post(pay_url(checkout), {"payment_method_id": card()})
 
     assert response["Location"] == pay_url(checkout)
-    assert list(Payment.objects.values_list("provider", flat=True)) == []
+    # only the transfer's own payment, made when the checkout was placed: no card payment was started
+    assert list(Payment.objects.values_list("provider", flat=True)) == ["bank_transfer"]
     assert Checkout.objects.get().status == "awaiting_payment"
 
 
@@ -311,7 +313,8 @@ def test_an_expired_or_cancelled_checkout_shows_its_state_and_no_payment_form(cl
     assert f'status-badge status-{state}' in page
     assert {"expired": "was not paid in time", "cancelled": "This order is cancelled."}[state] in page
     assert "Payment reference" not in page and 'id="card-form"' not in page
-    assert Payment.objects.count() == 0
+    # the transfer's payment was made when the checkout was placed; opening the page starts nothing more
+    assert list(Payment.objects.values_list("provider", flat=True)) == ["bank_transfer"]
 
 
 def test_someone_elses_checkout_is_404_and_starts_nothing(client, emulator, totp_for):
@@ -377,8 +380,8 @@ def test_every_member_of_the_buyer_organisation_sees_the_transfer_instructions(c
 
     page = text(client.get(pay_url(checkout)))
 
-    assert f'id="transfer-reference">{bank_reference_for(checkout.pk)}</dd>' in page
-    assert '<dd class="copyable" id="transfer-amount">Rp 40.000</dd>' in page
+    assert f'id="transfer-reference">{bank_reference_for(checkout.pk)}</span>' in page
+    assert '<span class="copyable" id="transfer-amount">Rp 40.000</span>' in page
 
 
 # --- from the checkout ----------------------------------------------------------------------------

@@ -139,12 +139,12 @@ def test_badge_only_on_matching_products(en, catalogue):
     marked = [p.name for p in listing.context["products"] if p.for_you]
     assert marked == ["Tas Anyaman"]
     assert text(listing).count(BADGE) == 1
-    assert BADGE in text(en.get(f"/products/{products['tas'].pk}/"))
-    assert BADGE not in text(en.get(f"/products/{products['kopi_jombang'].pk}/"))
+    assert BADGE in text(en.get(f"/products/{products['tas'].pk}/", follow=True))
+    assert BADGE not in text(en.get(f"/products/{products['kopi_jombang'].pk}/", follow=True))
 
     en.logout()
     assert BADGE not in text(en.get("/products/"))
-    assert BADGE not in text(en.get(f"/products/{products['tas'].pk}/"))
+    assert BADGE not in text(en.get(f"/products/{products['tas'].pk}/", follow=True))
 
 
 def test_the_product_page_judges_readiness_with_the_buyers_shelf_life(en, catalogue):
@@ -153,11 +153,11 @@ def test_the_product_page_judges_readiness_with_the_buyers_shelf_life(en, catalo
                           certifications=[], min_shelf_life_days=270, digest_enabled=True)
     en.force_login(owner)
 
-    keripik = en.get(f"/products/{catalogue['products']['keripik'].pk}/")  # 200 days
+    keripik = en.get(f"/products/{catalogue['products']['keripik'].pk}/", follow=True)  # 200 days
 
     assert "Retailers need a shelf life of at least 270 days." in text(keripik)
     assert BADGE not in text(keripik)
-    assert BADGE in text(en.get(f"/products/{catalogue['products']['kopi_jombang'].pk}/"))
+    assert BADGE in text(en.get(f"/products/{catalogue['products']['kopi_jombang'].pk}/", follow=True))
 
 
 def test_matches_my_preferences_filter_for_buyers_only(en, catalogue):

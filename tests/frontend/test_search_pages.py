@@ -75,7 +75,7 @@ def test_results_in_rank_order_with_facet_counts(client, indexed):
         "in_stock": [("In stock", 3, False, "?q=kopi&in_stock=true"), ("Out of stock", 1, False, "?q=kopi&in_stock=false")],
     }
     content = response.content.decode()
-    assert f'href="/products/{indexed.id("robusta")}/"' in content
+    assert f'href="/products/{indexed.id("robusta")}/' in content
     assert "Rp 35.000</strong><span class=\"price-unit\"> / pack</span>" in content  # consumers: the retail price
     assert "Wholesale from" not in content
 

@@ -178,7 +178,7 @@ def test_the_buyer_sees_invoices_due_overdue_and_paid_with_the_reference_and_the
     assert re.search(r"Outstanding</dt><dd>Rp 300.000<", page)
     assert re.search(r"Available credit</dt><dd>Rp 700.000<", page)
     assert "An invoice is overdue: new orders on terms are paused until it is paid." in page
-    assert "Bank Jatim" in page and "0000000000" in page and "Disperindag Kabupaten Jember" in page
+    assert "Bank Jatim" in page and "0011223344" in page and "Disperindag Kabupaten Jember" in page
     cards = re.findall(r'<li class="card order-card">(.*?)</li>', page)
     assert [re.search(r'class="order-number">(.*?)<', card).group(1) for card in cards] == [
         first.number, second.number, third.number]

@@ -52,7 +52,7 @@ def home(client, totp_for):
 
 
 def product_page(client, totp_for):
-    return f"/products/{on_sale(name='Kopi Robusta 250 g').pk}/"
+    return f"/products/{on_sale(name='Kopi Robusta 250 g').pk}/kopi-robusta-250-g/"
 
 
 def checkout_page(client, totp_for):

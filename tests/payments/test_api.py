@@ -28,7 +28,7 @@ def test_the_buyer_gets_the_transfer_instructions_and_a_stranger_gets_404():
     body = response.json()
     assert {key: body[key] for key in ("reference", "amount", "bank_name", "account_number", "account_name")} == {
         "reference": bank_reference_for(checkout.pk), "amount": 40000, "bank_name": "Bank Jatim",
-        "account_number": "0000000000", "account_name": "Disperindag Kabupaten Jember"}
+        "account_number": "0011223344", "account_name": "Disperindag Kabupaten Jember"}
     assert stranger.status_code == 404
 
 

@@ -97,9 +97,10 @@ def test_an_approval_is_indexed_after_the_commit(indexed, django_capture_on_comm
 
     assert marks() == {("product", str(product.pk)), ("village", "35.09.30.2009")}
     assert not ProductEntry.objects.filter(pk=product.pk).exists()  # nothing before the commit
-    assert len(callbacks) == 1
+    # The search task (the public page cache's generation moves after the commit too: market/core/pagecache.py).
+    (index,) = [callback for callback in callbacks if getattr(callback, "__name__", "") != "_generation_bump"]
 
-    callbacks[0]()  # the commit
+    index()  # the commit
 
     assert ProductEntry.objects.get(pk=product.pk).name == "Gula Aren Sidomulyo"
     assert marks() == set()

@@ -67,9 +67,12 @@ RULES: dict[str, Rule] = {
     # --- public pages and API ----------------------------------------------------------------
     r"frontend:(home|village-list|product-list|product-filter-villages|search|search-suggest|search-villages"
     r"|place-villages|cart)": Rule(PUBLIC),
+    # Issue 17: what crawlers, link previews and an installed app read (tests/frontend/test_storefront_seo.py).
+    r"frontend:(robots|sitemap|manifest|service-worker|offline)": Rule(PUBLIC),
     r"v1:regions:.*|v1:catalog:(village-list|producer-list|product-list|category-tree|commodity-list)"
     r"|v1:search:.*": Rule(PUBLIC),
     r"v1:accounts:token": Rule(PUBLIC),
+    r"frontend:programme-results": Rule(PUBLIC),  # public programme results (issue 18): no personal data
     # --- signed-in, parameterless ------------------------------------------------------------
     r"frontend:(dashboard|order-list|purchase-request-list|addresses|address-add|account-api-tokens"
     r"|account-personal-data|account-personal-data-download|account-close|acting-for|checkout|checkout-summary"
@@ -81,9 +84,14 @@ RULES: dict[str, Rule] = {
     r"|assist-session-start|assist-session-end|assisted-action-list)|v1:orders:(cart-lines|cart-accept-prices|checkout"
     r"|purchase-request-list|order-list)|v1:buyers:(outlet-list|address-list)"
     r"|v1:payments:(transfer-receipts|refunds|terms-invoices)": Rule(SIGNED_IN),
+    r"frontend:(buyer-placements|buyer-placement-new|buyer-sales|buyer-sales-import|buyer-shelf|buyer-shelf-csv"
+    r"|producer-placements|producer-placement-new|producer-delivery-new)|v1:placements:(placement-list"
+    r"|delivery-list|sales-report-list|sales-report-import|settlement-line-list)": Rule(SIGNED_IN),
     # --- officer-only, parameterless ---------------------------------------------------------
     r"frontend:officer-(home|orders|finance|finance-transfers|finance-payouts|finance-refunds|finance-late"
-    r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end)": Rule(OFFICER),
+    r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end|placements"
+    r"|shelf-csv)": Rule(OFFICER),
+    r"frontend:officer-(cockpit|cockpit-export|cockpit-summary|cockpit-report|audit)": Rule(OFFICER),  # programme cockpit (issue 18)
     r"v1:catalog:product-review-queue|v1:buyers:officer-registration-list"
     r"|v1:payments:late-transfers": Rule(OFFICER),
     # --- object routes exercised by the matrix (OBJECT_ROUTES in the test) ------------------
@@ -102,6 +110,10 @@ RULES: dict[str, Rule] = {
     r"|token-detail)|v1:catalog:(product-working-copy|product-price-tiers"
     r"|product-photos|product-submit|product-restock|product-stock-correct|product-stock-threshold)"
     r"|v1:payments:(card-payment|bank-transfer|producer-balance)": Rule(OWNER_OBJECT),
+    r"frontend:(buyer-placement|buyer-placement-reorder|buyer-sales-report-new|buyer-sales-report"
+    r"|buyer-sales-report-settle|buyer-outlet-range|placement-move|placement-delivery-note|producer-placement)"
+    r"|v1:placements:(placement-detail|placement-transition|delivery-detail|sales-report-detail"
+    r"|sales-report-settle)": Rule(OWNER_OBJECT),
     r"frontend:officer-(finance-batch|finance-batch-csv|finance-refund|credit-detail|buyer|village"
     r"|curation-product|producer)": Rule(OFFICER),
     r"frontend:officer-(finance-batch-paid|finance-refund-credit-note|finance-late-decide|credit-suspend"
@@ -112,7 +124,7 @@ RULES: dict[str, Rule] = {
     r"|product-approve|product-reject|product-delist)|v1:buyers:officer-registration-(detail|verify|refuse)"
     r"|v1:payments:(refund-transfer|refund-credit-note|late-transfer-decide)": Rule(OFFICER),
     # --- public object routes ----------------------------------------------------------------
-    r"frontend:(village-detail|product-detail|producer-detail)|v1:catalog:(village-detail|producer-detail"
+    r"frontend:(village-detail|product-detail|product|producer-detail)|v1:catalog:(village-detail|producer-detail"
     r"|producer-products|product-detail)|v1:orders:(delivery-options|delivery-quote)": Rule(PUBLIC),
     # --- object routes not yet exercised -----------------------------------------------------
     r"v1:catalog:(producer-permit|product-photo)|frontend:(producer-permit-delete"
@@ -120,6 +132,33 @@ RULES: dict[str, Rule] = {
     r"v1:orders:(cart-line|purchase-request-withdraw|order-problem-answer|order-problem-decide)"
     r"|frontend:(cart-line|order-problem-answer|order-problem-decide|purchase-request-withdraw)":
         Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/orders)"),
+    # --- showcases (gelar produk) ----------------------------------------------------------------
+    r"frontend:showcase-(list|detail)|v1:showcases:showcase-(list|detail)": Rule(PUBLIC),
+    r"frontend:(buyer|producer)-showcases|v1:showcases:meeting-list": Rule(SIGNED_IN),
+    r"frontend:officer-showcase(s|-new|-edit|-status|-lineup|-schedule|-report|-report-csv|-participant|-move)?":
+        Rule(OFFICER),
+    r"frontend:showcase-(meeting|meeting-outcome|participation)|v1:showcases:meeting-(detail|outcome|accept)":
+        Rule(OWNER_OBJECT),
+    r"frontend:showcase-(buyer|register|buyer-availability|meeting-request|agenda|agenda-ics|meeting-respond"
+    r"|meeting-cancel|meeting-order|meeting-link-order|participation-respond|participation-availability)"
+    r"|v1:showcases:(registration|agenda|meeting-decline)": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/showcases)"),
+    # --- investors (issue 16) ------------------------------------------------------------------
+    r"frontend:investor-(directory|districts|opportunities)|v1:investors:village-list": Rule(PUBLIC),
+    r"frontend:investor-(village|opportunity)|v1:investors:village-detail":
+        Rule(PUBLIC, "what each person sees is decided by investors.selectors.Viewer (tests/investors/test_visibility)"),
+    r"frontend:(investor-(dashboard|profile|terms|interests|watchlist|watch-add)|producer-investor-interests)"
+    r"|v1:investors:(profile|profile-submit|terms|opportunity-list|watch-list|interest-list)": Rule(SIGNED_IN),
+    r"frontend:officer-(investors|investors-csv|investor-profiles|opportunities|opportunity-new|interests)"
+    r"|v1:investors:officer-profile-list": Rule(OFFICER),
+    r"frontend:officer-(investor-profile|investor-profile-verify|investor-profile-refuse|opportunity"
+    r"|opportunity-status|opportunity-document|interest|interest-move|interest-note|interest-share)"
+    r"|v1:investors:(officer-profile-verify|officer-profile-refuse|interest-move|interest-share)": Rule(OFFICER),
+    r"frontend:investor-(interest|watch-remove)|v1:investors:(interest-detail|watch-item)": Rule(OWNER_OBJECT),
+    r"frontend:investor-(village-interest|opportunity-interest|document)"
+    r"|v1:investors:(village-interest|opportunity-detail|opportunity-interest)":
+        Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/investors/test_visibility.py, test_api.py)"),
+    r"frontend:(checkout-pay-proof|transfer-proof)":
+        Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/frontend/test_storefront_proofs.py)"),
     r"frontend:dashboard-role": Rule(NOT_YET_COVERED, "redirects to the dashboard of a role; no object"),
     r"frontend:invitation-accept": Rule(NOT_YET_COVERED, "the token is the secret; tests/accounts/test_invitations"),
 }

@@ -280,7 +280,33 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     api_token = api_token_create(user=consumer_a).token  # one to revoke on the page, one through the API
     invitation = invitation_create(organisation=org_a, email="neu@example.id", role=Membership.Role.MEMBER,
                                    invited_by=buyer_a).invitation
+    meeting = _showcase_meeting(org_a=org_a, buyer=buyer_a, producer=producer)
+    from investors.models import WatchItem
+    from investors.services import investor_profile_save, investor_profile_submit
+    from tests.investors.helpers import express, make_opportunity, make_village, profile_data
+
+    investor = people["users"]["investor"]
+    investor_profile_save(user=investor, data=profile_data())
+    investor_profile_submit(user=investor)
+    programme_village = make_village("35.09.01.2009", "Matriks")
+    interest = express(investor, make_opportunity(programme_village))
+    watch_page = WatchItem.objects.create(user=investor, village=programme_village)
+    watch_api = WatchItem.objects.create(user=investor, opportunity=interest.opportunity)
+    placement, consignment, report = _placement_objects(people, product=on_sale(producer=producer, stock=20))
+    from buyers.services import outlet_create
+    from tests.orders.factories import PLACE
+
+    shelf_outlet = outlet_create(organisation=org_a, actor=buyer_a, **{**PLACE, "name": "Cabang Rak"})
     return {
+        "meeting": ({"buyer", "producer"}, {"pk": meeting.pk}),
+        "participation": ({"producer"}, {"pk": meeting.participant_id}),
+        "interest": ({"investor"}, {"pk": interest.pk}),
+        "watch-item": ({"investor"}, {"pk": watch_page.pk}),
+        "watch-item-api": ({"investor"}, {"pk": watch_api.pk}),
+        "shelf-outlet": ({"buyer"}, {"pk": shelf_outlet.pk}),  # not archived by the outlet routes' controls
+        "placement": ({"buyer", "producer"}, {"pk": placement.pk}),
+        "consignment-delivery": ({"buyer", "producer"}, {"pk": consignment.pk}),
+        "sales-report": ({"buyer", "producer"}, {"pk": report.pk}),
         "token": ({"consumer"}, {"pk": token.pk}),
         "api-token": ({"consumer"}, {"pk": api_token.pk}),
         "invitation": ({"buyer"}, {"pk": org_a.pk, "invitation_pk": invitation.pk}),
@@ -297,20 +323,69 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     }
 
 
+def _showcase_meeting(*, org_a, buyer, producer):
+    """A published showcase with ``producer`` confirmed and ``org_a`` registered: their accepted meeting."""
+    from showcases.services import AttendeeData, meeting_request, meeting_respond, registration_save
+    from tests.showcases.factories import confirmed_participant, published_showcase
+
+    showcase = published_showcase()
+    participant = confirmed_participant(showcase, producer=producer)
+    registration = registration_save(showcase=showcase, organisation=org_a, actor=buyer,
+                                     attendees=[AttendeeData(name="Bu Sari")])
+    meeting = meeting_request(registration=registration, participant=participant, actor=buyer)
+    return meeting_respond(meeting=meeting, actor=owner_of(producer), accept=True)
+
+
+def _placement_objects(people, *, product):
+    """A consignment placement of producer P at buyer A's outlet, agreed, delivered and reported (not settled)."""
+    from datetime import date
+
+    from placements.models import Side
+    from placements.services import (
+        DeliveryLineInput,
+        PlacementProposal,
+        SalesLineInput,
+        consignment_delivery_record,
+        placement_propose,
+        placement_status_set,
+        sales_report_submit,
+    )
+
+    buyer, producer = people["users"]["buyer"], people["users"]["producer"]
+    outlet = people["outlet_a"]
+    placement = placement_propose(actor=buyer, side=Side.BUYER, proposal=PlacementProposal(
+        outlet_id=outlet.pk, product_id=product.pk, terms="consignment", shelf_price=15000, consignment_price=10000,
+        start_date=date.today()))
+    placement_status_set(placement=placement, to="agreed", actor=producer)
+    delivery = consignment_delivery_record(actor=producer, outlet=outlet, delivered_on=date.today(),
+                                           lines=[DeliveryLineInput(placement.pk, 10)])
+    report = sales_report_submit(actor=buyer, outlet=outlet, period_end=date.today(),
+                                 lines=[SalesLineInput(placement.pk, 2)])
+    return placement, delivery, report
+
+
 def _fingerprint(kwargs_by_kind) -> dict:
     """Return the state of every object the matrix builds, to prove refused requests changed nothing."""
     from buyers.models import Address, Outlet
     from catalog.models import Product, ProductStock
     from market.accounts.models import ApiToken, Invitation
     from orders.models import Checkout, Order, OrderProblem, PurchaseRequest
+    from showcases.models import Meeting, Participant
 
     def rows(model, **filters):
         return sorted(tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.filter(**filters).values())
 
-    return {"orders": rows(Order), "checkouts": rows(Checkout), "problems": rows(OrderProblem),
+    from investors.models import Interest, WatchItem
+    from placements.models import ConsignmentSettlement, OutletRange, Placement, SalesReport
+
+    return {"interests": rows(Interest), "watch_items": rows(WatchItem),
+            "placements": rows(Placement), "sales_reports": rows(SalesReport),
+            "settlements": rows(ConsignmentSettlement), "outlet_ranges": rows(OutletRange),
+            "orders": rows(Order), "checkouts": rows(Checkout), "problems": rows(OrderProblem),
             "addresses": rows(Address), "outlets": rows(Outlet), "products": rows(Product),
             "stock": rows(ProductStock), "requests": rows(PurchaseRequest),
-            "memberships": rows(Membership), "invitations": rows(Invitation), "tokens": rows(ApiToken)}
+            "memberships": rows(Membership), "invitations": rows(Invitation), "tokens": rows(ApiToken),
+            "meetings": rows(Meeting), "participants": rows(Participant)}
 
 
 # route name -> (kind of object, method of the request; the party named first is the control)
@@ -384,6 +459,30 @@ OBJECT_ROUTES: dict[str, tuple[str, str, str]] = {
     "v1:catalog:product-restock": ("product", "POST", "producer"),
     "v1:catalog:product-stock-correct": ("product", "POST", "producer"),
     "v1:catalog:product-stock-threshold": ("product", "POST", "producer"),
+    "frontend:showcase-meeting": ("meeting", "GET", "buyer"),
+    "frontend:showcase-participation": ("participation", "GET", "producer"),
+    "v1:showcases:meeting-detail": ("meeting", "GET", "producer"),
+    "frontend:showcase-meeting-outcome": ("meeting", "POST", "buyer"),
+    "v1:showcases:meeting-outcome": ("meeting", "POST", "producer"),
+    "v1:showcases:meeting-accept": ("meeting", "POST", "producer"),
+    "frontend:investor-interest": ("interest", "GET", "investor"),
+    "v1:investors:interest-detail": ("interest", "GET", "investor"),
+    "frontend:investor-watch-remove": ("watch-item", "POST", "investor"),
+    "v1:investors:watch-item": ("watch-item-api", "DELETE", "investor"),
+    "frontend:buyer-placement": ("placement", "GET", "buyer"),
+    "frontend:producer-placement": ("placement", "GET", "producer"),
+    "v1:placements:placement-detail": ("placement", "GET", "buyer"),
+    "frontend:placement-delivery-note": ("consignment-delivery", "GET", "producer"),
+    "v1:placements:delivery-detail": ("consignment-delivery", "GET", "buyer"),
+    "frontend:buyer-sales-report": ("sales-report", "GET", "buyer"),
+    "v1:placements:sales-report-detail": ("sales-report", "GET", "buyer"),
+    "frontend:buyer-sales-report-new": ("outlet", "GET", "buyer"),
+    "frontend:placement-move": ("placement", "POST", "producer"),
+    "v1:placements:placement-transition": ("placement", "POST", "producer"),
+    "frontend:buyer-placement-reorder": ("placement", "POST", "buyer"),
+    "frontend:buyer-outlet-range": ("shelf-outlet", "POST", "buyer"),
+    "frontend:buyer-sales-report-settle": ("sales-report", "POST", "buyer"),
+    "v1:placements:sales-report-settle": ("sales-report", "POST", "buyer"),
 }
 
 

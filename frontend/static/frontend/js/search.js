@@ -4,9 +4,13 @@
 (function () {
   "use strict";
   function setup() {
-    var input = document.getElementById("search-input");
-    var list = document.getElementById("search-suggestions");
-    if (!input || !list) return;
+    /* Every search box: the page's own and the one in the header. */
+    Array.prototype.forEach.call(document.querySelectorAll("input[role=combobox][aria-controls]"), function (input) {
+      var list = document.getElementById(input.getAttribute("aria-controls"));
+      if (list && input.form) { combobox(input, list); }
+    });
+  }
+  function combobox(input, list) {
     var active = -1;
 
     function options() { return Array.prototype.slice.call(list.querySelectorAll("[role=option]")); }

@@ -1,0 +1,6 @@
+"""Dates and times in English, one way everywhere (FORMAT_MODULE_PATH): "5 Dec 2026" and "5 Dec 2026, 09:33 WIB"."""
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i T"
+TIME_FORMAT = "H:i T"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i T"

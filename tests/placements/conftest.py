@@ -1,0 +1,9 @@
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assert the English source messages, whatever the Indonesian catalogue says later."""
+    with translation.override("en"):
+        yield

@@ -1,0 +1,15 @@
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assert the English source messages, whatever the Indonesian catalogue says later."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages in English too (the language cookie the site's switcher sets)."""
+    client.cookies["ki_language"] = "en"

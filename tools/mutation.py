@@ -1,0 +1,288 @@
+"""Mutation testing of the money, stock and pricing cores with mutmut, one core module at a time.
+
+``make mutation`` runs every core of ``[tool.mutation]`` in pyproject.toml; ``make mutation
+MODULE=money`` (a core's name or its path) runs one. Each core runs in its own scratch project
+``var/mutation/<core>/`` (links to the apps, a ``pyproject.toml`` with the core's mutmut settings),
+so that mutmut mutates only that module and runs, per mutant, only the tests of that core that
+call the mutated function (``-x -q -n 0 -p no:cacheprovider``, one worker, niced).
+
+The score of a core is ``killed / (mutants - equivalent)`` (a mutant whose tests time out counts
+as killed): every mutant that survives or has no test counts against it, except those listed with
+the reason they are equivalent in ``tools/mutation-equivalent.toml``. Exit status 1 when a core
+scores below the threshold (``[tool.mutation] threshold``).
+
+``--ci`` is the CI step: the core of the day, in turn among the cores marked ``gate = true`` (or
+``MUTATION_CORES=a,b``), within a time budget (``MUTATION_BUDGET`` seconds, 420 by default);
+mutants not reached within the budget are reported as not checked and the score counts the
+checked ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "mutation"
+EQUIVALENT_FILE = ROOT / "tools" / "mutation-equivalent.toml"
+
+# mutmut's exit codes of a mutant's test run (mutmut.stats.status_by_exit_code)
+KILLED_CODES = {1, 3, 37}
+TIMEOUT_CODES = {36, -24, 24, 152, 255}
+NO_TESTS_CODES = {5, 33}
+
+
+@dataclass(frozen=True)
+class Core:
+    name: str
+    module: str
+    tests: tuple[str, ...]
+    gate: bool = False  # CI measures it (in its turn) and fails below the threshold
+
+
+@dataclass
+class Result:
+    core: Core
+    killed: list[str] = field(default_factory=list)
+    survived: list[str] = field(default_factory=list)
+    no_tests: list[str] = field(default_factory=list)
+    timeout: list[str] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)
+    equivalent: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def checked(self) -> int:
+        return len(self.killed) + len(self.survived) + len(self.no_tests) + len(self.timeout) + len(self.equivalent)
+
+    @property
+    def total(self) -> int:
+        return self.checked + len(self.not_checked)
+
+    @property
+    def score(self) -> float:
+        counted = self.checked - len(self.equivalent)
+        return 100.0 * (len(self.killed) + len(self.timeout)) / counted if counted else 100.0
+
+    def line(self) -> str:
+        text = (
+            f"{self.core.name:<9} {self.core.module:<34} killed {len(self.killed) + len(self.timeout):>4} / "
+            f"{self.checked - len(self.equivalent):>4}  {self.score:5.1f} %   (equivalent {len(self.equivalent)}, "
+            f"survived {len(self.survived)}, no tests {len(self.no_tests)}"
+        )
+        if self.not_checked:
+            text += f", not checked in the budget {len(self.not_checked)}"
+        return text + f"; {self.seconds:.0f} s)"
+
+
+def settings() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]
+
+
+def cores() -> list[Core]:
+    return [
+        Core(name=c["name"], module=c["module"], tests=tuple(c["tests"]), gate=c.get("gate", False))
+        for c in settings()["mutation"]["cores"]
+    ]
+
+
+def equivalent() -> dict[str, str]:
+    """Return ``{mutant name: why no test can tell it from the original}``."""
+    if not EQUIVALENT_FILE.exists():
+        return {}
+    data = tomllib.loads(EQUIVALENT_FILE.read_text())
+    return {name: reason for section in data.values() for name, reason in section.items()}
+
+
+def _toml(value) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
+def _table(name: str, values: dict) -> str:
+    return (
+        f"[{name}]\n"
+        + "".join(f"{key} = {_toml(value)}\n" for key, value in values.items() if not isinstance(value, dict))
+        + "\n"
+    )
+
+
+def prepare(core: Core, *, fresh: bool) -> Path:
+    """Lay out ``var/mutation/<core>/``: links to the project and the core's mutmut settings."""
+    tool = settings()
+    work = WORK / core.name
+    if fresh and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    mutmut = dict(tool["mutmut"])
+    for path in [*mutmut["source_paths"], "tests", *mutmut.get("also_copy", [])]:
+        link = work / path
+        if not link.is_symlink():
+            link.symlink_to(os.path.relpath(ROOT / path, work))
+    mutmut["only_mutate"] = [core.module]
+    mutmut["pytest_add_cli_args_test_selection"] = list(core.tests)
+    (work / "pyproject.toml").write_text(
+        _table("tool.pytest.ini_options", tool["pytest"]["ini_options"]) + _table("tool.mutmut", mutmut)
+    )
+    return work
+
+
+def _environment() -> dict[str, str]:
+    """Give the mutants a test database of their own (``<name>_mutation``, kept between mutants)."""
+    env = dict(os.environ)
+    url = env.get("DATABASE_URL")
+    if url:
+        parsed = urlparse(url)
+        env["DATABASE_URL"] = parsed._replace(path=parsed.path.rstrip("/") + "_mutation").geturl()
+    env.setdefault("CI", "")
+    return env
+
+
+def run(core: Core, *, budget: float | None, fresh: bool) -> Result:
+    work = prepare(core, fresh=fresh)
+    mutmut = str(Path(sys.executable).parent / "mutmut")
+    log = work / "mutmut.log"
+    started = time.monotonic()
+    with log.open("w") as out:
+        # One worker, niced: the machine is shared. A new session, so the budget can stop mutmut and its children.
+        process = subprocess.Popen(
+            ["nice", "-n", "10", mutmut, "run", "--max-children", "1"],
+            cwd=work,
+            env=_environment(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            process.wait(timeout=budget)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    result = collect(core, work)
+    result.seconds = time.monotonic() - started
+    if not result.total:
+        print(log.read_text()[-3000:], file=sys.stderr)
+        raise SystemExit(f"{core.name}: mutmut produced no mutants (see {log})")
+    return result
+
+
+def collect(core: Core, work: Path) -> Result:
+    """Read mutmut's verdicts of ``core`` from ``work/mutants/<module>.meta``."""
+    meta_path = work / "mutants" / (core.module + ".meta")
+    codes = json.loads(meta_path.read_text())["exit_code_by_key"] if meta_path.exists() else {}
+    listed = equivalent()
+    result = Result(core=core)
+    for name, code in sorted(codes.items()):
+        if code in KILLED_CODES:
+            result.killed.append(name)
+        elif code is None:
+            result.not_checked.append(name)
+        elif name in listed:
+            result.equivalent.append(name)
+        elif code in TIMEOUT_CODES:
+            result.timeout.append(name)
+        elif code in NO_TESTS_CODES:
+            result.no_tests.append(name)
+        else:
+            result.survived.append(name)
+    return result
+
+
+def show(core: Core, names: list[str]) -> None:
+    """Print the diff of each mutant (``mutmut show``), for the survivors."""
+    mutmut = str(Path(sys.executable).parent / "mutmut")
+    for name in names:
+        out = subprocess.run([mutmut, "show", name], cwd=WORK / core.name, capture_output=True, text=True)
+        print(
+            "\n".join(
+                line
+                for line in out.stdout.splitlines()
+                if line.startswith(("#", "-", "+")) and not line.startswith(("---", "+++"))
+            )
+        )
+
+
+def choose(names: list[str], *, ci: bool) -> list[Core]:
+    all_cores = cores()
+    if names:
+        by_name = {key: core for core in all_cores for key in (core.name, core.module)}
+        unknown = [name for name in names if name not in by_name]
+        if unknown:
+            raise SystemExit(f"Unknown core(s) {unknown}; the cores: {[c.name for c in all_cores]}")
+        return [by_name[name] for name in names]
+    if ci:
+        # The core of the day, in turn among the gated cores: each is measured every few days, whatever changes.
+        gated = [core for core in all_cores if core.gate]
+        return [gated[datetime.date.today().toordinal() % len(gated)]] if gated else []
+    return all_cores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="core names or module paths (default: all; --ci: the day's)")
+    parser.add_argument("--ci", action="store_true", help="the CI step: the day's core within the budget")
+    parser.add_argument("--budget", type=float, default=None, help="seconds per core (then stop and score)")
+    parser.add_argument("--threshold", type=float, default=None, help="minimum score in percent")
+    parser.add_argument("--keep", action="store_true", help="reuse var/mutation/<core> (mutmut's cached verdicts)")
+    parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    args = parser.parse_args(argv)
+    names = args.modules or [n for n in os.environ.get("MUTATION_CORES", "").split(",") if n]
+    threshold = args.threshold if args.threshold is not None else settings()["mutation"]["threshold"]
+    budget = (
+        args.budget
+        if args.budget is not None
+        else (float(os.environ.get("MUTATION_BUDGET", "420")) if args.ci else None)
+    )
+    failed = False
+    figures = {}
+    for core in choose(names, ci=args.ci):
+        print(f"== mutation testing {core.module} with {', '.join(core.tests)}", flush=True)
+        result = run(core, budget=budget, fresh=not args.keep)
+        print(result.line(), flush=True)
+        left = result.survived + result.no_tests
+        if left:
+            print(f"   not killed and not listed as equivalent in {EQUIVALENT_FILE.relative_to(ROOT)}:")
+            if args.survivors:
+                show(core, left)
+            else:
+                print("   " + "\n   ".join(left))
+        figures[core.name] = {
+            "module": core.module,
+            "killed": len(result.killed) + len(result.timeout),
+            "counted": result.checked - len(result.equivalent),
+            "equivalent": len(result.equivalent),
+            "not_checked": len(result.not_checked),
+            "score": round(result.score, 1),
+            "seconds": round(result.seconds),
+        }
+        if result.score < threshold:
+            print(f"   FAILED: {result.score:.1f} % is below the threshold of {threshold:.0f} %")
+            failed = True
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
