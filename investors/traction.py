@@ -2,11 +2,10 @@
 come from and as of when.
 
 A section is a function of ``TractionInput`` returning a ``TractionSection``; ``TRACTION_SECTIONS``
-lists them in page order. Today there is one: orders and goods revenue by month and repeat buyers, from
-the orders app (``orders.selectors``). Placements on shelves and showcase outcomes are built in their
-own apps (``placements``, ``showcases``); each becomes one more function here that calls its app's
-selectors, and one more entry in the list. Nothing is estimated or invented: a village without records
-shows zeros with their source.
+lists them in page order: orders and goods revenue by month and repeat buyers (``orders.selectors``),
+placements of the village's products on retail shelves (``placements.selectors``) and the outcomes of
+its producers' meetings at product showcases (``showcases.selectors``). Nothing is estimated or
+invented: a village without records shows zeros with their source.
 """
 from __future__ import annotations
 
@@ -19,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from market.core.money import format_rupiah
 from orders.selectors import order_buyers_by_village, order_sales_by_village_month
+from placements.selectors import placement_traction_for_village
+from showcases.models import Outcome
+from showcases.selectors import showcase_outcomes_for_village
 
 TRACTION_MONTHS = 12
 
@@ -108,8 +110,38 @@ def orders_section(data: TractionInput) -> TractionSection:
         headers=[_("Month"), _("Orders"), _("Revenue (goods)")], rows=rows, confidential_columns=frozenset({2}))
 
 
-# Page order. Placements on shelves and showcase outcomes join here when their apps exist.
-TRACTION_SECTIONS: list[Callable[[TractionInput], TractionSection]] = [orders_section]
+def shelves_section(data: TractionInput) -> TractionSection:
+    """The village's products on the shelves of modern retail chains."""
+    shelves = placement_traction_for_village(village_code=data.village_code, since=data.since)
+    figures = [
+        (_("On shelves now"), shelves.on_shelf), (_("Outlets"), shelves.outlets), (_("Retail chains"), shelves.chains),
+        (_("Placements agreed in the period"), shelves.agreed_in_period),
+        (_("Units sold on consignment in the period"), shelves.consignment_units_sold),
+    ]
+    return TractionSection(
+        key="shelves", title=_("On retail shelves"),
+        source=_("Placements of the village's products at outlets of retail chains, agreed by both sides on "
+                 "Kampung Industri, and the sales the outlets reported for consignment stock."),
+        as_of=data.now, period_start=data.since.date(),
+        figures=[TractionFigure(label, value, str(value)) for label, value in figures])
+
+
+def showcases_section(data: TractionInput) -> TractionSection:
+    """What the village's producers' meetings at product showcases led to."""
+    outcomes = showcase_outcomes_for_village(village_code=data.village_code, since=data.since)
+    figures = [(_("Meetings held"), outcomes["held"]), (_("Leads"), outcomes["leads"])]
+    figures += [(str(label), outcomes[kind]) for kind, label in Outcome.choices]
+    return TractionSection(
+        key="showcases", title=_("At product showcases"),
+        source=_("Meetings of the village's producers with retail buyers at gelar produk held in the period, "
+                 "with the outcome each meeting recorded."),
+        as_of=data.now, period_start=data.since.date(),
+        figures=[TractionFigure(label, value, str(value)) for label, value in figures])
+
+
+# Page order.
+TRACTION_SECTIONS: list[Callable[[TractionInput], TractionSection]] = [orders_section, shelves_section,
+                                                                         showcases_section]
 
 
 def village_traction(*, village_code: str, now: datetime | None = None) -> list[TractionSection]:

@@ -466,3 +466,29 @@ def settlement_line_list_for_user(*, user: User) -> QuerySet[ConsignmentSettleme
 
 def member_organisation_ids(*, user: User) -> set[int]:
     return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+@dataclass(frozen=True)
+class VillageShelfTraction:
+    """A village's products on retail shelves (for investors' traction)."""
+
+    on_shelf: int  # placements on shelf now
+    outlets: int  # distinct outlets they are on
+    chains: int  # distinct buyer organisations
+    agreed_in_period: int  # placements agreed since the period's start (on shelf, agreed or ended since)
+    consignment_units_sold: int  # units reported sold on consignment, in the period's settled and open reports
+
+
+def placement_traction_for_village(*, village_code: str, since) -> VillageShelfTraction:
+    """Return the shelf figures of the products of a village's producers (three queries)."""
+    placements = Placement.objects.filter(producer__village_id=village_code)
+    on_shelf = placements.filter(status=Placement.Status.ON_SHELF).aggregate(
+        n=Count("pk"), outlets=Count("outlet", distinct=True), chains=Count("organisation", distinct=True))
+    agreed = placements.filter(agreed_at__gte=since).count()
+    from placements.models import SalesReportLine
+
+    sold = (SalesReportLine.objects.filter(placement__producer__village_id=village_code,
+                                           report__period_end__gte=since.date())
+            .aggregate(n=Sum("sold", default=0))["n"])
+    return VillageShelfTraction(on_shelf=on_shelf["n"], outlets=on_shelf["outlets"], chains=on_shelf["chains"],
+                                agreed_in_period=agreed, consignment_units_sold=sold)

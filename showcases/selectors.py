@@ -647,3 +647,14 @@ def agenda_calendar(
 def meeting_products(*, meeting: Meeting) -> QuerySet[Product]:
     """Return the products the meeting's producer shows at the showcase that are still on sale, by name."""
     return product_list_public().filter(pk__in=meeting.participant.products.values("pk"))
+
+
+def showcase_outcomes_for_village(*, village_code: str, since) -> dict[str, int]:
+    """Return the outcomes of the showcase meetings a village's producers held since ``since`` (by kind),
+    with ``held`` (meetings with an outcome) and ``leads`` (samples, quote, order or placement)."""
+    meetings = Meeting.objects.filter(participant__producer__village_id=village_code, status=Meeting.Status.ACCEPTED,
+                                      showcase__starts_at__gte=since).exclude(outcome="")
+    by_outcome = dict(meetings.values_list("outcome").annotate(n=Count("pk")).order_by())
+    return {"held": sum(by_outcome.values()),
+            "leads": sum(by_outcome.get(kind, 0) for kind in LEAD_OUTCOMES),
+            **{kind: by_outcome.get(kind, 0) for kind, _label in Outcome.choices}}

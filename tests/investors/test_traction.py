@@ -73,7 +73,7 @@ def test_traction_equals_an_independent_computation(orders_fixture):
     now = timezone.now()
     expected = _independent(code, traction_period_start(now=now))
     # when
-    (section,) = village_traction(village_code=code, now=now)
+    section, _shelves, _showcases = village_traction(village_code=code, now=now)
     summary = traction_by_village(village_codes=[code], now=now)[code]
     # then
     figures = {str(f.label): f.value for f in section.figures}
@@ -96,8 +96,9 @@ def test_a_village_without_orders_shows_zeros_with_their_source():
     from tests.investors.helpers import make_village
 
     profile = make_village("35.09.01.2002", "Jambuan")
-    (section,) = village_traction(village_code=profile.village_id)
-    assert [f.value for f in section.figures] == [0, 0, 0, 0]
+    sections = village_traction(village_code=profile.village_id)
+    assert [s.key for s in sections] == ["orders", "shelves", "showcases"]
+    assert all(f.value == 0 for s in sections for f in s.figures) and all(s.source for s in sections)
     assert traction_by_village(village_codes=[profile.village_id]) == {}
 
 
@@ -110,3 +111,48 @@ def test_directory_traction_filter_keeps_villages_that_sell(orders_fixture):
     repeat = [row.profile.village_id for row in investor_village_directory(filters=DirectoryFilters(traction="repeat"))]
     none = [row.profile.village_id for row in investor_village_directory(filters=DirectoryFilters(traction="none"))]
     assert (selling, repeat, none) == ([orders_fixture], [orders_fixture], [quiet.village_id])
+
+
+def test_shelves_and_showcase_traction_equal_an_independent_count():
+    """Placements of the village's products and its producers' showcase meetings, counted from the records."""
+    from placements.models import Placement, SalesReportLine
+    from placements.services import SalesLineInput, placement_status_set, sales_report_submit
+    from showcases.models import Meeting
+    from showcases.services import meeting_outcome_record
+    from tests.placements.factories import agreed_placement, chain, on_shelf_with_stock, product_of
+    from tests.showcases.factories import accepted_meeting, confirmed_participant, published_showcase
+
+    producer = verified_producer()
+    code = producer.village_id
+    _org, owner, outlet = chain()
+    shelf = on_shelf_with_stock(12, outlet=outlet, owner=owner, product=product_of(producer))
+    sales_report_submit(actor=owner, outlet=outlet, period_end=timezone.localdate(),
+                        lines=[SalesLineInput(shelf.pk, 5)])
+    agreed_placement(product=product_of(producer))  # agreed, another chain: not on shelf yet
+    declined = agreed_placement(product=product_of(producer))
+    placement_status_set(placement=declined, to=Placement.Status.ENDED, actor=owner_of(producer),
+                         reason="slow_sales")
+    showcase = published_showcase()
+    participant = confirmed_participant(showcase, producer=producer)
+    meeting = accepted_meeting(showcase, participant=participant)
+    meeting_outcome_record(meeting=meeting, actor=meeting.registration.registered_by, outcome="samples_requested",
+                           note="Kirim 5 sampel")
+    accepted_meeting(showcase, participant=participant)  # held, no outcome yet: not counted
+
+    _orders, shelves, showcases = village_traction(village_code=code)
+
+    placements = Placement.objects.filter(producer__village_id=code)
+    on_shelf = placements.filter(status="on_shelf")
+    expected_shelves = {
+        "On shelves now": on_shelf.count(), "Outlets": len({p.outlet_id for p in on_shelf}),
+        "Retail chains": len({p.organisation_id for p in on_shelf}),
+        "Placements agreed in the period": placements.exclude(agreed_at=None).count(),
+        "Units sold on consignment in the period": sum(
+            line.sold for line in SalesReportLine.objects.filter(placement__producer__village_id=code)),
+    }
+    assert {str(f.label): f.value for f in shelves.figures} == expected_shelves == {
+        "On shelves now": 1, "Outlets": 1, "Retail chains": 1, "Placements agreed in the period": 3,
+        "Units sold on consignment in the period": 5}
+    held = Meeting.objects.filter(participant__producer=producer).exclude(outcome="")
+    figures = {str(f.label): f.value for f in showcases.figures}
+    assert (figures["Meetings held"], figures["Leads"], figures["Samples requested"]) == (held.count(), 1, 1) == (1, 1, 1)
