@@ -10,6 +10,12 @@ def _english():
 
 
 @pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages in English too (the language cookie the site's switcher sets)."""
+    client.cookies["ki_language"] = "en"
+
+
+@pytest.fixture(autouse=True)
 def private_root(tmp_path, settings):
     """Keep the private documents of a test in its own folder (and prove they never land in MEDIA_ROOT)."""
     root = tmp_path / "private"

@@ -58,9 +58,10 @@ def test_directory_and_district_pages_have_a_fixed_query_budget(client, django_a
 def test_district_overview_draws_a_bar_per_district_in_svg(client):
     _villages(3)
     body = client.get(reverse("frontend:investor-districts")).content.decode()
-    assert body.count("<svg") == 1 and 'role="img"' in body
+    charts = [svg for svg in body.split("<svg")[1:] if 'role="img"' in svg.split(">", 1)[0]]  # not the header's icons
+    assert len(charts) == 1
     assert "Jombang" in body and "<rect" in body
-    assert "http" not in body.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org", "")
+    assert "http" not in charts[0].split("</svg>", 1)[0].replace("http://www.w3.org", "")
     # in Indonesian too, the coordinates keep their decimal point (a comma would break the drawing)
     client.cookies["ki_language"] = "id"
     indonesian = client.get(reverse("frontend:investor-districts")).content.decode()
