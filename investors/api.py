@@ -65,7 +65,7 @@ from investors.services import (
     watch_remove,
 )
 from market.accounts.models import Role
-from market.core.api import Pagination
+from market.core.api import Pagination, page_of
 
 # --- profile ---------------------------------------------------------------------------------------
 
@@ -210,7 +210,7 @@ class VillageDirectoryView(APIView):
 
     permission_classes: list = []
 
-    @extend_schema(parameters=_DIRECTORY, responses=DirectoryRowOut(many=True))
+    @extend_schema(parameters=_DIRECTORY, responses=page_of(DirectoryRowOut), operation_id="investors_villages_list")
     def get(self, request):
         params = request.query_params
         workforce = params.get("min_workforce", "")

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from catalog.selectors import localized
 from market.accounts.models import Organisation
 from market.accounts.selectors import buyer_organisation_list
-from market.core.api import Pagination
+from market.core.api import Pagination, page_of
 from showcases.exceptions import ParticipantNotFound, RegistrationNotFound
 from showcases.models import Meeting, Outcome, Participant, Registration
 from showcases.selectors import (
@@ -185,7 +185,8 @@ class ShowcaseListView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("past", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False)],
-        responses=ShowcaseOut(many=True),
+        responses=page_of(ShowcaseOut),
+        operation_id="showcases_list",
     )
     def get(self, request):
         past = request.query_params.get("past", "").lower() in ("1", "true", "yes")

@@ -10,7 +10,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -239,3 +239,10 @@ def service_unavailable(request):
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
+
+
+def page_of(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """Return the schema of a ``Pagination`` page of ``item``, for views that paginate by hand."""
+    return type(f"Paginated{item.__name__}List", (serializers.Serializer,), {
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": item(many=True)})

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_sign_up_confirm_email_and_sign_in(page, live_server):
     region_import_file()
     page.goto(live_server.url)
-    page.get_by_role("link", name="Daftar").first.click()
+    page.get_by_role("link", name="Buat akun").first.click()  # the home page asks visitors to sign up
 
     page.get_by_label("Nama lengkap").fill("Siti Aminah")
     page.get_by_label("Email").fill("siti@example.id")

@@ -56,7 +56,7 @@ def test_the_first_account_and_a_change_are_announced_word_for_word():
 
     assert emails[owner.email].subject == "The bank account for payouts of UD Kopi Argopuro was changed"
     assert emails[owner.email].body == (
-        "The bank account that receives the payouts of UD Kopi Argopuro was changed on 02-03-2026 08:05 WIB by "
+        "The bank account that receives the payouts of UD Kopi Argopuro was changed on 2 Mar 2026, 08:05 WIB by "
         "Pak Darto.\n\nBefore: none (set for the first time)\nNow: Bank Jatim ******6789 (UD Kopi)\n\n"
         "If you did not make this change, sign in, change your password and contact the programme officers at "
         "once, before the next payout is transferred."
@@ -66,7 +66,7 @@ def test_the_first_account_and_a_change_are_announced_word_for_word():
     _sent, emails = _notify(second)
 
     assert emails[finance.email].body == (
-        "The bank account that receives the payouts of UD Kopi Argopuro was changed on 02-03-2026 08:05 WIB by "
+        "The bank account that receives the payouts of UD Kopi Argopuro was changed on 2 Mar 2026, 08:05 WIB by "
         "Pak Darto.\n\nBefore: Bank Jatim ******6789 (UD Kopi)\nNow: BRI ********1222 (Bu Sri)\n\n"
         "Before the next payout to UD Kopi Argopuro is transferred, confirm the new account with the producer by "
         "phone or in person (not by replying to an email). The payout batch marks the change."
