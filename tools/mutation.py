@@ -180,9 +180,11 @@ def run(core: Core, *, budget: float | None, fresh: bool) -> Result:
                 process.wait()
     result = collect(core, work)
     result.seconds = time.monotonic() - started
-    if not result.total:
+    if not result.total or (budget is None or time.monotonic() - started < budget) and not result.checked:
+        # Nothing checked before the budget ran out means mutmut could not run the tests (a broken setup):
+        # a score over no mutants would pass the gate without measuring anything.
         print(log.read_text()[-3000:], file=sys.stderr)
-        raise SystemExit(f"{core.name}: mutmut produced no mutants (see {log})")
+        raise SystemExit(f"{core.name}: mutmut checked no mutant (see {log})")
     return result
 
 
