@@ -631,59 +631,49 @@ def officer_interest(request, pk: int):
                   _officer_interest_context(access_interest(user=request.user, pk=pk)))
 
 
+def _officer_interest_post(request, pk: int, *, form_class, context_key: str, done: str, act):
+    """One officer action on an interest: validate ``form_class``, call ``act(item, data)``, back to its page."""
+    item = access_interest(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(item, form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, done)
+            return redirect("frontend:officer-interest", pk=pk)
+    return render(request, "frontend/investors/officer_interest.html",
+                  _officer_interest_context(item, **{context_key: form}), status=400)
+
+
 @officer_required
 @not_found_as_404
 @require_POST
 def officer_interest_move(request, pk: int):
-    item = access_interest(user=request.user, pk=pk)
-    form = InterestMoveForm(request.POST)
-    if form.is_valid():
-        try:
-            interest_transition(interest=item, to=form.cleaned_data["to"], actor=request.user,
-                                note=form.cleaned_data["note"], happened_on=form.cleaned_data["happened_on"])
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Status changed; the investor is told by email."))
-            return redirect("frontend:officer-interest", pk=pk)
-    return render(request, "frontend/investors/officer_interest.html",
-                  _officer_interest_context(item, move_form=form), status=400)
+    return _officer_interest_post(
+        request, pk, form_class=InterestMoveForm, context_key="move_form",
+        done=_("Status changed; the investor is told by email."),
+        act=lambda item, data: interest_transition(interest=item, to=data["to"], actor=request.user,
+                                                   note=data["note"], happened_on=data["happened_on"]))
 
 
 @officer_required
 @not_found_as_404
 @require_POST
 def officer_interest_note(request, pk: int):
-    item = access_interest(user=request.user, pk=pk)
-    form = InterestNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            interest_note_add(interest=item, officer=request.user, note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect("frontend:officer-interest", pk=pk)
-    return render(request, "frontend/investors/officer_interest.html",
-                  _officer_interest_context(item, note_form=form), status=400)
+    return _officer_interest_post(
+        request, pk, form_class=InterestNoteForm, context_key="note_form", done=_("Note added."),
+        act=lambda item, data: interest_note_add(interest=item, officer=request.user, note=data["note"]))
 
 
 @officer_required
 @not_found_as_404
 @require_POST
 def officer_interest_share(request, pk: int):
-    item = access_interest(user=request.user, pk=pk)
-    form = InterestShareForm(request.POST)
-    if form.is_valid():
-        try:
-            interest_share(interest=item, officer=request.user, note=form.cleaned_data["note"])
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Shared with the village side."))
-            return redirect("frontend:officer-interest", pk=pk)
-    return render(request, "frontend/investors/officer_interest.html",
-                  _officer_interest_context(item, share_form=form), status=400)
+    return _officer_interest_post(
+        request, pk, form_class=InterestShareForm, context_key="share_form", done=_("Shared with the village side."),
+        act=lambda item, data: interest_share(interest=item, officer=request.user, note=data["note"]))
 
 
 urlpatterns = [

@@ -385,6 +385,10 @@ def participation_availability(request, pk: int):
 # --- a meeting ---------------------------------------------------------------------------------
 
 
+# Where each side of a meeting proposes the placement agreed there (it records the meeting).
+PLACEMENT_NEW = {"buyer": "frontend:buyer-placement-new", "producer": "frontend:producer-placement-new"}
+
+
 def _meeting_page(request, meeting, *, outcome_form=None, link_form=None, status=200):
     party = meeting_party(user=request.user, meeting=meeting)
     orders = []
@@ -411,10 +415,7 @@ def _meeting_page(request, meeting, *, outcome_form=None, link_form=None, status
             "linked_orders": order_list_for_meeting(meeting=meeting),
             # Placements on shelves that follow the meeting (placements.Placement.showcase_meeting).
             "linked_placements": placement_list_for_meeting(meeting=meeting),
-            "placement_url": (
-                {"buyer": reverse("frontend:buyer-placement-new"), "producer": reverse("frontend:producer-placement-new")}
-                .get(party, "") + f"?meeting={meeting.pk}" if party in ("buyer", "producer") else ""
-            ),
+            "placement_url": f"{reverse(PLACEMENT_NEW[party])}?meeting={meeting.pk}" if party in PLACEMENT_NEW else "",
         },
         status=status,
     )
