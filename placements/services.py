@@ -54,6 +54,7 @@ from placements.models import (
     Side,
     Terms,
 )
+from placements.notifications import placement_notify_after_commit
 from placements.selectors import (
     consignment_fee_rate,
     is_chain_manager,
@@ -150,9 +151,10 @@ def placement_transition(*, placement: Placement, to: str, actor: User, side: st
     if to == Status.AGREED:
         placement.agreed_at = timezone.now()
     placement.save(update_fields=["status", "status_note", "end_reason", "agreed_at", "updated_at"])
-    PlacementEvent.objects.create(placement=placement, kind=PlacementEvent.Kind.STATUS, from_status=from_status,
-                                  to_status=to, side=side, actor=actor,
-                                  reason=reason if to == Status.ENDED else "", note=note)
+    event = PlacementEvent.objects.create(placement=placement, kind=PlacementEvent.Kind.STATUS,
+                                          from_status=from_status, to_status=to, side=side, actor=actor,
+                                          reason=reason if to == Status.ENDED else "", note=note)
+    placement_notify_after_commit(event_id=event.pk)
     return placement
 
 
@@ -201,8 +203,9 @@ def placement_propose(*, actor: User, side: str, proposal: PlacementProposal) ->
                 note=proposal.note.strip(), showcase_meeting=meeting)
     except IntegrityError:  # proposed meanwhile by the other side
         raise PlacementDuplicate() from None
-    PlacementEvent.objects.create(placement=placement, kind=PlacementEvent.Kind.STATUS, to_status=Status.PROPOSED,
-                                  side=side, actor=actor, note=placement.note)
+    event = PlacementEvent.objects.create(placement=placement, kind=PlacementEvent.Kind.STATUS,
+                                          to_status=Status.PROPOSED, side=side, actor=actor, note=placement.note)
+    placement_notify_after_commit(event_id=event.pk)
     return placement
 
 

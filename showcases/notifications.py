@@ -85,3 +85,80 @@ def agendas_notify(*, showcase_id: int, registration_ids: list[int], participant
             email_send_task.delay(subject=subject, body=body, to=[user.email])
             sent += 1
     return sent
+
+
+# --- meeting requests and answers ----------------------------------------------------------------
+
+
+def meeting_notify_after_commit(*, event_id: int) -> None:
+    """Email the other side about the meeting event ``event_id`` once the current transaction commits."""
+    from showcases.tasks import showcase_meeting_notify_task
+
+    showcase_meeting_notify_task.delay_on_commit(event_id)
+
+
+def _meeting_message(event, *, recipient_side: str) -> tuple[str, str]:
+    from showcases.models import Meeting
+
+    meeting = event.meeting
+    values = {
+        "buyer": meeting.registration.organisation.name,
+        "producer": meeting.participant.producer.name,
+        "title": meeting.showcase.title,
+        "note": event.note,
+        "link": settings.SITE_URL.rstrip("/") + reverse("frontend:showcase-meeting", kwargs={"pk": meeting.pk}),
+    }
+    to = event.to_value
+    if to == Meeting.Status.REQUESTED:
+        subject = _("%(buyer)s asks to meet you at %(title)s") % values
+        body = _("%(buyer)s would like a meeting with %(producer)s at %(title)s.") % values
+    elif to == Meeting.Status.ACCEPTED:
+        subject = _("%(producer)s accepted your meeting at %(title)s") % values
+        body = _("%(producer)s accepted the meeting with %(buyer)s. The officers schedule the meetings; your "
+                 "agenda comes by email when the schedule is published.") % values
+    elif to == Meeting.Status.DECLINED:
+        subject = _("%(producer)s declined your meeting at %(title)s") % values
+        body = _("%(producer)s declined the meeting with %(buyer)s.") % values
+    else:
+        subject = _("Meeting cancelled: %(buyer)s and %(producer)s at %(title)s") % values
+        body = _("The meeting of %(buyer)s with %(producer)s at %(title)s is cancelled.") % values
+    if event.note:
+        body += "\n\n" + _("Note: %(note)s") % values
+    if to == Meeting.Status.REQUESTED:
+        body += "\n\n" + _("Accept or decline it on the meeting's page: %(link)s") % values
+    else:
+        body += "\n\n" + _("The meeting: %(link)s") % values
+    return subject, body
+
+
+def meeting_notify(*, event_id: int) -> int:
+    """Queue one email per person of the side(s) that did not act; return how many.
+
+    A request goes to the producer's people; an answer to the buyer organisation's people; a
+    cancellation to both sides but the person who cancelled. A meeting cancelled off a published
+    schedule is not announced here: the changed agenda is emailed instead.
+    """
+    from market.core.tasks import email_send_task
+    from showcases.models import Meeting, ShowcaseEvent
+
+    event = (ShowcaseEvent.objects.select_related("meeting__showcase", "meeting__registration__organisation",
+                                                  "meeting__participant__producer")
+             .filter(pk=event_id, kind=ShowcaseEvent.Kind.MEETING, meeting__isnull=False).first())
+    if event is None:
+        return 0
+    meeting = event.meeting
+    buyer_side = ("buyer", meeting.registration.organisation_id)
+    producer_side = ("producer", meeting.participant.producer.organisation_id)
+    sides = {Meeting.Status.REQUESTED: [producer_side], Meeting.Status.ACCEPTED: [buyer_side],
+             Meeting.Status.DECLINED: [buyer_side], Meeting.Status.CANCELLED: [buyer_side, producer_side]}
+    sent = 0
+    for side, organisation_id in sides.get(event.to_value, []):
+        for membership in (Membership.objects.filter(organisation_id=organisation_id, user__is_active=True)
+                           .exclude(user__email="").exclude(user_id=event.actor_id)
+                           .select_related("user").order_by("pk")):
+            user = membership.user
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                subject, body = _meeting_message(event, recipient_side=side)
+            email_send_task.delay(subject=subject, body=body, to=[user.email])
+            sent += 1
+    return sent

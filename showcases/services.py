@@ -43,6 +43,7 @@ from showcases.models import (
     Showcase,
     ShowcaseEvent,
 )
+from showcases.notifications import agendas_notify_after_commit, meeting_notify_after_commit
 from showcases.selectors import (
     schedule_availability,
     schedule_requests,
@@ -572,15 +573,20 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def meeting_transition(*, meeting: Meeting, to: str, actor: User, note: str = "") -> Meeting:
-    """Move a locked meeting to ``to`` with its event; a meeting leaving "accepted" gives up its slot."""
+    """Move a locked meeting to ``to`` with its event; a meeting leaving "accepted" gives up its slot.
+
+    The other side is emailed after commit (``showcases.notifications``): the request, the answer or the
+    cancellation, or, for a meeting taken off a published schedule, both sides' new agendas.
+    """
     if to not in MEETING_TRANSITIONS[meeting.status]:
         raise ShowcaseTransitionInvalid()
     from_status = meeting.status
+    on_published_schedule = meeting.starts_at is not None and meeting.showcase.schedule_published_at is not None
     meeting.status = to
     if to != Meeting.Status.ACCEPTED:
         meeting.starts_at = meeting.ends_at = None
     meeting.save(update_fields=["status", "starts_at", "ends_at", "updated_at"])
-    _event(
+    event = _event(
         meeting.showcase,
         ShowcaseEvent.Kind.MEETING,
         actor,
@@ -589,6 +595,15 @@ def meeting_transition(*, meeting: Meeting, to: str, actor: User, note: str = ""
         note=note,
         meeting=meeting,
     )
+    if on_published_schedule:  # off a published schedule: the other side gets its new agenda
+        party = _meeting_party(actor, meeting)
+        agendas_notify_after_commit(
+            showcase_id=meeting.showcase_id,
+            registration_ids=[] if party == "buyer" else [meeting.registration_id],
+            participant_ids=[] if party == "producer" else [meeting.participant_id],
+        )
+    else:
+        meeting_notify_after_commit(event_id=event.pk)
     return meeting
 
 
@@ -619,7 +634,9 @@ def meeting_request(*, registration: Registration, participant: Participant, act
     meeting = Meeting.objects.create(
         showcase=showcase, registration=registration, participant=participant, note=note, requested_by=actor
     )
-    _event(showcase, ShowcaseEvent.Kind.MEETING, actor, to_value=Meeting.Status.REQUESTED, note=note, meeting=meeting)
+    event = _event(showcase, ShowcaseEvent.Kind.MEETING, actor, to_value=Meeting.Status.REQUESTED, note=note,
+                   meeting=meeting)
+    meeting_notify_after_commit(event_id=event.pk)
     return meeting
 
 
@@ -650,8 +667,8 @@ def meeting_respond(*, meeting: Meeting, actor: User, accept: bool, note: str = 
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor: User, note: str = "") -> Meeting:
-    """Either side (or an officer) cancels a requested or accepted meeting; the other side is emailed if it
-    was on a published schedule."""
+    """Either side (or an officer) cancels a requested or accepted meeting; the other side is emailed (its new
+    agenda if the meeting was on a published schedule)."""
     party = _meeting_party(actor, meeting)
     if party is None:
         raise ShowcasePermissionDenied()
@@ -659,10 +676,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User, note: str = "") -> Meeting:
     locked = _locked_meeting(meeting)
     if locked.status == Meeting.Status.CANCELLED:
         return locked
-    was_scheduled = locked.starts_at is not None
     meeting_transition(meeting=locked, to=Meeting.Status.CANCELLED, actor=actor, note=note)
-    if was_scheduled and locked.showcase.schedule_published_at:
-        _agendas_after_commit(locked.showcase, [locked])
     return locked
 
 
@@ -816,8 +830,6 @@ CONFLICTS = {
 
 
 def _agendas_after_commit(showcase: Showcase, meetings: Sequence[Meeting]) -> None:
-    from showcases.notifications import agendas_notify_after_commit
-
     agendas_notify_after_commit(
         showcase_id=showcase.pk,
         registration_ids=sorted({m.registration_id for m in meetings}),
