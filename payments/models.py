@@ -269,6 +269,7 @@ class LedgerEntry(models.Model):
         CREDIT_NOTE = "credit_note", _("Credit note on an invoice on terms")
         PAYOUT = "payout", _("Payout")
         CONSIGNMENT = "consignment", _("Consignment sales settled")
+        CONSIGNMENT_PAID = "consignment_paid", _("Consignment sales paid by the chain")
 
     key = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -293,6 +294,9 @@ class LedgerLine(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     debit = models.PositiveBigIntegerField(default=0)
     credit = models.PositiveBigIntegerField(default=0)
+    # Money owed to a producer that waits for someone else's payment (a chain's consignment settlement):
+    # pending, like an order not completed, until a later entry releases it.
+    held = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("ledger line")

@@ -102,7 +102,8 @@ def _balance_sums(prefix: str = ""):
 
     from orders.models import Order
 
-    completed = Q(**{f"{prefix}order__status": Order.Status.COMPLETED}) | Q(**{f"{prefix}order__isnull": True})
+    completed = ((Q(**{f"{prefix}order__status": Order.Status.COMPLETED}) | Q(**{f"{prefix}order__isnull": True}))
+                 & Q(**{f"{prefix}held": False}))
     return {
         "available": (Sum(f"{prefix}credit", filter=completed, default=0)
                       - Sum(f"{prefix}debit", filter=completed, default=0)),
@@ -476,13 +477,14 @@ class ProducerBalance(NamedTuple):
 
 
 def producer_balance(*, producer_id: int) -> ProducerBalance:
-    """Return what the platform owes a producer: pending (orders not completed) and available.
+    """Return what the platform owes a producer: pending (orders not completed, consignment sales the
+    chain has not paid yet) and available.
 
     Derived from the ledger lines of the producer's account each time; payouts (lines without an
-    order) reduce the available part.
+    order) reduce the available part; held lines are pending.
     """
     lines = LedgerLine.objects.filter(account__code=producer_account_code(producer_id))
-    completed = Q(order__status=Order.Status.COMPLETED) | Q(order__isnull=True)
+    completed = (Q(order__status=Order.Status.COMPLETED) | Q(order__isnull=True)) & Q(held=False)
     totals = lines.aggregate(
         available_credit=Sum("credit", filter=completed, default=0),
         available_debit=Sum("debit", filter=completed, default=0),

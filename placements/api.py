@@ -10,6 +10,7 @@ and managers and officers.
 """
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 
 from buyers.selectors import access_outlet
 from market.accounts.selectors import buyer_organisation_list
-from placements.exceptions import PlacementInvalid, SalesImportInvalid
+from placements.exceptions import PlacementInvalid, PlacementSideRequired, SalesImportInvalid
 from placements.models import EndReason, Placement, Side, Terms
 from placements.selectors import (
     PlacementFilters,
@@ -33,6 +34,7 @@ from placements.selectors import (
     placement_event_list,
     placement_list_for_user,
     sales_report_list_for_user,
+    settlement_get_for_officers,
     settlement_line_list_for_user,
 )
 from placements.services import (
@@ -41,6 +43,7 @@ from placements.services import (
     SalesLineInput,
     consignment_delivery_record,
     consignment_settle,
+    consignment_settlement_pay,
     placement_propose,
     placement_status_set,
     sales_report_import_csv,
@@ -183,6 +186,15 @@ class SettlementOut(serializers.Serializer):
     net = serializers.IntegerField()
     ledger_entry = serializers.CharField(source="ledger_entry.key")
     created_at = serializers.DateTimeField()
+    payment_reference = serializers.CharField(help_text="What the chain writes on its transfer.")
+    paid_on = serializers.DateField(allow_null=True, help_text="When the chain's transfer arrived (null: unpaid).")
+    bank_reference = serializers.CharField(help_text="The bank statement line of the chain's transfer.")
+
+
+class SettlementPayIn(serializers.Serializer):
+    amount = serializers.IntegerField(help_text="The whole amount owed (rupiah).")
+    bank_reference = serializers.CharField(max_length=100)
+    paid_on = serializers.DateField()
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -418,6 +430,22 @@ class SalesReportSettleView(APIView):
         report = access_sales_report(user=request.user, pk=pk)
         settlement = consignment_settle(report=report, actor=request.user)
         return Response(SettlementOut(settlement).data, status=status.HTTP_201_CREATED)
+
+
+class SettlementPayView(APIView):
+    """Record the chain's transfer for a settlement (officers): the producers' held shares become available."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=SettlementPayIn, responses={200: SettlementOut})
+    def post(self, request, pk: int):
+        if not (request.user.is_active and request.user.is_officer):
+            raise PlacementSideRequired(_("Only programme officers record the chains' payments."))
+        serializer = SettlementPayIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        settlement = consignment_settlement_pay(settlement=settlement_get_for_officers(pk=pk), officer=request.user,
+                                                **serializer.validated_data)
+        return Response(SettlementOut(settlement).data)
 
 
 class SettlementLineListView(generics.ListAPIView):

@@ -62,3 +62,13 @@ class SalesImportInvalid(ValidationFailed):
 class SettlementInvalid(Conflict):
     code = "consignment_settlement_invalid"
     default_message = _("This report cannot be settled.")
+
+
+class SettlementPaymentInvalid(ValidationFailed):
+    code = "consignment_payment_invalid"
+    default_message = _("The chain's payment could not be recorded.")
+
+
+class SettlementNotFound(NotFound):
+    code = "consignment_settlement_not_found"
+    default_message = _("Settlement not found.")

@@ -146,6 +146,7 @@ class PlacementEvent(models.Model):
         DELIVERY = "delivery", _("Stock delivered")
         SALES = "sales", _("Sales reported")
         SETTLEMENT = "settlement", _("Settled")
+        PAYMENT = "payment", _("Paid by the chain")
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events",
                                   verbose_name=_("placement"))
@@ -294,12 +295,26 @@ class ConsignmentSettlement(models.Model):
     settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("settled by"))
     created_at = models.DateTimeField(_("settled at"), auto_now_add=True)
+    # The chain's transfer, recorded by an officer: until then the producers' shares are held.
+    payment_entry = models.OneToOneField("payments.LedgerEntry", on_delete=models.PROTECT, related_name="+",
+                                         null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    bank_reference = models.CharField(_("bank statement reference"), max_length=100, blank=True)
+    paid_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                         null=True, blank=True, verbose_name=_("payment recorded by"))
 
     class Meta:
         verbose_name = _("consignment settlement")
         verbose_name_plural = _("consignment settlements")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(fee__lte=F("gross")), name="settlement_fee_within_gross")]
+        constraints = [
+            models.CheckConstraint(condition=Q(fee__lte=F("gross")), name="settlement_fee_within_gross"),
+            models.CheckConstraint(condition=Q(paid_on__isnull=True, payment_entry__isnull=True, bank_reference="")
+                                   | Q(paid_on__isnull=False, payment_entry__isnull=False) & ~Q(bank_reference=""),
+                                   name="settlement_paid_whole"),
+            models.UniqueConstraint(fields=["bank_reference"], condition=~Q(bank_reference=""),
+                                    name="settlement_bank_reference_once"),
+        ]
 
     def __str__(self) -> str:
         return f"settlement of report {self.report_id}"
@@ -307,6 +322,15 @@ class ConsignmentSettlement(models.Model):
     @property
     def net(self) -> int:
         return self.gross - self.fee
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None
+
+    @property
+    def payment_reference(self) -> str:
+        """The reference the chain writes on its transfer (``KS`` and the settlement's number)."""
+        return f"KS{self.pk:07d}"
 
 
 class ConsignmentSettlementLine(models.Model):

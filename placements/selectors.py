@@ -14,7 +14,7 @@ from catalog.selectors import product_list_public
 from market.accounts.models import Membership, Organisation, User
 from market.core.csv import safe_csv_writer
 from payments.models import CommissionRate
-from placements.exceptions import DeliveryNotFound, PlacementNotFound, SalesReportNotFound
+from placements.exceptions import DeliveryNotFound, PlacementNotFound, SalesReportNotFound, SettlementNotFound
 from placements.models import (
     ConsignmentDelivery,
     ConsignmentSettlement,
@@ -492,3 +492,26 @@ def placement_traction_for_village(*, village_code: str, since) -> VillageShelfT
             .aggregate(n=Sum("sold", default=0))["n"])
     return VillageShelfTraction(on_shelf=on_shelf["n"], outlets=on_shelf["outlets"], chains=on_shelf["chains"],
                                 agreed_in_period=agreed, consignment_units_sold=sold)
+
+
+# --- the chains' payments of consignment settlements (officers) ------------------------------------
+
+
+def settlement_list_unpaid() -> QuerySet[ConsignmentSettlement]:
+    """Return the settlements whose chain has not paid yet, the oldest first (officers record the transfers)."""
+    return (ConsignmentSettlement.objects.filter(paid_on__isnull=True)
+            .select_related("organisation", "report__outlet").order_by("created_at", "pk"))
+
+
+def settlement_list_paid() -> QuerySet[ConsignmentSettlement]:
+    """Return the settlements the chains have paid, the latest payment first."""
+    return (ConsignmentSettlement.objects.filter(paid_on__isnull=False)
+            .select_related("organisation", "report__outlet", "paid_recorded_by").order_by("-paid_on", "-pk"))
+
+
+def settlement_get_for_officers(*, pk: int) -> ConsignmentSettlement:
+    """Return one settlement (officers); raise ``SettlementNotFound``."""
+    settlement = ConsignmentSettlement.objects.select_related("organisation", "report__outlet").filter(pk=pk).first()
+    if settlement is None:
+        raise SettlementNotFound()
+    return settlement

@@ -23,12 +23,20 @@ from buyers.selectors import buyer_organisation_is_verified
 from catalog.exceptions import ProductNotFound
 from catalog.selectors import product_get_public
 from market.accounts.models import Organisation, User
+from market.core.money import format_rupiah
 from orders.documents import document_numbers_take
 from orders.models import OrderLine
 from orders.selectors import Shopper
 from orders.services import cart_line_set
 from payments.money import commission_of
-from payments.services.ledger import COMMISSION, Line, ledger_entry_post, producer_account_code, receivable_account_code
+from payments.services.ledger import (
+    COMMISSION,
+    CONSIGNMENT_CASH,
+    Line,
+    ledger_entry_post,
+    producer_account_code,
+    receivable_account_code,
+)
 from placements.exceptions import (
     ConsignmentInvalid,
     PlacementDuplicate,
@@ -39,6 +47,7 @@ from placements.exceptions import (
     SalesImportInvalid,
     SalesReportDuplicate,
     SettlementInvalid,
+    SettlementPaymentInvalid,
 )
 from placements.models import (
     ConsignmentDelivery,
@@ -572,7 +581,8 @@ def consignment_amounts(*, sold: int, unit_price: int, rate) -> SettlementFigure
 def consignment_settle(*, report: SalesReport, actor: User) -> ConsignmentSettlement:
     """Settle a sales report: one balanced ledger entry (``consignment:report:<id>``) where the chain owes the
     units sold × the agreed price (``receivable:<chain>``), each producer is owed that less the platform's
-    fee (``producer:<id>``, available for payout) and the fee is the platform's (``commission``).
+    fee (``producer:<id>``, held: pending until the chain pays, ``consignment_settlement_pay``) and the fee
+    is the platform's (``commission``).
 
     The chain's owners and managers and officers settle. Idempotent: settling a settled report
     returns its settlement. A report with nothing sold raises ``SettlementInvalid``.
@@ -600,7 +610,7 @@ def consignment_settle(*, report: SalesReport, actor: User) -> ConsignmentSettle
     for _line, placement, _rate, figures in parts:
         per_producer[placement.producer_id] += figures.net
     ledger_lines = [Line(receivable_account_code(locked.organisation_id), debit=gross)]
-    ledger_lines += [Line(producer_account_code(pid), credit=amount, producer_id=pid)
+    ledger_lines += [Line(producer_account_code(pid), credit=amount, producer_id=pid, held=True)
                      for pid, amount in sorted(per_producer.items())]
     ledger_lines.append(Line(COMMISSION, credit=fee))
     from payments.models import LedgerEntry
@@ -617,6 +627,70 @@ def consignment_settle(*, report: SalesReport, actor: User) -> ConsignmentSettle
         PlacementEvent.objects.create(placement=placement, kind=PlacementEvent.Kind.SETTLEMENT, side=Side.BUYER,
                                       actor=actor, quantity=line.sold, amount=figures.gross)
     return settlement
+
+
+MAX_BANK_REFERENCE = 100
+
+
+def _payment_errors(*, settlement: ConsignmentSettlement, amount, bank_reference: str, paid_on) -> dict:
+    errors: dict[str, list[str]] = {}
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount != settlement.gross:
+        errors["amount"] = [_("Record the whole amount owed, %(amount)s: part payments are not recorded here.")
+                            % {"amount": format_rupiah(settlement.gross)}]
+    if not bank_reference or len(bank_reference) > MAX_BANK_REFERENCE:
+        errors["bank_reference"] = [_("Enter the bank statement reference (at most 100 characters).")]
+    if (not isinstance(paid_on, date) or paid_on > timezone.localdate()
+            or paid_on < timezone.localdate(settlement.created_at)):
+        errors["paid_on"] = [_("Enter the date the money arrived: not in the future, not before the settlement.")]
+    return errors
+
+
+@transaction.atomic
+def consignment_settlement_pay(*, settlement: ConsignmentSettlement, officer: User, amount: int,
+                               bank_reference: str, paid_on: date) -> ConsignmentSettlement:
+    """Record the chain's transfer for a settlement (officers): the whole amount, once.
+
+    One balanced entry (``consignment:paid:<id>``): the cash arrives (``cash:consignment``) and the chain's
+    receivable is cleared; each producer's held share is released (the held credit reversed, the same amount
+    credited available for payout). A ``PlacementEvent`` per placement settled. Recording the same
+    bank statement line again returns the settlement unchanged; another line for a paid settlement, a
+    different amount, a future date or a statement line used elsewhere raises ``SettlementPaymentInvalid``.
+    """
+    if not (officer.is_active and officer.is_officer):
+        raise PlacementSideRequired(_("Only programme officers record the chains' payments."))
+    bank_reference = (bank_reference or "").strip() if isinstance(bank_reference, str) else ""
+    locked = ConsignmentSettlement.objects.select_for_update().get(pk=settlement.pk)
+    if locked.is_paid:
+        if locked.bank_reference == bank_reference:
+            return locked
+        raise SettlementPaymentInvalid(fields={"bank_reference": [
+            _("This settlement was paid already (statement %(reference)s).") % {"reference": locked.bank_reference}]})
+    errors = _payment_errors(settlement=locked, amount=amount, bank_reference=bank_reference, paid_on=paid_on)
+    if not errors.get("bank_reference") and ConsignmentSettlement.objects.filter(bank_reference=bank_reference).exists():
+        errors["bank_reference"] = [_("This bank statement line was already recorded.")]
+    if errors:
+        raise SettlementPaymentInvalid(fields=errors)
+    lines = list(ConsignmentSettlementLine.objects.filter(settlement=locked).order_by("pk"))
+    per_producer: dict[int, int] = defaultdict(int)
+    for line in lines:
+        per_producer[line.producer_id] += line.net
+    ledger_lines = [Line(CONSIGNMENT_CASH, debit=locked.gross),
+                    Line(receivable_account_code(locked.organisation_id), credit=locked.gross)]
+    for producer_id, net in sorted(per_producer.items()):
+        ledger_lines += [Line(producer_account_code(producer_id), debit=net, producer_id=producer_id, held=True),
+                         Line(producer_account_code(producer_id), credit=net, producer_id=producer_id)]
+    from payments.models import LedgerEntry
+
+    locked.payment_entry = ledger_entry_post(key=f"consignment:paid:{locked.pk}",
+                                             kind=LedgerEntry.Kind.CONSIGNMENT_PAID, lines=ledger_lines,
+                                             memo=f"{locked.payment_reference} {bank_reference}")
+    locked.paid_on, locked.bank_reference, locked.paid_recorded_by = paid_on, bank_reference, officer
+    locked.save(update_fields=["payment_entry", "paid_on", "bank_reference", "paid_recorded_by"])
+    for line in lines:
+        PlacementEvent.objects.create(placement_id=line.placement_id, kind=PlacementEvent.Kind.PAYMENT,
+                                      side=Side.BUYER, actor=officer, quantity=line.sold, amount=line.gross,
+                                      note=bank_reference)
+    return locked
 
 
 # --- shelf reports' denominator ----------------------------------------------------------------------

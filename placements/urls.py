@@ -16,4 +16,5 @@ urlpatterns = [
     path("sales-reports/<int:pk>/", api.SalesReportDetailView.as_view(), name="sales-report-detail"),
     path("sales-reports/<int:pk>/settle/", api.SalesReportSettleView.as_view(), name="sales-report-settle"),
     path("consignment-settlements/", api.SettlementLineListView.as_view(), name="settlement-line-list"),
+    path("consignment-settlements/<int:pk>/pay/", api.SettlementPayView.as_view(), name="settlement-pay"),
 ]

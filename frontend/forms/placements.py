@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms.errors import ServiceErrorsMixin
+from frontend.forms.finance import AmountField
 from frontend.forms.producer import RupiahField
 from placements.models import EndReason, Terms
 
@@ -143,3 +144,22 @@ class OfficerPlacementFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [("", _("All chains")), *chains]
         self.fields["status"].choices = [("", _("All statuses")), *statuses]
+
+
+class SettlementPaymentForm(ServiceErrorsMixin, forms.Form):
+    """The chain's transfer for a consignment settlement, as the bank statement shows it (officers)."""
+
+    amount = AmountField(label=_("Amount received"), help_text=_("The whole amount owed; part payments are not "
+                                                                 "recorded here."))
+    bank_reference = forms.CharField(label=_("Bank statement reference"), max_length=100,
+                                     widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    paid_on = forms.DateField(label=_("Arrived on"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                            format="%Y-%m-%d"))
+
+    def __init__(self, *args, settlement=None, **kwargs):
+        super().__init__(*args, prefix=f"s{settlement.pk}" if settlement is not None else None, **kwargs)
+        today = timezone.localdate()
+        self.fields["paid_on"].initial = today
+        self.fields["paid_on"].widget.attrs["max"] = today.isoformat()
+        if settlement is not None:
+            self.fields["paid_on"].widget.attrs["min"] = timezone.localdate(settlement.created_at).isoformat()

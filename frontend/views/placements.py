@@ -34,6 +34,7 @@ from frontend.forms.placements import (
     PlacementForm,
     SalesForm,
     SalesImportForm,
+    SettlementPaymentForm,
 )
 from frontend.views.common import not_found_as_404
 from frontend.views.officer import officer_required
@@ -66,7 +67,10 @@ from placements.selectors import (
     proposal_outlet_list,
     proposal_product_list,
     sales_report_list,
+    settlement_get_for_officers,
     settlement_line_list_for_producer,
+    settlement_list_paid,
+    settlement_list_unpaid,
     shelf_report,
     shelf_report_csv,
 )
@@ -76,6 +80,7 @@ from placements.services import (
     SalesLineInput,
     consignment_delivery_record,
     consignment_settle,
+    consignment_settlement_pay,
     outlet_range_set,
     placement_propose,
     placement_reorder,
@@ -505,6 +510,51 @@ def officer_shelf_csv(request):
                          f"rak-semua-{timezone.localdate()}.csv")
 
 
+
+# --- officers: the chains' payments of consignment settlements -------------------------------------
+
+
+def _render_consignment(request, *, failed=None, status: int = 200):
+    page = _page(request, settlement_list_unpaid())
+    for settlement in page.object_list:
+        settlement.form = (failed if failed is not None and failed.settlement_pk == settlement.pk
+                           else SettlementPaymentForm(settlement=settlement,
+                                                      initial={"amount": settlement.gross}))
+    return render(request, "frontend/finance/officer_consignment.html", {
+        "section": "finance", "tab": "consignment", "page": page,
+        "paid": list(settlement_list_paid()[:PER_PAGE])}, status=status)
+
+
+@officer_required
+@require_safe
+def officer_consignment(request):
+    """Consignment settlements the chains still owe, each with the form to record its transfer; the latest paid."""
+    return _render_consignment(request)
+
+
+@officer_required
+@require_POST
+@not_found_as_404
+def officer_consignment_pay(request, pk: int):
+    settlement = settlement_get_for_officers(pk=pk)
+    form = SettlementPaymentForm(request.POST, settlement=settlement)
+    form.settlement_pk = settlement.pk
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            consignment_settlement_pay(settlement=settlement, officer=request.user, amount=data["amount"],
+                                       bank_reference=data["bank_reference"], paid_on=data["paid_on"])
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("%(chain)s paid %(amount)s (%(reference)s): the producers' shares are "
+                                        "available for payout.") % {
+                "chain": settlement.organisation.name, "amount": format_rupiah(settlement.gross),
+                "reference": settlement.payment_reference})
+            return redirect("frontend:officer-finance-consignment")
+    return _render_consignment(request, failed=form, status=400)
+
+
 urlpatterns = [
     path("dashboard/buyer/placements/", buyer_list, name="buyer-placements"),
     path("dashboard/buyer/placements/new/", buyer_propose, name="buyer-placement-new"),
@@ -529,4 +579,7 @@ urlpatterns = [
     path("dashboard/producer/placements/deliveries/new/", producer_delivery_new, name="producer-delivery-new"),
     path("dashboard/officer/placements/", officer_list, name="officer-placements"),
     path("dashboard/officer/placements/shelf.csv", officer_shelf_csv, name="officer-shelf-csv"),
+    path("dashboard/officer/finance/consignment/", officer_consignment, name="officer-finance-consignment"),
+    path("dashboard/officer/finance/consignment/<int:pk>/pay/", officer_consignment_pay,
+         name="officer-finance-consignment-pay"),
 ]

@@ -8,9 +8,12 @@ Accounts:
 - ``commission`` (revenue): the platform's share;
 - ``producer:<id>`` (liability): what the platform owes a producer. Each credit names its
   producer order: pending until that order is completed, then available; payouts debit it.
-  Consignment settlements (``placements``) credit it without an order: available at once;
+  Consignment settlements (``placements``) credit it without an order but *held*: pending until
+  the chain pays, when one entry reverses the held line and credits the same amount available;
 - ``receivable:<organisation id>`` (asset): what a buyer organisation owes the platform for
-  consignment sales it reported (``placements.services.consignment_settle``).
+  consignment sales it reported (``placements.services.consignment_settle``);
+- ``cash:consignment`` (asset): chains' transfers for settled consignment sales (kept apart from
+  ``cash:bank_transfer``, which the nightly check matches against checkout payments).
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from payments.money import commission_of
 DEPOSITS = "deposits"
 COMMISSION = "commission"
 PAYOUTS = "cash:payouts"
+CONSIGNMENT_CASH = "cash:consignment"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Line:
     credit: int = 0
     order_id: int | None = None
     producer_id: int | None = None
+    held: bool = False  # pending until released (see the module's docstring)
 
 
 def _account(code: str, producer_id: int | None = None) -> LedgerAccount:
@@ -83,7 +88,7 @@ def ledger_entry_post(*, key: str, kind: str, lines: list[Line], checkout: Check
         return LedgerEntry.objects.get(key=key)
     LedgerLine.objects.bulk_create(
         LedgerLine(entry=entry, account=_account(line.account, line.producer_id), order_id=line.order_id,
-                   debit=line.debit, credit=line.credit) for line in lines)
+                   debit=line.debit, credit=line.credit, held=line.held) for line in lines)
     return entry
 
 

@@ -3,7 +3,7 @@
 The chain's owner proposes a consignment placement at one of its outlets, the producer agrees on its
 own page and records a delivery (the numbered delivery note opens, printable), which puts the
 placement on shelf; the outlet reports its sales and stock count, the owner settles the report,
-and the producer finds the settlement on its finance page. Only the chain, the producer and the
+and the producer finds the settlement on its finance page, pending until the chain pays. Only the chain, the producer and the
 product (none of them under test here) come from factories.
 """
 import re
@@ -92,9 +92,10 @@ def test_a_consignment_placement_from_proposal_to_the_producers_settlement(brows
     assert (placement.sold, placement.shrinkage, placement.stock_at_outlet) == (8, 1, 11)
     assert (settlement.gross, settlement.fee) == (100_000, 5_000)
 
-    # then: the producer sees the settled sales on its finance page, in its available balance
+    # then: the producer sees the settled sales on its finance page, pending until the chain pays
     producer_page.goto(f"{live_server.url}/dashboard/producer/finance/")
     line = producer_page.locator(f"[data-settlement-line='{settlement.lines.get().pk}']")
-    assert "Rp 95.000" in line.inner_text()
-    assert producer_page.locator("[data-balance='available']").inner_text() == "Rp 95.000"
+    assert "Rp 95.000" in line.inner_text() and "waiting for the chain's payment" in line.inner_text()
+    assert producer_page.locator("[data-balance='pending']").inner_text() == "Rp 95.000"
+    assert producer_page.locator("[data-balance='available']").inner_text() == "Rp 0"
     producer_page.screenshot(path=str(ARTIFACTS / "placement-producer-finance.png"), full_page=True)

@@ -159,6 +159,17 @@ def test_a_showcase_meeting_ends_in_a_placement_on_the_shelf_and_the_producers_s
     producer_page.goto(f"{live_server.url}/dashboard/producer/finance/")
     line = producer_page.locator(f"[data-settlement-line='{settlement.lines.get().pk}']")
     assert "Rp 114.000" in line.inner_text()  # 120.000 less the platform's 5 %
+    assert producer_page.locator("[data-balance='pending']").inner_text() == "Rp 114.000"
+    # and once the chain's transfer arrives, the officer records it and the money is available
+    buyer_page.goto(f"{live_server.url}/dashboard/buyer/invoices/")
+    assert settlement.payment_reference in buyer_page.locator(f"[data-settlement='{settlement.pk}']").inner_text()
+    officer_page.goto(f"{live_server.url}/dashboard/officer/finance/consignment/")
+    card = officer_page.locator(f"[data-settlement='{settlement.pk}']")
+    card.get_by_label("Bank statement reference").fill("BCA 0512 TRF SWALAYAN")
+    card.get_by_role("button", name="Record the payment").click()
+    officer_page.get_by_text("the producers' shares are available for payout").wait_for()
+    producer_page.reload()
+    assert producer_page.locator("[data-balance='available']").inner_text() == "Rp 114.000"
     officer_page.goto(f"{live_server.url}/dashboard/officer/showcases/{showcase.pk}/report/")
     figure = officer_page.locator("dt", has_text="Shelf placements agreed within 90 days").locator("xpath=..")
     assert figure.locator("dd").inner_text() == "1"

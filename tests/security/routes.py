@@ -90,7 +90,7 @@ RULES: dict[str, Rule] = {
     # --- officer-only, parameterless ---------------------------------------------------------
     r"frontend:officer-(home|orders|finance|finance-transfers|finance-payouts|finance-refunds|finance-late"
     r"|credit|buyers|villages|survey-import|survey-template|curation|producers|assist-end|placements"
-    r"|shelf-csv)": Rule(OFFICER),
+    r"|shelf-csv|finance-consignment)": Rule(OFFICER),
     r"frontend:officer-(cockpit|cockpit-export|cockpit-summary|cockpit-report|audit)": Rule(OFFICER),  # programme cockpit (issue 18)
     r"v1:catalog:product-review-queue|v1:buyers:officer-registration-list"
     r"|v1:payments:late-transfers": Rule(OFFICER),
@@ -123,6 +123,7 @@ RULES: dict[str, Rule] = {
     r"v1:catalog:(village-stage|village-surveys|village-coaching-sessions|producer-verify|producer-unverify"
     r"|product-approve|product-reject|product-delist)|v1:buyers:officer-registration-(detail|verify|refuse)"
     r"|v1:payments:(refund-transfer|refund-credit-note|late-transfer-decide)": Rule(OFFICER),
+    r"frontend:officer-finance-consignment-pay|v1:placements:settlement-pay": Rule(OFFICER),
     # --- public object routes ----------------------------------------------------------------
     r"frontend:(village-detail|product-detail|product|producer-detail)|v1:catalog:(village-detail|producer-detail"
     r"|producer-products|product-detail)|v1:orders:(delivery-options|delivery-quote)": Rule(PUBLIC),
