@@ -73,6 +73,22 @@ def test_the_same_key_posts_once():
     assert account_balance(code="cash:stripe") == 5000
 
 
+def test_a_held_credit_is_pending_until_a_later_entry_releases_it():
+    producer = on_sale().producer
+    code = f"producer:{producer.pk}"
+    ledger_entry_post(key="consignment:report:1", kind="consignment",
+                      lines=[Line("receivable:1", debit=9000), Line(code, credit=9000, producer_id=producer.pk, held=True)])
+    assert list(LedgerLine.objects.filter(account__code=code).values_list("held", flat=True)) == [True]
+    assert producer_balance(producer_id=producer.pk) == (9000, 0)
+
+    ledger_entry_post(key="consignment:paid:1", kind="consignment_paid",
+                      lines=[Line("cash:consignment", debit=9000), Line("receivable:1", credit=9000),
+                             Line(code, debit=9000, producer_id=producer.pk, held=True),
+                             Line(code, credit=9000, producer_id=producer.pk)])
+    assert producer_balance(producer_id=producer.pk) == (0, 9000)
+    assert account_balance(code=code) == -9000
+
+
 @override_settings(PLATFORM_COMMISSION_RATE="0.10")
 def test_commission_uses_the_categorys_rate_or_the_default():
     # given a category at 2.5% and another at the default 10%
