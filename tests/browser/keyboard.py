@@ -1,15 +1,22 @@
 """Moving through a page with the keyboard alone (Tab, Shift+Tab, arrow keys), checking the focus ring on the way."""
 from __future__ import annotations
 
-# What has the focus, and whether it shows a visible indicator: an outline of some width, or a box shadow.
+# What has the focus, and whether it shows a visible indicator: an outline of some width or a box shadow on it, or an
+# outline on an ancestor drawn by :focus-within (a card whose whole area is the link).
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow && style.boxShadow !== 'none';
+  // or its card draws the ring (:focus-within), for a link stretched over a product or village card
+  let card = false;
+  for (let up = el.parentElement; up && up !== document.body && !card; up = up.parentElement) {
+    const around = getComputedStyle(up);
+    card = up.matches(':focus-within') && around.outlineStyle !== 'none' && parseFloat(around.outlineWidth) > 0;
+  }
   const name = (el.getAttribute('aria-label') || el.innerText || el.value || el.name || el.id || '').trim();
-  return {tag: el.tagName.toLowerCase(), name: name.slice(0, 40), ring: Boolean(outline || shadow)};
+  return {tag: el.tagName.toLowerCase(), name: name.slice(0, 40), ring: Boolean(outline || shadow || card)};
 }"""
 
 
@@ -39,9 +46,12 @@ def tab_to(page, target, *, back: bool = False, limit: int = 120) -> list[dict]:
 
 
 def arrow_to(page, target, *, limit: int = 8) -> None:
-    """Press the down arrow in a radio group until ``target`` is checked (a radio group takes one Tab stop)."""
+    """With the focus in a radio group (one Tab stop), press the down arrow until ``target`` has the focus, then
+    Space if it is not checked yet (a group with nothing checked takes the focus on its first radio, unchecked)."""
     for _ in range(limit):
-        if target.is_checked():
-            return
+        if target.evaluate("element => element === document.activeElement"):
+            break
         page.keyboard.press("ArrowDown")
+    if not target.is_checked():
+        page.keyboard.press("Space")
     assert target.is_checked(), f"{target} not checked with the arrow keys"
