@@ -82,7 +82,7 @@ OBJECT_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "frontend:village-detail": ("village", ("visitor",)),
     "frontend:showcase-detail": ("showcase", ("visitor",)),
     "frontend:investor-village": ("programme-village", ("visitor", "investor")),
-    "frontend:investor-opportunity": ("opportunity", ("visitor", "investor")),
+    "frontend:investor-opportunity": ("opportunity", ("investor",)),  # a visitor sees published ones only
     "frontend:order-detail": ("order", ("consumer", "producer", "officer")),
     "frontend:checkout-done": ("checkout", ("consumer",)),
     "frontend:checkout-pay": ("checkout", ("consumer",)),
@@ -164,7 +164,7 @@ def _sweep_objects(people) -> dict[str, dict]:  # noqa: F811
         "producer": {"pk": producer.pk},
         "producer-pk": {"pk": producer.pk},
         "village": {"code": producer.village_id},
-        "programme-village": {"code": opportunity.village_id},
+        "programme-village": {"code": opportunity.village.village_id},
         "opportunity": {"pk": opportunity.pk},
         "showcase": {"pk": Showcase.objects.get().pk},
         "investor-profile": {"pk": InvestorProfile.objects.get().pk},
@@ -270,6 +270,7 @@ def test_every_page_passes_axe_fits_360_px_and_has_44_px_tap_targets(browser, li
             found = len(failures)
             if response is None or response.status != 200 or page.url != live_server.url + path:
                 failures.append(f"{where}: HTTP {response.status if response else '?'} at {page.url}")
+                report.write(f"{where}\n  {failures[-1]}\n")
                 continue
             page.screenshot(path=str(shots / (name.split(":")[-1] + ".png")), full_page=True)
             # then: no serious or critical violation, no sideways scroll, tap targets of 44 px
