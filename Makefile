@@ -22,8 +22,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core for the browser tests' accessibility checks (package.json, docs/testing.md): only where npm is.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks of the browser tests will skip (fail under CI=true)"; fi
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
 
 migrate: install
 	$(MANAGE) migrate --noinput
