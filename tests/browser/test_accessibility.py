@@ -65,7 +65,7 @@ EXCLUDED: dict[str, str] = {
     r"|meeting-link-order|meeting-order|meeting-request|meeting-respond|participation-availability"
     r"|participation-respond|buyer-availability|register)|investor-(village|opportunity)-interest"
     r"|officer-(buyer-refuse|buyer-verify|credit-suspend|curation-approve|curation-delist|curation-reject"
-    r"|finance-batch-paid|finance-late-decide|finance-refund-credit-note|interest-move|interest-note|interest-share"
+    r"|finance-batch-paid|finance-late-decide|finance-refund-credit-note|finance-consignment-pay|interest-move|interest-note|interest-share"
     r"|investor-profile-refuse|investor-profile-verify|opportunity-document|opportunity-status|producer-unverify"
     r"|producer-verify|showcase-move|showcase-status|showcase-lineup|showcase-schedule|village-join"
     r"|village-photo-add|village-photo-remove|village-profile|village-stage))|account_logout": "an action (POST)",
