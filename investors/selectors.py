@@ -569,6 +569,23 @@ def interest_report_rows(*, area: Area, start: date, end: date) -> QuerySet[Inte
             .order_by("created_at", "pk"))
 
 
+def investors_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
+    """Return officers' moves of expressions of interest (``interest``), latest first, at most
+    ``query.limit`` (a ``market.core.audit.AuditQuery``), as ``AuditEntry`` values. One query."""
+    from market.core.audit import AuditEntry, officer_label
+
+    if "interest" not in kinds:
+        return []
+    events = (InterestEvent.objects.filter(query.q(actor="actor", at="created_at"), kind=InterestEvent.Kind.STATUS)
+              .select_related("actor", "interest__village__village", "interest__opportunity")
+              .order_by("-created_at", "-pk")[:query.limit])
+    return [AuditEntry(event.created_at, event.actor_id, officer_label(event.actor), "interest",
+                       f"#{event.interest_id} · {event.interest.village.village.name}"
+                       + (f" · {event.interest.opportunity.title}" if event.interest.opportunity else ""),
+                       f"{event.get_from_status_display() or '–'} → {event.get_to_status_display()}"
+                       + (f" ({event.note})" if event.note else "")) for event in events]
+
+
 def programme_interest_rows() -> QuerySet[Interest]:
     """Return every interest for the programme's CSV export, oldest first."""
     return _interests().order_by("created_at", "pk")

@@ -266,6 +266,7 @@ AUDIT_KINDS = {
     "transfer": _("Bank transfers recorded"),
     "late_transfer": _("Late transfers decided"),
     "payout": _("Payouts paid"),
+    "interest": _("Investment interest status"),
 }
 
 
@@ -275,6 +276,7 @@ def audit_entry_list(*, query: AuditQuery, kind: str | None = None) -> list[Audi
     queries (one per kind)."""
     from buyers.selectors import buyers_officer_decision_list
     from catalog.selectors.programme import catalog_officer_decision_list
+    from investors.selectors import investors_officer_decision_list
     from orders.selectors import orders_officer_decision_list
     from payments.selectors import payments_officer_decision_list
 
@@ -282,7 +284,8 @@ def audit_entry_list(*, query: AuditQuery, kind: str | None = None) -> list[Audi
     entries = [*catalog_officer_decision_list(query=query, kinds=kinds),
                *buyers_officer_decision_list(query=query, kinds=kinds),
                *orders_officer_decision_list(query=query, kinds=kinds),
-               *payments_officer_decision_list(query=query, kinds=kinds)]
+               *payments_officer_decision_list(query=query, kinds=kinds),
+               *investors_officer_decision_list(query=query, kinds=kinds)]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:query.limit]
 

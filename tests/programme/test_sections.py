@@ -8,12 +8,13 @@ import pytest
 from django.utils import timezone
 
 from investors.models import Interest, InterestEvent, Opportunity
+from market.core.audit import AuditQuery
 from orders.models import Order, OrderLine, OrderRefund
 from orders.selectors import REVENUE_STATUSES
 from orders.services import order_refund_mark_done
 from placements.models import ConsignmentSettlementLine, Placement, PlacementEvent, SalesReportLine
 from programme.models import CommerceMonthFact, CommodityMonthFact, FactRefresh
-from programme.selectors import Period, cockpit_get, public_results_get
+from programme.selectors import Period, audit_entry_list, cockpit_get, public_results_get
 from programme.services import programme_facts_refresh
 from showcases.models import LEAD_OUTCOMES, Meeting, Participant, Registration
 from showcases.selectors import FOLLOW_UP_DAYS
@@ -155,6 +156,12 @@ def test_investment_figures_equal_the_interests_counted_directly(world, more):
     assert {row["district_id"]: (row["expressed"], row["introduced"], row["committed"], row["amount"])
             for row in investment["by_district"]} == {"35.09.01": (2, 2, 1, 200_000_000),
                                                       "35.09.02": (2, 1, 1, 50_000_000)}
+    # the officers' moves are in the audit trail (the investors' own "new" is not an officer's decision)
+    entries = audit_entry_list(query=AuditQuery(), kind="interest")
+    moves = InterestEvent.objects.filter(kind="status").exclude(from_status="")
+    assert len(entries) == moves.count() == 14
+    assert {entry.officer for entry in entries} == {"Dewi Kartika"}
+    assert entries[0].subject == f"#{more.interests['far_c'].pk} · Sumberagung"  # the latest move
 
 
 # --- filters -----------------------------------------------------------------------------------
