@@ -3,12 +3,15 @@
 A verified investor (the demo investor account) with a profile, the confidentiality terms accepted and a
 watchlist; a bank's CSR programme whose profile waits in the officers' queue; opportunities posted by the
 officer for coached villages and one producer, with a business plan (PDF) and a photo; expressions of
-interest at several stages, one shared with the producer.
+interest at several stages, one shared with the producer and one committed.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
 
 
 @dataclass
@@ -144,6 +147,12 @@ def investors_demo_load(*, officer, investor, queued_investor) -> InvestorsDemoR
                           message="Kami mencari pasokan tetap untuk jaringan toko kami.")
     for step in ("in_review", "introduced", "in_negotiation"):
         interest_transition(interest=negotiating, to=step, actor=officer)
+    # one went all the way: equipment committed a week ago (the cockpit and the results page count it)
+    committed = express(investor, village_code=coached[-1].village_id, amount=90_000_000, involvement="equipment",
+                        message="Kami menyediakan mesin sangrai dengan skema sewa-beli 24 bulan.")
+    today = timezone.localdate()
+    for step, days_ago in (("in_review", 30), ("introduced", 21), ("in_negotiation", 14), ("committed", 7)):
+        interest_transition(interest=committed, to=step, actor=officer, happened_on=today - timedelta(days=days_ago))
     reviewed = express(queued_investor, opportunity=opportunities[1], amount=100_000_000, involvement="csr_grant",
                        message="Program CSR kami dapat menghibahkan peralatan kemasan.")
     interest_transition(interest=reviewed, to="in_review", actor=officer, note="Menunggu verifikasi profil.")
@@ -156,7 +165,7 @@ def investors_demo_load(*, officer, investor, queued_investor) -> InvestorsDemoR
     watch_add(user=investor, opportunity_id=opportunities[2].pk)
     for status in Interest.Status.values:
         result.interests_by_status[status] = 0
-    for interest in (introduced, negotiating, reviewed, declined):
+    for interest in (introduced, negotiating, committed, reviewed, declined):
         interest.refresh_from_db()
         result.interests_by_status[interest.status] += 1
     result.interests_by_status["new"] += 1

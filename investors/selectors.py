@@ -18,10 +18,10 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from catalog.models import Producer, Stage, Survey, VillageProfile, VillageStageEvent
@@ -33,6 +33,7 @@ from catalog.selectors import (
     village_directory,
     village_profile_get,
 )
+from catalog.selectors.programme import Area
 from investors.exceptions import InterestNotFound, InvestorProfileNotFound, OpportunityNotFound
 from investors.models import (
     ConfidentialityAcceptance,
@@ -492,6 +493,97 @@ def programme_pipeline(*, now: datetime | None = None) -> Pipeline:
     return Pipeline(by_status=by_status, by_district=table(districts), by_commodity=table(commodities),
                     median_days_to_introduction=round(statistics.median(days), 1) if days else None,
                     introductions=len(days), as_of=now or timezone.now())
+
+
+def interest_programme_figures(*, area: Area, start: date, end: date) -> dict:
+    """Return the investment figures of the programme cockpit for the villages of ``area``, between
+    ``start`` and ``end`` (both included, Asia/Jakarta). Four queries whatever the number of interests.
+
+    ``expressed``: interests expressed in the period, ``by_status`` their status today; ``introduced``
+    and ``committed``: interests introduced or committed in the period (the day the officer gave,
+    ``InterestEvent.happened_on``), ``committed_amount`` the amounts of those committed (an interest
+    without an amount adds nothing); ``opportunities``/``amount_sought``: opportunities posted in the
+    period; ``by_month`` (``{month: {...}}``, months with something only) and ``by_district`` (by
+    name) with ``expressed``, ``introduced``, ``committed``, ``amount``. Totals only: no investor.
+    """
+    expressed = Interest.objects.filter(area.q("village__village_id"), created_at__date__gte=start,
+                                        created_at__date__lte=end)
+    by_status = dict.fromkeys(Interest.Status.values, 0)
+    for row in expressed.values("status").annotate(n=Count("pk")).order_by():
+        by_status[row["status"]] = row["n"]
+    months: dict[date, dict[str, int]] = {}
+    districts: dict[str, dict] = {}
+
+    def cell(month: date, district: str, name: str) -> tuple[dict, dict]:
+        empty = {"expressed": 0, "introduced": 0, "committed": 0, "amount": 0}
+        return (months.setdefault(month, dict(empty)),
+                districts.setdefault(district, {"district_id": district, "name": name, **empty}))
+
+    for row in (expressed.annotate(month=TruncMonth("created_at", output_field=DateField()))
+                .values("month", "village__village__district_id", "village__village__district__name")
+                .annotate(n=Count("pk")).order_by()):
+        for target in cell(row["month"], row["village__village__district_id"], row["village__village__district__name"]):
+            target["expressed"] += row["n"]
+    moves = (InterestEvent.objects.filter(area.q("interest__village__village_id"), kind=InterestEvent.Kind.STATUS,
+                                          to_status__in=[Interest.Status.INTRODUCED, Interest.Status.COMMITTED],
+                                          happened_on__gte=start, happened_on__lte=end)
+             .annotate(month=TruncMonth("happened_on", output_field=DateField()))
+             .values("month", "to_status", "interest__village__village__district_id",
+                     "interest__village__village__district__name")
+             .annotate(n=Count("interest_id", distinct=True), amount=Sum("interest__amount")).order_by())
+    for row in moves:
+        for target in cell(row["month"], row["interest__village__village__district_id"],
+                           row["interest__village__village__district__name"]):
+            if row["to_status"] == Interest.Status.INTRODUCED:
+                target["introduced"] += row["n"]
+            else:
+                target["committed"] += row["n"]
+                target["amount"] += row["amount"] or 0
+    posted = Opportunity.objects.filter(area.q("village__village_id"), created_at__date__gte=start,
+                                        created_at__date__lte=end).aggregate(n=Count("pk"), amount=Sum("amount_sought"))
+    return {
+        "expressed": sum(by_status.values()), "by_status": by_status,
+        "introduced": sum(row["introduced"] for row in months.values()),
+        "committed": sum(row["committed"] for row in months.values()),
+        "committed_amount": sum(row["amount"] for row in months.values()),
+        "opportunities": posted["n"] or 0, "amount_sought": posted["amount"] or 0,
+        "by_month": months,
+        "by_district": sorted(districts.values(), key=lambda row: (row["name"], row["district_id"])),
+    }
+
+
+def interest_committed_total(*, area: Area, start: date, end: date) -> int:
+    """Return the amounts of the interests in ``area``'s villages committed between ``start`` and ``end``
+    (the day the officer gave), as ``interest_programme_figures`` counts them: one total, no investor. One query."""
+    committed = (InterestEvent.objects.filter(area.q("interest__village__village_id"), kind=InterestEvent.Kind.STATUS,
+                                              to_status=Interest.Status.COMMITTED, happened_on__gte=start,
+                                              happened_on__lte=end).values("interest_id"))
+    return Interest.objects.filter(pk__in=committed).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def interest_report_rows(*, area: Area, start: date, end: date) -> QuerySet[Interest]:
+    """Return the interests expressed between ``start`` and ``end`` in the villages of ``area`` for the
+    programme's report, oldest first, with the investor's profile (the report names organisations
+    only, never a person) and the village. One query."""
+    return (_interests().filter(area.q("village__village_id"), created_at__date__gte=start, created_at__date__lte=end)
+            .order_by("created_at", "pk"))
+
+
+def investors_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
+    """Return officers' moves of expressions of interest (``interest``), latest first, at most
+    ``query.limit`` (a ``market.core.audit.AuditQuery``), as ``AuditEntry`` values. One query."""
+    from market.core.audit import AuditEntry, officer_label
+
+    if "interest" not in kinds:
+        return []
+    events = (InterestEvent.objects.filter(query.q(actor="actor", at="created_at"), kind=InterestEvent.Kind.STATUS)
+              .select_related("actor", "interest__village__village", "interest__opportunity")
+              .order_by("-created_at", "-pk")[:query.limit])
+    return [AuditEntry(event.created_at, event.actor_id, officer_label(event.actor), "interest",
+                       f"#{event.interest_id} · {event.interest.village.village.name}"
+                       + (f" · {event.interest.opportunity.title}" if event.interest.opportunity else ""),
+                       f"{event.get_from_status_display() or '–'} → {event.get_to_status_display()}"
+                       + (f" ({event.note})" if event.note else "")) for event in events]
 
 
 def programme_interest_rows() -> QuerySet[Interest]:

@@ -733,38 +733,55 @@ REVENUE_STATUSES = (Order.Status.PLACED, Order.Status.ACCEPTED, Order.Status.PAC
 
 def order_sales_months_changed(*, since=None) -> list[date]:
     """Return the months (first days, local time) of orders placed or changed since ``since``
-    (every month with an order when ``since`` is ``None``), oldest first. One query."""
+    (every month with an order when ``since`` is ``None``), oldest first; an order whose refund was
+    requested or paid since then counts as changed. One query."""
+    from django.db.models import DateField
     from django.db.models.functions import TruncMonth
 
     qs = Order.objects.all()
     if since is not None:
-        qs = qs.filter(Q(created_at__gte=since) | Q(updated_at__gte=since) | Q(status_changed_at__gte=since))
-    from django.db.models import DateField
-
+        refunded = OrderRefund.objects.filter(order_id=OuterRef("pk"), updated_at__gte=since)
+        qs = qs.filter(Q(created_at__gte=since) | Q(updated_at__gte=since) | Q(status_changed_at__gte=since)
+                       | Exists(refunded))
     months = (qs.annotate(month=TruncMonth("created_at", output_field=DateField()))
               .values_list("month", flat=True).distinct().order_by("month"))
     return list(months)
 
 
+def _refunded_goods():
+    """Return the goods part of an order's refunds paid back: the refunds done, at most its subtotal
+    (a refund beyond the goods gives back delivery, which revenue never counted)."""
+    from django.db.models import BigIntegerField, F, Subquery, Sum
+    from django.db.models.functions import Coalesce, Least
+
+    paid = (OrderRefund.objects.filter(order_id=OuterRef("pk"), status=OrderRefund.Status.DONE).order_by()
+            .values("order_id").annotate(total=Sum("amount")).values("total"))
+    return Least(Coalesce(Subquery(paid, output_field=BigIntegerField()), Value(0)), F("subtotal"),
+                 output_field=BigIntegerField())
+
+
 def order_sales_by_village(*, months: Sequence[date]) -> list[dict]:
     """Return the sales of ``months`` per month, producer's village and channel (recorded on the
-    order when placed): ``{"month", "village_id", "channel", "orders", "revenue"}`` (revenue: goods, without
-    delivery). One query."""
+    order when placed): ``{"month", "village_id", "channel", "orders", "revenue", "refunded"}``
+    (revenue: goods, without delivery, net of the refunds paid back on those orders, in the month
+    the order was placed; ``refunded``: what was taken off). One query."""
     from django.db.models import Count, DateField, Sum
     from django.db.models.functions import TruncMonth
 
     rows = (Order.objects.filter(status__in=REVENUE_STATUSES)
-            .annotate(month=TruncMonth("created_at", output_field=DateField())).filter(month__in=list(months))
+            .annotate(month=TruncMonth("created_at", output_field=DateField()), refunded_goods=_refunded_goods())
+            .filter(month__in=list(months))
             .values("month", "producer__village_id", "channel")
-            .annotate(orders=Count("pk"), revenue=Sum("subtotal")).order_by())
+            .annotate(orders=Count("pk"), gross=Sum("subtotal"), refunded=Sum("refunded_goods")).order_by())
     return [{"month": row["month"], "village_id": row["producer__village_id"], "channel": row["channel"],
-             "orders": row["orders"], "revenue": row["revenue"]} for row in rows]
+             "orders": row["orders"], "revenue": row["gross"] - row["refunded"], "refunded": row["refunded"]}
+            for row in rows]
 
 
 def order_sales_by_commodity(*, months: Sequence[date]) -> list[dict]:
     """Return the sales of ``months`` per month, producer's village and product commodity:
     ``{"month", "village_id", "commodity_id", "orders", "revenue"}`` (``orders`` with a line of that
-    commodity, ``revenue`` the lines' totals). One query."""
+    commodity, ``revenue`` the lines' totals, before refunds: see ``order_refunded_lines``). One query."""
     from django.db.models import Count, DateField, Sum
     from django.db.models.functions import TruncMonth
 
@@ -775,6 +792,27 @@ def order_sales_by_commodity(*, months: Sequence[date]) -> list[dict]:
     return [{"month": row["month"], "village_id": row["order__producer__village_id"],
              "commodity_id": row["product__commodity_id"], "orders": row["orders"], "revenue": row["revenue"]}
             for row in rows]
+
+
+def order_refunded_lines(*, months: Sequence[date]) -> list[dict]:
+    """Return the lines of the counted orders of ``months`` that had refunds paid back, with the goods
+    refunded on their order (as ``order_sales_by_village`` takes it off): ``{"order_id", "month",
+    "village_id", "commodity_id", "line_total", "refunded"}``, by order then line. Two queries; the
+    caller shares each order's refund over its lines."""
+    from django.db.models import DateField
+    from django.db.models.functions import TruncMonth
+
+    paid = OrderRefund.objects.filter(order_id=OuterRef("pk"), status=OrderRefund.Status.DONE)
+    orders = (Order.objects.filter(status__in=REVENUE_STATUSES).filter(Exists(paid))
+              .annotate(month=TruncMonth("created_at", output_field=DateField()), refunded_goods=_refunded_goods())
+              .filter(month__in=list(months)))
+    refunded = {row["pk"]: row for row in orders.values("pk", "month", "producer__village_id", "refunded_goods")}
+    lines = (OrderLine.objects.filter(order_id__in=list(refunded)).order_by("order_id", "pk")
+             .values("order_id", "product__commodity_id", "line_total")) if refunded else []
+    return [{"order_id": line["order_id"], "month": refunded[line["order_id"]]["month"],
+             "village_id": refunded[line["order_id"]]["producer__village_id"],
+             "commodity_id": line["product__commodity_id"], "line_total": line["line_total"],
+             "refunded": refunded[line["order_id"]]["refunded_goods"]} for line in lines]
 
 
 def order_buyer_figures(*, village_q: Q, start: date, end: date) -> dict:

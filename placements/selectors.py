@@ -3,14 +3,29 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
 from buyers.models import Outlet
 from catalog.models import Producer, Product
 from catalog.selectors import product_list_public
+from catalog.selectors.programme import Area
 from market.accounts.models import Membership, Organisation, User
 from market.core.csv import safe_csv_writer
 from payments.models import CommissionRate
@@ -515,3 +530,101 @@ def settlement_get_for_officers(*, pk: int) -> ConsignmentSettlement:
     if settlement is None:
         raise SettlementNotFound()
     return settlement
+
+
+# --- the programme cockpit -------------------------------------------------------------------------
+
+
+def placement_shelf_totals(*, area: Area) -> dict[str, int]:
+    """Return what the producers of ``area``'s villages have on retail shelves today: ``placements`` on
+    shelf, distinct ``products``, ``outlets``, ``chains`` (buyer organisations) and ``villages``. One query."""
+    return Placement.objects.filter(area.q("producer__village_id"), status=Status.ON_SHELF).aggregate(
+        placements=Count("pk"), products=Count("product", distinct=True), outlets=Count("outlet", distinct=True),
+        chains=Count("organisation", distinct=True), villages=Count("producer__village", distinct=True))
+
+
+def placement_programme_figures(*, area: Area, start: date, end: date) -> dict:
+    """Return the shelf figures of the programme cockpit for the products of producers in ``area``'s
+    villages: placed on shelf today (placements, products, outlets, chains, villages), agreed and
+    ended between ``start`` and ``end``, and the consignment units sold and their settled value (what
+    the chains owe, and the producers' part after the fee) in sales reports whose period ends then.
+
+    ``by_month`` is ``{month: {"agreed", "ended", "units_sold", "settled"}}`` (months with something
+    only); ``by_district`` and ``by_village`` rows carry the same figures with ``on_shelf`` and
+    ``outlets`` (today). Seven queries whatever the number of placements.
+    """
+    from placements.models import SalesReportLine
+
+    placements = Placement.objects.filter(area.q("producer__village_id"))
+    on_shelf = placements.filter(status=Status.ON_SHELF)
+    totals = placement_shelf_totals(area=area)
+    village = ("producer__village_id", "producer__village__name", "producer__village__district_id",
+               "producer__village__district__name")
+    through_placement = [f"placement__{name}" for name in village]
+    months: dict[date, dict[str, int]] = {}
+    districts: dict[str, dict] = {}
+    villages: dict[str, dict] = {}
+    empty = {"on_shelf": 0, "outlets": 0, "agreed": 0, "ended": 0, "units_sold": 0, "settled": 0}
+
+    def add(row: dict, prefix: str, figure: str, value: int, *, month: bool = True) -> None:
+        code, name = row[f"{prefix}producer__village_id"], row[f"{prefix}producer__village__name"]
+        district, district_name = (row[f"{prefix}producer__village__district_id"],
+                                   row[f"{prefix}producer__village__district__name"])
+        villages.setdefault(code, {"village_id": code, "name": name, "district": district_name, **empty})[figure] += value
+        districts.setdefault(district, {"district_id": district, "name": district_name, **empty})
+        if figure != "outlets":  # distinct outlets of a district are counted on their own below
+            districts[district][figure] += value
+        if month:
+            months.setdefault(row["month"], {"agreed": 0, "ended": 0, "units_sold": 0, "settled": 0})[figure] += value
+
+    for row in on_shelf.values(*village).annotate(n=Count("pk"), outlets=Count("outlet", distinct=True)).order_by():
+        add(row, "", "on_shelf", row["n"], month=False)
+        add(row, "", "outlets", row["outlets"], month=False)
+    for row in (on_shelf.values("producer__village__district_id", "producer__village__district__name")
+                .annotate(outlets=Count("outlet", distinct=True)).order_by()):
+        districts[row["producer__village__district_id"]]["outlets"] = row["outlets"]
+    for row in (placements.filter(agreed_at__date__gte=start, agreed_at__date__lte=end)
+                .annotate(month=TruncMonth("agreed_at", output_field=DateField())).values("month", *village)
+                .annotate(n=Count("pk")).order_by()):
+        add(row, "", "agreed", row["n"])
+    for row in (PlacementEvent.objects.filter(area.q("placement__producer__village_id"),
+                                              kind=PlacementEvent.Kind.STATUS, to_status=Status.ENDED,
+                                              created_at__date__gte=start, created_at__date__lte=end)
+                .annotate(month=TruncMonth("created_at", output_field=DateField()))
+                .values("month", *through_placement)
+                .annotate(n=Count("placement_id", distinct=True)).order_by()):
+        add(row, "placement__", "ended", row["n"])
+    for row in (SalesReportLine.objects.filter(area.q("placement__producer__village_id"),
+                                               report__period_end__gte=start, report__period_end__lte=end)
+                .annotate(month=TruncMonth("report__period_end", output_field=DateField()))
+                .values("month", *through_placement).annotate(units=Sum("sold")).order_by()):
+        add(row, "placement__", "units_sold", row["units"] or 0)
+    settled_net = 0
+    for row in (ConsignmentSettlementLine.objects.filter(area.q("placement__producer__village_id"),
+                                                         settlement__report__period_end__gte=start,
+                                                         settlement__report__period_end__lte=end)
+                .annotate(month=TruncMonth("settlement__report__period_end", output_field=DateField()))
+                .values("month", *through_placement)
+                .annotate(gross=Sum("gross"), fee=Sum("fee")).order_by()):
+        add(row, "placement__", "settled", row["gross"] or 0)
+        settled_net += (row["gross"] or 0) - (row["fee"] or 0)
+    return {
+        "on_shelf": totals["placements"], "products": totals["products"], "outlets": totals["outlets"],
+        "chains": totals["chains"], "villages": totals["villages"],
+        **{figure: sum(row[figure] for row in months.values()) for figure in ("agreed", "ended", "units_sold",
+                                                                               "settled")},
+        "settled_net": settled_net, "by_month": months,
+        "by_district": sorted(districts.values(), key=lambda row: (row["name"], row["district_id"])),
+        "by_village": sorted(villages.values(), key=lambda row: (-row["on_shelf"], -row["settled"], row["name"])),
+    }
+
+
+def placement_report_rows(*, area: Area) -> QuerySet[Placement]:
+    """Return every placement of the products of producers in ``area``'s villages for the programme's
+    report (chain, outlet, product, producer, village, terms, status, stock and money), by chain,
+    outlet and product; ``settled`` is the value settled so far. One query."""
+    settled = (ConsignmentSettlementLine.objects.filter(placement_id=OuterRef("pk")).order_by()
+               .values("placement_id").annotate(total=Sum("gross")).values("total"))
+    return (_base().filter(area.q("producer__village_id"))
+            .annotate(settled=Coalesce(Subquery(settled, output_field=BigIntegerField()), Value(0)))
+            .order_by("organisation__name", "outlet__name", "product__name", "pk"))

@@ -1,4 +1,4 @@
-"""Stored aggregates of the programme cockpit: monthly sales per village, refreshed by a task.
+"""Stored aggregates of the programme cockpit: monthly sales per village, net of refunds, refreshed by a task.
 
 The cockpit and the public results page read these small tables instead of scanning every order
 (``programme.services.programme_facts_refresh``); ``FactRefresh`` says as of when they are true.
@@ -14,7 +14,8 @@ class CommerceMonthFact(models.Model):
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("channel"), max_length=16)  # orders.Channel, recorded when the order was placed
     orders = models.PositiveIntegerField(_("orders"))
-    revenue = models.PositiveBigIntegerField(_("revenue (rupiah)"))
+    revenue = models.PositiveBigIntegerField(_("revenue (rupiah)"))  # net of the refunds paid back
+    refunded = models.PositiveBigIntegerField(_("refunded (rupiah)"), default=0)  # taken off ``revenue``
 
     class Meta:
         verbose_name = _("monthly sales of a village")
@@ -34,7 +35,8 @@ class CommodityMonthFact(models.Model):
     commodity = models.ForeignKey("catalog.Commodity", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")  # null: products without a commodity
     orders = models.PositiveIntegerField(_("orders"))
-    revenue = models.PositiveBigIntegerField(_("revenue (rupiah)"))
+    revenue = models.PositiveBigIntegerField(_("revenue (rupiah)"))  # net of its share of the refunds paid back
+    refunded = models.PositiveBigIntegerField(_("refunded (rupiah)"), default=0)
 
     class Meta:
         verbose_name = _("monthly sales of a commodity")

@@ -1,10 +1,9 @@
 """Reads of the programme app: the officers' cockpit, the public results and the audit trail.
 
-The cockpit is built of sections (funnel, products, commerce, people), each a function of the
-same ``Period`` and ``Area``, each answering with a fixed number of queries and saying as of when
-its figures are true. Figures of apps that land later (showcases, shelf placements, investment)
-become further sections: a function here reading that app's selectors, a key in ``cockpit_get``
-and a block in the template (docs/programme.md).
+The cockpit is built of sections (funnel, products, commerce, people, placements, showcases,
+investment), each a function of the same ``Period`` and ``Area``, each answering with a fixed number
+of queries and saying as of when its figures are true. A section reads its app's selectors
+(``placements``, ``showcases``, ``investors``: this app sits above them all and nothing imports it).
 """
 from __future__ import annotations
 
@@ -28,12 +27,15 @@ from catalog.selectors.programme import (
     village_stage_moves,
     village_stuck_list,
 )
+from investors.selectors import interest_committed_total, interest_programme_figures, interest_report_rows
 from market.core.audit import AuditEntry, AuditQuery, officer_label
 from market.regions.selectors import district_list, programme_region_codes
 from orders.selectors import order_buyer_figures
 from payments.selectors import payout_totals_by_month
+from placements.selectors import placement_programme_figures, placement_report_rows, placement_shelf_totals
 from programme.exceptions import PeriodInvalid
 from programme.models import CommerceMonthFact, CommodityMonthFact, FactRefresh
+from showcases.selectors import showcase_programme_figures
 
 STUCK_SHOWN = 20
 VILLAGES_SHOWN = 15
@@ -113,17 +115,25 @@ def products_section(*, area: Area, period: Period, today: date) -> dict:
 
 def _month_rows(queryset, period: Period) -> list[dict]:
     found = {row["month"]: row for row in queryset.values("month").annotate(
-        orders_sum=Sum("orders"), revenue_sum=Sum("revenue")).order_by("month")}
+        orders_sum=Sum("orders"), revenue_sum=Sum("revenue"), refunded_sum=Sum("refunded")).order_by("month")}
     return [{"month": month, "orders": found.get(month, {}).get("orders_sum") or 0,
-             "revenue": found.get(month, {}).get("revenue_sum") or 0} for month in period.month_list()]
+             "revenue": found.get(month, {}).get("revenue_sum") or 0,
+             "refunded": found.get(month, {}).get("refunded_sum") or 0} for month in period.month_list()]
+
+
+def _every_month(by_month: dict[date, dict[str, int]], period: Period, figures: tuple[str, ...]) -> list[dict]:
+    """Return ``by_month`` (``{month: {figure: n}}``) as one row per month of ``period``, zeros where empty."""
+    return [{"month": month, **{figure: by_month.get(month, {}).get(figure, 0) for figure in figures}}
+            for month in period.month_list()]
 
 
 def commerce_section(*, area: Area, period: Period, refresh: FactRefresh | None) -> dict:
     """Return sales in the period from the stored monthly figures (as of ``refresh``): totals,
-    average order value, per month, district, village, channel and commodity; buyers and repeat
+    average order value, per month, district, village, channel and commodity, all net of the refunds
+    paid back (``refunded``: what was taken off, in the month the order was placed); buyers and repeat
     buyers, and payouts to producers (live). Nine queries."""
     facts = CommerceMonthFact.objects.filter(area.q("village_id"), month__gte=period.start, month__lte=period.end)
-    totals = facts.aggregate(orders=Sum("orders"), revenue=Sum("revenue"))
+    totals = facts.aggregate(orders=Sum("orders"), revenue=Sum("revenue"), refunded=Sum("refunded"))
     orders, revenue = totals["orders"] or 0, totals["revenue"] or 0
     by_district = list(facts.values("village__district_id", "village__district__name")
                        .annotate(orders_sum=Sum("orders"), revenue_sum=Sum("revenue"))
@@ -142,7 +152,7 @@ def commerce_section(*, area: Area, period: Period, refresh: FactRefresh | None)
     payouts = payout_totals_by_month(village_q=village_q, start=period.start, end=period.end)
     return {
         "as_of": refresh.started_at if refresh else None,
-        "orders": orders, "revenue": revenue,
+        "orders": orders, "revenue": revenue, "refunded": totals["refunded"] or 0,
         "average_order": round(revenue / orders) if orders else 0,
         "by_month": _month_rows(facts, period),
         "by_district": by_district, "by_village": by_village, "by_channel": by_channel,
@@ -158,6 +168,35 @@ def people_section(*, area: Area, period: Period, today: date) -> dict:
             **people_programme_figures(area=area, start=period.start, end=min(period.end, today))}
 
 
+PLACEMENT_MONTH_FIGURES = ("agreed", "ended", "units_sold", "settled")
+INVESTMENT_MONTH_FIGURES = ("expressed", "introduced", "committed", "amount")
+
+
+def placements_section(*, area: Area, period: Period, today: date) -> dict:
+    """Return the village products on retail shelves today (placements, products, outlets, chains,
+    villages, per district and village) and, in the period, placements agreed and ended and the
+    consignment units sold and settled value per month, district and village. Seven queries."""
+    figures = placement_programme_figures(area=area, start=period.start, end=min(period.end, today))
+    return {**figures, "on": today, "by_month": _every_month(figures["by_month"], period, PLACEMENT_MONTH_FIGURES),
+            "by_village": figures["by_village"][:VILLAGES_SHOWN]}
+
+
+def showcases_section(*, area: Area, period: Period, today: date) -> dict:
+    """Return the showcases held in the period with the area's producers, the buyers there, the
+    meetings and their outcomes, and the orders and placements that followed. Six queries."""
+    return {"on": min(period.end, today),
+            **showcase_programme_figures(area=area, start=period.start, end=min(period.end, today))}
+
+
+def investment_section(*, area: Area, period: Period, today: date) -> dict:
+    """Return the expressions of interest of the period by status today, the introductions and
+    commitments (with amounts) of the period per month and district, and the opportunities posted.
+    Four queries."""
+    figures = interest_programme_figures(area=area, start=period.start, end=min(period.end, today))
+    return {**figures, "on": today,
+            "by_month": _every_month(figures["by_month"], period, INVESTMENT_MONTH_FIGURES)}
+
+
 def cockpit_get(*, period: Period, district: str | None = None, today: date | None = None) -> dict:
     """Return every section of the officers' cockpit for ``period`` and ``district`` (``None``: the
     whole programme area), with ``now`` (when live figures were read)."""
@@ -170,6 +209,9 @@ def cockpit_get(*, period: Period, district: str | None = None, today: date | No
         "products": products_section(area=area, period=period, today=today),
         "commerce": commerce_section(area=area, period=period, refresh=refresh),
         "people": people_section(area=area, period=period, today=today),
+        "placements": placements_section(area=area, period=period, today=today),
+        "showcases": showcases_section(area=area, period=period, today=today),
+        "investment": investment_section(area=area, period=period, today=today),
     }
 
 
@@ -177,16 +219,22 @@ def cockpit_get(*, period: Period, district: str | None = None, today: date | No
 
 
 def public_results_get(*, today: date | None = None) -> dict:
-    """Return the programme's public results: villages per stage today, products on sale, and the
-    villages' sales per month over the last twelve months (totals only: no producer, buyer or village
-    names, no per-buyer figures). Five queries."""
+    """Return the programme's public results: villages per stage today, products on sale, the
+    villages' sales per month over the last twelve months (net of refunds), village products on retail
+    shelves and the outlets they reach today, the showcases held and the investment committed over the
+    last twelve months (totals only: no producer, buyer, investor or village names, no per-buyer or
+    per-investor figures). Fourteen queries."""
     today = today or timezone.localdate()
     area = programme_area()
     period = Period.default(today=today)
     refresh = fact_refresh_latest()
     facts = CommerceMonthFact.objects.filter(area.q("village_id"), month__gte=period.start, month__lte=period.end)
     funnel = village_funnel(area=area, on=today)
+    showcases = showcase_programme_figures(area=area, start=period.start, end=today)
     return {
+        "shelves": placement_shelf_totals(area=area),
+        "showcases": {figure: showcases[figure] for figure in ("held", "producers", "buyers", "meetings")},
+        "committed": interest_committed_total(area=area, start=period.start, end=today),
         "now": timezone.now(), "period": period, "refresh": refresh,
         "stages": [{"stage": stage, "label": label, "count": funnel["by_stage"][stage]}
                    for stage, label in Stage.choices],
@@ -218,6 +266,7 @@ AUDIT_KINDS = {
     "transfer": _("Bank transfers recorded"),
     "late_transfer": _("Late transfers decided"),
     "payout": _("Payouts paid"),
+    "interest": _("Investment interest status"),
 }
 
 
@@ -227,6 +276,7 @@ def audit_entry_list(*, query: AuditQuery, kind: str | None = None) -> list[Audi
     queries (one per kind)."""
     from buyers.selectors import buyers_officer_decision_list
     from catalog.selectors.programme import catalog_officer_decision_list
+    from investors.selectors import investors_officer_decision_list
     from orders.selectors import orders_officer_decision_list
     from payments.selectors import payments_officer_decision_list
 
@@ -234,7 +284,8 @@ def audit_entry_list(*, query: AuditQuery, kind: str | None = None) -> list[Audi
     entries = [*catalog_officer_decision_list(query=query, kinds=kinds),
                *buyers_officer_decision_list(query=query, kinds=kinds),
                *orders_officer_decision_list(query=query, kinds=kinds),
-               *payments_officer_decision_list(query=query, kinds=kinds)]
+               *payments_officer_decision_list(query=query, kinds=kinds),
+               *investors_officer_decision_list(query=query, kinds=kinds)]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:query.limit]
 
@@ -248,12 +299,12 @@ def audit_officer_choices() -> list[tuple[int, str]]:
 
 # --- reports officers hand in ---------------------------------------------------------------
 
-REPORTS = ("villages", "coaching", "producers", "products")
+REPORTS = ("villages", "coaching", "producers", "products", "placements", "interests")
 
 
 def report_rows(*, report: str, period: Period, district: str | None = None, today: date | None = None):
     """Return the rows of a report (one of ``REPORTS``) for the programme's area, narrowed to
-    ``district``; ``period`` bounds the coaching sessions. A fixed number of queries."""
+    ``district``; ``period`` bounds the coaching sessions and the interests. A fixed number of queries."""
     from catalog.selectors.programme import (
         coaching_report_rows,
         producer_report_rows,
@@ -268,4 +319,8 @@ def report_rows(*, report: str, period: Period, district: str | None = None, tod
         return coaching_report_rows(area=area, start=period.start, end=period.end)
     if report == "producers":
         return producer_report_rows(area=area)
+    if report == "placements":
+        return placement_report_rows(area=area)
+    if report == "interests":
+        return interest_report_rows(area=area, start=period.start, end=period.end)
     return product_report_rows(area=area, today=today or timezone.localdate())

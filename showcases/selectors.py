@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -24,6 +24,7 @@ from catalog.selectors import (
     product_list_annotate_for_buyer,
     product_list_public,
 )
+from catalog.selectors.programme import Area
 from market.accounts.models import Membership, Organisation, User
 from showcases.exceptions import MeetingNotFound, ParticipantNotFound, RegistrationNotFound, ShowcaseNotFound
 from showcases.models import (
@@ -658,3 +659,70 @@ def showcase_outcomes_for_village(*, village_code: str, since) -> dict[str, int]
     return {"held": sum(by_outcome.values()),
             "leads": sum(by_outcome.get(kind, 0) for kind in LEAD_OUTCOMES),
             **{kind: by_outcome.get(kind, 0) for kind, _label in Outcome.choices}}
+
+
+# --- the programme cockpit -------------------------------------------------------------------------
+
+
+def showcase_programme_figures(*, area: Area, start: date, end: date, now: datetime | None = None) -> dict:
+    """Return the showcase figures of the programme cockpit: showcases held (published or closed, begun
+    by ``now``) that began between ``start`` and ``end`` with a confirmed producer of ``area``'s villages,
+    and what those producers did there. Six queries whatever the number of showcases and meetings.
+
+    ``held``; ``producers`` (distinct confirmed producers of the area); ``buyers`` (distinct buyer
+    organisations registered at those showcases); ``requested``/``meetings`` (meetings asked of the
+    area's producers / held: accepted with an outcome), ``leads`` and ``outcomes`` as in
+    ``showcase_report``; ``orders``/``orders_value`` and ``placements`` that followed those meetings
+    (within ``FOLLOW_UP_DAYS``, as the showcase report counts them); ``rows``: the same per showcase,
+    oldest first.
+    """
+    now = now or timezone.now()
+    participants = Participant.objects.filter(
+        area.q("producer__village_id"), status=Participant.Status.CONFIRMED, showcase__status__in=PUBLIC_STATUSES,
+        showcase__starts_at__date__gte=start, showcase__starts_at__date__lte=end, showcase__starts_at__lte=now)
+    showcases = list(Showcase.objects.filter(pk__in=participants.values("showcase_id")).order_by("starts_at", "pk"))
+    ids = [showcase.pk for showcase in showcases]
+    producers: dict[int, set[int]] = defaultdict(set)
+    for showcase_id, producer_id in participants.values_list("showcase_id", "producer_id"):
+        producers[showcase_id].add(producer_id)
+    buyers: dict[int, set[int]] = defaultdict(set)
+    for showcase_id, organisation_id in (Registration.objects.filter(showcase_id__in=ids,
+                                                                     status=Registration.Status.REGISTERED)
+                                         .values_list("showcase_id", "organisation_id")):
+        buyers[showcase_id].add(organisation_id)
+    meetings = Meeting.objects.filter(showcase_id__in=ids, participant__in=participants)
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_outcome: dict[str, int] = defaultdict(int)
+    for showcase_id, status, outcome, n in (meetings.values_list("showcase_id", "status", "outcome")
+                                            .annotate(n=Count("pk")).order_by()):
+        counts[showcase_id]["requested"] += n
+        if status == Meeting.Status.ACCEPTED and outcome:
+            counts[showcase_id]["meetings"] += n
+        if outcome:
+            by_outcome[outcome] += n
+        if outcome in LEAD_OUTCOMES:
+            counts[showcase_id]["leads"] += n
+    followed = _followed_orders()
+    for showcase_id, n, value in (meetings.values_list("showcase_id")
+                                  .annotate(n=Count("orders", filter=followed, distinct=True),
+                                            value=Coalesce(Sum("orders__total", filter=followed), 0)).order_by()):
+        counts[showcase_id]["orders"] += n
+        counts[showcase_id]["orders_value"] += value
+    for showcase_id, n in _placements_by_showcase(meetings).items():
+        counts[showcase_id]["placements"] += n
+    figures = ("requested", "meetings", "leads", "orders", "orders_value", "placements")
+    rows = [{"showcase": showcase, "producers": len(producers[showcase.pk]), "buyers": len(buyers[showcase.pk]),
+             **{figure: counts[showcase.pk][figure] for figure in figures}} for showcase in showcases]
+    return {
+        "held": len(showcases),
+        "producers": len(set().union(*producers.values())), "buyers": len(set().union(*buyers.values())),
+        **{figure: sum(row[figure] for row in rows) for figure in figures},
+        "outcomes": [{"kind": kind, "label": label, "count": by_outcome.get(kind, 0)}
+                     for kind, label in Outcome.choices],
+        "rows": rows,
+    }
+
+
+def _placements_by_showcase(meetings) -> dict[int, int]:
+    return dict(meetings.filter(_followed_placements()).values_list("showcase_id")
+                .annotate(n=Count("placements", distinct=True)).order_by())

@@ -22,10 +22,13 @@ from django.views.decorators.http import require_safe
 from catalog.models import Stage
 from frontend.forms.programme import AuditFilterForm, CockpitFilterForm
 from frontend.views.officer import officer_required
+from investors.models import Interest, InvestorKind
 from market.core.audit import AuditQuery
 from market.core.csv import csv_cell, safe_csv_writer
 from market.core.money import format_rupiah
+from market.core.pagecache import cache_public_page
 from orders.models import Channel
+from placements.models import Placement, Terms
 from programme.selectors import (
     AUDIT_KINDS,
     audit_entry_list,
@@ -48,6 +51,7 @@ GAP_LABELS = {
     "capacity": gettext_lazy("Monthly capacity recorded"),
 }
 CHANNEL_LABELS = dict(Channel.choices)
+INTEREST_STATUS_LABELS = dict(Interest.Status.choices)
 
 
 @dataclass
@@ -97,8 +101,10 @@ def _cockpit_tables(cockpit: dict, districts) -> dict[str, Table]:
              for gap in products["gaps"]],
             [(str(GAP_LABELS[gap["key"]]), gap["missing"], str(gap["missing"])) for gap in products["gaps"]]),
         "sales_month": Table(
-            _("Sales per month"), [_("Month"), _("Orders"), _("Revenue (rupiah)")],
-            [[row["month"].strftime("%Y-%m"), row["orders"], row["revenue"]] for row in commerce["by_month"]],
+            _("Sales per month, net of refunds"), [_("Month"), _("Orders"), _("Revenue (rupiah)"),
+                                                   _("Refunds taken off (rupiah)")],
+            [[row["month"].strftime("%Y-%m"), row["orders"], row["revenue"], row["refunded"]]
+             for row in commerce["by_month"]],
             [(_month(row["month"]), row["revenue"], format_rupiah(row["revenue"])) for row in commerce["by_month"]]),
         "sales_district": Table(
             _("Sales per district"), [_("District"), _("Orders"), _("Revenue (rupiah)")],
@@ -128,8 +134,80 @@ def _cockpit_tables(cockpit: dict, districts) -> dict[str, Table]:
             [[row["month"].strftime("%Y-%m"), row["payouts"], row["producers"], row["amount"]]
              for row in commerce["payouts"]],
             [(_month(row["month"]), row["amount"], format_rupiah(row["amount"])) for row in commerce["payouts"]]),
+        **_placement_tables(cockpit["placements"]),
+        **_showcase_tables(cockpit["showcases"]),
+        **_investment_tables(cockpit["investment"], names),
     }
     return tables
+
+
+def _placement_tables(placements: dict) -> dict[str, Table]:
+    return {
+        "placements_month": Table(
+            _("Shelf placements per month"),
+            [_("Month"), _("Placements agreed"), _("Placements ended"), _("Consignment units sold"),
+             _("Settled (rupiah)")],
+            [[row["month"].strftime("%Y-%m"), row["agreed"], row["ended"], row["units_sold"], row["settled"]]
+             for row in placements["by_month"]],
+            [(_month(row["month"]), row["agreed"], str(row["agreed"])) for row in placements["by_month"]]),
+        "placements_district": Table(
+            _("Shelf placements per district"),
+            [_("District"), _("On shelf today"), _("Outlets today"), _("Placements agreed"), _("Placements ended"),
+             _("Consignment units sold"), _("Settled (rupiah)")],
+            [[row["name"], row["on_shelf"], row["outlets"], row["agreed"], row["ended"], row["units_sold"],
+              row["settled"]] for row in placements["by_district"]],
+            [(row["name"], row["on_shelf"], str(row["on_shelf"])) for row in placements["by_district"]]),
+        "placements_village": Table(
+            _("Villages with most products on shelves"),
+            [_("Village"), _("District"), _("On shelf today"), _("Outlets today"), _("Placements agreed"),
+             _("Consignment units sold"), _("Settled (rupiah)")],
+            [[row["name"], row["district"], row["on_shelf"], row["outlets"], row["agreed"], row["units_sold"],
+              row["settled"]] for row in placements["by_village"]],
+            [(f'{row["name"]} ({row["district"]})', row["on_shelf"], str(row["on_shelf"]))
+             for row in placements["by_village"]]),
+    }
+
+
+def _showcase_tables(showcases: dict) -> dict[str, Table]:
+    return {
+        "showcase_outcomes": Table(
+            _("Outcomes of showcase meetings"), [_("Outcome"), _("Meetings")],
+            [[str(row["label"]), row["count"]] for row in showcases["outcomes"]],
+            [(str(row["label"]), row["count"], str(row["count"])) for row in showcases["outcomes"]]),
+        "showcases": Table(
+            _("Showcases held"),
+            [_("Showcase"), _("Date"), _("Producers"), _("Buyer organisations"), _("Meetings requested"),
+             _("Meetings held"), _("Leads"), _("Orders"), _("Order value (rupiah)"), _("Placements agreed")],
+            [[row["showcase"].title, timezone.localtime(row["showcase"].starts_at).date().isoformat(),
+              row["producers"], row["buyers"], row["requested"], row["meetings"], row["leads"], row["orders"],
+              row["orders_value"], row["placements"]] for row in showcases["rows"]],
+            [(row["showcase"].title, row["meetings"], str(row["meetings"])) for row in showcases["rows"]]),
+    }
+
+
+def _investment_tables(investment: dict, names: dict[str, str]) -> dict[str, Table]:
+    return {
+        "investment_status": Table(
+            _("Expressions of interest by status today"), [_("Status"), _("Interests")],
+            [[str(INTEREST_STATUS_LABELS[status]), count] for status, count in investment["by_status"].items()],
+            [(str(INTEREST_STATUS_LABELS[status]), count, str(count))
+             for status, count in investment["by_status"].items()]),
+        "investment_month": Table(
+            _("Investment per month"),
+            [_("Month"), _("Interests expressed"), _("Introductions"), _("Commitments"),
+             _("Amount committed (rupiah)")],
+            [[row["month"].strftime("%Y-%m"), row["expressed"], row["introduced"], row["committed"], row["amount"]]
+             for row in investment["by_month"]],
+            [(_month(row["month"]), row["amount"], format_rupiah(row["amount"])) for row in investment["by_month"]]),
+        "investment_district": Table(
+            _("Investment per district"),
+            [_("District"), _("Interests expressed"), _("Introductions"), _("Commitments"),
+             _("Amount committed (rupiah)")],
+            [[names.get(row["district_id"], row["name"]), row["expressed"], row["introduced"], row["committed"],
+              row["amount"]] for row in investment["by_district"]],
+            [(names.get(row["district_id"], row["name"]), row["amount"], format_rupiah(row["amount"]))
+             for row in investment["by_district"]]),
+    }
 
 
 def _cockpit(request):
@@ -156,7 +234,9 @@ def cockpit(request):
             ("villages", _("Villages with their survey and stage")),
             ("coaching", _("Coaching sessions with attendance")),
             ("producers", _("Producers with their permits")),
-            ("products", _("Products with their retail readiness"))],
+            ("products", _("Products with their retail readiness")),
+            ("placements", _("Placements on retail shelves with their stock and money")),
+            ("interests", _("Expressions of interest of the period (organisations only, no personal data)"))],
     })
 
 
@@ -238,6 +318,28 @@ def _report_table(report: str, rows) -> Table:
              "; ".join(f"{permit.get_kind_display()} {permit.number}"
                        + (f" ({permit.expires_on.isoformat()})" if permit.expires_on else "")
                        for permit in p.permits.all())] for p in rows], [])
+    if report == "placements":
+        terms = dict(Terms.choices)
+        statuses = dict(Placement.Status.choices)
+        return Table(_("Placements on retail shelves with their stock and money"), [
+            _("Chain"), _("Outlet"), _("Product"), _("Producer"), _("Village"), _("District"), _("Terms"),
+            _("Status"), _("Agreed on"), _("Shelf price (rupiah)"), _("Units delivered"), _("Units sold"),
+            _("Stock at the outlet"), _("Settled (rupiah)")], [
+            [p.organisation.name, p.outlet.name, p.product.name, p.producer.name, p.producer.village.name,
+             p.producer.village.district.name, str(terms.get(p.terms, p.terms)), str(statuses.get(p.status, p.status)),
+             timezone.localtime(p.agreed_at).date().isoformat() if p.agreed_at else "", p.shelf_price, p.delivered,
+             p.sold, p.stock_at_outlet, p.settled] for p in rows], [])
+    if report == "interests":
+        return Table(_("Expressions of interest of the period (organisations only, no personal data)"), [
+            _("Expressed on"), _("Status"), _("Status changed on"), _("Introduced on"), _("Investor"),
+            _("Kind of investor"), _("Village"), _("District"), _("Opportunity"), _("Kind of involvement"),
+            _("Amount considered (rupiah)")], [
+            [timezone.localtime(i.created_at).date().isoformat(), str(i.get_status_display()),
+             timezone.localtime(i.status_changed_at).date().isoformat(),
+             timezone.localtime(i.introduced_at).date().isoformat() if i.introduced_at else "",
+             *_investor_organisation(i), i.village.village.name, i.village.village.district.name,
+             i.opportunity.title if i.opportunity else "", str(i.get_involvement_display()), i.amount]
+            for i in rows], [])
     return Table(_("Products with their retail readiness"), [
         _("Product"), _("Producer"), _("Village"), _("District"), _("Status"), _("On sale"), _("Retail-ready"),
         _("Missing")], [
@@ -248,11 +350,23 @@ def _report_table(report: str, rows) -> Table:
          "; ".join(item.message for item in r["items"] if not item.ok)] for r in rows], [])
 
 
+def _investor_organisation(interest) -> list[str]:
+    """Return the investor's organisation name and kind for a report: a person investing on their own
+    is written as "Individual investor", never by name."""
+    profile = getattr(interest.investor, "investor_profile", None)
+    if profile is None:
+        return [_("Investor without a profile"), ""]
+    kind = str(dict(InvestorKind.choices).get(profile.kind, profile.kind))
+    if profile.kind == InvestorKind.INDIVIDUAL:
+        return [_("Individual investor"), kind]
+    return [profile.display_name, kind]
+
+
 @officer_required
 @require_safe
 def report_export(request):
-    """A report officers hand in (``?report=villages|coaching|producers|products``) as CSV or XLSX, for
-    the cockpit's district (and period, for coaching)."""
+    """A report officers hand in (``?report=villages|coaching|producers|products|placements|interests``)
+    as CSV or XLSX, for the cockpit's district (and period, for coaching and interests)."""
     from django.http import Http404
 
     from programme.selectors import REPORTS, report_rows
@@ -313,8 +427,11 @@ def audit(request):
 
 
 @require_safe
+@cache_public_page
 def results(request):
-    """The programme's public results: no personal data, no per-buyer figures."""
+    """The programme's public results: no personal data, no per-buyer or per-investor figures. Visitors
+    without a session get it from the shared cache; the fact refresh makes it stale
+    (``programme_facts_refresh`` calls ``public_pages_changed``)."""
     data = public_results_get()
     stage_chart = [(str(row["label"]), row["count"], str(row["count"])) for row in data["stages"]]
     month_chart = [(_month(row["month"]), row["revenue"], format_rupiah(row["revenue"])) for row in data["by_month"]]

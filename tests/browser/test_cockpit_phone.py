@@ -7,12 +7,13 @@ import pytest
 from programme.services import programme_facts_refresh
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD
-from tests.programme.conftest import world  # noqa: F401  (the programme fixture)
+from tests.programme.conftest import more, world  # noqa: F401  (the programme fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COCKPIT_CHARTS = ("funnel", "stage_durations", "readiness_gaps", "sales_month", "sales_district", "sales_village",
-                  "sales_commodity", "sales_channel")
+                  "sales_commodity", "sales_channel", "placements_month", "placements_district", "placements_village",
+                  "showcase_outcomes", "showcases", "investment_status", "investment_month", "investment_district")
 
 
 def _phone(browser, live_server):
@@ -26,8 +27,8 @@ def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_cockpit_and_results_charts_render_on_a_phone(browser, live_server, world):  # noqa: F811
-    # given: the programme's sales counted
+def test_cockpit_and_results_charts_render_on_a_phone(browser, live_server, world, more):  # noqa: F811
+    # given: the programme's sales counted, with shelves, a showcase and investment
     programme_facts_refresh()
     ARTIFACTS.mkdir(exist_ok=True)
     page = _phone(browser, live_server)
@@ -64,5 +65,7 @@ def test_cockpit_and_results_charts_render_on_a_phone(browser, live_server, worl
         widths = [float(w) for w in visitor.locator(f"#{name} rect").evaluate_all(
             "rs => rs.map(r => r.getAttribute('width'))")]
         assert max(widths) > 0, name
+    for name in ("shelf_products", "showcases_held", "committed"):
+        assert visitor.locator(f'[data-figure="{name}"]').is_visible(), name
     _no_sideways_scroll(visitor)
     visitor.screenshot(path=str(ARTIFACTS / "results-phone.png"), full_page=True)

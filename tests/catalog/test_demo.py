@@ -286,6 +286,20 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     session = AssistSession.objects.get()
     assert (session.officer, session.ended_at is not None) == (officer, True)
     assert list(session.actions.values_list("kind", flat=True)) == ["stock_restocked"]
+    # the programme cockpit (counted last, after every order) shows the shelves, the past showcase, the
+    # investment committed and the sales net of the refund paid back on a delivered order
+    from programme.selectors import Period, cockpit_get, public_results_get
+
+    cockpit = cockpit_get(period=Period.default(today=timezone.localdate()))
+    assert cockpit["placements"]["on_shelf"] == Placement.objects.filter(status="on_shelf").count() > 0
+    assert cockpit["placements"]["settled"] > 0 and cockpit["placements"]["units_sold"] > 0
+    assert (cockpit["showcases"]["held"], cockpit["showcases"]["meetings"], cockpit["showcases"]["orders"],
+            cockpit["showcases"]["placements"]) == (1, 3, 1, 1)
+    assert (cockpit["investment"]["committed"], cockpit["investment"]["committed_amount"]) == (1, 90_000_000)
+    assert cockpit["commerce"]["refunded"] == problem.refund_amount
+    results = public_results_get()
+    assert (results["shelves"]["products"] > 0, results["showcases"]["held"], results["committed"]) == (
+        True, 1, 90_000_000)
 
 
 def test_production_settings_refuse_the_demo_and_its_commerce(settings):
