@@ -48,5 +48,5 @@ def recently_viewed_products(request: HttpRequest, *, exclude: int | None = None
     from catalog.selectors import product_public_view
     from catalog.selectors.storefront import product_list_by_ids
 
-    ids = [pk for pk in recently_viewed_ids(request) if pk != exclude][:SHOWN]
-    return [product_public_view(p) for p in product_list_by_ids(ids=ids)] if ids else []
+    ids = [pk for pk in recently_viewed_ids(request) if pk != exclude]
+    return [product_public_view(p) for p in product_list_by_ids(ids=ids)[:SHOWN]] if ids else []

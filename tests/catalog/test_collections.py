@@ -21,7 +21,7 @@ from catalog.selectors.collections import (
     collection_list_home,
     collection_products_public,
 )
-from catalog.services import product_delist, producer_unverify
+from catalog.services import producer_unverify, product_delist
 from catalog.services.collections import (
     CollectionDetails,
     collection_create,
