@@ -18,6 +18,7 @@ from catalog.services.collections import (
 )
 
 COLLECTION_PRODUCTS = 8
+COLLECTION_MIN = 4
 CONSUMER_FAVOURITES = 3
 
 COLLECTIONS = [
@@ -48,6 +49,12 @@ def shop_demo_load(*, officer, consumer) -> list[Collection]:
             ids = {pk for slug in category_slugs for pk in category_descendant_ids(slug=slug)}
             products = list(product_list_public().filter(approved_snapshot__category_id__in=ids)
                             .order_by("pk")[:COLLECTION_PRODUCTS])
+            if len(products) < COLLECTION_MIN and "kopi" not in category_slugs:
+                # a scaled-down demo may lack these villages: top up with other souvenirs (crafts, batik ...), coffee aside
+                coffee = category_descendant_ids(slug="kopi")
+                products += list(product_list_public().exclude(approved_snapshot__category_id__in=coffee)
+                                 .exclude(pk__in=[p.pk for p in products])
+                                 .order_by("pk")[:COLLECTION_PRODUCTS - len(products)])
             for product in products:
                 collection_product_add(officer=officer, collection_id=collection.pk, product_id=product.pk)
             with_photo = next((p for p in products if p.approved_snapshot.get("photos")), None)
