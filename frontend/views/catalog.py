@@ -51,8 +51,8 @@ from catalog.selectors.public import product_slug
 from catalog.selectors.storefront import product_list_related
 from frontend.acting import sees_wholesale
 from frontend.forms.widgets import LongSelect
-from frontend.seo import absolute, product_json_ld, product_path
 from frontend.recently_viewed import may_use_session, recently_viewed_add, recently_viewed_products
+from frontend.seo import absolute, product_json_ld, product_path
 from frontend.templatetags.photos import thumb_url
 from frontend.views.buyer_preferences import acting_buyer_criteria
 from frontend.views.orders import _shopper

@@ -78,7 +78,6 @@ HOME_QUICK_COMMODITIES = 8
 def home(request):
     """The shop window: search, villages with their flagship products, new and best-selling products."""
     from orders.selectors import product_ids_best_selling
-
     from showcases.selectors import showcase_list_public
 
     featured = village_list_featured()
