@@ -945,6 +945,10 @@ class _Loader:
         self.result.orders_by_status = demo_commerce_load(
             officer=self.officer, rng=self.rng, password_hash=self.password_hash, today=self.today,
             photos=self.photo_share > 0).orders_by_status
+        from catalog.demo_shop import shop_demo_load
+        from market.accounts.models import User
+
+        shop_demo_load(officer=self.officer, consumer=User.objects.get(email=CONSUMER_EMAIL))
         from showcases.demo import showcases_demo_load
 
         showcases_demo_load(officer=self.officer, buyer_email=BUYER_EMAIL, today=self.today)

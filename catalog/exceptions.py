@@ -138,3 +138,33 @@ class CurationOfOwnAssistedWork(PermissionDenied):
     code = "curation_of_own_assisted_work"
     default_message = _("You prepared or submitted this product on behalf of the producer: another officer must "
                         "review it.")
+
+
+class CollectionNotFound(NotFound):
+    code = "collection_not_found"
+    default_message = _("Collection not found.")
+
+
+class CollectionProductNotListed(ValidationFailed):
+    code = "collection_product_not_listed"
+    default_message = _("Only products on sale can be put in a collection.")
+
+
+class CollectionIsRuleBased(Conflict):
+    code = "collection_rule_based"
+    default_message = _("This collection lists every retail-ready product by itself: products are not added by hand.")
+
+
+class CollectionProductMissing(NotFound):
+    code = "collection_product_missing"
+    default_message = _("This product is not in the collection.")
+
+
+class WishlistNotForRole(PermissionDenied):
+    code = "wishlist_not_for_role"
+    default_message = _("Only consumers and retail buyers keep favourites.")
+
+
+class WishlistFull(Conflict):
+    code = "wishlist_full"
+    default_message = _("Your favourites are full: remove some before saving more.")

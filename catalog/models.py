@@ -707,3 +707,108 @@ class CoachingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.producer} @ {self.session}"
+
+
+# --- storefront: collections and wishlists (issue 17) ---------------------------------------
+
+
+class Collection(TimeStampedModel):
+    """A shelf of the shop curated by programme officers ("Kopi Jember", "Oleh-oleh khas Jember").
+
+    A curated collection lists the products officers put in it, in their order; a rule-based one
+    (``Kind.RETAIL_READY``) lists whatever products on sale are ready for modern retail. Either way the
+    public sees only products on sale (``catalog.selectors.collections``): a product that stops being
+    listed drops out by itself and comes back when it is listed again.
+    """
+
+    class Kind(models.TextChoices):
+        CURATED = "curated", _("Chosen by officers")
+        RETAIL_READY = "retail_ready", _("Every product ready for modern retail")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title (Indonesian)"), max_length=120)
+    title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
+    description = models.TextField(_("description (Indonesian)"), blank=True, max_length=2000)
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=2000)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CURATED)
+    cover_product = models.ForeignKey("Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                      verbose_name=_("cover photo from"))
+    position = models.PositiveSmallIntegerField(_("position on the home page"), default=0)
+    published = models.BooleanField(_("published"), default=False, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["curated", "retail_ready"]), name="collection_kind_valid"),
+            models.CheckConstraint(condition=Q(published=False) | Q(published_at__isnull=False),
+                                   name="collection_published_at"),
+        ]
+
+    def __str__(self) -> str:
+        return localised_name(self.title, self.title_en)
+
+
+class CollectionItem(models.Model):
+    """A product in a curated collection, at ``position`` (smallest first)."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey("Product", on_delete=models.CASCADE, related_name="collection_items")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collection item")
+        verbose_name_plural = _("collection items")
+        ordering = ["collection_id", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collectionitem_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.collection}: {self.product}"
+
+
+class CollectionEvent(models.Model):
+    """One change of a collection by an officer (the history is data)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        PRODUCT_ADDED = "product_added", _("Product added")
+        PRODUCT_REMOVED = "product_removed", _("Product removed")
+        PRODUCT_MOVED = "product_moved", _("Product moved")
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    product = models.ForeignKey("Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collection event")
+        verbose_name_plural = _("collection events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.collection}: {self.kind}"
+
+
+class WishlistItem(models.Model):
+    """A product a shopper saved to their favourites ("Favorit")."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist_items")
+    product = models.ForeignKey("Product", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="wishlistitem_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.product}"

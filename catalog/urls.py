@@ -1,7 +1,7 @@
 """API routes of the catalog app, mounted at /api/v1/."""
 from django.urls import path
 
-from catalog.api import assist, producers, products, reference, villages
+from catalog.api import assist, producers, products, reference, villages, wishlist
 
 app_name = "catalog"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("producers/<int:pk>/unverify/", producers.ProducerUnverifyView.as_view(), name="producer-unverify"),
     path("producers/<int:pk>/permits/<str:kind>/", producers.ProducerPermitView.as_view(), name="producer-permit"),
     path("producers/<int:pk>/products/", products.ProducerProductListView.as_view(), name="producer-products"),
+
+    path("wishlist/", wishlist.WishlistView.as_view(), name="wishlist"),
+    path("wishlist/<int:product_id>/", wishlist.WishlistItemView.as_view(), name="wishlist-item"),
 
     path("products/", products.ProductListView.as_view(), name="product-list"),
     path("products/mine/", products.ProductMineView.as_view(), name="product-mine"),

@@ -1,5 +1,6 @@
 """Role-aware navigation for every page."""
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from market.accounts.models import Role
@@ -14,6 +15,7 @@ def navigation(request):
         {"label": _("Search"), "url": reverse("frontend:search"), "name": "search"},
         {"label": _("Showcases"), "url": reverse("frontend:showcase-list"), "name": "showcases"},
     ]
+    extra: dict = {}
     shopper = user is None or not user.is_authenticated or user.role in (Role.BUYER, Role.CONSUMER)
     if not shopper and user.role != Role.OFFICER:  # e.g. a producer who also belongs to a buyer organisation
         from frontend.acting import acting_get
@@ -24,13 +26,18 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         if shopper:
             items.append({"label": _("My orders"), "url": reverse("frontend:order-list"), "name": "orders"})
+        if user.role in (Role.CONSUMER, Role.BUYER):
+            wishlist = Wishlist(user)
+            items.append({"label": _("Favourites"), "url": reverse("frontend:wishlist"), "name": "wishlist",
+                          "wishlist": wishlist})
+            extra["wishlist"] = wishlist
         if user.role == Role.INVESTOR:
             items.append({"label": _("For investors"), "url": reverse("frontend:investor-directory"), "name": "investors"})
         items.append({"label": _("Dashboard"), "url": reverse("frontend:dashboard"), "name": "dashboard"})
         if user.role == Role.OFFICER and user.is_staff:
             items.append({"label": _("Administration"), "url": reverse("admin:index"), "name": "admin"})
         items.append({"label": _("Account"), "url": reverse("account_email"), "name": "account"})
-    return {"nav_items": items}
+    return {"nav_items": items, **extra}
 
 
 def assist_session(request):
@@ -68,3 +75,24 @@ def cart_badge(request):
     if user.role not in (Role.BUYER, Role.CONSUMER) and not acting.choices:
         return {}
     return {"cart_count": cart_line_count(shopper=Shopper(user=user, organisation=acting.organisation))}
+
+
+class Wishlist:
+    """The signed-in shopper's favourites for the header's count and the hearts on product cards: read once
+    per page, when a template first asks (one query)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def ids(self) -> frozenset[int]:
+        from catalog.selectors.collections import wishlist_product_ids
+
+        return frozenset(wishlist_product_ids(user=self.user))
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, product_id) -> bool:
+        return product_id in self.ids

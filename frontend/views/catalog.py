@@ -51,6 +51,7 @@ from catalog.selectors.public import product_slug
 from catalog.selectors.storefront import product_list_related
 from frontend.acting import sees_wholesale
 from frontend.forms.widgets import LongSelect
+from frontend.recently_viewed import may_use_session, recently_viewed_add, recently_viewed_products
 from frontend.seo import absolute, product_json_ld, product_path
 from frontend.templatetags.photos import thumb_url
 from frontend.views.buyer_preferences import acting_buyer_criteria
@@ -197,7 +198,10 @@ def village_detail(request, code: str):
     if products is not None and product_count and (buyer := acting_buyer_criteria(request)) is not None:
         products = product_list_annotate_for_buyer(products, criteria=buyer)
     wholesale = sees_wholesale(request)
+    share_url = absolute(reverse("frontend:village-detail", kwargs={"code": profile.village_id}))
     return render(request, "frontend/catalog/village_detail.html", {
+        "share_url": share_url,
+        "whatsapp_url": whatsapp_share_url(text=profile.village.name, url=share_url),
         "profile": profile,
         "village": profile.village,
         "flagship": localized(profile.flagship_commodity) if profile.flagship_commodity else "",
@@ -282,13 +286,21 @@ def product_detail(request, pk: int, slug: str | None = None):
                                 destination=destination)
     view = product_public_view(product, for_you=bool(product_ids_for_buyer(ids=[product.pk], criteria=buyer)))
     share_url = absolute(product_path(view))
+    # Recently viewed (frontend/recently_viewed.py): a page the public cache may keep is the same for everyone and
+    # records the view after loading (htmx); any other visitor's is rendered with their own strip.
+    personal = may_use_session(request)
+    recent = recently_viewed_products(request, exclude=product.pk) if personal else []
+    if personal:
+        recently_viewed_add(request, product.pk)
     return render(request, "frontend/catalog/product_detail.html", {
         "delivery": delivery, "delivery_place": place, "delivery_picked": picked,
         "destination_form": DestinationForm(initial={"to": request.GET.get("to", "") if picked else ""}),
         "product": view,
         "related": [product_public_view(p) for p in product_list_related(product=product)],
+        "recent": recent,
+        "record_view_url": "" if personal else reverse("frontend:recently-viewed"),
         "share_url": share_url,
-        "whatsapp_url": "https://wa.me/?" + urlencode({"text": f"{view.name} – {share_url}"}),
+        "whatsapp_url": whatsapp_share_url(text=view.name, url=share_url),
         "og_image": absolute(thumb_url(view.photos[0], 960)) if view.photos else "",
         "json_ld": [product_json_ld(product=view, price=view.from_price if wholesale else view.retail_price,
                                     photo_urls=[thumb_url(photo, 960) for photo in view.photos],
@@ -301,6 +313,11 @@ def product_detail(request, pk: int, slug: str | None = None):
         "dashboard_url": reverse("frontend:dashboard-role", kwargs={"role": Role.PRODUCER}),
         "wholesale": wholesale,
     })
+
+
+def whatsapp_share_url(*, text: str, url: str) -> str:
+    """Return WhatsApp's share link with ``text`` and ``url`` as the message (it opens the app on a phone)."""
+    return "https://wa.me/?" + urlencode({"text": f"{text} – {url}"})
 
 
 _REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")  # a province, regency or district code

@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.selectors import product_public_view, programme_area_summary
+from catalog.selectors import localized, product_public_view, programme_area_summary
+from catalog.selectors.collections import collection_list_home
 from catalog.selectors.storefront import (
     commodity_list_on_sale,
     product_list_by_ids,
@@ -13,6 +14,7 @@ from catalog.selectors.storefront import (
     village_list_featured,
 )
 from frontend.acting import sees_wholesale
+from frontend.recently_viewed import recently_viewed_products
 from frontend.seo import organisation_json_ld
 from market.accounts.models import Role
 from market.accounts.selectors import membership_list
@@ -47,6 +49,7 @@ DASHBOARD_COPY = {
         "intro": _("Buy products made in Jember's industrial villages."),
         "links": [
             ("frontend:product-list", _("Browse village products"), _("Curated products from coached villages.")),
+            ("frontend:wishlist", _("Favourites"), _("The products you saved with the heart.")),
             ("frontend:cart", _("Cart"), _("Check out once, whatever the number of producers.")),
             ("frontend:order-list", _("My orders"), _("Track your orders and report a problem.")),
         ],
@@ -62,7 +65,9 @@ DASHBOARD_COPY = {
     Role.OFFICER: {
         "title": _("Programme officer dashboard"),
         "intro": _("Survey villages, coach producers, curate products and report results."),
-        "links": [],
+        "links": [
+            ("frontend:officer-collections", _("Collections"), _("Shelves of the shop on the home page.")),
+        ],
     },
 }
 
@@ -73,9 +78,16 @@ HOME_QUICK_COMMODITIES = 8
 def home(request):
     """The shop window: search, villages with their flagship products, new and best-selling products."""
     from orders.selectors import product_ids_best_selling
+    from showcases.selectors import showcase_list_public
 
     featured = village_list_featured()
     return render(request, "frontend/home.html", {
+        "collections": [{"collection": shelf.collection, "title": localized(shelf.collection, "title"),
+                         "products": [product_public_view(p) for p in shelf.products]}
+                        for shelf in collection_list_home()],
+        "next_showcase": showcase_list_public(past=False).first(),
+        # Read from the visitor's own session only when the page is theirs alone (frontend/recently_viewed.py).
+        "recent": recently_viewed_products(request),
         "area": programme_area_summary(),
         "featured": [{"profile": f.profile, "products": [product_public_view(p) for p in f.products]}
                      for f in featured],

@@ -26,6 +26,8 @@ from catalog.demo import (
 from catalog.models import (
     AssistSession,
     CoachingSession,
+    Collection,
+    CollectionItem,
     Producer,
     ProducerPermit,
     Product,
@@ -37,9 +39,12 @@ from catalog.models import (
     Survey,
     VillageProfile,
     VillageStageEvent,
+    WishlistItem,
     ean13_is_valid,
 )
 from catalog.selectors import permit_list_expiring, product_list_public
+from catalog.selectors.collections import collection_list_home, collection_products_public, wishlist_product_ids
+from catalog.selectors.public import category_descendant_ids
 from market.accounts.models import Membership, Organisation, Role, User
 from market.regions.models import District, Village
 from orders.models import Checkout, Order, OrderProblem, OrderRefund, ProducerDeliveryRule, PurchaseRequest
@@ -56,7 +61,8 @@ def _media(settings, tmp_path):
 
 def _counts() -> dict[str, int]:
     models = (User, Organisation, VillageProfile, VillageStageEvent, Survey, CoachingSession, Producer,
-              ProducerPermit, Product, ProductPriceTier, ProductPhoto, ProductCurationEvent, StockMovement, Village)
+              ProducerPermit, Product, ProductPriceTier, ProductPhoto, ProductCurationEvent, StockMovement, Village,
+              Collection, CollectionItem, WishlistItem)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -136,6 +142,9 @@ def test_full_load_is_a_valid_believable_jember_and_loads_once(django_capture_on
     assert StockMovement.objects.filter(reason="restock").count() == products.exclude(status="draft").count() + 1
     assert StockMovement.objects.filter(reason="restock", on_behalf_of__isnull=False).count() == 1
 
+    # the shop: three published collections of products on sale, covers with photos, the consumer's favourites
+    shop_collections_check(with_covers=True)
+
     # demo accounts: verified emails, the shared password, the officer without TOTP
     for email, role in ((OFFICER_EMAIL, Role.OFFICER), (PRODUCER_EMAIL, Role.PRODUCER), (BUYER_EMAIL, Role.BUYER),
                         (CONSUMER_EMAIL, Role.CONSUMER), (INVESTOR_EMAIL, Role.INVESTOR)):
@@ -159,6 +168,24 @@ def test_full_load_is_a_valid_believable_jember_and_loads_once(django_capture_on
     assert "already loaded" in again.getvalue()
 
 
+def shop_collections_check(*, with_covers: bool) -> None:
+    shelves = {c.slug: c for c in Collection.objects.all()}
+    assert set(shelves) == {"kopi-jember", "oleh-oleh-khas-jember", "siap-ritel"}
+    assert [(c.title, c.published, c.kind) for c in Collection.objects.order_by("position")] == [
+        ("Kopi Jember", True, "curated"), ("Oleh-oleh khas Jember", True, "curated"), ("Siap ritel", True, "retail_ready")]
+    coffee = set(category_descendant_ids(slug="kopi"))
+    kopi = list(collection_products_public(collection=shelves["kopi-jember"]))
+    assert 3 <= len(kopi) <= 8 and all(p.approved_snapshot["category_id"] in coffee for p in kopi)
+    assert len(collection_products_public(collection=shelves["oleh-oleh-khas-jember"])) >= 3
+    assert collection_products_public(collection=shelves["siap-ritel"]).count() >= 3
+    assert [shelf.collection.slug for shelf in collection_list_home()] == ["kopi-jember", "oleh-oleh-khas-jember",
+                                                                           "siap-ritel"]
+    covers = [c.cover_product_id for c in shelves.values() if c.kind == "curated"]
+    assert all(covers) if with_covers else covers == [None, None]
+    consumer = User.objects.get(email=CONSUMER_EMAIL)
+    assert len(wishlist_product_ids(user=consumer)) == 3
+
+
 def test_scaled_load_is_deterministic_and_keeps_every_stage():
     # when
     call_command("load_demo_data", "--scale", "0.2", "--no-photos", "--seed", "7", stdout=StringIO())
@@ -169,6 +196,7 @@ def test_scaled_load_is_deterministic_and_keeps_every_stage():
     assert {p.stage for p in VillageProfile.objects.all()} == set(Stage.values)
     assert Producer.objects.count() == sum(spec.producers for spec in specs)
     assert ProductPhoto.objects.count() == 0
+    shop_collections_check(with_covers=False)
     first = list(Product.objects.order_by("producer__name", "sku").values_list(
         "producer__name", "sku", "retail_price", "status", "barcode"))
     assert len(first) >= 30

@@ -73,6 +73,13 @@ RULES: dict[str, Rule] = {
     r"|v1:search:.*": Rule(PUBLIC),
     r"v1:accounts:token": Rule(PUBLIC),
     r"frontend:programme-results": Rule(PUBLIC),  # public programme results (issue 18): no personal data
+    # Issue 17, make it sell: a published collection; recording a viewed product in the visitor's own session.
+    r"frontend:(collection|recently-viewed)": Rule(PUBLIC),
+    r"frontend:wishlist|v1:catalog:wishlist": Rule(SIGNED_IN),
+    r"frontend:officer-collection(s|-publish|-add|-remove|-move)?": Rule(OFFICER),
+    r"frontend:wishlist-toggle|v1:catalog:wishlist-item": Rule(
+        NOT_YET_COVERED, "names a public product; acts only on the requester's own favourites "
+        "(tests/frontend/test_wishlist.py)"),
     # --- signed-in, parameterless ------------------------------------------------------------
     r"frontend:(dashboard|order-list|purchase-request-list|addresses|address-add|account-api-tokens"
     r"|account-personal-data|account-personal-data-download|account-close|acting-for|checkout|checkout-summary"
