@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models.fields.json import KT, KeyTransform
 from django.utils import timezone
 
-from catalog.models import Category, Commodity, ProducerPermit, Stage, VillageProfile
+from catalog.models import Category, Commodity, ProducerPermit, Product, Stage, VillageProfile
 from catalog.selectors import product_list_public, product_public_from_price, product_retail_ready_q
 
 
@@ -91,53 +92,106 @@ def _category_paths() -> dict[int, tuple[list[str], list[str]]]:
     return paths
 
 
-def product_documents(ids: Iterable[int], *, today: date | None = None) -> list[ProductDocument]:
-    """Return documents for those of ``ids`` that are public now (in id order).
+class ProductDocumentReader:
+    """Build product documents from the public catalogue at a fixed number of queries per call.
 
-    One query reads the public rows with their retail readiness (``product_retail_ready_q``, the
-    condition of ``ProductFilters(retail_ready=True)``) as plain values: a rebuild reads every product,
-    and building seven model instances per product cost more than the rest of its reading.
+    The category paths and the commodities are read once per reader (a rebuild reads them once, not
+    once per batch). Each call reads its products in one query, as plain values and only the keys of
+    the approved snapshot that a document shows (decoding the whole snapshot, photos and all, cost a
+    third of the reading), and their producers' valid permits in a second.
+    """
+
+    def __init__(self, *, today: date | None = None) -> None:
+        self.today = today or timezone.localdate()
+        self.paths = _category_paths()
+        self.commodities = {c.pk: (c.slug, [n for n in (c.name, c.name_en) if n]) for c in Commodity.objects.all()}
+
+    def for_ids(self, ids: Iterable[int]) -> list[ProductDocument]:
+        """Return documents for those of ``ids`` that are public now (in id order)."""
+        ids = sorted(set(ids))
+        if not ids:
+            return []
+        return self._documents(self._rows(product_list_public().filter(pk__in=ids)))
+
+    def after(self, after: int, *, limit: int) -> tuple[list[ProductDocument], int | None]:
+        """Return documents for the public products among the next ``limit`` listed ones with ids above ``after``,
+        and the last id of that range (``None`` when the range has no end: nothing listed is left beyond it).
+
+        A full rebuild walks the catalogue by id ranges: the range's end comes from the listed products'
+        id alone (an index walk), so the joined query reads only the range, with no sort of the rest.
+        """
+        ends = Product.objects.filter(listed=True, pk__gt=after).order_by("pk").values_list("pk", flat=True)
+        last = next(iter(ends[limit - 1:limit]), None)
+        queryset = product_list_public().filter(pk__gt=after)
+        if last is not None:
+            queryset = queryset.filter(pk__lte=last)
+        return self._documents(self._rows(queryset)), last
+
+    def _rows(self, queryset) -> list[tuple]:
+        snapshot = {f"s_{name}": KT(f"approved_snapshot__{name}") for name in _SNAPSHOT_TEXTS}
+        rows = queryset.order_by("pk").annotate(
+            ready=Case(When(product_retail_ready_q(today=self.today), then=Value(True)), default=Value(False),
+                       output_field=BooleanField()),
+            **snapshot,
+            s_certifications=KeyTransform("certifications", "approved_snapshot"),
+            s_price_tiers=KeyTransform("price_tiers", "approved_snapshot"),
+        ).values_list("pk", "producer_id", "producer__name", "producer__village_id", "producer__village__name",
+                      "producer__village__district_id", "producer__village__district__name",
+                      "producer__village__profile__stage", "approved_at", "stock__on_hand", "stock__reserved", "ready",
+                      *snapshot, "s_certifications", "s_price_tiers")
+        return list(rows)
+
+    def _documents(self, rows: list[tuple]) -> list[ProductDocument]:
+        valid: dict[int, set[str]] = {}
+        for producer_id, kind in (ProducerPermit.objects
+                                  .filter(producer_id__in={row[1] for row in rows})
+                                  .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=self.today))
+                                  .values_list("producer_id", "kind")):
+            valid.setdefault(producer_id, set()).add(kind)
+        paths, commodities, no_commodity = self.paths, self.commodities, ("", [])
+        documents = []
+        for (pk, producer_id, producer_name, village_code, village_name, district_code, district_name, stage,
+             approved_at, on_hand, reserved, ready, name, name_en, description, description_en, category_id,
+             commodity_id, retail_price, min_order_qty, certifications, price_tiers) in rows:
+            slugs, names = paths.get(int(category_id), ([], [])) if category_id else ([], [])
+            commodity_slug, commodity_names = commodities.get(int(commodity_id), no_commodity) if commodity_id \
+                else no_commodity
+            available = on_hand - reserved if on_hand is not None else 0
+            retail_price = int(retail_price)
+            documents.append(ProductDocument(
+                id=pk, name=name, name_en=name_en or "", description=description or "",
+                description_en=description_en or "", producer_id=producer_id, producer_name=producer_name,
+                village_code=village_code, village_name=village_name.title(),
+                district_code=district_code, district_name=district_name.title(),
+                category_slug=slugs[-1] if slugs else "", category_path=slugs, category_names=names,
+                commodity_slug=commodity_slug, commodity_names=commodity_names,
+                certifications=sorted(set(certifications or ()) & valid.get(producer_id, set())),
+                retail_ready=ready, retail_price=retail_price,
+                wholesale_price=product_public_from_price({"price_tiers": price_tiers, "retail_price": retail_price}),
+                min_order_qty=int(min_order_qty) if min_order_qty else 1, available=available, in_stock=available > 0,
+                approved_at=approved_at, stage=stage,
+            ))
+        return documents
+
+
+# The snapshot's keys a document reads as text (``->>``), in the order ``ProductDocumentReader._documents`` unpacks.
+_SNAPSHOT_TEXTS = ("name", "name_en", "description", "description_en", "category_id", "commodity_id", "retail_price",
+                   "min_order_qty")
+
+
+def product_documents(ids: Iterable[int], *, today: date | None = None) -> list[ProductDocument]:
+    """Return documents for those of ``ids`` that are public now (in id order), in a fixed number of queries.
+
+    The retail readiness comes from the same query (``product_retail_ready_q``, the condition of
+    ``ProductFilters(retail_ready=True)``).
     """
     ids = sorted(set(ids))
-    if not ids:
-        return []
-    today = today or timezone.localdate()
-    rows = list(product_list_public().filter(pk__in=ids).order_by("pk").annotate(
-        ready=Case(When(product_retail_ready_q(today=today), then=Value(True)), default=Value(False),
-                   output_field=BooleanField()),
-    ).values_list("pk", "approved_snapshot", "producer_id", "producer__name", "producer__village_id",
-                  "producer__village__name", "producer__village__district_id", "producer__village__district__name",
-                  "producer__village__profile__stage", "approved_at", "stock__on_hand", "stock__reserved", "ready"))
-    valid: dict[int, set[str]] = {}
-    for producer_id, kind in (ProducerPermit.objects
-                              .filter(producer_id__in={row[2] for row in rows})
-                              .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-                              .values_list("producer_id", "kind")):
-        valid.setdefault(producer_id, set()).add(kind)
-    paths = _category_paths()
-    commodities = {c.pk: c for c in Commodity.objects.all()}
-    documents = []
-    for (pk, snap, producer_id, producer_name, village_code, village_name, district_code, district_name, stage,
-         approved_at, on_hand, reserved, ready) in rows:
-        slugs, names = paths.get(snap["category_id"], ([], []))
-        commodity = commodities.get(snap.get("commodity_id"))
-        available = on_hand - reserved if on_hand is not None else 0
-        documents.append(ProductDocument(
-            id=pk, name=snap["name"], name_en=snap.get("name_en", ""),
-            description=snap.get("description", ""), description_en=snap.get("description_en", ""),
-            producer_id=producer_id, producer_name=producer_name,
-            village_code=village_code, village_name=village_name.title(),
-            district_code=district_code, district_name=district_name.title(),
-            category_slug=slugs[-1] if slugs else "", category_path=slugs, category_names=names,
-            commodity_slug=commodity.slug if commodity else "",
-            commodity_names=[n for n in (commodity.name, commodity.name_en) if n] if commodity else [],
-            certifications=sorted(set(snap.get("certifications", [])) & valid.get(producer_id, set())),
-            retail_ready=ready, retail_price=snap["retail_price"],
-            wholesale_price=product_public_from_price(snap),
-            min_order_qty=snap.get("min_order_qty", 1), available=available, in_stock=available > 0,
-            approved_at=approved_at, stage=stage,
-        ))
-    return documents
+    return ProductDocumentReader(today=today).for_ids(ids) if ids else []
+
+
+def product_public_count() -> int:
+    """Return how many products are public now (a rebuild's progress total)."""
+    return product_list_public().order_by().count()
 
 
 def public_product_ids() -> Iterator[int]:

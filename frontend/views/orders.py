@@ -51,6 +51,7 @@ from frontend.forms.orders import (
 from frontend.views.common import next_url, not_found_as_404
 from frontend.views.showcases import MEETING_SESSION_KEY, showcase_meeting_for_checkout
 from market.core.errors import ApplicationError
+from market.core.pagination import CappedPaginator
 from orders.models import Checkout, Order, PaymentMethod
 from orders.pricing import Destination
 from orders.receivers import CART_SESSION_KEY
@@ -89,6 +90,7 @@ from orders.states import Party, next_statuses
 from payments.selectors import late_transfer_for_checkout
 
 ORDERS_PER_PAGE = 20
+OFFICER_ORDERS_CAP = 1000  # orders the officers' list counts at most (50 pages); filters narrow a longer list
 Status = Order.Status
 
 
@@ -613,7 +615,8 @@ def officer_orders(request):
         status=data.get("status") or None, producer=data.get("producer"),
         placed_from=data.get("placed_from"), placed_to=data.get("placed_to"),
         open_problems=True if data.get("open_problems") else None, district=data.get("district") or None))
-    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    # Every order of the programme: count at most the cap ("page 1 of more than 50"), never the whole table.
+    page = CappedPaginator(orders, ORDERS_PER_PAGE, cap=OFFICER_ORDERS_CAP).get_page(request.GET.get("page"))
     return render(request, "frontend/orders/officer_orders.html", {
         "form": form, "page": page, "orders": page.object_list, "section": "orders"})
 

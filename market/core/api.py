@@ -98,6 +98,33 @@ class Pagination(pagination.PageNumberPagination):
                                  maximum=self.max_page_size)
 
 
+class CappedCountPagination(Pagination):
+    """Page numbers over a long list whose ``count`` stops at ``CappedPaginator.cap`` (10,000);
+    ``count_is_exact`` says whether it stopped, and pages beyond the cap are not served (404).
+
+    For lists read newest first (orders): an officer's list holds every order, and an exact
+    ``COUNT(*)`` of it would read the whole table on every page.
+    """
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.page.paginator.count,
+            "count_is_exact": self.page.paginator.count_is_exact,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_is_exact"] = {
+            "type": "boolean", "description": "False when there are more rows than `count` (which then is the cap)."}
+        response["required"] = [*response.get("required", []), "count_is_exact"]
+        return response
+
+
 class CappedPagination(Pagination):
     """Pages of a list that can hold a whole catalogue: ``count`` stops at ``CappedPaginator.cap`` (10,000)
     and ``count_is_exact`` says whether it stopped; pages beyond the cap are not served (404).

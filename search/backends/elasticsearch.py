@@ -63,8 +63,9 @@ from search.backends.base import (
     village_facet_values,
 )
 from search.documents import (
+    ProductDocumentReader,
     product_documents,
-    public_product_ids,
+    product_public_count,
     village_codes_all,
     village_documents,
 )
@@ -703,28 +704,22 @@ class Elasticsearch:
         report = IndexReport()
         with self._available():
             self.synonyms_sync(force=True)
-            product_ids = list(public_product_ids())
             village_codes = village_codes_all()
-            total, done = len(product_ids) + len(village_codes), 0
+            total, done = product_public_count() + len(village_codes), 0
             if progress:
                 progress(0, total)
-            for kind, keys in (("products", product_ids), ("villages", village_codes)):
+            for kind, keys in (("products", None), ("villages", village_codes)):
                 name = self.index_name(kind)
                 body = self.definition(kind, name).to_dict()
                 body["settings"]["refresh_interval"] = "-1"  # no refreshes while loading
                 self.client.indices.create(index=name, aliases={self.next_alias(kind): {}}, **body)
                 try:
                     indexed = 0
-                    for batch in batches(keys, BATCH_SIZE):
-                        version = database_clock()
-                        if kind == "products":
-                            sources = {str(d.id): product_source(d) for d in product_documents(batch)}
-                        else:
-                            sources = {d.code: village_source(d) for d in village_documents(batch)}
+                    for version, sources, read in self._rebuild_sources(kind, keys):
                         # Only what is public now is written; the fresh index has nothing to delete.
-                        self._bulk(self._actions([name], [k for k in batch if str(k) in sources], sources, version))
+                        self._bulk(self._actions([name], list(sources), sources, version))
                         indexed += len(sources)
-                        done += len(batch)
+                        done += read
                         if progress:
                             progress(done, total)
                     self.client.indices.put_settings(index=name, settings={"index": {"refresh_interval": "1s"}})
@@ -740,6 +735,23 @@ class Elasticsearch:
                 report.indexed += indexed
             self._ready.update(KINDS)
         return report
+
+    def _rebuild_sources(self, kind: str, keys: list | None) -> Iterator[tuple[int, dict[str, dict], int]]:
+        """Yield ``(version, sources, items read)`` per bulk request of a rebuild.
+
+        Products are read from the catalogue by id ranges (``ProductDocumentReader.after``: one query per
+        range, the category paths and commodities once), villages by their codes.
+        """
+        if kind == "products":
+            reader, after = ProductDocumentReader(), 0
+            while after is not None:
+                version = database_clock()  # before reading the catalogue: see the module docstring
+                documents, after = reader.after(after, limit=BATCH_SIZE)
+                yield version, {str(d.id): product_source(d) for d in documents}, len(documents)
+            return
+        for batch in batches(keys or [], BATCH_SIZE):
+            version = database_clock()
+            yield version, {d.code: village_source(d) for d in village_documents(batch)}, len(batch)
 
     def _swap(self, kind: str, new: str) -> list[str]:
         """Point the alias of ``kind`` at ``new`` in one atomic request; return the indices it left."""

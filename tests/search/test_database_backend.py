@@ -9,7 +9,7 @@ from market.core.postgres import postgres_extension_available
 from search.backends.base import ProductQuery, ProductSearchFilters, VillageQuery
 from search.backends.database import Database
 from search.backends.postgres import backend as backend_module
-from search.backends.postgres import tuning
+from search.backends.postgres import tuning, writes
 from search.backends.postgres.analysis import text_plan
 from search.models import ProductEntry, ProductEntryWords, Term, VillageEntry
 
@@ -455,3 +455,61 @@ def test_the_words_counts_decide_how_several_words_are_read(backend, catalogue):
     together.at_most = 10_000  # below sqrt(501 * 1M / 4) matches: the text index is cheaper
     assert text_plan(together) == {"walk_first": 0, "text_index": True}
     assert not backend.analyse("kopi robusta").beyond_memory
+
+
+def test_rebuild_stores_the_entries_in_quality_order(catalogue):
+    Database().rebuild()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT product_id FROM search_productentry ORDER BY ctid")
+        stored = [pk for (pk,) in cursor.fetchall()]
+    assert stored == list(ProductEntry.objects.order_by("-quality", "product_id").values_list("product_id", flat=True))
+    assert len(stored) == 12
+
+
+def test_a_delisting_indexed_while_a_rebuild_runs_is_not_undone_by_it(catalogue, monkeypatch):
+    # given: a rebuild that reads three products per range, and a delisting indexed incrementally
+    # right after the rebuild wrote the range that holds the product
+    backend = Database()
+    backend.rebuild()
+    monkeypatch.setattr(tuning, "REBUILD_BATCH_SIZE", 3)
+    first = min(catalogue.public_ids)
+    product = next(p for p in catalogue.products.values() if p.pk == first)
+    rebuild_write, ranges = writes.rebuild_write, []
+
+    def write_then_delist(cursor, rows, **kwargs):
+        rebuild_write(cursor, rows, **kwargs)
+        ranges.append((kwargs["after"], kwargs["last"]))
+        if len(ranges) == 1:
+            product_delist(product=product, officer=catalogue.officer, reasons=["other"], note="Audit")
+            backend.index_products([first])
+
+    monkeypatch.setattr(writes, "rebuild_write", write_then_delist)
+
+    # when
+    report = backend.rebuild()
+
+    # then
+    assert ranges[0][0] == 0 and ranges[-1][1] is None and len(ranges) == 5  # 12 products, 3 a range, the open end
+    # the rebuild wrote it before the delisting; the incremental write removed it from both tables
+    assert (report.indexed, report.removed) == (16, 0)
+    assert set(ProductEntry.objects.values_list("product_id", flat=True)) == catalogue.public_ids - {first}
+    assert not ProductEntryWords.objects.filter(pk=first).exists()
+    assert stored_terms() == recounted_terms()
+    with connection.cursor() as cursor:
+        assert not writes.rebuild_running(cursor)
+
+
+def test_a_failed_rebuild_leaves_the_live_entries_and_no_copy(backend, catalogue, monkeypatch):
+    before = sorted(ProductEntry.objects.values_list("product_id", "quality"))
+
+    def broken(cursor, rows, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writes, "rebuild_write", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        backend.rebuild()
+
+    assert sorted(ProductEntry.objects.values_list("product_id", "quality")) == before
+    with connection.cursor() as cursor:
+        assert not writes.rebuild_running(cursor)

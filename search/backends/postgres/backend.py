@@ -17,7 +17,13 @@ from search.backends.base import (
     product_facet_values,
     village_facet_values,
 )
-from search.documents import product_documents, public_product_ids, village_codes_all, village_documents
+from search.documents import (
+    ProductDocumentReader,
+    product_documents,
+    product_public_count,
+    village_codes_all,
+    village_documents,
+)
 
 from . import statement, tuning, writes
 from .analysis import Analyser, Analysis, quote, text_plan
@@ -55,6 +61,7 @@ class Database:
     """PostgreSQL full-text search (the default backend)."""
 
     name = "database"
+    rebuild_compacts = True  # the rebuilt entries are stored in quality order: no compaction needed after
 
     def __init__(self, *, using: str = "default", config: str = "indonesian"):
         self.using = using
@@ -180,24 +187,48 @@ class Database:
     def rebuild(self, *, progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Index every public product and every village profile, then drop what is no longer there.
 
-        Entries are replaced in place (searches keep working throughout); an entry that the run did
-        not write (``indexed_at`` before its start) belongs to nothing public and is deleted at the
-        end, and the vocabulary is recounted from the entries.
+        Searches keep reading the live entries throughout. The product entries are written into a
+        copy of the table without its secondary indexes, read from the catalogue by id ranges
+        (``ProductDocumentReader.after``, one query per batch, under the index lock as every index
+        write); incremental indexing meanwhile writes to both. At the end the copy is stored in
+        quality order, its indexes are built once and it replaces the live table (``writes.rebuild_*``),
+        so the compaction has nothing left to do. Village entries are replaced in place; one the run
+        did not write (``indexed_at`` before its start) belongs to nothing public and is deleted.
+        The vocabulary is recounted from the entries.
         """
         started = timezone.now()
-        product_ids = list(public_product_ids())
         village_codes = village_codes_all()
-        total, done = len(product_ids) + len(village_codes), 0
+        total, done = product_public_count() + len(village_codes), 0
         report = IndexReport()
         if progress:
             progress(0, total)
-        for keys, index in ((product_ids, self.index_products), (village_codes, self.index_villages)):
-            for batch in writes.batches(keys, tuning.BATCH_SIZE):
-                report.indexed += index(batch).indexed
+        with self.connection.write_cursor() as cursor:
+            writes.rebuild_begin(cursor)
+        try:
+            reader, after = ProductDocumentReader(), 0
+            while after is not None:
+                with self.connection.write_cursor() as cursor:
+                    # Read the catalogue after taking the lock: a concurrent run cannot write an older state last.
+                    documents, last = reader.after(after, limit=tuning.REBUILD_BATCH_SIZE)
+                    writes.rebuild_write(cursor, [writes.product_row(d) for d in documents], after=after, last=last,
+                                         config=self.config)
+                report.indexed += len(documents)
+                done += len(documents)
+                after = last
+                if progress:
+                    progress(done, total)
+            for batch in writes.batches(village_codes, tuning.BATCH_SIZE):
+                report.indexed += self.index_villages(batch).indexed
                 done += len(batch)
                 if progress:
                     progress(done, total)
-        with self.connection.write_cursor() as cursor:
-            report.removed += writes.stale_entries_delete(cursor, started=started)
+            with self.connection.write_cursor() as cursor:
+                report.removed += writes.rebuild_finish(cursor)
+                report.removed += writes.stale_villages_delete(cursor, started=started)
+                writes.vocabulary_recount(cursor)
+        except BaseException:
+            with self.connection.write_cursor() as cursor:
+                writes.rebuild_abandon(cursor)
+            raise
         self.vocabulary_forget()
         return report

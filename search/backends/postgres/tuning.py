@@ -9,11 +9,12 @@ from search.backends.base import COUNT_LIMIT, FACET_SIZE, MAX_OFFSET, MAX_PAGE_S
 
 __all__ = [
     "BATCH_SIZE", "COUNT_LIMIT", "FACET_SIZE", "FALLBACK_VOCABULARY_LIMIT", "FALLBACK_VOCABULARY_SECONDS", "LOCK_KEY",
-    "MAX_CORRECTIONS", "MAX_OFFSET", "MAX_PAGE_SIZE", "MIN_SPLIT", "TEXT_INDEX_ROW_COST",
+    "MAX_CORRECTIONS", "MAX_OFFSET", "MAX_PAGE_SIZE", "MIN_SPLIT", "REBUILD_BATCH_SIZE", "TEXT_INDEX_ROW_COST",
     "TEXT_INDEX_ROW_COST_BEYOND_MEMORY", "TRIGRAM_CANDIDATES", "WALK_ONCE_FILTERS", "WALK_ONCE_ROWS",
 ]
 
 BATCH_SIZE = 500
+REBUILD_BATCH_SIZE = 2000  # products a full rebuild reads and writes per statement (one id range)
 LOCK_KEY = 7_263_001  # pg_advisory_xact_lock: index writes are serialised (vocabulary counts stay exact)
 MAX_CORRECTIONS = 10  # indexed words a typo may stand for
 MIN_SPLIT = 3  # "suwarsuwir" is tried as two indexed words of at least this length

@@ -16,7 +16,7 @@ from search import language
 from search.backends.base import batches  # noqa: F401  (re-exported: the backend and the bench batch writes)
 from search.documents import ProductDocument, VillageDocument
 
-from .sql import Sql, param
+from .sql import AND, Sql, param
 
 
 def _texts(**fields: str) -> tuple[dict[str, str], list[str]]:
@@ -52,8 +52,21 @@ def village_row(d: VillageDocument) -> dict:
     }
 
 
+# One statement writes a batch of product entries and their words (one JSON parameter, one round trip).
+# Measured and left: making the repeated texts' tsvectors once per distinct text (the category and commodity
+# names, the producer's) saved none of the statement's time; the weighted concatenation costs as much.
 _PRODUCT_UPSERT = """
-    INSERT INTO search_productentry (
+    WITH r AS MATERIALIZED (
+        SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+            product_id bigint, name text, name_en text, a text, a_en text, b text, c text, c_en text, d text, s text,
+            words text[], producer_id bigint, category_slug text, category_path varchar[], commodity_slug text,
+            district_code text, village_code text, certifications varchar[], retail_ready boolean, in_stock boolean,
+            retail_price bigint, wholesale_price bigint, min_order_qty integer, approved_at timestamptz,
+            sales_score float8, quality float8)),
+    words AS (
+        INSERT INTO {words_table} (product_id, words) SELECT r.product_id, r.words FROM r
+        ON CONFLICT (product_id) DO UPDATE SET words = EXCLUDED.words)
+    INSERT INTO {table} (
         product_id, name, name_en, document, suggest, producer_id, category_slug, category_path,
         commodity_slug, district_code, village_code, certifications, retail_ready, in_stock, retail_price,
         wholesale_price, min_order_qty, approved_at, sales_score, quality, indexed_at)
@@ -65,12 +78,7 @@ _PRODUCT_UPSERT = """
            to_tsvector('simple', r.s), r.producer_id, r.category_slug, r.category_path,
            r.commodity_slug, r.district_code, r.village_code, r.certifications, r.retail_ready, r.in_stock,
            r.retail_price, r.wholesale_price, r.min_order_qty, r.approved_at, r.sales_score, r.quality, %(now)s
-    FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
-        product_id bigint, name text, name_en text, a text, a_en text, b text, c text, c_en text, d text, s text,
-        producer_id bigint, category_slug text, category_path varchar[], commodity_slug text,
-        district_code text, village_code text, certifications varchar[], retail_ready boolean, in_stock boolean,
-        retail_price bigint, wholesale_price bigint, min_order_qty integer, approved_at timestamptz,
-        sales_score float8, quality float8)
+    FROM r
     ON CONFLICT (product_id) DO UPDATE SET
         name = EXCLUDED.name, name_en = EXCLUDED.name_en, document = EXCLUDED.document,
         suggest = EXCLUDED.suggest, producer_id = EXCLUDED.producer_id,
@@ -105,13 +113,6 @@ _VILLAGE_UPSERT = """
         listed_products = EXCLUDED.listed_products, quality = EXCLUDED.quality, indexed_at = EXCLUDED.indexed_at
 """
 
-_PRODUCT_WORDS_UPSERT = """
-    INSERT INTO search_productentrywords (product_id, words)
-    SELECT r.product_id, r.words FROM jsonb_to_recordset(%s::jsonb) AS r(product_id bigint, words text[])
-    ON CONFLICT (product_id) DO UPDATE SET words = EXCLUDED.words
-"""
-
-
 @dataclass(frozen=True)
 class Entries:
     """One kind of entry: its table, key, where its words are kept and which vocabulary count it feeds."""
@@ -128,6 +129,9 @@ PRODUCTS = Entries(table="search_productentry", key="product_id", key_type="bigi
                    words_table="search_productentrywords", column="products", upsert=_PRODUCT_UPSERT)
 VILLAGES = Entries(table="search_villageentry", key="village_code", key_type="text[]",
                    words_table="search_villageentry", column="villages", upsert=_VILLAGE_UPSERT)
+# While a full rebuild runs, the product entries it writes go into these tables (without the secondary
+# indexes), and incremental writes go to both the live tables and these; the rebuild's end swaps them in.
+REBUILD_TABLE, REBUILD_WORDS_TABLE = "search_productentry_rebuild", "search_productentrywords_rebuild"
 
 
 def entries_write(cursor, entries: Entries, *, keys: list, rows: list[dict], config: str) -> tuple[int, int]:
@@ -138,11 +142,21 @@ def entries_write(cursor, entries: Entries, *, keys: list, rows: list[dict], con
     delta = _words_delta(cursor, entries, keys=keys, rows=rows)
     public = {row[entries.key] for row in rows}
     removed = _entries_delete(cursor, entries, [k for k in keys if k not in public])
-    if rows:
-        cursor.execute(entries.upsert, {"cfg": config, "rows": json.dumps(rows), "now": timezone.now()})
-        if entries is PRODUCTS:
-            cursor.execute(_PRODUCT_WORDS_UPSERT,
-                           [json.dumps([{"product_id": row["product_id"], "words": row["words"]} for row in rows])])
+    if entries is not PRODUCTS:
+        if rows:
+            cursor.execute(entries.upsert.format(table=entries.table),
+                           {"cfg": config, "rows": json.dumps(rows), "now": timezone.now()})
+    else:
+        tables = [(PRODUCTS.table, PRODUCTS.words_table)]
+        if rebuild_running(cursor):  # the rebuild's copy must not miss a change made while it runs
+            _product_entries_delete(cursor, [k for k in keys if k not in public], table=REBUILD_TABLE,
+                                    words_table=REBUILD_WORDS_TABLE)
+            tables.append((REBUILD_TABLE, REBUILD_WORDS_TABLE))
+        if rows:
+            encoded, now = json.dumps(rows), timezone.now()
+            for table, words_table in tables:
+                cursor.execute(entries.upsert.format(table=table, words_table=words_table),
+                               {"cfg": config, "rows": encoded, "now": now})
     vocabulary_add(cursor, {word: n for word, n in delta.items() if n}, column=entries.column)
     return len(rows), removed
 
@@ -174,6 +188,13 @@ def _entries_delete(cursor, entries: Entries, gone: list) -> int:
     return removed
 
 
+def _product_entries_delete(cursor, gone: list[int], *, table: str, words_table: str) -> None:
+    if gone:
+        for name in (table, words_table):
+            cursor.execute(f"DELETE FROM {name} e USING unnest(%s::bigint[]) AS k(key) WHERE e.product_id = k.key",
+                           [gone])
+
+
 def vocabulary_add(cursor, delta: dict[str, int], *, column: str) -> None:
     """Add ``delta`` to the words' ``column`` counts; drop the words no entry holds any more."""
     if not delta:
@@ -195,15 +216,8 @@ def vocabulary_add(cursor, delta: dict[str, int], *, column: str) -> None:
                           WHERE t.word = x.w AND t.products <= 0 AND t.villages <= 0""", [gone])
 
 
-def stale_entries_delete(cursor, *, started) -> int:
-    """Delete the entries a rebuild begun at ``started`` did not write; recount the vocabulary from the rest."""
-    removed = 0
-    for table in (PRODUCTS.table, VILLAGES.table):
-        cursor.execute(*Sql.format("DELETE FROM {table} WHERE indexed_at < {started}", table=table,
-                                   started=param(started)).as_statement())
-        removed += cursor.rowcount
-    cursor.execute("""DELETE FROM search_productentrywords w WHERE NOT EXISTS (
-                          SELECT 1 FROM search_productentry e WHERE e.product_id = w.product_id)""")
+def vocabulary_recount(cursor) -> None:
+    """Count the vocabulary again from the words of every entry (after a rebuild)."""
     cursor.execute("DELETE FROM search_term")
     cursor.execute("""
         INSERT INTO search_term (word, stem, stem_en, products, villages)
@@ -212,6 +226,72 @@ def stale_entries_delete(cursor, *, started) -> int:
         FROM (SELECT unnest(words) AS w, 1 AS p, 0 AS v FROM search_productentrywords
               UNION ALL SELECT unnest(words), 0, 1 FROM search_villageentry) x
         GROUP BY w""")
+
+
+def stale_villages_delete(cursor, *, started) -> int:
+    """Delete the village entries a rebuild begun at ``started`` did not write."""
+    cursor.execute(*Sql.format("DELETE FROM {table} WHERE indexed_at < {started}", table=VILLAGES.table,
+                               started=param(started)).as_statement())
+    return cursor.rowcount
+
+
+# --- the full rebuild of the product entries ----------------------------------------------------
+#
+# Rewriting every entry in place maintained the table's thirteen indexes (four of them GIN) row by
+# row and left a copy of every row behind (the rebuild changes ``indexed_at``, an indexed column, so
+# no update is HOT): 60-70 % of a rebuild's time, and the table twice its size until the compaction
+# that followed. A rebuild now fills a copy of the table that has only its primary key, then builds
+# the indexes once on the rows in quality order (what the compaction did after it) and swaps it in.
+# Incremental writes keep both copies up to date meanwhile (``entries_write``), under the same lock.
+
+
+def rebuild_running(cursor) -> bool:
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [REBUILD_TABLE])
+    return cursor.fetchone()[0]
+
+
+def rebuild_begin(cursor) -> None:
+    """Create the empty tables a rebuild fills (dropping those of a rebuild that died). Run under the index lock."""
+    rebuild_abandon(cursor)
+    for table, source in ((REBUILD_TABLE, PRODUCTS.table), (REBUILD_WORDS_TABLE, PRODUCTS.words_table)):
+        cursor.execute(f"CREATE TABLE {table} (LIKE {source} INCLUDING DEFAULTS INCLUDING STORAGE "
+                       f"INCLUDING COMPRESSION)")
+        cursor.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (product_id)")
+
+
+def rebuild_abandon(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {REBUILD_TABLE}, {REBUILD_WORDS_TABLE}")
+
+
+def rebuild_write(cursor, rows: list[dict], *, after: int, last: int | None, config: str) -> None:
+    """Write the entries of the public products with ids in (``after``, ``last``] (``last`` ``None``: no end) and
+    delete the others of that range (made private while the rebuild ran). Run under the index lock."""
+    conditions = [Sql.format("product_id > {after}", after=param(after)),
+                  Sql.format("product_id <> ALL({ids}::bigint[])", ids=param([row["product_id"] for row in rows]))]
+    if last is not None:
+        conditions.append(Sql.format("product_id <= {last}", last=param(last)))
+    for table in (REBUILD_TABLE, REBUILD_WORDS_TABLE):
+        cursor.execute(*Sql.format("DELETE FROM {table} WHERE {where}", table=table,
+                                   where=AND.join(conditions)).as_statement())
+    if rows:
+        cursor.execute(PRODUCTS.upsert.format(table=REBUILD_TABLE, words_table=REBUILD_WORDS_TABLE),
+                       {"cfg": config, "rows": json.dumps(rows), "now": timezone.now()})
+
+
+def rebuild_finish(cursor) -> int:
+    """Swap the rebuilt product entries in (in quality order, with every index); return how many entries
+    the live table held that the rebuilt one does not. Run under the index lock."""
+    cursor.execute(f"SELECT count(*) FROM {PRODUCTS.table} e "
+                   f"WHERE NOT EXISTS (SELECT 1 FROM {REBUILD_TABLE} r WHERE r.product_id = e.product_id)")
+    removed = cursor.fetchone()[0]
+    _table_replace(cursor, PRODUCTS.table, source=REBUILD_TABLE)
+    cursor.execute(f"DROP TABLE {REBUILD_TABLE}")
+    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+                   [PRODUCTS.words_table])
+    (words_key,) = cursor.fetchone()
+    cursor.execute(f"DROP TABLE {PRODUCTS.words_table}")
+    cursor.execute(f"ALTER TABLE {REBUILD_WORDS_TABLE} RENAME TO {PRODUCTS.words_table}")
+    cursor.execute(f"ALTER TABLE {PRODUCTS.words_table} RENAME CONSTRAINT {REBUILD_WORDS_TABLE}_pkey TO {words_key}")
     return removed
 
 
@@ -226,7 +306,12 @@ def compact(cursor) -> int:
     renames the new one in the same transaction, so searches only wait for that instant.
     Run under the index lock.
     """
-    table, new = PRODUCTS.table, "search_productentry_compact"
+    return _table_replace(cursor, PRODUCTS.table, source=PRODUCTS.table)
+
+
+def _table_replace(cursor, table: str, *, source: str) -> int:
+    """Replace ``table`` by a copy of ``source``'s rows in quality order, with ``table``'s indexes built after."""
+    new = "search_productentry_compact"
     cursor.execute(
         """SELECT i.relname, pg_get_indexdef(i.oid), c.conname, pg_get_constraintdef(c.oid)
            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
@@ -236,7 +321,7 @@ def compact(cursor) -> int:
     cursor.execute(f"DROP TABLE IF EXISTS {new}")
     cursor.execute(f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS INCLUDING STORAGE "
                    f"INCLUDING COMPRESSION)")
-    cursor.execute(f"INSERT INTO {new} SELECT * FROM {table} ORDER BY quality DESC, product_id")
+    cursor.execute(f"INSERT INTO {new} SELECT * FROM {source} ORDER BY quality DESC, product_id")
     rows = cursor.rowcount
     renames = [_index_copy(cursor, position, table=table, new=new, index=index)
                for position, index in enumerate(indexes)]

@@ -16,8 +16,8 @@ class Command(BaseCommand):
     help = (
         "Rebuild the search index of every public product and village profile. With Elasticsearch this "
         "builds new versioned indices, bulk-loads them and swaps the aliases atomically (no downtime), "
-        "then deletes the old indices; with the database backend it rewrites the entries in place (searches go on) "
-        "and then stores them in quality order (as the nightly search_compact_task does)."
+        "then deletes the old indices; with the database backend it builds a new entries table, in quality order, "
+        "and swaps it in (searches go on)."
     )
 
     def add_arguments(self, parser):
@@ -47,7 +47,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             report = search.rebuild(progress=progress)
-            compacted = search.compact()  # the database backend rewrote its entries: quality order again
+            # A backend whose rebuild leaves its index compact (the database's) needs no compaction after it.
+            compacted = 0 if getattr(search, "rebuild_compacts", False) else search.compact()
         except SearchUnavailable as exc:
             raise CommandError(f"The search backend is unavailable; searches keep using the current index: {exc}") from exc
         if verbose:

@@ -1,0 +1,89 @@
+"""Every list page and list endpoint of the URL configuration, and the test that holds its query budget.
+
+A list's queries must not grow with its rows (``docs/performance.md``, "Query budgets"): each test named
+here requests the list with few rows and with many and asserts the same count. ``test_list_budgets``
+finds the routes that look like lists (a name ending in ``-list`` or a plural noun) and fails for any
+that is in none of the three tables below, so a new list page cannot arrive without a decision.
+``WITHOUT_BUDGET`` is the known gap: lists that have no budget test yet (it should only shrink).
+"""
+from __future__ import annotations
+
+BUDGETS: dict[str, str] = {
+    # public
+    "frontend:product-list": "tests/frontend/test_catalog_pages.py::test_catalogue_costs_the_same_queries_for_2_or_20_products",
+    "frontend:village-list": "tests/frontend/test_catalog_pages.py::test_village_directory_costs_the_same_queries_for_2_or_20_villages",
+    "frontend:search": "tests/frontend/test_search_pages.py::test_query_budget_does_not_grow_with_the_page_size",
+    "frontend:showcase-list": "tests/showcases/test_pages.py::test_the_public_list_reads_a_fixed_number_of_queries",
+    "frontend:programme-results": "tests/programme/test_pages.py::test_public_results_answer_in_a_fixed_number_of_queries",
+    "frontend:investor-districts": "tests/investors/test_pages.py::test_directory_and_district_pages_have_a_fixed_query_budget",
+    "v1:catalog:product-list": "tests/catalog/test_api_products.py::test_public_list_costs_the_same_queries_for_2_or_20_products",
+    "v1:regions:village-list": "tests/market/test_api.py::test_lists_are_paginated_with_a_fixed_number_of_queries",
+    "v1:search:products": "tests/search/test_api.py::test_the_number_of_queries_does_not_grow_with_the_page",
+    "v1:investors:village-list": "tests/investors/test_api.py::test_directory_api_has_a_fixed_query_budget",
+    # buyers
+    "frontend:order-list": "tests/frontend/test_order_pages.py::test_order_list_uses_a_fixed_number_of_queries",
+    "frontend:purchase-request-list":
+        "tests/frontend/test_purchase_request_pages.py::test_queue_page_queries_do_not_grow_with_the_number_of_requests",
+    "v1:orders:order-list": "tests/orders/test_selectors.py::test_order_lists_take_a_fixed_number_of_queries",
+    "v1:orders:purchase-request-list":
+        "tests/orders/test_purchase_requests.py::test_list_queries_do_not_grow_with_the_number_of_requests",
+    "v1:showcases:meeting-list": "tests/showcases/test_api.py::test_the_meeting_list_reads_a_fixed_number_of_queries",
+    "v1:placements:placement-list":
+        "tests/placements/test_api.py::test_the_placement_list_costs_the_same_for_2_and_12_placements",
+    # producers
+    "frontend:producer-orders":
+        "tests/frontend/test_order_pages.py::test_producer_board_and_officer_list_use_a_fixed_number_of_queries",
+    # officers
+    "frontend:officer-orders":
+        "tests/frontend/test_order_pages.py::test_producer_board_and_officer_list_use_a_fixed_number_of_queries",
+    "frontend:officer-producers": "tests/frontend/test_officer_pages.py::test_producer_list_uses_a_fixed_number_of_queries",
+    "frontend:officer-villages": "tests/frontend/test_officer_pages.py::test_village_list_uses_a_fixed_number_of_queries",
+    "frontend:officer-finance-transfers":
+        "tests/frontend/test_finance_pages.py::test_the_waiting_transfers_page_reads_a_fixed_number_of_queries",
+    "frontend:officer-finance-payouts":
+        "tests/frontend/test_finance_pages.py::test_the_balances_and_batches_pages_read_a_fixed_number_of_queries",
+    "frontend:officer-showcases":
+        "tests/showcases/test_pages.py::test_the_officers_showcase_page_reads_a_fixed_number_of_queries",
+    "frontend:officer-investors": "tests/investors/test_pages.py::test_officer_lists_have_a_fixed_query_budget",
+    "frontend:officer-investor-profiles": "tests/investors/test_pages.py::test_officer_lists_have_a_fixed_query_budget",
+    "frontend:officer-opportunities": "tests/investors/test_pages.py::test_officer_lists_have_a_fixed_query_budget",
+    "frontend:officer-interests": "tests/investors/test_pages.py::test_officer_lists_have_a_fixed_query_budget",
+    "v1:payments:refunds":
+        "tests/payments/test_refund_transfers.py::test_api_officers_list_refunds_owed_and_record_a_transfer_with_proof",
+}
+
+# Lists without a budget test yet (2026-12-05). Each is bounded by its owner (one person's, one organisation's,
+# one village's rows) or small by nature, which is why they were left; each still needs its N-and-3N test.
+WITHOUT_BUDGET: frozenset[str] = frozenset({
+    "v1:accounts:token-list", "v1:accounts:organisation-members", "v1:accounts:organisation-invitations",
+    "v1:regions:district-list", "v1:catalog:village-list", "v1:catalog:village-surveys",
+    "v1:catalog:village-coaching-sessions", "v1:catalog:producer-list", "v1:catalog:producer-products",
+    "v1:catalog:product-price-tiers", "v1:catalog:product-photos", "v1:catalog:assisted-action-list",
+    "v1:catalog:commodity-list", "v1:orders:cart-lines", "v1:orders:delivery-options", "v1:orders:order-problems",
+    "v1:buyers:outlet-list", "v1:buyers:address-list", "v1:buyers:officer-registration-list",
+    "v1:showcases:showcase-list", "v1:investors:opportunity-list", "v1:investors:watch-list",
+    "v1:investors:interest-list", "v1:investors:officer-profile-list", "v1:search:villages",
+    "v1:payments:transfer-receipts", "v1:payments:late-transfers", "v1:payments:terms-invoices",
+    "v1:placements:delivery-list", "v1:placements:sales-report-list", "v1:placements:settlement-line-list",
+    "frontend:officer-finance-refunds", "frontend:buyer-invoices", "frontend:buyer-outlets", "frontend:addresses",
+    "frontend:officer-buyers", "frontend:buyer-placements", "frontend:buyer-sales", "frontend:producer-placements",
+    "frontend:search-villages", "frontend:account-api-tokens", "frontend:organisation-members",
+    "frontend:buyer-showcases", "frontend:producer-showcases", "frontend:investor-terms", "frontend:investor-interests",
+    "frontend:producer-investor-interests", "frontend:investor-opportunities", "frontend:producer-product-tiers",
+    "frontend:officer-placements",
+})
+
+# Routes whose names read as lists but that are not list pages.
+NOT_LISTS: dict[str, str] = {
+    "frontend:robots": "robots.txt",
+    "frontend:cart-accept-prices": "a form action (POST)",
+    "v1:orders:cart-accept-prices": "an action (POST)",
+    "frontend:buyer-preferences": "one organisation's preference form",
+    "v1:buyers:buyer-preferences": "one organisation's preferences",
+    "frontend:place-villages": "the villages of one district for a select (htmx), at most a few dozen",
+    "frontend:product-filter-villages": "the villages of one district for the catalogue's filter (htmx)",
+    "frontend:showcase-agenda-ics": "one showcase's calendar file",
+    "frontend:officer-showcase-status": "an action (POST)",
+    "frontend:officer-opportunity-status": "an action (POST)",
+    "v1:investors:terms": "the investors' terms text",
+}
