@@ -18,6 +18,7 @@ from frontend.views import (
     placements,
     producer,
     programme,
+    reviews,
     search,
     showcases,
     storefront,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("dashboard/", home.dashboard, name="dashboard"),
     # Area pages come before the generic role dashboard so that they can own /dashboard/<role>/.
     *orders.urlpatterns,
+    *reviews.urlpatterns,
     *approvals.urlpatterns,
     *payments.urlpatterns,
     *finance.urlpatterns,
