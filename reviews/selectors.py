@@ -126,7 +126,7 @@ def product_stats(*, product_ids: list[int]) -> dict[int, RatingSummary]:
     sold = (OrderLine.objects.filter(product_id=OuterRef("pk"), order__status__in=SOLD_STATUSES)
             .exclude(order_id__in=refunded).order_by().values("product_id")
             .annotate(units=Sum("quantity")).values("units"))
-    rows = (Product.objects.filter(pk__in=ids)
+    rows = (Product.objects.filter(pk__in=ids).order_by()
             .annotate(sold=Coalesce(Subquery(sold, output_field=IntegerField()), 0))
             .values_list("pk", "sold", "rating__review_count", "rating__star_total"))
     result = {}
