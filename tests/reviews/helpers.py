@@ -6,7 +6,14 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from orders.services import cart_line_set, checkout_mark_paid, order_accept, order_mark_delivered, order_pack, order_ship
+from orders.services import (
+    cart_line_set,
+    checkout_mark_paid,
+    order_accept,
+    order_mark_delivered,
+    order_pack,
+    order_ship,
+)
 from orders.states import Party
 from tests.orders.factories import consumer_shopper, on_sale, owner_of, place, placed_order, verified_producer
 
