@@ -229,3 +229,11 @@ def reviews_officer_decision_list(*, query, kinds: frozenset[str]) -> list:
 def review_list_for_author(*, user: User) -> QuerySet[Review]:
     """Return the reviews ``user`` wrote (hidden ones too, with the reason), newest first."""
     return Review.objects.filter(author_id=user.pk).prefetch_related(_PHOTOS).order_by("-created_at", "-pk")
+
+
+def personal_data_reviews(user: User) -> list[dict]:
+    """The reviews part of a person's data export: what they wrote, with its photos' addresses and replies."""
+    return [{"product": review.order_line.product_name, "rating": review.rating, "text": review.text,
+             "shown_as": review.author_name, "status": review.status, "written_at": review.created_at.isoformat(),
+             "photos": [photo.image.name for photo in review.photos.all()], "reply": review.reply}
+            for review in review_list_for_author(user=user).select_related("order_line")]

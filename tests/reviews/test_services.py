@@ -335,3 +335,21 @@ def test_keeping_a_reported_review_resolves_its_reports_and_takes_it_off_the_que
     assert list(review_list_for_officers(queue="waiting")) == []
     assert list(review_list_for_officers(queue="reported")) == []
     assert rating_of(product) == (1, 3)
+
+
+def test_closing_the_account_takes_the_name_and_photos_off_the_reviews_and_the_export_lists_them():
+    from market.accounts.hooks import personal_data_sections
+    from reviews.services import review_erase_for_account_closure
+
+    order, line, product, people = delivered_order()
+    buyer = people[Party.BUYER]
+    buyer.full_name = "Ayu Lestari"
+    buyer.save()
+    review = review_write(order_line_id=line.pk, author=buyer, rating=4, text="Enak", photos=[jpeg()])
+
+    exported = personal_data_sections()["reviews"](buyer)
+    erased = review_erase_for_account_closure(buyer)
+
+    assert [(r["rating"], r["text"], r["shown_as"], len(r["photos"])) for r in exported] == [(4, "Enak", "Ayu L.", 1)]
+    review.refresh_from_db()
+    assert (erased, review.author_name, review.rating, review.photos.count()) == (1, "", 4, 0)
