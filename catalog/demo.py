@@ -960,6 +960,9 @@ class _Loader:
         queued_investor = self.user(email=QUEUED_INVESTOR_EMAIL, role=Role.INVESTOR, full_name="Rina Wulandari",
                                     phone="081234560004")
         investors_demo_load(officer=self.officer, investor=investor, queued_investor=queued_investor)
+        from reviews.demo import reviews_demo_load  # after every order: delivered ones are reviewed
+
+        reviews_demo_load(photos=self.photo_share > 0)
         from programme.demo import programme_demo_load  # after every order: the cockpit's sales count them
 
         programme_demo_load()

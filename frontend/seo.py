@@ -1,16 +1,19 @@
 """What search engines and link previews read (issue 17): canonical addresses on ``SITE_URL``, Open Graph
-cards and schema.org data (``Organization``, ``Product`` with its ``Offer``) as JSON-LD.
+cards and schema.org data (``Organization``, ``Product`` with its ``Offer``, and its ``aggregateRating`` and
+``review`` once it has visible reviews) as JSON-LD.
 
 Every address is absolute on ``SITE_URL`` (never the request's Host header), like the links in emails.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -59,8 +62,11 @@ def product_path(product) -> str:
     return reverse("frontend:product", kwargs={"pk": pk, "slug": slug})
 
 
-def product_json_ld(*, product, price: int, photo_urls: list[str], in_stock: bool) -> dict[str, Any]:
-    """Return a public product as a schema.org ``Product`` with one ``Offer`` at the viewer's price in IDR."""
+def product_json_ld(*, product, price: int, photo_urls: list[str], in_stock: bool, rating=None,
+                    reviews: Sequence = ()) -> dict[str, Any]:
+    """Return a public product as a schema.org ``Product`` with one ``Offer`` at the viewer's price in IDR;
+    with visible reviews, their ``aggregateRating`` (``rating``: a ``reviews.selectors.RatingSummary``) and
+    the ``review`` items shown on the page."""
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Product",
         "name": product.name, "description": product.description[:5000],
@@ -78,4 +84,15 @@ def product_json_ld(*, product, price: int, photo_urls: list[str], in_stock: boo
         data["image"] = [absolute(url) for url in photo_urls]
     if getattr(product, "barcode", ""):
         data["gtin13"] = product.barcode
+    if rating is not None and rating.count:
+        data["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": str(rating.average),
+                                   "reviewCount": rating.count, "bestRating": "5", "worstRating": "1"}
+        data["review"] = [{
+            "@type": "Review",
+            "reviewRating": {"@type": "Rating", "ratingValue": str(review.rating), "bestRating": "5",
+                             "worstRating": "1"},
+            "author": {"@type": "Person", "name": review.author_name or "Pembeli"},
+            "datePublished": timezone.localtime(review.created_at).date().isoformat(),
+            **({"reviewBody": review.text[:5000]} if review.text else {}),
+        } for review in reviews]
     return data

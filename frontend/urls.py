@@ -19,6 +19,7 @@ from frontend.views import (
     placements,
     producer,
     programme,
+    reviews,
     search,
     shop,
     showcases,
@@ -34,6 +35,7 @@ urlpatterns = [
     path("dashboard/", home.dashboard, name="dashboard"),
     # Area pages come before the generic role dashboard so that they can own /dashboard/<role>/.
     *orders.urlpatterns,
+    *reviews.urlpatterns,
     *approvals.urlpatterns,
     *payments.urlpatterns,
     *finance.urlpatterns,

@@ -23,6 +23,7 @@ api_v1 = [
     path("search/", include("search.urls")),
     path("payments/", include("payments.api_urls")),
     path("", include("placements.urls")),
+    path("", include("reviews.urls")),
 ]
 
 urlpatterns = [

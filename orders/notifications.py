@@ -241,6 +241,19 @@ _ORDER_SHIPPED = _to_buyer(
     gettext_noop("Order %(number)s is on its way"),
     gettext_noop("%(producer)s sent your order %(number)s.\n\nDelivery: %(delivery)s\nCourier: %(courier)s\n"
           "Tracking number: %(tracking)s"))
+def _with_review_link(compose: Compose, pk: int) -> Compose:
+    """Add to a buyer's delivery message the link to the order page, where each line can be reviewed."""
+    def composed() -> Message:
+        from django.conf import settings
+        from django.urls import reverse
+
+        message = compose()
+        link = settings.SITE_URL.rstrip("/") + reverse("frontend:order-detail", kwargs={"pk": pk})
+        return Message(message.subject, message.body + "\n\n"
+                       + _("How was it? Rate what you bought and write a review: %(link)s") % {"link": link})
+    return composed
+
+
 _ORDER_DELIVERED_BUYER = _to_buyer(
     gettext_noop("Order %(number)s delivered"),
     gettext_noop("Order %(number)s from %(producer)s was delivered. Confirm that everything is in order, or report "
@@ -248,7 +261,8 @@ _ORDER_DELIVERED_BUYER = _to_buyer(
 
 
 def _order_delivered(pk: int, context: dict) -> Iterable[Outgoing]:
-    yield from _ORDER_DELIVERED_BUYER(pk, context)
+    for outgoing in _ORDER_DELIVERED_BUYER(pk, context):
+        yield Outgoing(outgoing.user, outgoing.key, _with_review_link(outgoing.compose, pk))
     order = _order(pk)
     for user in _producer_people(order):
         yield Outgoing(user, f"order:{pk}", _composer(

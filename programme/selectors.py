@@ -267,6 +267,7 @@ AUDIT_KINDS = {
     "late_transfer": _("Late transfers decided"),
     "payout": _("Payouts paid"),
     "interest": _("Investment interest status"),
+    "review": _("Reviews moderated"),
 }
 
 
@@ -279,13 +280,15 @@ def audit_entry_list(*, query: AuditQuery, kind: str | None = None) -> list[Audi
     from investors.selectors import investors_officer_decision_list
     from orders.selectors import orders_officer_decision_list
     from payments.selectors import payments_officer_decision_list
+    from reviews.selectors import reviews_officer_decision_list
 
     kinds = frozenset([kind] if kind in AUDIT_KINDS else AUDIT_KINDS)
     entries = [*catalog_officer_decision_list(query=query, kinds=kinds),
                *buyers_officer_decision_list(query=query, kinds=kinds),
                *orders_officer_decision_list(query=query, kinds=kinds),
                *payments_officer_decision_list(query=query, kinds=kinds),
-               *investors_officer_decision_list(query=query, kinds=kinds)]
+               *investors_officer_decision_list(query=query, kinds=kinds),
+               *reviews_officer_decision_list(query=query, kinds=kinds)]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:query.limit]
 

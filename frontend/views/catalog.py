@@ -64,6 +64,7 @@ from market.regions.selectors import district_list, programme_region_codes, prov
 from orders.models import Audience
 from orders.pricing import Destination
 from orders.selectors import product_delivery, shopper_destination
+from reviews.selectors import PRODUCT_PAGE_REVIEWS, product_stats, review_list_for_product
 
 VILLAGES_PER_PAGE = 24
 PRODUCTS_PER_PAGE = 24
@@ -199,6 +200,8 @@ def village_detail(request, code: str):
         products = product_list_annotate_for_buyer(products, criteria=buyer)
     wholesale = sees_wholesale(request)
     share_url = absolute(reverse("frontend:village-detail", kwargs={"code": profile.village_id}))
+    shown = ([product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]]
+             if products is not None and product_count else [])
     return render(request, "frontend/catalog/village_detail.html", {
         "share_url": share_url,
         "whatsapp_url": whatsapp_share_url(text=profile.village.name, url=share_url),
@@ -217,8 +220,8 @@ def village_detail(request, code: str):
         "producers": producer_list_public(village=profile.village_id),
         "products_public": public,
         # Only the products shown: the count says how many there are (3,000 in a big village).
-        "products": ([product_public_view(p) for p in products[:VILLAGE_PAGE_PRODUCTS]]
-                     if products is not None and product_count else []),
+        "products": shown,
+        "product_stats": product_stats(product_ids=[p.pk for p in shown]),
         "product_count": product_count,
         "products_url": f"{reverse('frontend:product-list')}?village={profile.village_id}",
         "wholesale": wholesale,
@@ -246,10 +249,12 @@ def product_list(request):
         products = product_list_annotate_for_buyer(products, criteria=buyer)
     # At most PRODUCT_LIST_CAP counted ("more than 1,000"): filters narrow a longer list.
     page = CappedPaginator(products, PRODUCTS_PER_PAGE, cap=PRODUCT_LIST_CAP).get_page(request.GET.get("page"))
+    shown = [product_public_view(product) for product in page.object_list]
     return render(request, "frontend/catalog/product_list.html", {
         "form": form,
         "page": page,
-        "products": [product_public_view(product) for product in page.object_list],
+        "products": shown,
+        "product_stats": product_stats(product_ids=[p.pk for p in shown]),
         "active_filters": form.active(request),
         "wholesale": sees_wholesale(request),
         "buyer": buyer is not None,
@@ -292,19 +297,26 @@ def product_detail(request, pk: int, slug: str | None = None):
     recent = recently_viewed_products(request, exclude=product.pk) if personal else []
     if personal:
         recently_viewed_add(request, product.pk)
+    related = [product_public_view(p) for p in product_list_related(product=product)]
+    stats = product_stats(product_ids=[product.pk, *(p.pk for p in related)])  # this one's and the cards'
+    reviews = list(review_list_for_product(product_id=product.pk)[:PRODUCT_PAGE_REVIEWS])
     return render(request, "frontend/catalog/product_detail.html", {
         "delivery": delivery, "delivery_place": place, "delivery_picked": picked,
         "destination_form": DestinationForm(initial={"to": request.GET.get("to", "") if picked else ""}),
         "product": view,
-        "related": [product_public_view(p) for p in product_list_related(product=product)],
         "recent": recent,
         "record_view_url": "" if personal else reverse("frontend:recently-viewed"),
+        "related": related,
+        "product_stats": stats,
+        "rating": stats.get(product.pk),
+        "reviews": reviews,
         "share_url": share_url,
         "whatsapp_url": whatsapp_share_url(text=view.name, url=share_url),
         "og_image": absolute(thumb_url(view.photos[0], 960)) if view.photos else "",
         "json_ld": [product_json_ld(product=view, price=view.from_price if wholesale else view.retail_price,
                                     photo_urls=[thumb_url(photo, 960) for photo in view.photos],
-                                    in_stock=view.stock["state"] != "out")],
+                                    in_stock=view.stock["state"] != "out", rating=stats.get(product.pk),
+                                    reviews=reviews)],
         "details": product_public_details(
             product=product, min_shelf_life_days=buyer.min_shelf_life_days if buyer else DEFAULT_MIN_SHELF_LIFE_DAYS),
         "buyer": buyer is not None,
@@ -367,6 +379,7 @@ def producer_detail(request, pk: int):
     if (buyer := acting_buyer_criteria(request)) is not None:
         products = product_list_annotate_for_buyer(products, criteria=buyer)
     page = _page(request, products, PRODUCTS_PER_PAGE)
+    shown = [product_public_view(product) for product in page.object_list]
     profile = getattr(producer.village, "profile", None)
     return render(request, "frontend/catalog/producer_detail.html", {
         "producer": producer,
@@ -375,7 +388,8 @@ def producer_detail(request, pk: int):
         "permits": list(producer.permits.all()),
         "today": timezone.localdate(),
         "page": page,
-        "products": [product_public_view(product) for product in page.object_list],
+        "products": shown,
+        "product_stats": product_stats(product_ids=[p.pk for p in shown]),
         "wholesale": sees_wholesale(request),
     })
 

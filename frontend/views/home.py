@@ -78,9 +78,14 @@ HOME_QUICK_COMMODITIES = 8
 def home(request):
     """The shop window: search, villages with their flagship products, new and best-selling products."""
     from orders.selectors import product_ids_best_selling
+    from reviews.selectors import product_stats
     from showcases.selectors import showcase_list_public
 
-    featured = village_list_featured()
+    featured = [{"profile": f.profile, "products": [product_public_view(p) for p in f.products]}
+                for f in village_list_featured()]
+    new_products = [product_public_view(p) for p in product_list_new()]
+    popular_products = [product_public_view(p) for p in product_list_by_ids(ids=product_ids_best_selling())]
+    shown = [p.pk for f in featured for p in f["products"]] + [p.pk for p in new_products + popular_products]
     return render(request, "frontend/home.html", {
         "collections": [{"collection": shelf.collection, "title": localized(shelf.collection, "title"),
                          "products": [product_public_view(p) for p in shelf.products]}
@@ -89,10 +94,10 @@ def home(request):
         # Read from the visitor's own session only when the page is theirs alone (frontend/recently_viewed.py).
         "recent": recently_viewed_products(request),
         "area": programme_area_summary(),
-        "featured": [{"profile": f.profile, "products": [product_public_view(p) for p in f.products]}
-                     for f in featured],
-        "new_products": [product_public_view(p) for p in product_list_new()],
-        "popular_products": [product_public_view(p) for p in product_list_by_ids(ids=product_ids_best_selling())],
+        "featured": featured,
+        "new_products": new_products,
+        "popular_products": popular_products,
+        "product_stats": product_stats(product_ids=shown),  # stars and sold counts: one query
         "commodities": list(commodity_list_on_sale()[:HOME_QUICK_COMMODITIES]),
         "wholesale": sees_wholesale(request),
         "json_ld": [organisation_json_ld()],

@@ -425,7 +425,20 @@ def _order_context(request, order) -> dict:
         "refunds": (list(order_refund_list(order=order)) if order.viewer in (Party.BUYER, Party.OFFICER) else []),
         "late_transfers": (list(late_transfer_for_checkout(checkout_id=order.checkout_id))
                            if order.viewer in (Party.BUYER, Party.OFFICER) else []),
+        "review_lines": _review_lines(order),
     }
+
+
+def _review_lines(order) -> list[dict]:
+    """The delivered order's lines with their reviews, for its buyer: "Write a review" or "Your review"."""
+    from reviews.selectors import REVIEWABLE_STATUSES, review_can_edit, review_map_for_order
+
+    if order.viewer != Party.BUYER or order.status not in REVIEWABLE_STATUSES:
+        return []
+    reviews = review_map_for_order(order=order)
+    return [{"line": line, "review": reviews.get(line.pk),
+             "can_edit": line.pk not in reviews or review_can_edit(review=reviews[line.pk])}
+            for line in order.lines.all()]
 
 
 @login_required

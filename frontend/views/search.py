@@ -182,9 +182,12 @@ def search(request):
         did_you_mean_url = _url(params)
     values = form.values() if form.is_bound else {}
     for_you = product_ids_for_buyer(ids=[hit.product.pk for hit in page.hits], criteria=acting_buyer_criteria(request))
+    from reviews.selectors import product_stats
+
     context.update(
         page=page, products=[product_public_view(hit.product, for_you=hit.product.pk in for_you)
                              for hit in page.hits], facet_groups=groups,
+        product_stats=product_stats(product_ids=[hit.product.pk for hit in page.hits]),
         active_filters=_active_filters(request, groups, values), did_you_mean=page.did_you_mean,
         did_you_mean_url=did_you_mean_url, pages=_page_links(request, page),
         hidden_filters=[(name, value) for name in ("category", "commodity", "district", "village", "retail_ready",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "payments",
     "placements",
     "programme",
+    "reviews",
 ]
 
 MIDDLEWARE = [

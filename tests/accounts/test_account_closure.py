@@ -85,7 +85,7 @@ def test_closing_anonymises_the_person_and_keeps_orders_and_the_ledger(django_ca
     assert Invitation.objects.get(email="teman@example.id").revoked_by == user
     assert MembershipEvent.objects.filter(user=user, kind="removed").count() == 2
     assert closure.removed == {"email_addresses": 1, "authenticators": 1, "api_tokens": 1, "invitations": 1,
-                               "memberships": 2, "addresses": 1, "carts": 1}
+                               "memberships": 2, "addresses": 1, "carts": 1, "reviews": 0}
     assert AccountClosure.objects.get().user_id == user.pk
     # and orders, the checkout's copied delivery address and the ledger are untouched and balanced
     after = snapshot(order)

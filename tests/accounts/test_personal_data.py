@@ -35,7 +35,7 @@ def test_the_page_offers_the_download_and_the_file_holds_the_persons_data(client
     assert response["Cache-Control"] == "no-store"
     data = json.loads(response.content)
     assert set(data) == {"exported_at", "profile", "email_addresses", "organisations", "api_tokens",
-                         "two_factor_methods", "addresses", "orders"}
+                         "two_factor_methods", "addresses", "orders", "reviews"}
     assert data["profile"]["email"] == user.email
     assert [a["name"] for a in data["addresses"]] == ["Rumah"]
     assert [(c["number"], [o["number"] for o in c["orders"]]) for c in data["orders"]["checkouts"]] == [

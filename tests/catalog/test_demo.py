@@ -328,6 +328,16 @@ def test_demo_commerce_tells_every_order_state_through_the_services():
     results = public_results_get()
     assert (results["shelves"]["products"] > 0, results["showcases"]["held"], results["committed"]) == (
         True, 1, 90_000_000)
+    # reviews (reviews/demo.py): the consumer's delivered and completed orders and the chain's completed ones,
+    # one answered by its producer, one reported by its producer and waiting in the officers' queue
+    from reviews.models import ProductRating, Review
+
+    assert sorted(Review.objects.values_list("order_line__order__status", "rating", "author__email")) == [
+        ("completed", 2, BUYER_EMAIL), ("completed", 4, BUYER_EMAIL), ("completed", 5, CONSUMER_EMAIL),
+        ("delivered", 3, CONSUMER_EMAIL)]
+    assert list(Review.objects.exclude(reply="").values_list("rating", flat=True)) == [5]
+    assert list(Review.objects.filter(open_reports__gt=0).values_list("rating", flat=True)) == [2]
+    assert ProductRating.objects.aggregate(n=Sum("review_count"), stars=Sum("star_total")) == {"n": 4, "stars": 14}
 
 
 def test_production_settings_refuse_the_demo_and_its_commerce(settings):

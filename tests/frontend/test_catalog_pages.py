@@ -480,7 +480,9 @@ def test_catalogue_costs_the_same_queries_for_2_or_20_products(en, officer, djan
         response = en.get("/products/")
 
     assert len(response.context["products"]) == 20
-    assert few == 5  # count, page, and the filters' districts, commodities and categories (no district: no villages)
+    # count, page, the cards' stars and sold counts (reviews.selectors.product_stats), and the filters' districts,
+    # commodities and categories (no district: no villages)
+    assert few == 6
 
 
 def test_catalogue_offers_villages_once_a_district_is_chosen(en, catalogue):

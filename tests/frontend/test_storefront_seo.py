@@ -221,3 +221,30 @@ def test_the_app_installs_with_icons_served_by_the_project_and_has_an_offline_pa
     assert 'var OFFLINE_URL = "/offline/";' in worker.content.decode()
     assert "You are offline" in text(client.get("/offline/"))
     assert '<link rel="manifest" href="/manifest.webmanifest">' in text(client.get("/"))
+
+
+def test_a_reviewed_product_carries_aggregate_rating_and_reviews_that_validate(client):
+    from orders.states import Party
+    from reviews.services import review_moderate, review_write
+    from tests.orders.factories import OfficerFactory
+    from tests.reviews.helpers import another_delivered_line, delivered_order
+
+    order, line, product, people = delivered_order()
+    review_write(order_line_id=line.pk, author=people[Party.BUYER], rating=5, text="Mantap")
+    second_line, second_buyer = another_delivered_line(product)
+    review_write(order_line_id=second_line.pk, author=second_buyer, rating=4)
+    hidden_line, hidden_buyer = another_delivered_line(product)
+    hidden = review_write(order_line_id=hidden_line.pk, author=hidden_buyer, rating=1, text="Kasar")
+    review_moderate(review=hidden, officer=OfficerFactory(), action="hide", reason="Kasar")
+
+    page = text(client.get(f"/products/{product.pk}/", follow=True))
+
+    item = next(d for d in json_ld(page) if d["@type"] == "Product")
+    rating = item["aggregateRating"]
+    # what schema.org and Google ask of a rating: a value between worst and best, a positive count
+    assert rating["@type"] == "AggregateRating" and rating["reviewCount"] == 2
+    assert float(rating["worstRating"]) <= float(rating["ratingValue"]) == 4.5 <= float(rating["bestRating"])
+    assert [(r["@type"], r["reviewRating"]["ratingValue"], r.get("reviewBody")) for r in item["review"]] == [
+        ("Review", "4", None), ("Review", "5", "Mantap")]  # newest first; the hidden review is left out
+    assert all(r["author"]["@type"] == "Person" and r["author"]["name"] and re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}", r["datePublished"]) for r in item["review"])

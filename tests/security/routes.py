@@ -134,6 +134,13 @@ RULES: dict[str, Rule] = {
     # --- public object routes ----------------------------------------------------------------
     r"frontend:(village-detail|product-detail|product|producer-detail)|v1:catalog:(village-detail|producer-detail"
     r"|producer-products|product-detail)|v1:orders:(delivery-options|delivery-quote)": Rule(PUBLIC),
+    # --- reviews (issue 17) ----------------------------------------------------------------------
+    r"frontend:product-reviews|v1:reviews:product-reviews": Rule(PUBLIC),
+    r"frontend:producer-reviews|v1:reviews:review-list": Rule(SIGNED_IN),
+    r"frontend:officer-review(s|-moderate)": Rule(OFFICER),
+    r"frontend:review-(write|reply)": Rule(OWNER_OBJECT),
+    r"frontend:review-report": Rule(NOT_YET_COVERED, "any signed-in person may report a visible review, once "
+                                                      "(tests/reviews/test_pages.py)"),
     # --- object routes not yet exercised -----------------------------------------------------
     r"v1:catalog:(producer-permit|product-photo)|frontend:(producer-permit-delete"
     r"|producer-product-(photo-add|photo-delete))": Rule(NOT_YET_COVERED, OBJECT_NYC + " (tests/catalog)"),

@@ -50,7 +50,7 @@ pytestmark = pytest.mark.django_db
 FIGURES: dict[str, int] = {"requests": 0, "checks": 0}  # checks: one (route, person, method) verdict each
 PLACEHOLDER = {"pk": 999_999, "code": "35.09.01.2001", "product_id": 999_999, "membership_pk": 999_999,
                "invitation_pk": 999_999, "problem_pk": 999_999, "problem_id": 999_999, "photo_pk": 999_999,
-               "photo_id": 999_999, "organisation_id": 999_999, "producer_id": 999_999, "kind": "pirt",
+               "photo_id": 999_999, "line_pk": 999_999, "organisation_id": 999_999, "producer_id": 999_999, "kind": "pirt",
                "role": "buyer", "token": "x"}
 # An anonymous person's own session cart (a line is named by its product): nobody else's object.
 ANONYMOUS_SESSION_ROUTES = {"frontend:cart-line"}
@@ -297,7 +297,10 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
     from tests.orders.factories import PLACE
 
     shelf_outlet = outlet_create(organisation=org_a, actor=buyer_a, **{**PLACE, "name": "Cabang Rak"})
+    delivered_line, review = _review_objects(shopper=shopper, address=address_a, producer=producer)
     return {
+        "delivered-line": ({"consumer"}, {"pk": delivered_line.order_id, "line_pk": delivered_line.pk}),
+        "review": ({"producer"}, {"pk": review.pk}),
         "meeting": ({"buyer", "producer"}, {"pk": meeting.pk}),
         "participation": ({"producer"}, {"pk": meeting.participant_id}),
         "interest": ({"investor"}, {"pk": interest.pk}),
@@ -321,6 +324,23 @@ def _objects(people) -> dict[str, tuple[set[str], dict]]:
         "product": ({"producer"}, {"pk": product.pk}),
         "producer": ({"producer"}, {"producer_id": producer.pk}),
     }
+
+
+def _review_objects(*, shopper, address, producer):
+    """A consumer's delivered order line of producer P and the consumer's review of it."""
+    from orders.services import order_accept, order_mark_delivered, order_pack, order_ship
+    from reviews.services import review_write
+
+    product = on_sale(producer=producer, stock=20, retail_price=10000)
+    cart_line_set(shopper=shopper, product_id=product.pk, quantity=1)
+    checkout = place(shopper, destination=address, method="card", delivery={producer.pk: "pickup"})
+    checkout_mark_paid(checkout=checkout, reference="pi_matrix_review")
+    order = checkout.orders.get()
+    person = owner_of(producer)
+    for step in (order_accept, order_pack, order_ship, order_mark_delivered):
+        step(order=order, actor=person)
+    line = order.lines.get()
+    return line, review_write(order_line_id=line.pk, author=shopper.user, rating=4, text="Enak")
 
 
 def _showcase_meeting(*, org_a, buyer, producer):
@@ -377,6 +397,7 @@ def _fingerprint(kwargs_by_kind) -> dict:
 
     from investors.models import Interest, WatchItem
     from placements.models import ConsignmentSettlement, OutletRange, Placement, SalesReport
+    from reviews.models import Review, ReviewReport
 
     return {"interests": rows(Interest), "watch_items": rows(WatchItem),
             "placements": rows(Placement), "sales_reports": rows(SalesReport),
@@ -385,7 +406,8 @@ def _fingerprint(kwargs_by_kind) -> dict:
             "addresses": rows(Address), "outlets": rows(Outlet), "products": rows(Product),
             "stock": rows(ProductStock), "requests": rows(PurchaseRequest),
             "memberships": rows(Membership), "invitations": rows(Invitation), "tokens": rows(ApiToken),
-            "meetings": rows(Meeting), "participants": rows(Participant)}
+            "meetings": rows(Meeting), "participants": rows(Participant),
+            "reviews": rows(Review), "review_reports": rows(ReviewReport)}
 
 
 # route name -> (kind of object, method of the request; the party named first is the control)
@@ -482,6 +504,8 @@ OBJECT_ROUTES: dict[str, tuple[str, str, str]] = {
     "frontend:buyer-placement-reorder": ("placement", "POST", "buyer"),
     "frontend:buyer-outlet-range": ("shelf-outlet", "POST", "buyer"),
     "frontend:buyer-sales-report-settle": ("sales-report", "POST", "buyer"),
+    "frontend:review-write": ("delivered-line", "GET", "consumer"),
+    "frontend:review-reply": ("review", "POST", "producer"),
     "v1:placements:sales-report-settle": ("sales-report", "POST", "buyer"),
 }
 
