@@ -17,7 +17,7 @@ from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["market", "catalog", "orders", "payments", "buyers", "investors", "search", "frontend", "placements", "programme", "showcases"]
+SOURCE_DIRS = ["market", "catalog", "orders", "payments", "buyers", "investors", "search", "frontend", "placements", "programme", "showcases", "reviews"]
 
 
 @pytest.mark.django_db
