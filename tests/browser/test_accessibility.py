@@ -64,8 +64,10 @@ EXCLUDED: dict[str, str] = {
     r"|photo-add|photo-delete)|purchase-request-(approve|reject|withdraw)|showcase-(meeting-outcome|meeting-cancel"
     r"|meeting-link-order|meeting-order|meeting-request|meeting-respond|participation-availability"
     r"|participation-respond|buyer-availability|register)|investor-(village|opportunity)-interest"
+    r"|review-report|review-reply|wishlist-toggle"
     r"|officer-(buyer-refuse|buyer-verify|credit-suspend|curation-approve|curation-delist|curation-reject"
-    r"|finance-batch-paid|finance-late-decide|finance-refund-credit-note|finance-consignment-pay|interest-move|interest-note|interest-share"
+    r"|finance-batch-paid|finance-late-decide|finance-refund-credit-note|finance-consignment-pay|review-moderate"
+    r"|collection-publish|collection-add|collection-remove|collection-move|interest-move|interest-note|interest-share"
     r"|investor-profile-refuse|investor-profile-verify|opportunity-document|opportunity-status|producer-unverify"
     r"|producer-verify|showcase-move|showcase-status|showcase-lineup|showcase-schedule|village-join"
     r"|village-photo-add|village-photo-remove|village-profile|village-stage))|account_logout": "an action (POST)",
@@ -78,6 +80,10 @@ EXCLUDED: dict[str, str] = {
 # route name -> (kind of object, the roles that open it). Kinds are the matrix's (tests/security) and SWEEP_KINDS'.
 OBJECT_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "frontend:product": ("product-page", ("visitor",)),
+    "frontend:product-reviews": ("product", ("visitor",)),
+    "frontend:collection": ("collection-page", ("visitor",)),
+    "frontend:officer-collection": ("collection", ("officer",)),
+    "frontend:review-write": ("delivered-line", ("consumer",)),
     "frontend:producer-detail": ("producer", ("visitor",)),
     "frontend:village-detail": ("village", ("visitor",)),
     "frontend:showcase-detail": ("showcase", ("visitor",)),
@@ -159,7 +165,21 @@ def _sweep_objects(people) -> dict[str, dict]:  # noqa: F811
     product = Product.objects.get(pk=kinds["product"]["pk"])
     producer = people["producer_p"]
     opportunity = Opportunity.objects.get()
+    from catalog.services.collections import (
+        CollectionDetails,
+        collection_create,
+        collection_product_add,
+        collection_publish,
+    )
+
+    officer = people["users"]["officer"]
+    collection = collection_create(officer=officer, details=CollectionDetails(title="Kopi Jember",
+                                                                              title_en="Jember coffee"))
+    collection_product_add(officer=officer, collection_id=collection.pk, product_id=product.pk)
+    collection_publish(officer=officer, collection_id=collection.pk, published=True)
     kinds.update({
+        "collection": {"pk": collection.pk},
+        "collection-page": {"slug": collection.slug},
         "product-page": {"pk": product.pk, "slug": product_slug(product.approved_snapshot["name"])},
         "producer": {"pk": producer.pk},
         "producer-pk": {"pk": producer.pk},
