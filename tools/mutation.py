@@ -49,6 +49,7 @@ class Core:
     module: str
     tests: tuple[str, ...]
     gate: bool = False  # CI measures it (in its turn) and fails below the threshold
+    ci_slices: int = 1  # CI checks one slice of its mutants per turn (1, 2, 5 or 10; by the mutant number's last digit)
 
 
 @dataclass
@@ -94,7 +95,8 @@ def settings() -> dict:
 
 def cores() -> list[Core]:
     return [
-        Core(name=c["name"], module=c["module"], tests=tuple(c["tests"]), gate=c.get("gate", False))
+        Core(name=c["name"], module=c["module"], tests=tuple(c["tests"]), gate=c.get("gate", False),
+             ci_slices=c.get("ci_slices", 1))
         for c in settings()["mutation"]["cores"]
     ]
 
@@ -236,6 +238,27 @@ def show(core: Core, names: list[str]) -> None:
         )
 
 
+def slice_patterns(index: int, count: int) -> list[str]:
+    """Return mutmut's name patterns of slice ``index`` of ``count``: the mutants whose number ends in its digits.
+
+    ``count`` divides 10, so the slices are the same size give or take a mutant and together every mutant, and a
+    mutant stays in its slice when mutants are added or removed elsewhere in the module.
+    """
+    if count not in (1, 2, 5, 10) or not 0 <= index < count:
+        raise SystemExit(f"A slice is i/n with n 1, 2, 5 or 10 and i from 0 to n - 1, not {index}/{count}")
+    if count == 1:
+        return []
+    digits = "".join(str(digit) for digit in range(10) if digit % count == index)
+    return [f"*__mutmut_*[{digits}]"]
+
+
+def ci_slice(core: Core, *, day: int | None = None) -> tuple[int, int]:
+    """Return the slice of ``core`` the CI checks today: the next one each time the core's turn comes round."""
+    day = datetime.date.today().toordinal() if day is None else day
+    turns = day // max(len([c for c in cores() if c.gate]), 1)
+    return turns % core.ci_slices, core.ci_slices
+
+
 def choose(names: list[str], *, ci: bool) -> list[Core]:
     all_cores = cores()
     if names:
@@ -257,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ci", action="store_true", help="the CI step: the day's core within the budget")
     parser.add_argument("--budget", type=float, default=None, help="seconds per core (then stop and score)")
     parser.add_argument("--threshold", type=float, default=None, help="minimum score in percent")
+    parser.add_argument("--slice", default=None, metavar="I/N",
+                        help="only slice I of N of the mutants (N 2, 5 or 10; --ci: the core's slice of the day)")
     parser.add_argument("--keep", action="store_true", help="reuse var/mutation/<core> (mutmut's cached verdicts)")
     parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
@@ -271,8 +296,14 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     figures = {}
     for core in choose(names, ci=args.ci):
-        print(f"== mutation testing {core.module} with {', '.join(core.tests)}", flush=True)
-        result = run(core, budget=budget, fresh=not args.keep)
+        if args.slice:
+            index, count = (int(part) for part in args.slice.split("/"))
+        else:
+            index, count = ci_slice(core) if args.ci else (0, 1)
+        patterns = slice_patterns(index, count)
+        part = f" (slice {index}/{count}: the mutants {patterns[0]})" if patterns else ""
+        print(f"== mutation testing {core.module}{part} with {', '.join(core.tests)}", flush=True)
+        result = run(core, budget=budget, fresh=not args.keep, patterns=patterns)
         print(result.line(), flush=True)
         left = result.survived + result.no_tests
         if left:
