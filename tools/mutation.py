@@ -23,6 +23,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -62,6 +63,7 @@ class Result:
     not_checked: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # processor time of mutmut and every process it ran (the machine's load aside)
     setup_seconds: float = 0.0  # mutmut's runs of the unmutated tests (stats, clean, forced fail), before the mutants
 
     @property
@@ -86,7 +88,8 @@ class Result:
         if self.not_checked:
             text += f", not checked in the budget {len(self.not_checked)}"
         per_mutant = (self.seconds - self.setup_seconds) / self.checked if self.checked else 0.0
-        return text + f"; {self.seconds:.0f} s: {self.setup_seconds:.0f} s of setup, {per_mutant:.2f} s per mutant)"
+        return text + (f"; {self.seconds:.0f} s: {self.setup_seconds:.0f} s of setup, {per_mutant:.2f} s per mutant; "
+                       f"{self.cpu_seconds:.0f} s of processor time)")
 
 
 def settings() -> dict:
@@ -168,6 +171,7 @@ def run(core: Core, *, budget: float | None, fresh: bool, patterns: list[str] | 
     mutmut = str(Path(sys.executable).parent / "mutmut")
     log = work / "mutmut.log"
     started = time.monotonic()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     mutants_from = None  # when mutmut, done with its own runs of the tests, started on the mutants
     with log.open("w") as out:
         # One worker, niced: the machine is shared. A new session, so the budget can stop mutmut and its children.
@@ -194,6 +198,8 @@ def run(core: Core, *, budget: float | None, fresh: bool, patterns: list[str] | 
     result = collect(core, work)
     result.seconds = time.monotonic() - started
     result.setup_seconds = (mutants_from or time.monotonic()) - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     if not result.checked:
         # No mutant checked: a broken setup, or a budget spent before the first mutant (mutmut's own runs of
         # the tests come first). A score over no mutants would pass the gate without measuring anything.
@@ -283,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slice", default=None, metavar="I/N",
                         help="only slice I of N of the mutants (N 2, 5 or 10; --ci: the core's slice of the day)")
     parser.add_argument("--keep", action="store_true", help="reuse var/mutation/<core> (mutmut's cached verdicts)")
+    parser.add_argument("--rerun", action="store_true",
+                        help="check again, with the tests as they are now, only the mutants of the last run of the core "
+                             "that survived or had no tests (the others keep their verdicts: more tests kill no fewer)")
     parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
@@ -301,9 +310,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             index, count = ci_slice(core) if args.ci else (0, 1)
         patterns = slice_patterns(index, count)
+        if args.rerun:
+            last = collect(core, WORK / core.name)
+            patterns = [*last.survived, *last.no_tests, *last.equivalent]
+            if not patterns:
+                print(f"{core.name}: no mutant of the last run survived", flush=True)
+                continue
         part = f" (slice {index}/{count}: the mutants {patterns[0]})" if patterns else ""
         print(f"== mutation testing {core.module}{part} with {', '.join(core.tests)}", flush=True)
-        result = run(core, budget=budget, fresh=not args.keep, patterns=patterns)
+        result = run(core, budget=budget, fresh=not (args.keep or args.rerun), patterns=patterns)
         print(result.line(), flush=True)
         left = result.survived + result.no_tests
         if left:
@@ -321,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             "score": round(result.score, 1),
             "seconds": round(result.seconds),
             "setup_seconds": round(result.setup_seconds),
+            "cpu_seconds": round(result.cpu_seconds),
         }
         if result.score < threshold:
             print(f"   FAILED: {result.score:.1f} % is below the threshold of {threshold:.0f} %")

@@ -342,3 +342,8 @@ def test_organisations_pay_the_tier_and_consumers_the_retail_price():
     assert pricing.unit_price(product=kopi, audience=Audience.BUSINESS, quantity=10) == 30000
     assert pricing.unit_price(product=kopi, audience=Audience.CONSUMER, quantity=10) == 35000
     assert pricing.unit_price(product=kopi, audience=Audience.BUSINESS, quantity=9) == 35000
+
+
+def test_a_quantity_of_one_unit_is_the_smallest_accepted():
+    assert pricing.quantity_clean(1) == 1
+    assert pricing.quantity_clean(2) == 2

@@ -245,3 +245,24 @@ def test_reminders_look_three_days_ahead_and_skip_paid_invoices(django_capture_o
         assert terms_reminders_send(today=today) == 1
 
     assert list(TermsReminder.objects.values_list("invoice__checkout", flat=True)) == [soon.pk]
+
+
+def test_the_overdue_reminder_says_what_is_unpaid_and_how_to_pay_word_for_word(settings,
+                                                                               django_capture_on_commit_callbacks):
+    due = date(2026, 12, 10)
+    member, checkout = invoice_due(due)
+    member.language = "en"
+    member.save(update_fields=["language"])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert terms_reminders_send(today=due + timedelta(days=1)) == 1
+
+    (message,) = mail.outbox
+    reference = TermsInvoice.objects.get().payment.reference
+    assert message.subject == f"Invoice {checkout.number} is overdue"
+    assert message.body == (
+        f"Invoice {checkout.number} was due on 10 December 2026 and Rp 100.000 is still unpaid. New orders on terms "
+        "are paused until it is paid.\n\n"
+        f"Transfer to {settings.PAYMENTS_BANK_NAME} account {settings.PAYMENTS_BANK_ACCOUNT_NUMBER} "
+        f"({settings.PAYMENTS_BANK_ACCOUNT_NAME}) and write the reference {reference} on the transfer.")
