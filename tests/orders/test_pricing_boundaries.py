@@ -347,3 +347,16 @@ def test_organisations_pay_the_tier_and_consumers_the_retail_price():
 def test_a_quantity_of_one_unit_is_the_smallest_accepted():
     assert pricing.quantity_clean(1) == 1
     assert pricing.quantity_clean(2) == 2
+
+
+def test_a_quotes_producers_come_by_name_before_id_and_each_line_keeps_its_unit():
+    agro = Producer(pk=9, name="Agro Lestari")
+    first = product(1, unit="kg")
+    last = product(2, unit="botol")
+    last.producer, last.producer_id = agro, agro.pk
+
+    quote = pricing.quote(audience=Audience.CONSUMER, items=[pricing.QuoteItem(1, 1), pricing.QuoteItem(2, 1)],
+                          products={1: first, 2: last}, available={}, rules={})
+
+    assert [(p.producer_id, p.producer_name) for p in quote.producers] == [(9, "Agro Lestari"), (1, "Sido Makmur")]
+    assert [(line.product_id, line.unit) for line in quote.lines] == [(2, "botol"), (1, "kg")]

@@ -266,3 +266,52 @@ def test_the_overdue_reminder_says_what_is_unpaid_and_how_to_pay_word_for_word(s
         "are paused until it is paid.\n\n"
         f"Transfer to {settings.PAYMENTS_BANK_NAME} account {settings.PAYMENTS_BANK_ACCOUNT_NUMBER} "
         f"({settings.PAYMENTS_BANK_ACCOUNT_NAME}) and write the reference {reference} on the transfer.")
+
+
+def test_reminders_go_by_due_date_skip_what_is_settled_and_carry_on(django_capture_on_commit_callbacks):
+    today = date(2026, 12, 10)
+    later_member, later = invoice_due(today + timedelta(days=2))  # placed first, due last
+    sooner_member, sooner = invoice_due(today + timedelta(days=1))
+    _settled_member, settled = invoice_due(today - timedelta(days=1))  # overdue, but credited in full
+    TermsInvoice.objects.filter(checkout=settled).update(credited=100_000)
+    TermsInvoice.objects.filter(checkout=later).update(credited=99_999)  # 1 rupiah still owed
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert terms_reminders_send(today=today) == 2
+
+    assert list(TermsReminder.objects.order_by("pk").values_list("invoice__checkout", "kind")) == [
+        (sooner.pk, "before"), (later.pk, "before")]
+    assert [m.to for m in mail.outbox] == [[sooner_member.email], [later_member.email]]
+
+
+def test_no_reminder_once_the_checkout_is_paid_whatever_the_transfer_received(django_capture_on_commit_callbacks):
+    from orders.services import checkout_mark_paid
+
+    today = date(2026, 12, 10)
+    _member, checkout = invoice_due(today - timedelta(days=1))
+    checkout_mark_paid(checkout=checkout, reference="KAS-0001")  # paid another way: the transfer received nothing
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert terms_reminders_send(today=today) == 0
+
+    assert (mail.outbox, TermsReminder.objects.count()) == ([], 0)
+
+
+def test_reminders_read_each_invoice_with_its_checkout_payment_and_members_in_few_queries(
+        django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = date(2026, 12, 10)
+    invoice_due(today + timedelta(days=1), members=[UserFactory(role=Role.BUYER)])
+    invoice_due(today + timedelta(days=2))
+
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        assert terms_reminders_send(today=today) == 2
+
+    one_by_one = [query["sql"] for query in queries.captured_queries
+                  if any(f'FROM "{table}" WHERE "{table}"."id" =' in query["sql"]
+                         for table in ("orders_checkout", "payments_payment", "accounts_user"))]
+    assert one_by_one == []
