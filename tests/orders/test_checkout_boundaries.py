@@ -20,7 +20,7 @@ from orders.exceptions import (
     TotalChanged,
 )
 from orders.models import Checkout, Order, OrderEvent, OrderLine
-from orders.selectors import cart_quote
+from orders.selectors import cart_quote, shopper_get
 from orders.services import cart_line_set, checkout_cancel, checkout_expire_due, checkout_mark_paid, order_place
 from tests.factories import MembershipFactory
 from tests.orders.factories import (
@@ -325,3 +325,53 @@ def test_expiry_uses_the_current_time_when_none_is_given():
 
     assert checkout_expire_due() == 1
     assert Checkout.objects.get().status == "expired"
+
+
+# --- orders placed from a showcase meeting ---------------------------------------------------------
+
+
+def meeting_cart(*, with_the_meetings_producer=True):
+    """Return (meeting, shopper, outlet): the meeting's buyer with a product in the cart, the meeting's or another's."""
+    from tests.showcases.factories import accepted_meeting, published_showcase
+
+    meeting = accepted_meeting(published_showcase())
+    registration = meeting.registration
+    shopper = shopper_get(user=registration.registered_by, organisation=registration.organisation)
+    product = meeting.participant.products.first() if with_the_meetings_producer else on_sale(stock=50)
+    cart_line_set(shopper=shopper, product_id=product.pk, quantity=2)
+    return meeting, shopper, registration.organisation.outlets.first()
+
+
+def test_the_order_of_the_meetings_producer_is_stored_as_a_showcase_sale_after_it_was_written():
+    meeting, shopper, outlet = meeting_cart()
+
+    checkout = attempt(shopper, None, address_id=None, outlet_id=outlet.pk, showcase_meeting_id=meeting.pk)
+
+    order = Order.objects.get(checkout=checkout)
+    assert (order.showcase_meeting_id, order.channel, order.source) == (
+        meeting.pk, "showcase", f"showcase:{meeting.showcase_id}")
+    placed = OrderEvent.objects.get(order=order)
+    assert order.updated_at > placed.created_at  # the link is written after the order and its event
+
+
+def test_a_cart_without_the_meetings_producer_links_nothing():
+    meeting, shopper, outlet = meeting_cart(with_the_meetings_producer=False)
+
+    checkout = attempt(shopper, None, address_id=None, outlet_id=outlet.pk, showcase_meeting_id=meeting.pk)
+
+    order = Order.objects.get(checkout=checkout)
+    assert (order.showcase_meeting_id, order.channel, order.source) == (None, "wholesale", "")
+    meeting.refresh_from_db()
+    assert meeting.outcome == ""
+
+
+def test_a_consumer_cannot_place_from_a_showcase_meeting():
+    from showcases.exceptions import MeetingNotFound
+
+    meeting, _buyer, _outlet = meeting_cart()
+    shopper, address, _item = consumer_with_cart()
+
+    with pytest.raises(MeetingNotFound):
+        attempt(shopper, address, showcase_meeting_id=meeting.pk)
+
+    assert nothing_placed() == (0, 0, 0)

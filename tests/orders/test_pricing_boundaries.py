@@ -360,3 +360,14 @@ def test_a_quotes_producers_come_by_name_before_id_and_each_line_keeps_its_unit(
 
     assert [(p.producer_id, p.producer_name) for p in quote.producers] == [(9, "Agro Lestari"), (1, "Sido Makmur")]
     assert [(line.product_id, line.unit) for line in quote.lines] == [(2, "botol"), (1, "kg")]
+
+
+def test_without_a_multiple_in_the_snapshot_the_next_tier_is_its_own_quantity():
+    odd = product(10, price_tiers=[[11, 30000]])
+
+    assert pricing.next_tier(product=odd, audience=Audience.BUSINESS, quantity=1) == pricing.NextTier(10, 11, 30000)
+
+
+def test_a_quote_says_whom_it_prices_for():
+    for audience in (Audience.CONSUMER, Audience.BUSINESS):
+        assert pricing.quote(audience=audience, items=[], products={}, available={}, rules={}).audience == audience
