@@ -375,3 +375,62 @@ def test_a_consumer_cannot_place_from_a_showcase_meeting():
         attempt(shopper, address, showcase_meeting_id=meeting.pk)
 
     assert nothing_placed() == (0, 0, 0)
+
+
+# --- re-opening an expired checkout (a late transfer) -----------------------------------------------
+
+
+def expired_two_producer_checkout():
+    shopper, address = consumer_shopper()
+    for price in (10000, 35000):
+        item = on_sale(stock=50, retail_price=price)
+        cart_line_set(shopper=shopper, product_id=item.pk, quantity=2)
+    checkout = attempt(shopper, address, payment_method="card")
+    checkout_expire_due(now=timezone.now() + timedelta(minutes=31))
+    checkout.refresh_from_db()
+    return checkout
+
+
+def test_reopening_reserves_again_in_one_pass_and_records_who_and_why():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import StockMovement
+    from orders.services import checkout_reopen
+
+    checkout = expired_two_producer_checkout()
+    finance = OfficerFactory()
+    before = timezone.now()
+
+    with CaptureQueriesContext(connection) as queries:
+        reopened = checkout_reopen(checkout=checkout, actor=finance)
+
+    assert (reopened.status, checkout.status) == ("awaiting_payment", "awaiting_payment")
+    stored = Checkout.objects.get()
+    assert stored.status == "awaiting_payment"
+    assert timedelta(minutes=30) <= stored.reservation_expires_at - before <= timedelta(minutes=30, seconds=30)
+    assert list(OrderEvent.objects.filter(from_status="cancelled").values_list("to_status", "actor", "note", "data")) == [
+        ("awaiting_payment", finance.pk, "", {"reason": "late_transfer_reopened"})] * 2
+    again = StockMovement.objects.filter(reference=f"checkout {checkout.pk}").order_by("pk")
+    assert [(movement.actor_id, movement.reason) for movement in again][-2:] == [(finance.pk, "order_reserved")] * 2
+    lines_one_by_one = [query["sql"] for query in queries.captured_queries
+                        if '"orders_orderline"."order_id" = ' in query["sql"]]
+    assert lines_one_by_one == []
+
+
+def test_only_an_expired_or_cancelled_checkout_whose_orders_are_all_cancelled_is_reopened():
+    from orders.exceptions import CheckoutNotReopenable
+    from orders.services import checkout_reopen
+
+    checkout = expired_two_producer_checkout()
+    first = Order.objects.filter(checkout=checkout).order_by("pk").first()
+    Order.objects.filter(pk=first.pk).update(status="placed")  # one order moved on meanwhile
+
+    with pytest.raises(CheckoutNotReopenable):
+        checkout_reopen(checkout=checkout, actor=OfficerFactory())
+
+    assert Checkout.objects.get().status == "expired"
+    shopper, address, _item = consumer_with_cart()
+    unpaid = attempt(shopper, address, idempotency_key="unpaid-123")
+    with pytest.raises(CheckoutNotReopenable):
+        checkout_reopen(checkout=unpaid, actor=OfficerFactory())

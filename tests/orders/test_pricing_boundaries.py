@@ -371,3 +371,10 @@ def test_without_a_multiple_in_the_snapshot_the_next_tier_is_its_own_quantity():
 def test_a_quote_says_whom_it_prices_for():
     for audience in (Audience.CONSUMER, Audience.BUSINESS):
         assert pricing.quote(audience=audience, items=[], products={}, available={}, rules={}).audience == audience
+
+
+def test_the_smallest_band_wins_whatever_order_the_rates_are_listed_in():
+    rates = [(None, None, 5000, 15000), (None, None, None, 40000), (None, None, 1000, 8000)]
+
+    assert courier(800, None, rates).choices == (pricing.DeliveryChoice("courier", 8000, lead_days=3),)
+    assert courier(1200, None, rates).choices == (pricing.DeliveryChoice("courier", 15000, lead_days=3),)

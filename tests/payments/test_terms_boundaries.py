@@ -315,3 +315,27 @@ def test_reminders_read_each_invoice_with_its_checkout_payment_and_members_in_fe
                   if any(f'FROM "{table}" WHERE "{table}"."id" =' in query["sql"]
                          for table in ("orders_checkout", "payments_payment", "accounts_user"))]
     assert one_by_one == []
+
+
+def test_another_organisations_overdue_invoice_does_not_stop_this_one_ordering_on_terms():
+    today = timezone.localdate()
+    invoice_due(today - timedelta(days=5))  # another organisation is late
+    organisation, _member, _outlet = buyer_organisation(credit_limit=500_000)
+
+    assert credit_terms_check(organisation=organisation, total=500_000).organisation == organisation
+
+
+def test_a_second_run_on_the_same_day_sends_only_what_the_first_did_not(django_capture_on_commit_callbacks):
+    today = date(2026, 12, 10)
+    first_member, first = invoice_due(today + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert terms_reminders_send(today=today) == 1
+    second_member, second = invoice_due(today + timedelta(days=2))  # due after the one already reminded
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert terms_reminders_send(today=today) == 1
+
+    assert [m.to for m in mail.outbox] == [[second_member.email]]
+    assert list(TermsReminder.objects.order_by("pk").values_list("invoice__checkout", flat=True)) == [
+        first.pk, second.pk]
