@@ -306,17 +306,18 @@ def main(argv: list[str] | None = None) -> int:
     figures = {}
     for core in choose(names, ci=args.ci):
         if args.slice:
-            index, count = (int(part) for part in args.slice.split("/"))
+            index, count = (int(number) for number in args.slice.split("/"))
         else:
             index, count = ci_slice(core) if args.ci else (0, 1)
         patterns = slice_patterns(index, count)
+        part = f" (slice {index}/{count}: the mutants {patterns[0]})" if patterns else ""
         if args.rerun:
             last = collect(core, WORK / core.name)
             patterns = [*last.survived, *last.no_tests, *last.equivalent]
             if not patterns:
                 print(f"{core.name}: no mutant of the last run survived", flush=True)
                 continue
-        part = f" (slice {index}/{count}: the mutants {patterns[0]})" if patterns else ""
+            part = f" (again: the {len(patterns)} mutants the last run did not kill)"
         print(f"== mutation testing {core.module}{part} with {', '.join(core.tests)}", flush=True)
         result = run(core, budget=budget, fresh=not (args.keep or args.rerun), patterns=patterns)
         print(result.line(), flush=True)
