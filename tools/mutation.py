@@ -64,6 +64,7 @@ class Result:
     equivalent: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # processor time of mutmut and every process it ran (the machine's load aside)
+    ran: int | None = None  # how many mutants this run checked, when it checked only some (the others kept their verdicts)
     setup_seconds: float = 0.0  # mutmut's runs of the unmutated tests (stats, clean, forced fail), before the mutants
 
     @property
@@ -87,7 +88,8 @@ class Result:
         )
         if self.not_checked:
             text += f", not checked in the budget {len(self.not_checked)}"
-        per_mutant = (self.seconds - self.setup_seconds) / self.checked if self.checked else 0.0
+        ran = self.checked if self.ran is None else self.ran
+        per_mutant = (self.seconds - self.setup_seconds) / ran if ran else 0.0
         return text + (f"; {self.seconds:.0f} s: {self.setup_seconds:.0f} s of setup, {per_mutant:.2f} s per mutant; "
                        f"{self.cpu_seconds:.0f} s of processor time)")
 
@@ -320,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
             part = f" (again: the {len(patterns)} mutants the last run did not kill)"
         print(f"== mutation testing {core.module}{part} with {', '.join(core.tests)}", flush=True)
         result = run(core, budget=budget, fresh=not (args.keep or args.rerun), patterns=patterns)
+        if args.rerun:
+            result.ran = len(patterns)
         print(result.line(), flush=True)
         left = result.survived + result.no_tests
         if left:
