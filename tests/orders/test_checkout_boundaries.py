@@ -391,6 +391,19 @@ def expired_two_producer_checkout():
     return checkout
 
 
+def test_reopening_keeps_the_officers_note_on_each_order_and_reserves_each_line_once():
+    from catalog.models import ProductStock
+    from orders.services import checkout_reopen
+
+    checkout = expired_two_producer_checkout()
+
+    checkout_reopen(checkout=checkout, actor=OfficerFactory(), note="Transfer terlambat sehari")
+
+    assert list(OrderEvent.objects.filter(from_status="cancelled").values_list("note", flat=True)) == [
+        "Transfer terlambat sehari"] * 2
+    assert list(ProductStock.objects.order_by("product").values_list("on_hand", "reserved")) == [(50, 2), (50, 2)]
+
+
 def test_reopening_reserves_again_in_one_pass_and_records_who_and_why():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
