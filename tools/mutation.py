@@ -87,7 +87,7 @@ class Result:
             f"survived {len(self.survived)}, no tests {len(self.no_tests)}"
         )
         if self.not_checked:
-            text += f", not checked in the budget {len(self.not_checked)}"
+            text += f", not checked (outside the slice or the budget) {len(self.not_checked)}"
         ran = self.checked if self.ran is None else self.ran
         per_mutant = (self.seconds - self.setup_seconds) / ran if ran else 0.0
         return text + (f"; {self.seconds:.0f} s: {self.setup_seconds:.0f} s of setup, {per_mutant:.2f} s per mutant; "
