@@ -447,3 +447,24 @@ def test_only_an_expired_or_cancelled_checkout_whose_orders_are_all_cancelled_is
     unpaid = attempt(shopper, address, idempotency_key="unpaid-123")
     with pytest.raises(CheckoutNotReopenable):
         checkout_reopen(checkout=unpaid, actor=OfficerFactory())
+
+
+def test_expiry_goes_through_the_due_checkouts_by_their_reservation_time(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    shopper, address, item = consumer_with_cart()
+    placed = []
+    for number in range(3):
+        cart_line_set(shopper=shopper, product_id=item.pk, quantity=1)
+        placed.append(attempt(shopper, address, payment_method="card", idempotency_key=f"expire-{number}-key"))
+    now = timezone.now()
+    for checkout, minutes in zip(placed, (20, 30, 10), strict=True):  # due: the third, the first, the second
+        Checkout.objects.filter(pk=checkout.pk).update(reservation_expires_at=now - timedelta(minutes=minutes))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert checkout_expire_due(now=now) == 3
+
+    expected = [placed[1], placed[0], placed[2]]
+    assert [m.subject for m in mail.outbox if "not paid in time" in m.subject] == [
+        f"Order {checkout.number} cancelled: not paid in time" for checkout in expected]
