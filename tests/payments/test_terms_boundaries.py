@@ -339,3 +339,16 @@ def test_a_second_run_on_the_same_day_sends_only_what_the_first_did_not(django_c
     assert [m.to for m in mail.outbox] == [[second_member.email]]
     assert list(TermsReminder.objects.order_by("pk").values_list("invoice__checkout", flat=True)) == [
         first.pk, second.pk]
+
+
+def test_an_overdue_invoice_refuses_the_payment_method_field_with_its_message():
+    from payments.exceptions import InvoiceOverdue
+
+    member, checkout = invoice_due(timezone.localdate() - timedelta(days=1))
+    organisation = checkout.organisation
+
+    with pytest.raises(InvoiceOverdue) as error:
+        credit_terms_check(organisation=organisation, total=1)
+
+    assert error.value.fields == {"payment_method": [error.value.message]}
+    assert str(error.value.message).startswith(f"Invoice {Checkout.objects.get().number} was due on ")
