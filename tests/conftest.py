@@ -38,6 +38,46 @@ def tcp_reachable(url: str, timeout: float = 0.5) -> bool:
         return False
 
 
+def mutant_run() -> bool:
+    """Return whether this run tests one of mutmut's mutants (``make mutation``, docs/testing.md).
+
+    mutmut runs the core's tests unchanged first ("stats", then a clean run, in the same test
+    database), then each mutant with the tests that call the mutated function.
+    """
+    return "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb):
+    """For a mutant, use the test database as the clean run of the same mutmut run left it.
+
+    With ``--reuse-db`` Django keeps the test database but still runs ``migrate`` on it (it renders
+    every model's state to find nothing to do): two to three seconds per mutant, more than most of
+    the tests a mutant runs. mutmut's clean run of the same tests, just before the mutants, has
+    set up and migrated that database (and passed), so a mutant's run only points the connections
+    at it: pytest-django's ``django_db_setup`` then calls this ``setup_databases`` instead of Django's.
+    """
+    if not (mutant_run() and django_db_keepdb):
+        yield
+        return
+    from django.test import utils
+
+    def point_at_the_test_databases(*, aliases=None, **_kwargs):
+        from django.conf import settings
+        from django.db import connections
+
+        for alias in aliases if aliases is not None else connections:
+            connection = connections[alias]
+            name = connection.creation._get_test_db_name()
+            connection.close()
+            settings.DATABASES[alias]["NAME"] = connection.settings_dict["NAME"] = name
+        return []  # nothing to tear down: --reuse-db keeps the database
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utils, "setup_databases", point_at_the_test_databases)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(request):
     """Start each test with an empty cache: allauth's rate limits count in it, and transactional

@@ -23,6 +23,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -49,6 +50,7 @@ class Core:
     module: str
     tests: tuple[str, ...]
     gate: bool = False  # CI measures it (in its turn) and fails below the threshold
+    ci_slices: int = 1  # CI checks one slice of its mutants per turn (1, 2, 5 or 10; by the mutant number's last digit)
 
 
 @dataclass
@@ -61,6 +63,9 @@ class Result:
     not_checked: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # processor time of mutmut and every process it ran (the machine's load aside)
+    ran: int | None = None  # how many mutants this run checked, when it checked only some (the others kept their verdicts)
+    setup_seconds: float = 0.0  # mutmut's runs of the unmutated tests (stats, clean, forced fail), before the mutants
 
     @property
     def checked(self) -> int:
@@ -82,8 +87,11 @@ class Result:
             f"survived {len(self.survived)}, no tests {len(self.no_tests)}"
         )
         if self.not_checked:
-            text += f", not checked in the budget {len(self.not_checked)}"
-        return text + f"; {self.seconds:.0f} s)"
+            text += f", not checked (outside the slice or the budget) {len(self.not_checked)}"
+        ran = self.checked if self.ran is None else self.ran
+        per_mutant = (self.seconds - self.setup_seconds) / ran if ran else 0.0
+        return text + (f"; {self.seconds:.0f} s: {self.setup_seconds:.0f} s of setup, {per_mutant:.2f} s per mutant; "
+                       f"{self.cpu_seconds:.0f} s of processor time)")
 
 
 def settings() -> dict:
@@ -92,7 +100,8 @@ def settings() -> dict:
 
 def cores() -> list[Core]:
     return [
-        Core(name=c["name"], module=c["module"], tests=tuple(c["tests"]), gate=c.get("gate", False))
+        Core(name=c["name"], module=c["module"], tests=tuple(c["tests"]), gate=c.get("gate", False),
+             ci_slices=c.get("ci_slices", 1))
         for c in settings()["mutation"]["cores"]
     ]
 
@@ -143,48 +152,61 @@ def prepare(core: Core, *, fresh: bool) -> Path:
     return work
 
 
-def _environment() -> dict[str, str]:
-    """Give the mutants a test database of their own (``<name>_mutation``, kept between mutants)."""
+def _environment(core: Core) -> dict[str, str]:
+    """Give the core's mutants a test database of their own (``test_<name>_mutation_<core>``, kept between runs).
+
+    One per core: two cores can be measured at the same time, and a transactional test of one (which
+    empties the tables) never runs in the middle of another's mutants.
+    """
     env = dict(os.environ)
     url = env.get("DATABASE_URL")
     if url:
         parsed = urlparse(url)
-        env["DATABASE_URL"] = parsed._replace(path=parsed.path.rstrip("/") + "_mutation").geturl()
+        env["DATABASE_URL"] = parsed._replace(path=parsed.path.rstrip("/") + f"_mutation_{core.name}").geturl()
     env.setdefault("CI", "")
     return env
 
 
-def run(core: Core, *, budget: float | None, fresh: bool) -> Result:
+def run(core: Core, *, budget: float | None, fresh: bool, patterns: list[str] | None = None) -> Result:
+    """Run mutmut on ``core`` (only the mutants matching ``patterns``, if given) within ``budget`` seconds."""
     work = prepare(core, fresh=fresh)
     mutmut = str(Path(sys.executable).parent / "mutmut")
     log = work / "mutmut.log"
     started = time.monotonic()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    mutants_from = None  # when mutmut, done with its own runs of the tests, started on the mutants
     with log.open("w") as out:
         # One worker, niced: the machine is shared. A new session, so the budget can stop mutmut and its children.
         process = subprocess.Popen(
-            ["nice", "-n", "10", mutmut, "run", "--max-children", "1"],
+            ["nice", "-n", "19", mutmut, "run", "--max-children", "1", *(patterns or [])],
             cwd=work,
-            env=_environment(),
+            env=_environment(core),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        try:
-            process.wait(timeout=budget)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        while process.poll() is None:
+            if budget is not None and time.monotonic() - started > budget:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+                break
+            if mutants_from is None and "Running mutation testing" in log.read_text(errors="replace"):
+                mutants_from = time.monotonic()
+            time.sleep(1)
     result = collect(core, work)
     result.seconds = time.monotonic() - started
-    if not result.total or (budget is None or time.monotonic() - started < budget) and not result.checked:
-        # Nothing checked before the budget ran out means mutmut could not run the tests (a broken setup):
-        # a score over no mutants would pass the gate without measuring anything.
+    result.setup_seconds = (mutants_from or time.monotonic()) - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    if not result.checked:
+        # No mutant checked: a broken setup, or a budget spent before the first mutant (mutmut's own runs of
+        # the tests come first). A score over no mutants would pass the gate without measuring anything.
         print(log.read_text()[-3000:], file=sys.stderr)
-        raise SystemExit(f"{core.name}: mutmut checked no mutant (see {log})")
+        raise SystemExit(f"{core.name}: mutmut checked no mutant in {result.seconds:.0f} s (see {log})")
     return result
 
 
@@ -224,6 +246,27 @@ def show(core: Core, names: list[str]) -> None:
         )
 
 
+def slice_patterns(index: int, count: int) -> list[str]:
+    """Return mutmut's name patterns of slice ``index`` of ``count``: the mutants whose number ends in its digits.
+
+    ``count`` divides 10, so the slices are the same size give or take a mutant and together every mutant, and a
+    mutant stays in its slice when mutants are added or removed elsewhere in the module.
+    """
+    if count not in (1, 2, 5, 10) or not 0 <= index < count:
+        raise SystemExit(f"A slice is i/n with n 1, 2, 5 or 10 and i from 0 to n - 1, not {index}/{count}")
+    if count == 1:
+        return []
+    digits = "".join(str(digit) for digit in range(10) if digit % count == index)
+    return [f"*__mutmut_*[{digits}]"]
+
+
+def ci_slice(core: Core, *, day: int | None = None) -> tuple[int, int]:
+    """Return the slice of ``core`` the CI checks today: the next one each time the core's turn comes round."""
+    day = datetime.date.today().toordinal() if day is None else day
+    turns = day // max(len([c for c in cores() if c.gate]), 1)
+    return turns % core.ci_slices, core.ci_slices
+
+
 def choose(names: list[str], *, ci: bool) -> list[Core]:
     all_cores = cores()
     if names:
@@ -245,7 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ci", action="store_true", help="the CI step: the day's core within the budget")
     parser.add_argument("--budget", type=float, default=None, help="seconds per core (then stop and score)")
     parser.add_argument("--threshold", type=float, default=None, help="minimum score in percent")
+    parser.add_argument("--slice", default=None, metavar="I/N",
+                        help="only slice I of N of the mutants (N 2, 5 or 10; --ci: the core's slice of the day)")
     parser.add_argument("--keep", action="store_true", help="reuse var/mutation/<core> (mutmut's cached verdicts)")
+    parser.add_argument("--rerun", action="store_true",
+                        help="check again, with the tests as they are now, only the mutants of the last run of the core "
+                             "that survived or had no tests (the others keep their verdicts: more tests kill no fewer)")
     parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
@@ -259,8 +307,23 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     figures = {}
     for core in choose(names, ci=args.ci):
-        print(f"== mutation testing {core.module} with {', '.join(core.tests)}", flush=True)
-        result = run(core, budget=budget, fresh=not args.keep)
+        if args.slice:
+            index, count = (int(number) for number in args.slice.split("/"))
+        else:
+            index, count = ci_slice(core) if args.ci else (0, 1)
+        patterns = slice_patterns(index, count)
+        part = f" (slice {index}/{count}: the mutants {patterns[0]})" if patterns else ""
+        if args.rerun:
+            last = collect(core, WORK / core.name)
+            patterns = [*last.survived, *last.no_tests, *last.equivalent]
+            if not patterns:
+                print(f"{core.name}: no mutant of the last run survived", flush=True)
+                continue
+            part = f" (again: the {len(patterns)} mutants the last run did not kill)"
+        print(f"== mutation testing {core.module}{part} with {', '.join(core.tests)}", flush=True)
+        result = run(core, budget=budget, fresh=not (args.keep or args.rerun), patterns=patterns)
+        if args.rerun:
+            result.ran = len(patterns)
         print(result.line(), flush=True)
         left = result.survived + result.no_tests
         if left:
@@ -277,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
             "not_checked": len(result.not_checked),
             "score": round(result.score, 1),
             "seconds": round(result.seconds),
+            "setup_seconds": round(result.setup_seconds),
+            "cpu_seconds": round(result.cpu_seconds),
         }
         if result.score < threshold:
             print(f"   FAILED: {result.score:.1f} % is below the threshold of {threshold:.0f} %")

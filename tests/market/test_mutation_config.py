@@ -14,3 +14,33 @@ def test_every_installed_app_of_ours_is_copied_for_the_mutants():
     ours = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
 
     assert ours <= copied, f"add {sorted(ours - copied)} to [tool.mutmut] source_paths in pyproject.toml"
+
+
+def _mutation_tool():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("mutation_tool", ROOT / "tools" / "mutation.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_ci_slices_of_a_core_check_each_mutant_once_in_turn():
+    import fnmatch
+
+    tool = _mutation_tool()
+    names = [f"orders.pricing.x_quote__mutmut_{number}" for number in range(1, 300)]
+    for core in tool.cores():
+        assert core.ci_slices in (1, 2, 5, 10), core.name
+        slices = [tool.slice_patterns(index, core.ci_slices) for index in range(core.ci_slices)]
+        if core.ci_slices == 1:
+            assert slices == [[]]
+            continue
+        taken = [name for patterns in slices for name in names if fnmatch.fnmatch(name, patterns[0])]
+        assert sorted(taken) == sorted(names), core.name
+        # the day's slice moves on each time the core's turn comes round
+        turns = len([c for c in tool.cores() if c.gate])
+        assert {tool.ci_slice(core, day=turns * turn)[0] for turn in range(core.ci_slices)} == set(
+            range(core.ci_slices))

@@ -371,6 +371,7 @@ def test_api_cart_prices_delivery_to_a_village_when_asked():
         ("producer", 25000), ("courier", 15000), ("pickup", 0)]
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_turns_flat_fees_into_anywhere_rows():
     from django.db import connection
