@@ -47,7 +47,7 @@ def review_reply_notify(*, review_id: int) -> bool:
                 _("%(producer)s replied to your review of %(product)s:\n\n%(reply)s\n\nYour review: %(link)s")
                 % values)
 
-    return _send_once(event="review_replied", key=f"review:{review.pk}:{review.replied_at.timestamp():.0f}",
+    return _send_once(event="review_replied", key=f"review:{review.pk}:{review.replied_at.timestamp():.6f}",
                       review=review, subject_body=compose)
 
 
@@ -64,5 +64,5 @@ def review_hidden_notify(*, review_id: int) -> bool:
                 _("A programme officer hid your review of %(product)s: %(reason)s\n\nYou can change it within "
                   "30 days of writing it: %(link)s") % values)
 
-    return _send_once(event="review_hidden", key=f"review:{review.pk}:{review.updated_at.timestamp():.0f}",
+    return _send_once(event="review_hidden", key=f"review:{review.pk}:{review.updated_at.timestamp():.6f}",
                       review=review, subject_body=compose)

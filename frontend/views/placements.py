@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from buyers.selectors import access_outlet, outlet_list
@@ -92,9 +93,10 @@ from placements.services import (
 PER_PAGE = 25
 MAX_CSV_BYTES = 2_000_000
 Status = Placement.Status
-MOVE_LABELS = {
-    Status.AGREED: _("Agree"), Status.DECLINED: _("Decline"), Status.WITHDRAWN: _("Withdraw"),
-    Status.ON_SHELF: _("Mark as on shelf"), Status.ENDED: _("End the placement"),
+MOVE_LABELS = {  # lazy: the module is imported once, the labels are read in each visitor's language
+    Status.AGREED: gettext_lazy("Agree"), Status.DECLINED: gettext_lazy("Decline"),
+    Status.WITHDRAWN: gettext_lazy("Withdraw"), Status.ON_SHELF: gettext_lazy("Mark as on shelf"),
+    Status.ENDED: gettext_lazy("End the placement"),
 }
 
 

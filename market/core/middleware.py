@@ -2,6 +2,7 @@
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import get_resolver, get_urlconf
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 # PostgreSQL text cannot hold NUL, and no URL, slug or search of ours contains a control character.
@@ -27,6 +28,11 @@ class MalformedRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Before LocaleMiddleware: answer in the visitor's language, not in whatever this thread served last.
+        with translation.override(translation.get_language_from_request(request)):
+            return self._answer(request)
+
+    def _answer(self, request):
         if _has_control_character(request.path):
             raise Http404(_("Not found."))
         for key, values in request.GET.lists():

@@ -46,7 +46,8 @@ EXCLUDED: dict[str, str] = {
     # What browsers and crawlers read, not people: the manifest, the service worker, robots.txt, sitemap.xml.
     r"frontend:(manifest|service-worker|robots|sitemap)": "not a page (machine-readable)",
     # htmx fragments: parts of the search, product and address pages, swept with those pages.
-    r"frontend:(search-suggest|search-villages|place-villages|product-filter-villages)": "an htmx fragment",
+    r"frontend:(search-suggest|search-villages|place-villages|product-filter-villages|recently-viewed)":
+        "an htmx fragment",
     # Redirects to another page (swept there).
     r"frontend:(dashboard|dashboard-role|product-detail|checkout-pay-return|offline)|account_(email_verification_sent"
     r"|confirm_login_code|confirm_reauthentication_code|request_reauthentication_code|reauthenticate|inactive"

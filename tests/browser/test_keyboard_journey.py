@@ -134,6 +134,34 @@ def test_a_consumer_buys_with_the_keyboard_alone(browser, live_server, shop):
     _press(page, page.get_by_role("link", name=order.number))
     page.wait_for_url(f"{live_server.url}/orders/{order.pk}/")
     assert page.get_by_role("heading", level=1).inner_text().find(order.number) >= 0
+
+    # and once paid and shipped (the officer's and the producer's pages are not under test here), the
+    # consumer confirms the delivery and reviews the coffee, still with the keyboard alone
+    from orders.services import checkout_mark_paid, order_accept, order_pack, order_ship
+    from reviews.models import Review
+    from tests.orders.factories import owner_of
+
+    checkout_mark_paid(checkout=checkout, reference="KI-keyboard")
+    producer_owner = owner_of(coffee.producer)
+    for step in (order_accept, order_pack):
+        step(order=Order.objects.get(pk=order.pk), actor=producer_owner)
+    order_ship(order=Order.objects.get(pk=order.pk), actor=producer_owner, courier="JNE", tracking_number="JNE123")
+    page.reload()
+    _press(page, page.get_by_role("button", name="Confirm delivery"))
+    page.get_by_role("link", name="Write a review").wait_for()
+    _press(page, page.get_by_role("link", name="Write a review"))
+    page.wait_for_url(re.compile(rf"/orders/{order.pk}/lines/\d+/review/$"))
+    _press(page, page.get_by_role("radio").first, key="Space")  # the first star choice, checked with Space
+    page.keyboard.press("ArrowDown")  # the arrow keys move the choice within the group
+    chosen = int(page.evaluate("document.querySelector('input[type=radio]:checked').value"))
+    tab_to(page, page.get_by_label("Your review"))
+    page.keyboard.type("Harum, sampai dengan rapi.")
+    _press(page, page.get_by_role("button", name="Publish my review"))
+    page.wait_for_url(f"{live_server.url}/orders/{order.pk}/")
+    page.get_by_text("Thank you: your review is published.").wait_for()
+    review = Review.objects.get()
+    assert (review.rating, review.text, review.author_id) == (chosen, "Harum, sampai dengan rapi.", consumer.pk)
+    page.screenshot(path=str(shots / "reviewed.png"), full_page=True)
     context.close()
 
 
