@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -399,7 +400,7 @@ def yearly_summary(request):
     data = cockpit_get(period=period, today=today)
     tables = _cockpit_tables(data, list(programme_district_list()))
     return render(request, "frontend/programme/summary.html", {
-        "section": "cockpit", "cockpit": data, "tables": tables, "year": year,
+        "section": "cockpit", "cockpit": data, "tables": tables, "year": year, "office": settings.PROGRAMME_OFFICE,
         "years": list(range(today.year, today.year - 5, -1)),
         "gaps": [{"key": gap["key"], "text": _gap_text(gap)} for gap in data["products"]["gaps"] if gap["missing"]],
     })

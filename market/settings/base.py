@@ -357,6 +357,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Programme (docs/configuration.md#programme) ---------------------------------
 # The programme's area: Kemendagri regency ("35.09") or province ("35") codes, comma-separated.
 PROGRAMME_REGION_CODES = env_list("PROGRAMME_REGION_CODES", ["35.09"])
+# Who runs the programme, as printed on its reports (the office of the regency or province of PROGRAMME_REGION_CODES).
+PROGRAMME_OFFICE = env_str("PROGRAMME_OFFICE", "Disperindag Kabupaten Jember")
 if not PROGRAMME_REGION_CODES or any(not re.fullmatch(r"\d{2}(\.\d{2})?", code) for code in PROGRAMME_REGION_CODES):
     raise ImproperlyConfigured("PROGRAMME_REGION_CODES must list province (35) or regency (35.09) codes.")
 

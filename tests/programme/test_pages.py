@@ -321,9 +321,11 @@ def test_public_results_answer_in_a_fixed_number_of_queries(client, world, more,
         assert client.get(RESULTS).status_code == 200
 
 
-def test_yearly_summary_prints_the_year_in_full(officer_client, world):
+def test_yearly_summary_prints_the_year_in_full(officer_client, world, settings):
+    settings.PROGRAMME_OFFICE = "Disperindag Provinsi Jawa Timur"
     programme_facts_refresh()
     html = officer_client.get("/dashboard/officer/cockpit/summary/", {"year": world.today.year}).content.decode()
+    assert '<p class="lead">Disperindag Provinsi Jawa Timur · ' in html
     orders = [o for o in Order.objects.select_related("producer") if o.status in REVENUE_STATUSES
               and o.producer.village_id.startswith("35.09.") and o.created_at.year == world.today.year]
     assert figure(html, "orders") == str(len(orders))
