@@ -44,6 +44,20 @@ from reviews.services import review_edit, review_moderate, review_reply, review_
 REVIEWS_PER_PAGE = 10
 
 
+def _post_and_return(request, form, *, back: str, invalid: str, act, done: str):
+    """Run ``act(cleaned_data)`` for a valid one-field form, say how it went, and go ``back``."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            act(form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, done)
+    return redirect(back)
+
+
 def _officer(request) -> None:
     if not (request.user.is_active and request.user.is_officer):
         raise PermissionDenied(_("Only programme officers can open this page."))
@@ -118,18 +132,12 @@ def product_reviews(request, pk: int):
 def review_report_view(request, pk: int):
     """Report a visible review to the programme officers (once per person)."""
     review = review_get_visible(pk=pk)
-    form = ReportForm(request.POST)
-    back = next_url(request, reverse("frontend:product-reviews", kwargs={"pk": review.product_id}))
-    if not form.is_valid():
-        messages.error(request, _("Say what is wrong in at most 500 characters."))
-        return redirect(back)
-    try:
-        review_report(review=review, reporter=request.user, reason=form.cleaned_data["reason"])
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Thank you: the programme officers will look at this review."))
-    return redirect(back)
+    return _post_and_return(
+        request, ReportForm(request.POST),
+        back=next_url(request, reverse("frontend:product-reviews", kwargs={"pk": review.product_id})),
+        invalid=_("Say what is wrong in at most 500 characters."),
+        act=lambda data: review_report(review=review, reporter=request.user, reason=data["reason"]),
+        done=_("Thank you: the programme officers will look at this review."))
 
 
 # --- the producer's reviews ------------------------------------------------------------------------
@@ -156,18 +164,12 @@ def producer_reviews(request):
 def review_reply_view(request, pk: int):
     """The producer's reply to a review of its product (a second one changes it)."""
     review = access_review_for_producer(user=request.user, pk=pk)
-    back = next_url(request, reverse("frontend:producer-reviews") + f"?producer={review.producer_id}")
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write your reply (at most 1000 characters)."))
-        return redirect(back)
-    try:
-        review_reply(review=review, actor=request.user, text=form.cleaned_data["reply"])
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Your reply is published; the reviewer is told by email."))
-    return redirect(back)
+    return _post_and_return(
+        request, ReplyForm(request.POST),
+        back=next_url(request, reverse("frontend:producer-reviews") + f"?producer={review.producer_id}"),
+        invalid=_("Write your reply (at most 1000 characters)."),
+        act=lambda data: review_reply(review=review, actor=request.user, text=data["reply"]),
+        done=_("Your reply is published; the reviewer is told by email."))
 
 
 # --- officers' moderation ------------------------------------------------------------------------

@@ -54,10 +54,9 @@ PAST = date(2024, 1, 1)
 
 
 @pytest.fixture
-def en(client):
-    """A client that reads the pages in English (the source messages)."""
-    client.cookies["ki_language"] = "en"
-    return client
+def en(english_pages):
+    """A client that reads the pages in English, with English active while the test reads lazy labels."""
+    return english_pages
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ BADGE = '<span class="badge badge-ok">Retail-ready for you</span>'
 
 
 @pytest.fixture
-def en(client):
-    client.cookies["ki_language"] = "en"
-    return client
+def en(english_pages):
+    """A client that reads the pages in English, with English active while the test reads lazy labels."""
+    return english_pages
 
 
 @pytest.fixture
