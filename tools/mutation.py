@@ -132,6 +132,75 @@ def _table(name: str, values: dict) -> str:
     )
 
 
+class _AtomicDecoratorAsBlock:
+    """Turn ``@transaction.atomic`` (with or without arguments) on a function into a ``with`` around its body.
+
+    mutmut does not mutate decorated functions (copying them for its trampoline could run a decorator's side effects
+    twice), so without this the services that own a transaction (placing an order, correcting stock, posting to the
+    ledger) would never be mutated and a core's score would not count them. ``atomic`` used as a decorator is the same
+    ``Atomic`` context manager entered around each call (``ContextDecorator``): the rewritten copy behaves as the
+    module does. Only the copy in ``var/mutation/<core>/`` is rewritten; the project keeps the decorator (STYLE.md).
+    """
+
+    @staticmethod
+    def rewrite(source: str) -> str:
+        import libcst as cst
+        import libcst.matchers as m
+
+        atomic = m.Attribute(value=m.Name("transaction"), attr=m.Name("atomic"))
+
+        class Transformer(cst.CSTTransformer):
+            def leave_FunctionDef(self, original_node, updated_node):
+                if len(updated_node.decorators) != 1:
+                    return updated_node
+                decorator = updated_node.decorators[0].decorator
+                if not (m.matches(decorator, atomic) or m.matches(decorator, m.Call(func=atomic))):
+                    return updated_node
+                manager = decorator if isinstance(decorator, cst.Call) else cst.Call(func=decorator)
+                body = list(updated_node.body.body)
+                docstring = []
+                if body and m.matches(body[0], m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString())])):
+                    docstring = [body.pop(0)]
+                block = cst.With(items=[cst.WithItem(item=manager)], body=cst.IndentedBlock(body=body))
+                return updated_node.with_changes(
+                    decorators=[],
+                    leading_lines=[*updated_node.leading_lines, *updated_node.decorators[0].leading_lines],
+                    body=updated_node.body.with_changes(body=[*docstring, block]),
+                )
+
+        return cst.parse_module(source).visit(Transformer()).code
+
+
+def _write_mutable_copy(work: Path, module: str) -> None:
+    """Put in ``work`` a copy of ``module`` that mutmut can mutate whole (see ``_AtomicDecoratorAsBlock``).
+
+    The module's app becomes a tree of real folders holding links to the project's files (mutmut walks folders
+    without following links to folders), so that only the module itself differs from the project.
+    """
+    app = Path(module).parts[0]
+    _mirror(ROOT / app, work / app)
+    target = work / module
+    rewritten = _AtomicDecoratorAsBlock.rewrite((ROOT / module).read_text())
+    if target.is_symlink():
+        target.unlink()
+    if not target.exists() or target.read_text() != rewritten:  # an unchanged copy keeps its time: mutmut's cache
+        target.write_text(rewritten)
+
+
+def _mirror(original: Path, folder: Path) -> None:
+    if folder.is_symlink():
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    for entry in original.iterdir():
+        if entry.name == "__pycache__":
+            continue
+        copy = folder / entry.name
+        if entry.is_dir() and not entry.is_symlink():
+            _mirror(entry, copy)
+        elif not (copy.exists() or copy.is_symlink()):
+            copy.symlink_to(os.path.relpath(entry, folder))
+
+
 def prepare(core: Core, *, fresh: bool) -> Path:
     """Lay out ``var/mutation/<core>/``: links to the project and the core's mutmut settings."""
     tool = settings()
@@ -144,6 +213,7 @@ def prepare(core: Core, *, fresh: bool) -> Path:
         link = work / path
         if not link.is_symlink():
             link.symlink_to(os.path.relpath(ROOT / path, work))
+    _write_mutable_copy(work, core.module)
     mutmut["only_mutate"] = [core.module]
     mutmut["pytest_add_cli_args_test_selection"] = list(core.tests)
     (work / "pyproject.toml").write_text(

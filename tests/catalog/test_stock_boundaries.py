@@ -185,3 +185,100 @@ def test_a_shortage_names_the_product_read_with_its_locked_row():
     assert [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]] == ["SELECT"]
 
     assert (error.value.available, error.value.message) == ({product.pk: 1}, f"Only 1 left of {product.name}.")
+
+
+# --- what the services did not show until their transaction decorator stopped hiding them from mutmut ---------
+
+
+def _stale_after(django_capture_on_commit_callbacks, change) -> bool:
+    """Run ``change`` and its after-commit callbacks; say whether the cached public pages went stale."""
+    from market.core import pagecache
+
+    generation = pagecache._generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        change()
+    return pagecache._generation() != generation
+
+
+@pytest.mark.parametrize(("on_hand", "reserve", "stale"), [
+    (100, 1, False),  # "in stock" stays "in stock": 99 is not shown
+    (12, 3, True),    # "in stock" → "only 9 left"
+    (3, 1, True),     # "only 3 left" → "only 2 left": the count is shown
+    (1, 1, True),     # "only 1 left" → "out of stock"
+])
+def test_pages_go_stale_exactly_when_the_stock_they_show_changes(on_hand, reserve, stale,
+                                                                 django_capture_on_commit_callbacks):
+    product = stocked(on_hand)
+
+    assert _stale_after(django_capture_on_commit_callbacks,
+                        lambda: stock_reserve(items=[(product.pk, reserve)], reference="ORD-5")) is stale
+
+
+@pytest.mark.parametrize(("threshold", "stale"), [(5, False), (30, True)])
+def test_a_threshold_makes_pages_stale_only_when_it_changes_what_they_show(threshold, stale,
+                                                                          django_capture_on_commit_callbacks):
+    product = stocked(20)  # 20 available: "in stock" below a threshold of 20 or less, "only 20 left" above
+
+    assert _stale_after(django_capture_on_commit_callbacks, lambda: stock_threshold_set(
+        product=product, low_stock_threshold=threshold, actor=owner_of(product.producer))) is stale
+    assert counts(product) == (20, 0, threshold)
+
+
+def test_an_assisting_officer_leaves_a_record_of_each_stock_change_for_the_producer():
+    from catalog.models import AssistAction
+
+    product = stocked(5)
+    officer = OfficerFactory()
+    assist_session_start(officer=officer, producer=product.producer, reason="Pendampingan stok")
+
+    stock_restock(product=product, quantity=2, actor=officer)
+    stock_correct(product=product, on_hand=4, actor=officer, reference="opname bulanan")
+    stock_threshold_set(product=product, low_stock_threshold=3, actor=officer)
+
+    assert list(AssistAction.objects.order_by("pk").values_list("kind", "subject", "product", "session__producer")) == [
+        (AssistAction.Kind.STOCK_RESTOCKED, product.name, product.pk, product.producer_id),
+        (AssistAction.Kind.STOCK_CORRECTED, product.name, product.pk, product.producer_id),
+        (AssistAction.Kind.STOCK_THRESHOLD_SET, product.name, product.pk, product.producer_id),
+    ]
+    assert list(StockMovement.objects.filter(product=product).order_by("pk")
+                .values_list("reason", "delta_on_hand", "reference", "actor", "on_behalf_of"))[-2:] == [
+        (StockMovement.Reason.RESTOCK, 2, "", officer.pk, product.producer_id),
+        (StockMovement.Reason.CORRECTION, -3, "opname bulanan", officer.pk, product.producer_id),
+    ]
+
+
+def test_release_and_ship_name_who_moved_the_units_and_for_which_producer():
+    product = stocked(10, reserved=6)
+    officer = OfficerFactory()
+
+    stock_release(items=[(product.pk, 2)], reference="ORD-7 batal", actor=officer, on_behalf=product.producer)
+    stock_ship(items=[(product.pk, 3)], reference="ORD-8 kirim", actor=officer, on_behalf=product.producer)
+
+    assert list(StockMovement.objects.filter(product=product, reference__startswith="ORD-")
+                .exclude(reference="ORD-0").order_by("pk")
+                .values_list("reason", "delta_on_hand", "delta_reserved", "actor", "on_behalf_of")) == [
+        (StockMovement.Reason.ORDER_CANCELLED, 0, -2, officer.pk, product.producer_id),
+        (StockMovement.Reason.ORDER_SHIPPED, -3, -3, officer.pk, product.producer_id),
+    ]
+
+
+@pytest.mark.parametrize("on_hand", [-1, True, "5", 2.5, None])
+def test_a_count_that_is_not_a_whole_number_of_zero_or_more_is_refused_on_its_field(on_hand):
+    product = stocked(5)
+
+    with pytest.raises(StockQuantityInvalid) as error:
+        stock_correct(product=product, on_hand=on_hand, actor=owner_of(product.producer), reference="opname")
+
+    assert error.value.fields == {"on_hand": ["Enter a whole number of zero or more."]}
+    assert counts(product) == (5, 0, 0)
+
+
+@pytest.mark.parametrize("threshold", [-1, True, "5", 2.5, None])
+def test_a_threshold_that_is_not_a_whole_number_of_zero_or_more_is_refused_on_its_field(threshold):
+    product = stocked(5)
+
+    with pytest.raises(StockQuantityInvalid) as error:
+        stock_threshold_set(product=product, low_stock_threshold=threshold, actor=owner_of(product.producer))
+
+    assert error.value.fields == {"low_stock_threshold": ["Enter a whole number of zero or more."]}
+    assert counts(product) == (5, 0, 0)

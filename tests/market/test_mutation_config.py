@@ -44,3 +44,79 @@ def test_the_ci_slices_of_a_core_check_each_mutant_once_in_turn():
         turns = len([c for c in tool.cores() if c.gate])
         assert {tool.ci_slice(core, day=turns * turn)[0] for turn in range(core.ci_slices)} == set(
             range(core.ci_slices))
+
+
+def test_the_mutated_copy_turns_an_atomic_decorator_into_the_same_block():
+    # given: services that own their transaction (mutmut does not mutate decorated functions)
+    source = '''from django.db import transaction
+
+
+@transaction.atomic(durable=True)
+def place(*, total: int) -> int:
+    """Place it."""
+    if total < 0:
+        raise ValueError(total)
+    return total
+
+
+@transaction.atomic
+def cancel():
+    return 1
+
+
+@property
+def other():
+    return 2
+'''
+
+    rewritten = _mutation_tool()._AtomicDecoratorAsBlock.rewrite(source)
+
+    # then: each body runs in the same transaction block, the docstring stays first; other decorators stay
+    assert rewritten == '''from django.db import transaction
+
+
+def place(*, total: int) -> int:
+    """Place it."""
+    with transaction.atomic(durable=True):
+        if total < 0:
+            raise ValueError(total)
+        return total
+
+
+def cancel():
+    with transaction.atomic():
+        return 1
+
+
+@property
+def other():
+    return 2
+'''
+
+
+def test_every_core_is_mutated_whole():
+    import ast
+
+    tool = _mutation_tool()
+    for core in tool.cores():
+        source = (ROOT / core.module).read_text()
+        rewritten = tool._AtomicDecoratorAsBlock.rewrite(source)
+        tree = ast.parse(rewritten)
+
+        decorated = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                     and any("atomic" in ast.unparse(decorator) for decorator in node.decorator_list)]
+        assert decorated == [], core.name
+        names = {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+        assert names == {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+
+
+def test_the_mutated_copy_is_the_only_file_that_differs(tmp_path):
+    tool = _mutation_tool()
+
+    tool._write_mutable_copy(tmp_path, "orders/services/checkout.py")
+
+    copy = tmp_path / "orders" / "services" / "checkout.py"
+    assert not copy.is_symlink() and "@transaction.atomic" not in copy.read_text()
+    assert (tmp_path / "orders" / "migrations").is_dir() and not (tmp_path / "orders" / "migrations").is_symlink()
+    linked = tmp_path / "orders" / "models.py"
+    assert linked.is_symlink() and linked.resolve() == (ROOT / "orders" / "models.py").resolve()
