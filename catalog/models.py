@@ -499,6 +499,9 @@ class Product(TimeStampedModel):
             # The public catalogue's order (product_list_public: name, pk) over listed products: the first
             # page reads 24 index entries instead of sorting every product on sale.
             models.Index(fields=["name", "id"], condition=Q(listed=True), name="product_listed_name_idx"),
+            # The newest products on sale (home page, related products): the first eight are eight index entries.
+            models.Index(F("approved_at").desc(nulls_last=True), F("id").desc(), condition=Q(listed=True),
+                         name="product_listed_newest_idx"),
         ]
 
     def __str__(self) -> str:

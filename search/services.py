@@ -24,6 +24,7 @@ from catalog.models import Producer, ProducerPermit, Product
 from market.accounts.models import User
 from market.core.errors import PermissionDenied, ValidationFailed
 from market.core.faults import fault_point
+from market.core.pagecache import public_pages_changed
 from search import language
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
@@ -158,6 +159,8 @@ def search_sync(*, batch: int = SYNC_BATCH, time_budget: float = 40.0) -> SyncRe
                 _failed([(pk, version) for pk, version, _key in items])
                 report.failed = True
                 report.remaining = DirtyItem.objects.count()
+                if report.indexed or report.removed:
+                    public_pages_changed()
                 return report
             fault_point("search_sync.indexed")  # written to the index, marks not yet cleared
             report.indexed += result.indexed
@@ -167,6 +170,8 @@ def search_sync(*, batch: int = SYNC_BATCH, time_budget: float = 40.0) -> SyncRe
         if time.monotonic() - started > time_budget:
             break
     report.remaining = DirtyItem.objects.count() if report.handled else 0
+    if report.indexed or report.removed:  # cached search pages answer from the index: stale now
+        public_pages_changed()
     return report
 
 

@@ -23,6 +23,7 @@ from buyers.selectors import buyer_can_manage, buyer_member_role, buyer_organisa
 from catalog.models import Producer
 from catalog.selectors import producer_ids_for_user, product_list_public
 from market.accounts.models import Organisation, User
+from market.core.pagecache import public_pages_changed
 from showcases import scheduling
 from showcases.exceptions import (
     ShowcaseClosed,
@@ -235,6 +236,8 @@ def showcase_update(*, showcase: Showcase, officer: User, data: ShowcaseData) ->
     for key, value in clean.items():
         setattr(locked, key, value)
     locked.save()
+    if locked.status == Showcase.Status.PUBLISHED:  # the home page and the public list show it
+        public_pages_changed()
     return locked
 
 
@@ -258,6 +261,7 @@ def showcase_transition(*, showcase: Showcase, to: str, actor: User, reason: str
     showcase.status = to
     showcase.save(update_fields=["status", "updated_at"])
     _event(showcase, ShowcaseEvent.Kind.SHOWCASE, actor, from_value=from_status, to_value=to, note=reason)
+    public_pages_changed()  # published, closed or cancelled: the home page's next showcase may change
     return showcase
 
 

@@ -18,6 +18,7 @@ from frontend.recently_viewed import recently_viewed_products
 from frontend.seo import organisation_json_ld
 from market.accounts.models import Role
 from market.accounts.selectors import membership_list
+from market.core.pagecache import cache_public_page
 
 DASHBOARD_COPY = {
     Role.PRODUCER: {
@@ -75,6 +76,7 @@ DASHBOARD_COPY = {
 HOME_QUICK_COMMODITIES = 8
 
 
+@cache_public_page
 def home(request):
     """The shop window: search, villages with their flagship products, new and best-selling products."""
     from orders.selectors import product_ids_best_selling

@@ -20,6 +20,7 @@ from catalog.models import PermitKind, Stage
 from catalog.selectors import product_ids_for_buyer, product_public_view
 from frontend.acting import acting_audience, sees_wholesale
 from frontend.views.buyer_preferences import acting_buyer_criteria
+from market.core.pagecache import cache_public_page
 from search.backends.base import MAX_OFFSET, ProductQuery, ProductSearchFilters, VillageQuery
 from search.exceptions import SearchUnavailableError
 from search.selectors import product_search, search_suggest, village_search
@@ -161,6 +162,7 @@ def _page_links(request, page) -> dict:
 
 
 @require_GET
+@cache_public_page
 def search(request):
     form = ProductSearchForm(request.GET or None)
     query = form.query(audience=acting_audience(request)) if form.is_bound else ProductQuery()
@@ -215,6 +217,7 @@ class VillageSearchForm(forms.Form):
 
 
 @require_GET
+@cache_public_page
 def villages(request):
     form = VillageSearchForm(request.GET or None)
     data = {}

@@ -107,6 +107,34 @@ def test_the_home_query_count_does_not_grow_with_the_catalogue(client, django_as
         client.get("/")
 
 
+def test_featured_villages_are_the_furthest_in_the_programme_that_have_something_on_sale():
+    from catalog.selectors.storefront import FEATURED_CANDIDATES_EACH, HOME_FEATURED_VILLAGES, village_list_featured
+    from catalog.services import producer_verify
+    from tests.factories import OfficerFactory
+
+    # given: more showcase-ready villages with nothing on sale than the first round of candidates reads,
+    # ranked before (names "A..."), and coached villages with products on sale after them
+    empty = HOME_FEATURED_VILLAGES * FEATURED_CANDIDATES_EACH + 3
+    for number in range(empty):
+        VillageProfileFactory(village=village(f"35.09.03.{2001 + number}", f"A Kosong {number:02d}"),
+                              stage="showcase_ready")
+    selling = []
+    for number in range(HOME_FEATURED_VILLAGES + 1):
+        place = village(f"35.09.04.{2001 + number}", f"B Dagang {number}")
+        VillageProfileFactory(village=place, stage="coaching" if number else "showcase_ready")
+        producer = ProducerFactory(village=place)
+        producer_verify(producer=producer, officer=OfficerFactory())
+        on_sale(producer=producer, name=f"Kopi {place.name}")
+        selling.append(place.name)
+
+    featured = village_list_featured()
+
+    # then: the showcase-ready one first, then by name; none of the empty ones; each with its product
+    assert [f.profile.village.name for f in featured] == [selling[0], *selling[1:HOME_FEATURED_VILLAGES]]
+    assert [[p.name for p in f.products] for f in featured] == [
+        [f"Kopi {name}"] for name in [selling[0], *selling[1:HOME_FEATURED_VILLAGES]]]
+
+
 # --- product page -------------------------------------------------------------------------------
 
 

@@ -226,3 +226,51 @@ def test_anonymous_api_answers_are_cached_and_token_holders_get_live_data(produc
     committed(django_capture_on_commit_callbacks, reprice)
     assert APIClient().get(f"/api/v1/products/{product.pk}/").json()["retail_price"] == 52_000
     assert APIClient().get("/api/v1/products/").json()["results"][0]["retail_price"] == 52_000
+
+
+def test_the_home_and_search_pages_are_cached_and_a_new_index_entry_makes_them_stale(
+        client, product, django_capture_on_commit_callbacks):
+    from search.services import search_mark_dirty, search_sync
+
+    for path in ("/", "/search/?q=kopi", "/search/villages/?q=padomasan"):
+        assert client.get(path)["X-Page-Cache"] == "miss", path
+        assert client.__class__().get(path)["X-Page-Cache"] == "hit", path
+
+    generation = pagecache._generation()
+    search_mark_dirty(product_ids=[product.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = search_sync()
+
+    assert report.indexed and pagecache._generation() > generation
+    assert client.__class__().get("/search/?q=kopi")["X-Page-Cache"] == "miss"
+
+
+def test_a_sync_with_nothing_to_index_leaves_the_cache_alone(client, product, django_capture_on_commit_callbacks):
+    from search.models import DirtyItem
+    from search.services import search_sync
+
+    DirtyItem.objects.all().delete()
+    generation = pagecache._generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        search_sync()
+
+    assert pagecache._generation() == generation
+
+
+def test_publishing_or_cancelling_a_showcase_makes_the_home_page_stale(client, officer,
+                                                                      django_capture_on_commit_callbacks):
+    from showcases.services import showcase_create, showcase_status_set
+    from tests.showcases.factories import showcase_data
+
+    draft = showcase_create(officer=officer, data=showcase_data())
+    client.get("/")
+    generation = pagecache._generation()
+
+    committed(django_capture_on_commit_callbacks,
+              lambda: showcase_status_set(showcase=draft, officer=officer, to="published"))
+    assert pagecache._generation() > generation
+    generation = pagecache._generation()
+
+    committed(django_capture_on_commit_callbacks, lambda: showcase_status_set(
+        showcase=draft, officer=officer, to="cancelled", reason="Banjir di lokasi"))
+    assert pagecache._generation() > generation

@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
+from market.core.pagecache import public_pages_changed
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             compacted = 0 if getattr(search, "rebuild_compacts", False) else search.compact()
         except SearchUnavailable as exc:
             raise CommandError(f"The search backend is unavailable; searches keep using the current index: {exc}") from exc
+        public_pages_changed()  # cached search pages were answered from the index before the rebuild
         if verbose:
             if tty:
                 self.stdout.write("")
