@@ -1,0 +1,306 @@
+"""Query budgets of the list pages that had none (tests/performance/list_routes.py, ``WITHOUT_BUDGET``).
+
+Each test builds a page's rows through the services or the factories its app's tests use, requests the
+page once to warm the per-process caches, then with a few rows and with about three times as many, and
+asserts that the page shows every row and that both requests cost the same number of queries.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from market.accounts.models import Membership, Organisation, Role
+from tests.catalog.factories import village
+from tests.factories import MembershipFactory, OfficerFactory, OrganisationFactory, UserFactory
+from tests.fixtures import force_login_mfa
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_in(response, marker: str | re.Pattern) -> int:
+    page = response.content.decode()
+    return len(marker.findall(page)) if isinstance(marker, re.Pattern) else page.count(marker)
+
+
+def assert_fixed_budget(client, url: str, *, add: Callable[[int], object], marker: str | re.Pattern, few: int,
+                        many: int, params: dict | None = None) -> None:
+    """Assert that ``url`` shows ``few`` then ``many`` rows (``marker`` once a row) for the same queries.
+
+    ``add(count)`` creates ``count`` more rows of the page.
+    """
+    add(few)
+    assert client.get(url, params).status_code == 200  # warm the per-process caches
+    with CaptureQueriesContext(connection) as with_few:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    assert rows_in(response, marker) == few
+    add(many - few)
+    with CaptureQueriesContext(connection) as with_many:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    assert rows_in(response, marker) == many
+    assert len(with_many) == len(with_few), (len(with_few), len(with_many))
+
+
+def signed_in_officer(client, totp_for):
+    officer = OfficerFactory()
+    totp_for(officer)  # officers must have two-factor authentication (OfficerMfaRequiredMiddleware)
+    force_login_mfa(client, officer)
+    return officer
+
+
+def counter():
+    """Return a function that gives 1, 2, 3, ... (unique names and numbers across the rows of a test)."""
+    state = {"n": 0}
+
+    def next_number() -> int:
+        state["n"] += 1
+        return state["n"]
+
+    return next_number
+
+
+PLACE = {"contact_name": "Pak Budi", "phone": "0812 3456 7890", "street": "Jl. Raya Tanggul 5",
+         "village_code": "35.09.01.2001", "postal_code": "68155"}
+
+
+# --- accounts ---------------------------------------------------------------------------------------
+
+
+def test_api_tokens_cost_the_same_queries_for_2_or_6_tokens(client):
+    from market.accounts.services import api_token_create
+
+    person = UserFactory()
+    client.force_login(person)
+
+    def add(count):
+        for _ in range(count):
+            api_token_create(user=person, name="Kasir toko")
+
+    assert_fixed_budget(client, "/account/api-tokens/", add=add, marker='class="card token-card"', few=2, many=6)
+
+
+def test_organisation_members_cost_the_same_queries_for_2_or_6_people(client):
+    from market.accounts.members import invitation_create
+
+    organisation = OrganisationFactory(kind=Organisation.Kind.BUYER)
+    owner = UserFactory(role=Role.BUYER)
+    MembershipFactory(user=owner, organisation=organisation, role=Membership.Role.OWNER)
+    client.force_login(owner)
+    number = counter()
+
+    def add(count):
+        # a member and an open invitation for each row: both lists grow
+        for _ in range(count):
+            MembershipFactory(user=UserFactory(role=Role.BUYER), organisation=organisation,
+                              role=Membership.Role.MEMBER)
+            invitation_create(organisation=organisation, email=f"tamu{number()}@example.id",
+                              role=Membership.Role.MEMBER, invited_by=owner)
+
+    # the owner's own card is one more member card; every row adds a member card and an invitation card
+    assert_fixed_budget(client, f"/account/organisations/{organisation.pk}/members/", add=add,
+                        marker="data-invitation=", few=2, many=6)
+    page = client.get(f"/account/organisations/{organisation.pk}/members/").content.decode()
+    assert page.count("data-membership=") == 1 + 6
+
+
+# --- buyers -------------------------------------------------------------------------------------------
+
+
+def buyer_owner(name: str = "Swalayan Makmur"):
+    village()
+    organisation = OrganisationFactory(kind=Organisation.Kind.BUYER, name=name)
+    owner = UserFactory(role=Role.BUYER)
+    MembershipFactory(user=owner, organisation=organisation, role=Membership.Role.OWNER)
+    return organisation, owner
+
+
+def test_addresses_cost_the_same_queries_for_2_or_6_addresses(client):
+    from buyers.services import address_create
+
+    village()
+    person = UserFactory(role=Role.CONSUMER)
+    client.force_login(person)
+
+    def add(count):
+        for _ in range(count):
+            address_create(user=person, name="Rumah", **PLACE)
+
+    assert_fixed_budget(client, "/addresses/", add=add, marker='id="address-', few=2, many=6)
+
+
+def test_outlets_cost_the_same_queries_for_2_or_6_outlets(client):
+    from buyers.services import outlet_create
+
+    organisation, owner = buyer_owner()
+    client.force_login(owner)
+    number = counter()
+
+    def add(count):
+        for _ in range(count):
+            outlet_create(organisation=organisation, actor=owner, name=f"Toko Tanggul {number()}",
+                          receiving_hours="Sen–Sab 08.00–16.00", **PLACE)
+
+    assert_fixed_budget(client, "/dashboard/buyer/outlets/", add=add, marker='id="outlet-', few=2, many=6)
+
+
+def test_officers_buyer_queue_costs_the_same_queries_for_2_or_6_registrations(client, totp_for):
+    from buyers.services import BuyerRegistrationData, buyer_registration_save, buyer_registration_submit
+
+    signed_in_officer(client, totp_for)
+    number = counter()
+
+    def add(count):
+        for _ in range(count):
+            n = number()
+            organisation, owner = buyer_owner(f"Swalayan {n}")
+            data = BuyerRegistrationData(
+                legal_name=f"PT Swalayan Jember {n}", kind="modern_retail", nib=f"{1234567890000 + n}",
+                npwp="01.234.567.8-901.000", street="Jl. Gajah Mada 10", village_code="35.09.01.2001",
+                contact_name="Bu Sari", phone="081234567890", email=f"sari{n}@swalayan.co.id")
+            buyer_registration_save(organisation=organisation, actor=owner, data=data)
+            buyer_registration_submit(organisation=organisation, actor=owner)
+
+    assert_fixed_budget(client, "/dashboard/officer/buyers/", add=add, marker="PT Swalayan Jember ", few=2, many=6)
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+def test_village_search_costs_the_same_queries_for_2_or_6_villages(client):
+    from search.backends import backend_reset
+    from search.backends.database import Database
+    from tests.catalog.factories import VillageProfileFactory
+
+    backend_reset()
+    number = counter()
+
+    def add(count):
+        for _ in range(count):
+            n = number()
+            VillageProfileFactory(village=village(f"35.09.01.{2000 + n}", f"Desa {n}"))
+        Database().rebuild()
+
+    try:
+        assert_fixed_budget(client, "/search/villages/", add=add, marker='class="village-result"', few=2, many=6)
+    finally:
+        backend_reset()
+
+
+# --- reviews ----------------------------------------------------------------------------------------
+
+
+def reviews_of(product, *, reported: bool = False) -> Callable[[int], None]:
+    """Return ``add(count)``: ``count`` more reviews of ``product`` by buyers of delivered orders."""
+    from reviews.services import review_report, review_write
+    from tests.reviews.helpers import another_delivered_line
+
+    def add(count):
+        for _ in range(count):
+            line, buyer = another_delivered_line(product)
+            review = review_write(order_line_id=line.pk, author=buyer, rating=4, text="Kopinya harum")
+            if reported:
+                review_report(review=review, reporter=UserFactory(), reason="Kata kasar")
+
+    return add
+
+
+def test_product_reviews_cost_the_same_queries_for_2_or_6_reviews(client):
+    from tests.reviews.helpers import on_sale
+
+    product = on_sale()
+    assert_fixed_budget(client, f"/products/{product.pk}/reviews/", add=reviews_of(product),
+                        marker='<li class="review" id="review-', few=2, many=6)
+
+
+def test_producer_reviews_cost_the_same_queries_for_2_or_6_reviews(client):
+    from tests.reviews.helpers import on_sale, owner_of
+
+    product = on_sale()
+    client.force_login(owner_of(product.producer))
+    assert_fixed_budget(client, "/dashboard/producer/reviews/", add=reviews_of(product),
+                        marker='<li class="review card" id="review-', few=2, many=6,
+                        params={"producer": product.producer_id})
+
+
+def test_officers_reported_reviews_cost_the_same_queries_for_2_or_6_reviews(client, totp_for):
+    from tests.reviews.helpers import on_sale
+
+    product = on_sale()
+    signed_in_officer(client, totp_for)
+    assert_fixed_budget(client, "/dashboard/officer/reviews/", add=reviews_of(product, reported=True),
+                        marker='<li class="review card" id="review-', few=2, many=6, params={"queue": "reported"})
+
+
+# --- placements -------------------------------------------------------------------------------------
+
+
+def placements_on_shelf(*, outlet, owner, producer) -> Callable[[int], None]:
+    """Return ``add(count)``: ``count`` more consignment placements of ``producer`` on the shelf of ``outlet``."""
+    from tests.placements.factories import on_shelf_with_stock, product_of
+
+    def add(count):
+        for _ in range(count):
+            on_shelf_with_stock(5, outlet=outlet, owner=owner, product=product_of(producer))
+
+    return add
+
+
+def test_buyer_placements_cost_the_same_queries_for_2_or_6_placements(client):
+    from tests.placements.factories import chain, product_of
+
+    _organisation, owner, outlet = chain()
+    client.force_login(owner)
+    assert_fixed_budget(client, "/dashboard/buyer/placements/", marker='id="placement-', few=2, many=6,
+                        add=placements_on_shelf(outlet=outlet, owner=owner, producer=product_of().producer))
+
+
+def test_producer_placements_cost_the_same_queries_for_2_or_6_placements(client):
+    from tests.placements.factories import chain, owner_of, product_of
+
+    _organisation, owner, outlet = chain()
+    producer = product_of().producer
+    client.force_login(owner_of(producer))
+    # each placement also brings its delivery note to the page's list of deliveries
+    assert_fixed_budget(client, "/dashboard/producer/placements/", marker='id="placement-', few=2, many=6,
+                        add=placements_on_shelf(outlet=outlet, owner=owner, producer=producer))
+
+
+def test_officers_placements_cost_the_same_queries_for_2_or_6_placements(client, totp_for):
+    from tests.placements.factories import agreed_placement
+
+    signed_in_officer(client, totp_for)
+
+    def add(count):
+        for _ in range(count):
+            agreed_placement()  # each of another chain and another producer
+
+    assert_fixed_budget(client, "/dashboard/officer/placements/", add=add, marker='id="placement-', few=2, many=6)
+
+
+def test_buyer_sales_reports_cost_the_same_queries_for_2_or_6_reports(client):
+    from datetime import date, timedelta
+
+    from placements.services import SalesLineInput, consignment_settle, sales_report_submit
+    from tests.placements.factories import chain, on_shelf_with_stock
+
+    _organisation, owner, outlet = chain()
+    placement = on_shelf_with_stock(50, outlet=outlet, owner=owner)
+    client.force_login(owner)
+    day = counter()
+
+    def add(count):
+        # one unit sold a day; every other report settled (its gross on the row)
+        for _ in range(count):
+            n = day()
+            report = sales_report_submit(actor=owner, outlet=outlet, period_end=date.today() - timedelta(days=50 - n),
+                                         lines=[SalesLineInput(placement.pk, 1)])
+            if n % 2:
+                consignment_settle(report=report, actor=owner)
+
+    assert_fixed_budget(client, "/dashboard/buyer/placements/sales/", add=add, few=2, many=6,
+                        marker=re.compile(r'href="/dashboard/buyer/placements/sales/\d+/"'))
