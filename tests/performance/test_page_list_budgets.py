@@ -304,3 +304,110 @@ def test_buyer_sales_reports_cost_the_same_queries_for_2_or_6_reports(client):
 
     assert_fixed_budget(client, "/dashboard/buyer/placements/sales/", add=add, few=2, many=6,
                         marker=re.compile(r'href="/dashboard/buyer/placements/sales/\d+/"'))
+
+
+# --- investors --------------------------------------------------------------------------------------
+
+
+def opportunities_in_villages() -> Callable[[], object]:
+    """Return ``make()``: an opportunity in a new programme village each time (its own name in the list)."""
+    from tests.investors.helpers import make_opportunity, make_village
+
+    number = counter()
+
+    def make():
+        n = number()
+        return make_opportunity(make_village(f"35.09.01.{2000 + n}", f"Desa {n}"))
+
+    return make
+
+
+def test_investors_opportunities_cost_the_same_queries_for_2_or_6_opportunities(client):
+    from tests.investors.helpers import make_investor
+
+    client.force_login(make_investor(terms=True))
+    make = opportunities_in_villages()
+
+    def add(count):
+        for _ in range(count):
+            make()
+
+    assert_fixed_budget(client, "/investors/opportunities/", add=add, few=2, many=6,
+                        marker=re.compile(r'<h3><a href="/investors/opportunities/\d+/"'))
+
+
+def test_investors_interests_cost_the_same_queries_for_2_or_6_interests(client):
+    from tests.investors.helpers import express, make_investor
+
+    investor = make_investor(terms=True)
+    client.force_login(investor)
+    make = opportunities_in_villages()
+
+    def add(count):
+        for _ in range(count):
+            express(investor, make())
+
+    assert_fixed_budget(client, "/dashboard/investor/interests/", add=add, few=2, many=6,
+                        marker=re.compile(r'<li class="card"><a href="/dashboard/investor/interests/\d+/"'))
+
+
+def test_producers_shared_interests_cost_the_same_queries_for_2_or_6_interests(client):
+    from investors.services import interest_share
+    from tests.catalog.factories import owner_of
+    from tests.investors.helpers import express, make_investor, make_opportunity, make_producer, make_village
+
+    profile = make_village()
+    producer = make_producer(profile)
+    officer = OfficerFactory()
+    client.force_login(owner_of(producer))
+
+    def add(count):
+        # each interest of another investor in another opportunity of the producer, shared by an officer
+        for _ in range(count):
+            interest = express(make_investor(), make_opportunity(profile, producer=producer))
+            interest_share(interest=interest, officer=officer, note="Investor koperasi, tertarik pinjaman.")
+
+    assert_fixed_budget(client, "/dashboard/producer/investors/", add=add, marker="data-interest=", few=2, many=6)
+
+
+# --- showcases --------------------------------------------------------------------------------------
+
+CARD_WITH_LINK_ON_ITS_OWN_LINE = re.compile(r'<li class="card">\s+<a href="[^"]+"><strong>')
+
+
+def test_buyer_showcases_cost_the_same_queries_for_2_or_6_registrations(client):
+    from showcases.services import AttendeeData, registration_save
+    from tests.orders.factories import buyer_organisation
+    from tests.showcases.factories import published_showcase
+
+    organisation, owner, _outlet = buyer_organisation(credit_limit=None)
+    client.force_login(owner)
+    number = counter()
+
+    def add(count):
+        # each a published showcase the organisation registered for (also in the upcoming list)
+        for _ in range(count):
+            showcase = published_showcase(title=f"Gelar Produk {number()}")
+            registration_save(showcase=showcase, organisation=organisation, actor=owner,
+                              attendees=[AttendeeData(name="Bu Sari", job_title="Pembeli")])
+
+    assert_fixed_budget(client, "/dashboard/buyer/showcases/", add=add, marker=CARD_WITH_LINK_ON_ITS_OWN_LINE,
+                        few=2, many=6)
+    page = client.get("/dashboard/buyer/showcases/").content.decode()
+    assert page.count("Gelar Produk ") == 2 * 6  # the registrations and the upcoming showcases
+
+
+def test_producer_showcases_cost_the_same_queries_for_2_or_6_participations(client):
+    from tests.orders.factories import owner_of, verified_producer
+    from tests.showcases.factories import confirmed_participant, published_showcase
+
+    producer = verified_producer()
+    client.force_login(owner_of(producer))
+    number = counter()
+
+    def add(count):
+        for _ in range(count):
+            confirmed_participant(published_showcase(title=f"Gelar Produk {number()}"), producer=producer)
+
+    assert_fixed_budget(client, "/dashboard/producer/showcases/", add=add, marker=CARD_WITH_LINK_ON_ITS_OWN_LINE,
+                        few=2, many=6)
