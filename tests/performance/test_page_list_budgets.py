@@ -411,3 +411,57 @@ def test_producer_showcases_cost_the_same_queries_for_2_or_6_participations(clie
 
     assert_fixed_budget(client, "/dashboard/producer/showcases/", add=add, marker=CARD_WITH_LINK_ON_ITS_OWN_LINE,
                         few=2, many=6)
+
+
+# --- officers: collections and finance -------------------------------------------------------------
+
+
+def test_officers_collections_cost_the_same_queries_for_2_or_6_collections(client, totp_for):
+    from catalog.services.collections import (
+        CollectionDetails,
+        collection_create,
+        collection_product_add,
+        collection_publish,
+    )
+    from tests.orders.factories import on_sale
+
+    officer = signed_in_officer(client, totp_for)
+    number = counter()
+
+    def add(count):
+        # curated collections of one product each, every other one published
+        for _ in range(count):
+            n = number()
+            collection = collection_create(officer=officer, details=CollectionDetails(title=f"Oleh-oleh {n}"))
+            collection_product_add(officer=officer, collection_id=collection.pk, product_id=on_sale().pk)
+            if n % 2:
+                collection_publish(officer=officer, collection_id=collection.pk, published=True)
+
+    assert_fixed_budget(client, "/dashboard/officer/collections/", add=add, marker='<li class="panel">', few=2, many=6)
+
+
+def test_officers_refunds_owed_cost_the_same_queries_for_2_or_6_refunds(client, totp_for,
+                                                                         django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from orders.models import Order
+    from orders.services import order_decline
+    from payments.services import bank_transfer_record, bank_transfer_start
+    from tests.catalog.factories import owner_of
+    from tests.payments.conftest import checkout_of
+
+    signed_in_officer(client, totp_for)
+    number = counter()
+
+    def add(count):
+        # consumer orders paid by transfer and declined by their producer: a refund owed for each
+        for _ in range(count):
+            checkout, (product,) = checkout_of()
+            bank_transfer_record(officer=OfficerFactory(), reference=bank_transfer_start(checkout=checkout).reference,
+                                 amount=40000, bank_reference=f"IN-{number()}", received_on=timezone.localdate())
+            with django_capture_on_commit_callbacks(execute=True):
+                order_decline(order=Order.objects.get(checkout=checkout), actor=owner_of(product.producer),
+                              reason="Bahan baku habis")
+
+    assert_fixed_budget(client, "/dashboard/officer/finance/refunds/", add=add, marker="<tr data-refund=",
+                        few=2, many=6)
