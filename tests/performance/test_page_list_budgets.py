@@ -465,3 +465,65 @@ def test_officers_refunds_owed_cost_the_same_queries_for_2_or_6_refunds(client, 
 
     assert_fixed_budget(client, "/dashboard/officer/finance/refunds/", add=add, marker="<tr data-refund=",
                         few=2, many=6)
+
+
+def test_buyer_invoices_cost_the_same_queries_for_2_or_6_invoices(client):
+    from django.utils import timezone
+
+    from orders.selectors import shopper_get
+    from orders.services import cart_line_set
+    from payments.services import bank_reference_for, bank_transfer_record
+    from tests.orders.factories import buyer_organisation, on_sale, place
+
+    organisation, member, outlet = buyer_organisation(credit_limit=10_000_000)
+    shopper = shopper_get(user=member, organisation=organisation)
+    client.force_login(member)
+    number = counter()
+
+    def add(count):
+        # checkouts on terms of a product each (Rp 100.000), every other one paid in part
+        for _ in range(count):
+            n = number()
+            cart_line_set(shopper=shopper, product_id=on_sale(stock=50, retail_price=50_000).pk, quantity=2)
+            checkout = place(shopper, destination=outlet, method="invoice")
+            if n % 2:
+                bank_transfer_record(officer=OfficerFactory(), reference=bank_reference_for(checkout.pk),
+                                     amount=50_000, bank_reference=f"BJ-{n}", received_on=timezone.localdate())
+
+    assert_fixed_budget(client, "/dashboard/buyer/invoices/", add=add, marker='<li class="card order-card">',
+                        few=2, many=6)
+
+
+# --- producers: price tiers -------------------------------------------------------------------------
+
+
+def test_product_tiers_cost_the_same_queries_for_2_or_6_tiers(client):
+    """The tiers route answers a POST; "add a row" (without JavaScript) shows the tiers as typed plus one."""
+    from catalog.services import product_price_tiers_set
+    from tests.catalog.factories import ProductFactory, owner_of
+
+    product = ProductFactory(min_order_qty=1, retail_price=100_000)
+    client.force_login(owner_of(product.producer))
+    url = f"/dashboard/producer/products/{product.pk}/tiers/"
+    row = re.compile(r'name="tiers-\d+-min_quantity"')
+
+    def tiers(count) -> list[tuple[int, int]]:
+        return [(10 * (i + 1), 90_000 - 1_000 * i) for i in range(count)]
+
+    def add_row(count):
+        data = {"tiers-TOTAL_FORMS": str(count), "tiers-INITIAL_FORMS": str(count), "tiers-MIN_NUM_FORMS": "0",
+                "tiers-MAX_NUM_FORMS": "20", "add_row": "1"}
+        for index, (quantity, price) in enumerate(tiers(count)):
+            data |= {f"tiers-{index}-min_quantity": str(quantity), f"tiers-{index}-unit_price": str(price)}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        assert response.status_code == 200
+        assert len(row.findall(response.content.decode())) == count + 1
+        return len(queries)
+
+    product_price_tiers_set(product=product, tiers=tiers(2), actor=owner_of(product.producer))
+    add_row(2)  # warm the per-process caches
+    few = add_row(2)
+    product_price_tiers_set(product=product, tiers=tiers(6), actor=owner_of(product.producer))
+    many = add_row(6)
+    assert many == few, (few, many)
