@@ -30,6 +30,9 @@ SOLD_STATUSES = (Order.Status.DELIVERED, Order.Status.COMPLETED)
 PRODUCT_PAGE_REVIEWS = 5  # reviews shown on the product page; the rest on its reviews page
 
 _PHOTOS = Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "pk"))
+# The open reports of each review of the officers' queue, oldest first, in one query for the page.
+_OPEN_REPORTS = Prefetch("reports", queryset=ReviewReport.objects.filter(resolved_at__isnull=True)
+                         .order_by("created_at", "pk"), to_attr="report_rows")
 
 
 # --- who may review what -------------------------------------------------------------------------
@@ -179,8 +182,9 @@ class Queue:
 
 
 def review_list_for_officers(*, queue: str = Queue.WAITING) -> QuerySet[Review]:
-    """Return the officers' moderation queue, oldest first (hidden: newest first), with product names."""
-    qs = (Review.objects.select_related("order_line", "author").prefetch_related(_PHOTOS)
+    """Return the officers' moderation queue, oldest first (hidden: newest first), with product names
+    and each review's open reports (``report_rows``)."""
+    qs = (Review.objects.select_related("order_line", "author").prefetch_related(_PHOTOS, _OPEN_REPORTS)
           .annotate(report_count=Count("reports")))
     if queue == Queue.HIDDEN:
         return qs.filter(status=Review.Status.HIDDEN).order_by("-updated_at", "-pk")
@@ -200,10 +204,6 @@ def review_get_for_officer(*, user: User, pk: int) -> Review:
     if review is None:
         raise ReviewNotFound()
     return review
-
-
-def review_report_list(*, review: Review) -> QuerySet[ReviewReport]:
-    return ReviewReport.objects.filter(review=review).order_by("created_at", "pk")
 
 
 def review_event_list(*, review: Review) -> QuerySet[ReviewEvent]:

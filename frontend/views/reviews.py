@@ -36,7 +36,6 @@ from reviews.selectors import (
     review_list_for_producer,
     review_list_for_product,
     review_map_for_order,
-    review_report_list,
     review_waiting_count,
 )
 from reviews.services import review_edit, review_moderate, review_reply, review_report, review_write
@@ -183,11 +182,8 @@ def officer_reviews(request):
     queue = request.GET.get("queue", Queue.WAITING)
     queue = queue if queue in Queue.ALL else Queue.WAITING
     page = Paginator(review_list_for_officers(queue=queue), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
-    reviews = list(page.object_list)
-    for review in reviews:
-        review.report_rows = list(review_report_list(review=review)) if review.open_reports else []
     return render(request, "frontend/reviews/officer_reviews.html", {
-        "page": page, "reviews": reviews, "queue": queue, "waiting": review_waiting_count(),
+        "page": page, "reviews": page.object_list, "queue": queue, "waiting": review_waiting_count(),
         "queues": [(Queue.WAITING, _("Waiting")), (Queue.REPORTED, _("Reported")), (Queue.HIDDEN, _("Hidden"))],
         "section": "reviews", "form": ModerateForm()})
 
