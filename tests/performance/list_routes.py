@@ -51,13 +51,56 @@ BUDGETS: dict[str, str] = {
     "frontend:officer-interests": "tests/investors/test_pages.py::test_officer_lists_have_a_fixed_query_budget",
     "v1:payments:refunds":
         "tests/payments/test_refund_transfers.py::test_api_officers_list_refunds_owed_and_record_a_transfer_with_proof",
+    "frontend:account-api-tokens":
+        "tests/performance/test_page_list_budgets.py::test_api_tokens_cost_the_same_queries_for_2_or_6_tokens",
+    "frontend:organisation-members":
+        "tests/performance/test_page_list_budgets.py::test_organisation_members_cost_the_same_queries_for_2_or_6_people",
+    "frontend:addresses":
+        "tests/performance/test_page_list_budgets.py::test_addresses_cost_the_same_queries_for_2_or_6_addresses",
+    "frontend:buyer-outlets":
+        "tests/performance/test_page_list_budgets.py::test_outlets_cost_the_same_queries_for_2_or_6_outlets",
+    "frontend:officer-buyers":
+        "tests/performance/test_page_list_budgets.py::test_officers_buyer_queue_costs_the_same_queries_for_2_or_6_registrations",
+    "frontend:search-villages":
+        "tests/performance/test_page_list_budgets.py::test_village_search_costs_the_same_queries_for_2_or_6_villages",
+    "frontend:product-reviews":
+        "tests/performance/test_page_list_budgets.py::test_product_reviews_cost_the_same_queries_for_2_or_6_reviews",
+    "frontend:producer-reviews":
+        "tests/performance/test_page_list_budgets.py::test_producer_reviews_cost_the_same_queries_for_2_or_6_reviews",
+    "frontend:officer-reviews":
+        "tests/performance/test_page_list_budgets.py::test_officers_reported_reviews_cost_the_same_queries_for_2_or_6_reviews",
+    "frontend:buyer-placements":
+        "tests/performance/test_page_list_budgets.py::test_buyer_placements_cost_the_same_queries_for_2_or_6_placements",
+    "frontend:producer-placements":
+        "tests/performance/test_page_list_budgets.py::test_producer_placements_cost_the_same_queries_for_2_or_6_placements",
+    "frontend:officer-placements":
+        "tests/performance/test_page_list_budgets.py::test_officers_placements_cost_the_same_queries_for_2_or_6_placements",
+    "frontend:buyer-sales":
+        "tests/performance/test_page_list_budgets.py::test_buyer_sales_reports_cost_the_same_queries_for_2_or_6_reports",
+    "frontend:investor-opportunities":
+        "tests/performance/test_page_list_budgets.py::test_investors_opportunities_cost_the_same_queries_for_2_or_6_opportunities",
+    "frontend:investor-interests":
+        "tests/performance/test_page_list_budgets.py::test_investors_interests_cost_the_same_queries_for_2_or_6_interests",
+    "frontend:producer-investor-interests":
+        "tests/performance/test_page_list_budgets.py::test_producers_shared_interests_cost_the_same_queries_for_2_or_6_interests",
+    "frontend:buyer-showcases":
+        "tests/performance/test_page_list_budgets.py::test_buyer_showcases_cost_the_same_queries_for_2_or_6_registrations",
+    "frontend:producer-showcases":
+        "tests/performance/test_page_list_budgets.py::test_producer_showcases_cost_the_same_queries_for_2_or_6_participations",
+    "frontend:officer-collections":
+        "tests/performance/test_page_list_budgets.py::test_officers_collections_cost_the_same_queries_for_2_or_6_collections",
+    "frontend:officer-finance-refunds":
+        "tests/performance/test_page_list_budgets.py::test_officers_refunds_owed_cost_the_same_queries_for_2_or_6_refunds",
+    "frontend:buyer-invoices":
+        "tests/performance/test_page_list_budgets.py::test_buyer_invoices_cost_the_same_queries_for_2_or_6_invoices",
+    "frontend:producer-product-tiers":
+        "tests/performance/test_page_list_budgets.py::test_product_tiers_cost_the_same_queries_for_2_or_6_tiers",
 }
 
 # Lists without a budget test yet (2026-12-05). Each is bounded by its owner (one person's, one organisation's,
 # one village's rows) or small by nature, which is why they were left; each still needs its N-and-3N test.
 WITHOUT_BUDGET: frozenset[str] = frozenset({
-    "frontend:officer-collections", "frontend:officer-reviews", "frontend:producer-reviews",
-    "frontend:product-reviews", "v1:reviews:review-list",
+    "v1:reviews:review-list",
     "v1:accounts:token-list", "v1:accounts:organisation-members", "v1:accounts:organisation-invitations",
     "v1:regions:district-list", "v1:catalog:village-list", "v1:catalog:village-surveys",
     "v1:catalog:village-coaching-sessions", "v1:catalog:producer-list", "v1:catalog:producer-products",
@@ -68,12 +111,6 @@ WITHOUT_BUDGET: frozenset[str] = frozenset({
     "v1:investors:interest-list", "v1:investors:officer-profile-list", "v1:search:villages",
     "v1:payments:transfer-receipts", "v1:payments:late-transfers", "v1:payments:terms-invoices",
     "v1:placements:delivery-list", "v1:placements:sales-report-list", "v1:placements:settlement-line-list",
-    "frontend:officer-finance-refunds", "frontend:buyer-invoices", "frontend:buyer-outlets", "frontend:addresses",
-    "frontend:officer-buyers", "frontend:buyer-placements", "frontend:buyer-sales", "frontend:producer-placements",
-    "frontend:search-villages", "frontend:account-api-tokens", "frontend:organisation-members",
-    "frontend:buyer-showcases", "frontend:producer-showcases", "frontend:investor-terms", "frontend:investor-interests",
-    "frontend:producer-investor-interests", "frontend:investor-opportunities", "frontend:producer-product-tiers",
-    "frontend:officer-placements",
 })
 
 # Routes whose names read as lists but that are not list pages.
@@ -89,4 +126,5 @@ NOT_LISTS: dict[str, str] = {
     "frontend:officer-showcase-status": "an action (POST)",
     "frontend:officer-opportunity-status": "an action (POST)",
     "v1:investors:terms": "the investors' terms text",
+    "frontend:investor-terms": "the investors' confidentiality terms and the form to accept them",
 }
