@@ -211,7 +211,7 @@ def prepare(core: Core, *, fresh: bool) -> Path:
     mutmut = dict(tool["mutmut"])
     for path in [*mutmut["source_paths"], "tests", *mutmut.get("also_copy", [])]:
         link = work / path
-        if not link.is_symlink():
+        if not (link.is_symlink() or link.exists()):  # a kept run: the links, and the core's app as a folder
             link.symlink_to(os.path.relpath(ROOT / path, work))
     _write_mutable_copy(work, core.module)
     mutmut["only_mutate"] = [core.module]

@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -329,11 +330,13 @@ def start_web(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def _get(port: int, path: str) -> int:
+def _get(port: int, path: str) -> tuple[int, str]:
+    """Return the status and the path finally answered (redirects followed: wrk would measure the redirect)."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": HOST})
     with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
-        return response.status
+        final = urllib.parse.urlsplit(response.geturl())
+        return response.status, final.path + (f"?{final.query}" if final.query else "")
 
 
 def wrk(port: int, path: str, script: str) -> dict:
@@ -423,8 +426,8 @@ def main() -> None:
     web = start_web(port)
     scripts: dict[str, str] = {}
     try:
-        for name, path in targets.items():
-            status = _get(port, path)
+        for name, path in list(targets.items()):
+            status, targets[name] = _get(port, path)  # the product page by id redirects to its address with the slug
             assert status == 200, f"{name}: {path} answered {status}"
         shape = {f"search {shape}": paths for shape, paths in SEARCH_SHAPES.items()}
         for name in targets:

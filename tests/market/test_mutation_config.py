@@ -120,3 +120,15 @@ def test_the_mutated_copy_is_the_only_file_that_differs(tmp_path):
     assert (tmp_path / "orders" / "migrations").is_dir() and not (tmp_path / "orders" / "migrations").is_symlink()
     linked = tmp_path / "orders" / "models.py"
     assert linked.is_symlink() and linked.resolve() == (ROOT / "orders" / "models.py").resolve()
+
+
+def test_a_kept_run_lays_out_its_folder_again(tmp_path, monkeypatch):
+    tool = _mutation_tool()
+    monkeypatch.setattr(tool, "WORK", tmp_path)
+    core = next(core for core in tool.cores() if core.name == "stock")
+
+    first = tool.prepare(core, fresh=True)
+    again = tool.prepare(core, fresh=False)  # --keep and --rerun
+
+    assert first == again and (again / "catalog" / "services" / "stock.py").is_file()
+    assert not (again / "catalog" / "services" / "stock.py").is_symlink() and (again / "orders").is_symlink()
