@@ -1,0 +1,270 @@
+"""Query budgets of the REST API's list endpoints: the queries of a list do not grow with its rows.
+
+Each test fills a list with a few rows through the apps' services (or the factories their own tests use),
+requests it once to warm the per-process caches, counts the queries of a second request, adds twice as
+many rows again and counts once more: the two counts must be equal and each response must hold every row.
+Throttling reads the cache, which is the database in tests, so its queries are left out of the counts
+(``tests.catalog.test_api.counted_queries``).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from buyers.services import address_create, buyer_registration_save, buyer_registration_submit, outlet_create
+from catalog.services import (
+    assist_session_start,
+    coaching_session_record,
+    producer_permit_set,
+    producer_verify,
+    stock_restock,
+    survey_record,
+    village_photo_add,
+    village_profile_update,
+)
+from market.accounts.models import Membership, Organisation, Role
+from market.accounts.members import invitation_create
+from market.accounts.services import api_token_create
+from tests.catalog.factories import (
+    CommodityFactory,
+    OfficerFactory,
+    ProducerFactory,
+    ProductFactory,
+    UserFactory,
+    owner_of,
+    village,
+)
+from tests.catalog.test_api import counted_queries, in_village, jpeg, listed
+from tests.buyers.test_outlets import PLACE
+from tests.buyers.test_registration import buyer, data
+from tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(name="client")
+def client_fixture():
+    """An API client that asks for English messages."""
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def rows_of(body):
+    """Return the rows of a list response, paginated (``results``) or not."""
+    return body["results"] if isinstance(body, dict) else body
+
+
+def queries_and_rows(client: APIClient, url: str, params=None, rows=rows_of) -> tuple[int, list]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, response.content
+    return counted_queries(queries), rows(response.json())
+
+
+def assert_fixed_budget(client: APIClient, url: str, *, add, few: int, many: int, params=None, rows=rows_of):
+    """Add ``few`` rows, then ``many - few`` more, with ``add(count)``; the list must cost the same both times."""
+    add(few)
+    client.get(url, params or {})  # warm the per-process caches (content types, site, settings rows)
+    few_queries, few_rows = queries_and_rows(client, url, params, rows)
+    add(many - few)
+    many_queries, many_rows = queries_and_rows(client, url, params, rows)
+    assert (len(few_rows), len(many_rows)) == (few, many)
+    assert many_queries == few_queries
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def test_api_tokens_cost_the_same_queries_for_2_or_6_tokens(client):
+    user = UserFactory()
+    client.force_authenticate(user)
+
+    def add(count):
+        for number in range(count):
+            api_token_create(user=user, name=f"Kasir {number}")
+
+    assert_fixed_budget(client, "/api/v1/auth/tokens/", add=add, few=2, many=6)
+
+
+def test_organisation_members_cost_the_same_queries_for_2_or_6_members(client):
+    owner = MembershipFactory(role=Membership.Role.OWNER)
+    organisation = owner.organisation
+    client.force_authenticate(owner.user)
+
+    def add(count):
+        # the owner is the first row
+        for _ in range(count - (1 if organisation.memberships.count() == 1 else 0)):
+            MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER)
+
+    assert_fixed_budget(client, f"/api/v1/organisations/{organisation.pk}/members/", add=add, few=2, many=6)
+
+
+def test_organisation_invitations_cost_the_same_queries_for_2_or_6_invitations(client):
+    owner = MembershipFactory(role=Membership.Role.OWNER)
+    organisation = owner.organisation
+    client.force_authenticate(owner.user)
+    sent = iter(range(100))
+
+    def add(count):
+        for _ in range(count):
+            invitation_create(organisation=organisation, invited_by=owner.user, email=f"teman{next(sent)}@example.id",
+                              role="member")
+
+    assert_fixed_budget(client, f"/api/v1/organisations/{organisation.pk}/invitations/", add=add, few=2, many=6)
+
+
+# --- regions -------------------------------------------------------------------------------
+
+
+def test_districts_cost_the_same_queries_for_2_or_6_districts(client):
+    made = iter(range(1, 100))
+
+    def add(count):
+        for _ in range(count):
+            village(f"35.09.{next(made):02d}.2001", "Padomasan")
+
+    assert_fixed_budget(client, "/api/v1/regions/districts/", add=add, few=2, many=6, params={"regency": "35.09"})
+
+
+# --- catalog -------------------------------------------------------------------------------
+
+
+def rich_village(code: str, officer) -> None:
+    """A programme village with a flagship and another commodity, a contact officer and a photo."""
+    profile = in_village(code, f"Desa {code}", stage="coaching").profile
+    village_profile_update(profile=profile, officer=officer, story="Desa kopi.",
+                           flagship_commodity=CommodityFactory(), other_commodities=[CommodityFactory()],
+                           contact_officer=OfficerFactory())
+    village_photo_add(profile=profile, officer=officer, image=jpeg((64, 48)), alt_text="Kebun kopi")
+
+
+def test_programme_villages_cost_the_same_queries_for_2_or_6_villages(client):
+    officer = OfficerFactory()
+    made = iter(range(2001, 2100))
+
+    def add(count):
+        for _ in range(count):
+            rich_village(f"35.09.01.{next(made)}", officer)
+
+    assert_fixed_budget(client, "/api/v1/villages/", add=add, few=2, many=6)
+
+
+def test_village_surveys_cost_the_same_queries_for_2_or_6_surveys(client):
+    officer = OfficerFactory()
+    profile = in_village().profile
+    client.force_authenticate(officer)
+    days = iter(range(1, 100))
+
+    def add(count):
+        for _ in range(count):
+            survey_record(profile=profile, officer=OfficerFactory(), surveyed_on=date(2026, 1, 1) + timedelta(
+                days=next(days)), workforce_total=30, workforce_women=10, workforce_youth=5, existing_businesses=3,
+                road="poor", electricity="good", internet="none", water="fair", commodities=[
+                    {"commodity": CommodityFactory(), "estimated_production_per_month": 100, "unit": "kg"}])
+
+    assert_fixed_budget(client, f"/api/v1/villages/{profile.village_id}/surveys/", add=add, few=2, many=6)
+
+
+def test_village_coaching_sessions_cost_the_same_queries_for_2_or_6_sessions(client):
+    officer = OfficerFactory()
+    profile = in_village().profile
+    client.force_authenticate(officer)
+    days = iter(range(1, 100))
+
+    def add(count):
+        for _ in range(count):
+            coaching_session_record(profile=profile, officer=OfficerFactory(), held_on=date(2026, 1, 1) + timedelta(
+                days=next(days)), stage="coaching", topic="Pengemasan", trainer="Bu Ratna",
+                attendees=[ProducerFactory()])
+
+    assert_fixed_budget(client, f"/api/v1/villages/{profile.village_id}/coaching-sessions/", add=add, few=2,
+                        many=6)
+
+
+def test_producers_cost_the_same_queries_for_2_or_6_producers(client):
+    officer = OfficerFactory()
+
+    def add(count):
+        for _ in range(count):
+            product = listed(officer)
+            producer_permit_set(producer=product.producer, actor=owner_of(product.producer), kind="pirt", number="P-1",
+                                expires_on=date(2030, 1, 1))
+
+    assert_fixed_budget(client, "/api/v1/producers/", add=add, few=2, many=6)
+
+
+def test_producer_products_cost_the_same_queries_for_2_or_6_products(client):
+    producer = ProducerFactory()
+    client.force_authenticate(owner_of(producer))
+
+    def add(count):
+        for _ in range(count):
+            ProductFactory(producer=producer, stock=5)
+
+    assert_fixed_budget(client, f"/api/v1/producers/{producer.pk}/products/", add=add, few=2, many=6)
+
+
+def test_assisted_actions_cost_the_same_queries_for_2_or_6_actions(client):
+    client.force_authenticate(OfficerFactory())
+
+    def add(count):
+        for _ in range(count):
+            officer = OfficerFactory()
+            product = ProductFactory()
+            assist_session_start(officer=officer, producer=product.producer, reason="Tidak punya ponsel pintar")
+            stock_restock(product=product, quantity=3, actor=officer)
+
+    assert_fixed_budget(client, "/api/v1/assisted-actions/", add=add, few=2, many=6)
+
+
+def test_commodities_cost_the_same_queries_for_2_or_6_commodities(client):
+    assert_fixed_budget(client, "/api/v1/commodities/", add=lambda count: CommodityFactory.create_batch(count),
+                        few=2, many=6)
+
+
+# --- buyers --------------------------------------------------------------------------------
+
+
+def test_outlets_cost_the_same_queries_for_2_or_6_outlets(client):
+    village()
+    user = UserFactory(role=Role.BUYER)
+    client.force_authenticate(user)
+    made = iter(range(100))
+
+    def add(count):
+        for _ in range(count):
+            # each outlet in an organisation of its own: the list spans every buyer organisation of the member
+            organisation = OrganisationFactory(kind=Organisation.Kind.BUYER)
+            MembershipFactory(user=user, organisation=organisation, role=Membership.Role.OWNER)
+            outlet_create(organisation=organisation, actor=user, **{**PLACE, "name": f"Toko {next(made)}"})
+
+    assert_fixed_budget(client, "/api/v1/outlets/", add=add, few=2, many=6)
+
+
+def test_addresses_cost_the_same_queries_for_2_or_6_addresses(client):
+    village()
+    user = UserFactory()
+    client.force_authenticate(user)
+    made = iter(range(100))
+
+    def add(count):
+        for _ in range(count):
+            address_create(user=user, **{**PLACE, "name": f"Rumah {next(made)}"})
+
+    assert_fixed_budget(client, "/api/v1/addresses/", add=add, few=2, many=6)
+
+
+def test_buyer_registrations_cost_the_same_queries_for_2_or_6_registrations(client):
+    client.force_authenticate(OfficerFactory())
+    nib = iter(range(1000000000000, 1000000000100))
+
+    def add(count):
+        for _ in range(count):
+            organisation, owner = buyer()
+            buyer_registration_save(organisation=organisation, actor=owner, data=data(nib=str(next(nib))))
+            buyer_registration_submit(organisation=organisation, actor=owner)
+
+    assert_fixed_budget(client, "/api/v1/buyer-registrations/", add=add, few=2, many=6)
