@@ -20,15 +20,17 @@ from catalog.services import (
     assist_session_start,
     coaching_session_record,
     producer_permit_set,
-    producer_verify,
     stock_restock,
     survey_record,
     village_photo_add,
     village_profile_update,
 )
-from market.accounts.models import Membership, Organisation, Role
+from investors.services import watch_add
 from market.accounts.members import invitation_create
+from market.accounts.models import Membership, Organisation, Role
 from market.accounts.services import api_token_create
+from tests.buyers.test_outlets import PLACE
+from tests.buyers.test_registration import buyer, data
 from tests.catalog.factories import (
     CommodityFactory,
     OfficerFactory,
@@ -39,9 +41,8 @@ from tests.catalog.factories import (
     village,
 )
 from tests.catalog.test_api import counted_queries, in_village, jpeg, listed
-from tests.buyers.test_outlets import PLACE
-from tests.buyers.test_registration import buyer, data
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.investors.helpers import express, make_investor, make_opportunity, make_producer, make_village
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +269,60 @@ def test_buyer_registrations_cost_the_same_queries_for_2_or_6_registrations(clie
             buyer_registration_submit(organisation=organisation, actor=owner)
 
     assert_fixed_budget(client, "/api/v1/buyer-registrations/", add=add, few=2, many=6)
+
+
+# --- investors -----------------------------------------------------------------------------
+
+_village_codes = iter(range(2001, 2999))
+
+
+def programme_village():
+    return make_village(f"35.09.01.{next(_village_codes)}", "Padomasan", commodity=CommodityFactory())
+
+
+def test_opportunities_cost_the_same_queries_for_2_or_6_opportunities(client):
+    client.force_authenticate(OfficerFactory())
+
+    def add(count):
+        for _ in range(count):
+            profile = programme_village()
+            make_opportunity(profile, producer=make_producer(profile))
+
+    assert_fixed_budget(client, "/api/v1/investors/opportunities/", add=add, few=2, many=6)
+
+
+def test_watchlist_costs_the_same_queries_for_2_or_6_items(client):
+    investor = make_investor(terms=True)
+    client.force_authenticate(investor)
+
+    def add(count):
+        for number in range(count):
+            profile = programme_village()
+            if number % 2:
+                watch_add(user=investor, village_code=profile.village_id)
+            else:
+                watch_add(user=investor, opportunity_id=make_opportunity(profile).pk)
+
+    assert_fixed_budget(client, "/api/v1/investors/watchlist/", add=add, few=2, many=6)
+
+
+def test_interests_cost_the_same_queries_for_2_or_6_interests(client):
+    client.force_authenticate(OfficerFactory())
+
+    def add(count):
+        for _ in range(count):
+            express(make_investor(terms=True), make_opportunity(programme_village()))
+
+    assert_fixed_budget(client, "/api/v1/investors/interests/", add=add, few=2, many=6)
+
+
+def test_investor_profiles_cost_the_same_queries_for_2_or_6_profiles(client):
+    client.force_authenticate(OfficerFactory())
+
+    def add(count):
+        for _ in range(count):
+            make_investor(status="submitted", commodity_ids=[CommodityFactory().pk],
+                          district_codes=["35.09.01"])
+
+    village()
+    assert_fixed_budget(client, "/api/v1/investors/profiles/", add=add, few=2, many=6)
