@@ -29,6 +29,8 @@ from investors.services import watch_add
 from market.accounts.members import invitation_create
 from market.accounts.models import Membership, Organisation, Role
 from market.accounts.services import api_token_create
+from orders.services import cart_line_set, checkout_mark_paid
+from reviews.services import review_write
 from tests.buyers.test_outlets import PLACE
 from tests.buyers.test_registration import buyer, data
 from tests.catalog.factories import (
@@ -43,6 +45,10 @@ from tests.catalog.factories import (
 from tests.catalog.test_api import counted_queries, in_village, jpeg, listed
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.investors.helpers import express, make_investor, make_opportunity, make_producer, make_village
+from tests.orders.factories import consumer_shopper, on_sale, place, verified_producer
+from tests.reviews.helpers import deliver
+from tests.reviews.helpers import jpeg as review_jpeg
+from tests.showcases.factories import jakarta, published_showcase
 
 pytestmark = pytest.mark.django_db
 
@@ -326,3 +332,37 @@ def test_investor_profiles_cost_the_same_queries_for_2_or_6_profiles(client):
 
     village()
     assert_fixed_budget(client, "/api/v1/investors/profiles/", add=add, few=2, many=6)
+
+
+# --- showcases and reviews -----------------------------------------------------------------
+
+
+def test_showcases_cost_the_same_queries_for_2_or_6_showcases(client):
+    days = iter(range(10, 100))
+
+    def add(count):
+        for _ in range(count):
+            day = next(days)
+            published_showcase(starts_at=jakarta(day, 9), ends_at=jakarta(day, 12),
+                               registration_deadline=jakarta(day - 2, 17))
+
+    assert_fixed_budget(client, "/api/v1/showcases/", add=add, few=2, many=6)
+
+
+def test_own_reviews_cost_the_same_queries_for_2_or_6_reviews(client):
+    shopper, address = consumer_shopper()
+    client.force_authenticate(shopper.user)
+
+    def add(count):
+        for _ in range(count):
+            producer = verified_producer()
+            product = on_sale(producer=producer, stock=20, retail_price=10000)
+            cart_line_set(shopper=shopper, product_id=product.pk, quantity=1)
+            checkout = place(shopper, destination=address, method="card", delivery={producer.pk: "pickup"})
+            checkout_mark_paid(checkout=checkout, reference=f"pi_{checkout.pk}")
+            order = checkout.orders.get()
+            deliver(order, owner_of(producer))
+            review_write(order_line_id=order.lines.get().pk, author=shopper.user, rating=4, text="Enak.",
+                         photos=[review_jpeg()])
+
+    assert_fixed_budget(client, "/api/v1/reviews/", add=add, few=2, many=6)
