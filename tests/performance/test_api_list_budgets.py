@@ -30,6 +30,13 @@ from market.accounts.members import invitation_create
 from market.accounts.models import Membership, Organisation, Role
 from market.accounts.services import api_token_create
 from orders.services import cart_line_set, checkout_mark_paid
+from placements.services import (
+    DeliveryLineInput,
+    SalesLineInput,
+    consignment_delivery_record,
+    consignment_settle,
+    sales_report_submit,
+)
 from reviews.services import review_write
 from tests.buyers.test_outlets import PLACE
 from tests.buyers.test_registration import buyer, data
@@ -46,6 +53,7 @@ from tests.catalog.test_api import counted_queries, in_village, jpeg, listed
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.investors.helpers import express, make_investor, make_opportunity, make_producer, make_village
 from tests.orders.factories import consumer_shopper, on_sale, place, verified_producer
+from tests.placements.factories import agreed_placement, chain, product_of
 from tests.reviews.helpers import deliver
 from tests.reviews.helpers import jpeg as review_jpeg
 from tests.showcases.factories import jakarta, published_showcase
@@ -366,3 +374,62 @@ def test_own_reviews_cost_the_same_queries_for_2_or_6_reviews(client):
                          photos=[review_jpeg()])
 
     assert_fixed_budget(client, "/api/v1/reviews/", add=add, few=2, many=6)
+
+
+# --- placements ----------------------------------------------------------------------------
+
+
+def shelved(*, outlet, chain_owner, producer):
+    """Return a new product of ``producer`` placed at ``outlet`` and delivered there (10 units)."""
+    placement = agreed_placement(outlet=outlet, owner=chain_owner, product=product_of(producer))
+    consignment_delivery_record(actor=owner_of(producer), outlet=outlet,
+                                lines=[DeliveryLineInput(placement.pk, 10)],
+                                delivered_on=date.today() - timedelta(days=60))
+    return placement
+
+
+def test_consignment_deliveries_cost_the_same_queries_for_2_or_6_deliveries(client):
+    _organisation, chain_owner, outlet = chain()
+    producer = verified_producer()
+    client.force_authenticate(owner_of(producer))
+
+    def add(count):
+        for _ in range(count):
+            shelved(outlet=outlet, chain_owner=chain_owner, producer=producer)
+
+    assert_fixed_budget(client, "/api/v1/consignment-deliveries/", add=add, few=2, many=6)
+
+
+_periods = iter(range(50))
+
+
+def reported(*, outlet, chain_owner, producer):
+    """Return a sales report of a new shelved product, for a period of its own (one report per outlet and period)."""
+    placement = shelved(outlet=outlet, chain_owner=chain_owner, producer=producer)
+    return sales_report_submit(actor=chain_owner, outlet=outlet, period_end=date.today() - timedelta(days=next(_periods)),
+                               lines=[SalesLineInput(placement.pk, 2)])
+
+
+def test_sales_reports_cost_the_same_queries_for_2_or_6_reports(client):
+    _organisation, chain_owner, outlet = chain()
+    producer = verified_producer()
+    client.force_authenticate(chain_owner)
+
+    def add(count):
+        for _ in range(count):
+            reported(outlet=outlet, chain_owner=chain_owner, producer=producer)
+
+    assert_fixed_budget(client, "/api/v1/sales-reports/", add=add, few=2, many=6)
+
+
+def test_consignment_settlements_cost_the_same_queries_for_2_or_6_lines(client):
+    _organisation, chain_owner, outlet = chain()
+    producer = verified_producer()
+    client.force_authenticate(owner_of(producer))
+
+    def add(count):
+        for _ in range(count):
+            consignment_settle(report=reported(outlet=outlet, chain_owner=chain_owner, producer=producer),
+                               actor=chain_owner)
+
+    assert_fixed_budget(client, "/api/v1/consignment-settlements/", add=add, few=2, many=6)
