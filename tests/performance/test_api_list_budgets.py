@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from buyers.services import address_create, buyer_registration_save, buyer_registration_submit, outlet_create
@@ -29,7 +30,10 @@ from investors.services import watch_add
 from market.accounts.members import invitation_create
 from market.accounts.models import Membership, Organisation, Role
 from market.accounts.services import api_token_create
-from orders.services import cart_line_set, checkout_mark_paid
+from orders.services import cart_line_set, checkout_mark_paid, order_problem_answer, order_problem_report
+from orders.states import Party
+from payments.models import TermsInvoice
+from payments.services import bank_transfer_record
 from placements.services import (
     DeliveryLineInput,
     SalesLineInput,
@@ -53,6 +57,10 @@ from tests.catalog.test_api import counted_queries, in_village, jpeg, listed
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.investors.helpers import express, make_investor, make_opportunity, make_producer, make_village
 from tests.orders.factories import consumer_shopper, on_sale, place, verified_producer
+from tests.orders.factories import officer as payments_officer
+from tests.orders.test_problems import delivered, photo
+from tests.payments.test_late_transfers import expired_checkout
+from tests.payments.test_terms import pay, terms_shopper
 from tests.placements.factories import agreed_placement, chain, product_of
 from tests.reviews.helpers import deliver
 from tests.reviews.helpers import jpeg as review_jpeg
@@ -433,3 +441,48 @@ def test_consignment_settlements_cost_the_same_queries_for_2_or_6_lines(client):
                                actor=chain_owner)
 
     assert_fixed_budget(client, "/api/v1/consignment-settlements/", add=add, few=2, many=6)
+
+
+# --- orders and payments -------------------------------------------------------------------
+
+
+def test_order_problems_cost_the_same_queries_for_2_or_6_problems(client):
+    order, people = delivered()
+    client.force_authenticate(people[Party.BUYER])
+
+    def add(count):
+        for _ in range(count):
+            problem = order_problem_report(order=order, actor=people[Party.BUYER], kind="damaged",
+                                           description="Dua bungkus sobek", photos=[photo(), photo((20, 20))])
+            order_problem_answer(problem=problem, actor=people[Party.PRODUCER], answer="Maaf, kami ganti")
+
+    assert_fixed_budget(client, f"/api/v1/orders/{order.pk}/problems/", add=add, few=2, many=6)
+
+
+def test_late_transfers_cost_the_same_queries_for_2_or_6_transfers(client):
+    finance = payments_officer()
+    client.force_authenticate(finance)
+    lines = iter(range(100))
+
+    def add(count):
+        for _ in range(count):
+            _checkout, _products, reference = expired_checkout()
+            bank_transfer_record(officer=finance, reference=reference, amount=75000,
+                                 bank_reference=f"LATE-{next(lines)}", received_on=timezone.localdate())
+
+    assert_fixed_budget(client, "/api/v1/payments/late-transfers/", add=add, few=2, many=6)
+
+
+def test_terms_invoices_cost_the_same_queries_for_2_or_6_invoices(client):
+    shopper, outlet, _product = terms_shopper(credit_limit=10_000_000, price=100_000)
+    client.force_authenticate(shopper.user)
+    lines = iter(range(100))
+
+    def add(count):
+        for _ in range(count):
+            if TermsInvoice.objects.exists():  # the first order's line is in the cart already
+                cart_line_set(shopper=shopper, product_id=on_sale(stock=5, retail_price=100_000).pk, quantity=1)
+            checkout = place(shopper, destination=outlet, method="invoice")
+            pay(TermsInvoice.objects.select_related("payment").get(checkout=checkout), 50_000, f"BJ-{next(lines)}")
+
+    assert_fixed_budget(client, "/api/v1/payments/invoices/", add=add, few=2, many=6)
