@@ -30,7 +30,14 @@ from investors.services import watch_add
 from market.accounts.members import invitation_create
 from market.accounts.models import Membership, Organisation, Role
 from market.accounts.services import api_token_create
-from orders.services import cart_line_set, checkout_mark_paid, order_problem_answer, order_problem_report
+from orders.services import (
+    cart_line_set,
+    checkout_mark_paid,
+    delivery_options_set,
+    order_problem_answer,
+    order_problem_report,
+)
+from orders.services.delivery import AreaFee, CourierRate, DeliveryOptions
 from orders.states import Party
 from payments.models import TermsInvoice
 from payments.services import bank_transfer_record
@@ -42,6 +49,8 @@ from placements.services import (
     sales_report_submit,
 )
 from reviews.services import review_write
+from search.backends import backend_reset
+from search.backends.database import Database
 from tests.buyers.test_outlets import PLACE
 from tests.buyers.test_registration import buyer, data
 from tests.catalog.factories import (
@@ -486,3 +495,46 @@ def test_terms_invoices_cost_the_same_queries_for_2_or_6_invoices(client):
             pay(TermsInvoice.objects.select_related("payment").get(checkout=checkout), 50_000, f"BJ-{next(lines)}")
 
     assert_fixed_budget(client, "/api/v1/payments/invoices/", add=add, few=2, many=6)
+
+
+def test_delivery_options_cost_the_same_queries_for_2_or_6_areas_and_rates(client):
+    producer = ProducerFactory()
+    client.force_authenticate(owner_of(producer))
+    areas, rates = [], []
+
+    def add(count):
+        for _ in range(count):
+            district_code = village(f"35.09.{len(areas) + 1:02d}.2001").district_id
+            areas.append(AreaFee(district_code=district_code, fee=5000 + len(areas)))
+            rates.append(CourierRate(fee=20000, regency_code="35.09", max_grams=1000 * (len(rates) + 1)))
+        delivery_options_set(producer=producer, actor=owner_of(producer), options=DeliveryOptions(
+            offers_delivery=True, delivery_areas=tuple(areas), offers_courier=True, courier_rates=tuple(rates)))
+
+    # the rows are the district fees and the courier rates, one of each per step
+    assert_fixed_budget(client, f"/api/v1/producers/{producer.pk}/delivery-options/", add=add, few=2, many=6,
+                        rows=lambda body: list(zip(body["delivery_areas"], body["courier_rates"], strict=True)))
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+@pytest.fixture(name="fresh_search_backend")
+def fresh_search_backend_fixture():
+    """Build the configured search backend anew (as tests/search does): no vocabulary of another test."""
+    backend_reset()
+    yield
+    backend_reset()
+
+
+def test_village_search_costs_the_same_queries_for_2_or_6_villages(client, fresh_search_backend):
+    officer = OfficerFactory()
+    made = iter(range(2001, 2100))
+
+    def add(count):
+        for _ in range(count):
+            code = f"35.09.01.{next(made)}"
+            rich_village(code, officer)
+            ProducerFactory(village=village(code))
+        Database().rebuild()
+
+    assert_fixed_budget(client, "/api/v1/search/villages", add=add, few=2, many=6)
