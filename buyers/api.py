@@ -432,7 +432,7 @@ class OfficerRegistrationListView(generics.ListAPIView):
         status_ = self.request.query_params.get("status", BuyerRegistration.Status.SUBMITTED)
         if status_ not in BuyerRegistration.Status.values:
             status_ = BuyerRegistration.Status.SUBMITTED
-        return buyer_registration_list_for_officers(status=status_).prefetch_related("events")
+        return buyer_registration_list_for_officers(status=status_, with_events=True)
 
 
 class OfficerRegistrationDetailView(APIView):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from buyers.exceptions import AddressNotFound, BuyerRegistrationNotFound, OutletNotFound
 from buyers.models import (
@@ -217,11 +217,17 @@ def buyer_registration_get(*, organisation: Organisation) -> BuyerRegistration |
             .filter(organisation=organisation).first())
 
 
-def buyer_registration_list_for_officers(*, status: str | None = BuyerRegistration.Status.SUBMITTED
-                                         ) -> QuerySet[BuyerRegistration]:
-    """Return registrations (submitted ones by default: the queue), the longest waiting first."""
+def buyer_registration_list_for_officers(*, status: str | None = BuyerRegistration.Status.SUBMITTED,
+                                         with_events: bool = False) -> QuerySet[BuyerRegistration]:
+    """Return registrations (submitted ones by default: the queue), the longest waiting first.
+
+    ``with_events`` reads every registration's history too, in one more query for the whole page
+    (``buyer_registration_event_list`` then answers from it).
+    """
     qs = BuyerRegistration.objects.select_related("organisation", "village__district").order_by(
         "submitted_at", "pk")
+    if with_events:
+        qs = qs.prefetch_related(Prefetch("events", queryset=_registration_events()))
     return qs.filter(status=status) if status else qs
 
 
@@ -241,9 +247,16 @@ def buyer_registration_get_for_officers(*, user: User, pk: int) -> BuyerRegistra
     return registration
 
 
+def _registration_events() -> QuerySet[BuyerRegistrationEvent]:
+    return BuyerRegistrationEvent.objects.select_related("actor").order_by("created_at", "pk")
+
+
 def buyer_registration_event_list(*, registration: BuyerRegistration) -> QuerySet[BuyerRegistrationEvent]:
-    """Return the registration's history, oldest first, with who made each change."""
-    return registration.events.select_related("actor").order_by("created_at", "pk")
+    """Return the registration's history, oldest first, with who made each change (no query when the
+    registration was read ``with_events``)."""
+    if "events" in getattr(registration, "_prefetched_objects_cache", {}):
+        return registration.events.all()
+    return _registration_events().filter(registration=registration)
 
 
 def buyer_registration_was_refused(*, registration: BuyerRegistration) -> bool:

@@ -493,9 +493,10 @@ class InterestListView(APIView):
         officer = request.user.is_officer
         if officer:
             wanted = request.query_params.get("status")
-            qs = interest_list_for_officers(status=wanted if wanted in Interest.Status.values else None)
+            qs = interest_list_for_officers(status=wanted if wanted in Interest.Status.values else None,
+                                            with_events=True)
         else:
-            qs = interest_list_for_investor(user=request.user)
+            qs = interest_list_for_investor(user=request.user, with_events=True)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(InterestOut(page, many=True, context={"officer": officer}).data)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -383,9 +384,17 @@ def _interests() -> QuerySet[Interest]:
                                            "opportunity__producer", "investor__investor_profile")
 
 
-def interest_list_for_investor(*, user: User) -> QuerySet[Interest]:
-    """Return the investor's own interests, latest first."""
-    return _interests().filter(investor=user).order_by("-created_at", "-pk")
+def _with_events(interests: QuerySet[Interest], *, for_officer: bool) -> QuerySet[Interest]:
+    """Read the history of every interest in one more query (``interest_event_list`` then answers from it)."""
+    return interests.prefetch_related(Prefetch("events", queryset=_interest_events(for_officer=for_officer),
+                                               to_attr=_EVENTS_ATTR[for_officer]))
+
+
+def interest_list_for_investor(*, user: User, with_events: bool = False) -> QuerySet[Interest]:
+    """Return the investor's own interests, latest first (``with_events``: with their histories as the
+    investor sees them)."""
+    qs = _interests().filter(investor=user).order_by("-created_at", "-pk")
+    return _with_events(qs, for_officer=False) if with_events else qs
 
 
 def access_interest(*, user: User, pk: int) -> Interest:
@@ -401,16 +410,32 @@ def access_interest(*, user: User, pk: int) -> Interest:
     return interest
 
 
-def interest_event_list(*, interest: Interest, for_officer: bool) -> QuerySet[InterestEvent]:
-    """Return an interest's history: everything for officers, status changes only for the investor."""
-    qs = InterestEvent.objects.filter(interest=interest).select_related("actor").order_by("created_at", "pk")
+# Where ``_with_events`` keeps an interest's history, for officers (True) and for its investor (False).
+_EVENTS_ATTR = {True: "events_for_officer", False: "events_for_investor"}
+
+
+def _interest_events(*, for_officer: bool) -> QuerySet[InterestEvent]:
+    qs = InterestEvent.objects.select_related("actor").order_by("created_at", "pk")
     return qs if for_officer else qs.filter(kind=InterestEvent.Kind.STATUS)
 
 
+def interest_event_list(*, interest: Interest, for_officer: bool) -> Iterable[InterestEvent]:
+    """Return an interest's history: everything for officers, status changes only for the investor
+    (no query when the interest was listed ``with_events`` for the same reader)."""
+    prefetched = getattr(interest, _EVENTS_ATTR[for_officer], None)
+    if prefetched is not None:
+        return prefetched
+    return _interest_events(for_officer=for_officer).filter(interest=interest)
+
+
 def interest_list_for_officers(*, status: str | None = None, district: str | None = None,
-                               opportunity: Opportunity | None = None) -> QuerySet[Interest]:
-    """Return interests for triage, oldest change first (of ``status``, ``district``, ``opportunity``, if given)."""
+                               opportunity: Opportunity | None = None, with_events: bool = False
+                               ) -> QuerySet[Interest]:
+    """Return interests for triage, oldest change first (of ``status``, ``district``, ``opportunity``, if given;
+    ``with_events``: with their full histories)."""
     qs = _interests().order_by("status_changed_at", "pk")
+    if with_events:
+        qs = _with_events(qs, for_officer=True)
     if opportunity is not None:
         qs = qs.filter(opportunity=opportunity)
     if status:
