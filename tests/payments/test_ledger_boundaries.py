@@ -89,3 +89,86 @@ def test_an_allocation_reads_the_rates_once_and_each_orders_lines_with_their_pro
         '"orders_orderline"',
         '"orders_orderline"',
     ]
+
+
+# --- what ledger_entry_post showed once its transaction decorator no longer hid it from mutmut -------------
+
+
+def test_a_buyers_receivable_is_an_asset_account():
+    from payments.services.ledger import Line, ledger_entry_post, receivable_account_code
+
+    ledger_entry_post(key="terms:invoice:1", kind=LedgerEntry.Kind.RECEIPT, lines=[
+        Line(receivable_account_code(7), debit=50_000), Line("deposits", credit=50_000)])
+
+    assert LedgerAccount.objects.get(code="receivable:7").kind == LedgerAccount.Kind.ASSET
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ([("cash:bank_transfer", 10_000, 0), ("deposits", 0, 9_000)], "entry:x: debits 10000 != credits 9000"),
+    ([("cash:bank_transfer", -5, 0), ("deposits", 0, -5)], "entry:x: every line has one positive side"),
+])
+def test_an_unbalanced_entry_is_refused_with_what_is_wrong_and_writes_nothing(lines, message):
+    from payments.exceptions import LedgerUnbalanced
+    from payments.services.ledger import Line, ledger_entry_post
+
+    with pytest.raises(LedgerUnbalanced) as error:
+        ledger_entry_post(key="entry:x", kind=LedgerEntry.Kind.RECEIPT,
+                          lines=[Line(account, debit=debit, credit=credit) for account, debit, credit in lines])
+
+    assert str(error.value) == message
+    assert not LedgerEntry.objects.exists() and not LedgerLine.objects.exists()
+
+
+def test_a_long_memo_is_kept_to_its_first_255_characters():
+    from payments.services.ledger import Line, ledger_entry_post
+
+    entry = ledger_entry_post(key="entry:memo", kind=LedgerEntry.Kind.RECEIPT, memo="Transfer BCA " + "x" * 300,
+                              lines=[Line("cash:bank_transfer", debit=1_000), Line("deposits", credit=1_000)])
+
+    entry.refresh_from_db()
+    assert len(entry.memo) == 255 and entry.memo.startswith("Transfer BCA x")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_posts_of_one_key_at_the_same_moment_give_one_entry():
+    import threading
+
+    from django.db import close_old_connections, transaction
+
+    from payments.services.ledger import Line, ledger_entry_post
+
+    lines = [Line("cash:bank_transfer", debit=25_000), Line("deposits", credit=25_000)]
+    first_written, first_may_commit = threading.Event(), threading.Event()
+    results = {}
+
+    def first():
+        try:
+            with transaction.atomic():  # holds the new entry uncommitted while the second post looks for it
+                results["first"] = ledger_entry_post(key="receipt:race", kind=LedgerEntry.Kind.RECEIPT, lines=lines)
+                first_written.set()
+                first_may_commit.wait(10)
+        finally:
+            close_old_connections()
+
+    def second():
+        try:
+            first_written.wait(10)
+            results["second"] = ledger_entry_post(key="receipt:race", kind=LedgerEntry.Kind.RECEIPT, lines=lines)
+        except Exception as error:  # noqa: BLE001 - the assertion below shows it
+            results["second"] = error
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_written.wait(10)
+    threading.Event().wait(0.5)  # the second post now waits on the key's unique index
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+
+    # then: the second post found the first's entry after the unique key refused its own; one entry, two lines
+    assert results["second"] == results["first"]
+    assert LedgerEntry.objects.filter(key="receipt:race").count() == 1
+    assert LedgerLine.objects.filter(entry__key="receipt:race").count() == 2
