@@ -16,6 +16,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from catalog.models import PermitKind, Stage
+from market.core.pagecache import public_data, shared_data
 from search.backends.base import MAX_OFFSET, MAX_PAGE_SIZE, ProductQuery, ProductSearchFilters, VillageQuery
 from search.selectors import (
     ProductSearchPage,
@@ -148,10 +149,15 @@ class ProductSearchView(APIView):
         "total_is_exact": serializers.BooleanField(), "did_you_mean": serializers.CharField(allow_null=True),
         "next": serializers.URLField(allow_null=True), "previous": serializers.URLField(allow_null=True)}))
     def get(self, request):
+        # Anonymous answers come from the shared cache until the index changes (market/core/pagecache.py).
+        data, _cached = public_data(request, lambda: self._answer(request))
+        return Response(data)
+
+    def _answer(self, request) -> dict:
         params = ProductSearchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = product_search(query=params.to_query(audience=search_audience(user=request.user)))
-        return Response({
+        return {
             "results": [{
                 "id": hit.id, "name": hit.name, "price": hit.price, "audience": hit.audience,
                 "price_tiers": [{"min_quantity": q, "unit_price": p} for q, p in hit.price_tiers],
@@ -163,7 +169,7 @@ class ProductSearchView(APIView):
             } for hit in page.hits],
             "facets": _facets(page.facets), "total": page.total, "total_is_exact": page.total_is_exact,
             "did_you_mean": page.did_you_mean, **_links(request, page, params.validated_data["page"]),
-        })
+        }
 
 
 class VillageSearchView(APIView):
@@ -177,11 +183,15 @@ class VillageSearchView(APIView):
         "total_is_exact": serializers.BooleanField(), "did_you_mean": serializers.CharField(allow_null=True),
         "next": serializers.URLField(allow_null=True), "previous": serializers.URLField(allow_null=True)}))
     def get(self, request):
+        data, _cached = public_data(request, lambda: self._answer(request))
+        return Response(data)
+
+    def _answer(self, request) -> dict:
         params = VillageSearchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = village_search(query=params.to_query())
         stages = dict(Stage.choices)
-        return Response({
+        return {
             "results": [{
                 "code": v.code, "name": v.name, "district": {"code": v.district_code, "name": v.district_name},
                 "stage": v.stage, "stage_label": str(stages.get(v.stage, v.stage)),
@@ -191,7 +201,7 @@ class VillageSearchView(APIView):
             } for v in page.villages],
             "facets": _facets(page.facets), "total": page.total, "total_is_exact": page.total_is_exact,
             "did_you_mean": page.did_you_mean, **_links(request, page, params.validated_data["page"]),
-        })
+        }
 
 
 class SuggestView(APIView):
@@ -208,6 +218,7 @@ class SuggestView(APIView):
     def get(self, request):
         params = SuggestParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        suggestions = search_suggest(prefix=params.validated_data["q"], limit=params.validated_data["limit"])
+        prefix, limit = params.validated_data["q"], params.validated_data["limit"]
+        suggestions = shared_data(f"suggest|{limit}|{prefix}", lambda: search_suggest(prefix=prefix, limit=limit))
         return Response({"suggestions": [{"text": s.text, "kind": s.kind, "url_hint": s.url_hint}
                                          for s in suggestions]})

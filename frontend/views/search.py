@@ -20,7 +20,7 @@ from catalog.models import PermitKind, Stage
 from catalog.selectors import product_ids_for_buyer, product_public_view
 from frontend.acting import acting_audience, sees_wholesale
 from frontend.views.buyer_preferences import acting_buyer_criteria
-from market.core.pagecache import cache_public_page
+from market.core.pagecache import cache_public_page, shared_data
 from search.backends.base import MAX_OFFSET, ProductQuery, ProductSearchFilters, VillageQuery
 from search.exceptions import SearchUnavailableError
 from search.selectors import product_search, search_suggest, village_search
@@ -202,7 +202,9 @@ def search(request):
 def suggest(request):
     """Return the suggestions partial for the search box (htmx); empty when nothing fits."""
     text = (request.GET.get("q") or "").strip()[:100]
-    suggestions = search_suggest(prefix=text, limit=SUGGESTIONS) if text else []
+    # The same for everyone who typed these letters: from the shared cache until the index changes.
+    suggestions = shared_data(f"suggest|{SUGGESTIONS}|{text}",
+                              lambda: search_suggest(prefix=text, limit=SUGGESTIONS)) if text else []
     return render(request, "frontend/search/suggestions.html", {
         "suggestions": [{"text": s.text, "kind": s.kind, "kind_label": SUGGESTION_KINDS.get(s.kind, s.kind)}
                         for s in suggestions]})

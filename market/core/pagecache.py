@@ -154,3 +154,17 @@ def public_data(request: HttpRequest, compute: Callable[[], Any]) -> tuple[Any, 
     data = compute()
     cache.set(key, data, settings.PAGE_CACHE_SECONDS)
     return data, False
+
+
+def shared_data(name: str, compute: Callable[[], Any]) -> Any:
+    """Return data that is the same for every visitor (``name`` says which: the suggestions for a prefix),
+    computed once per generation. Signed-in people get it from here too: nothing in it is theirs."""
+    if not _enabled():
+        return compute()
+    key = f"pagecache:data:{_generation()}:{hashlib.sha256(f'{name}|{get_language()}'.encode()).hexdigest()}"
+    stored = cache.get(key)
+    if stored is not None:
+        return stored
+    data = compute()
+    cache.set(key, data, settings.PAGE_CACHE_SECONDS)
+    return data

@@ -274,3 +274,43 @@ def test_publishing_or_cancelling_a_showcase_makes_the_home_page_stale(client, o
     committed(django_capture_on_commit_callbacks, lambda: showcase_status_set(
         showcase=draft, officer=officer, to="cancelled", reason="Banjir di lokasi"))
     assert pagecache._generation() > generation
+
+
+def _indexed(django_capture_on_commit_callbacks, product) -> None:
+    """Index ``product`` as the search task does after a change (the factories write no index)."""
+    from search.services import search_mark_dirty, search_sync
+
+    search_mark_dirty(product_ids=[product.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        search_sync()
+
+
+def test_the_search_api_answers_anonymous_visitors_from_the_cache_until_the_index_changes(
+        product, django_capture_on_commit_callbacks):
+    _indexed(django_capture_on_commit_callbacks, product)
+    first = APIClient().get("/api/v1/search/products?q=kopi")
+    with CaptureQueriesContext(transaction.get_connection()) as queries:
+        second = APIClient().get("/api/v1/search/products?q=kopi")
+
+    assert first.status_code == second.status_code == 200 and first.json() == second.json()
+    assert [hit["name"] for hit in second.json()["results"]] == ["Kopi Padomasan"]
+    assert not catalogue_queries(queries)
+    assert APIClient().get("/api/v1/search/products?q=kopi&page=0").status_code == 400  # refused: not stored
+
+    _indexed(django_capture_on_commit_callbacks, product)  # the index changed: the next answer is searched again
+    with CaptureQueriesContext(transaction.get_connection()) as again:
+        APIClient().get("/api/v1/search/products?q=kopi")
+    assert catalogue_queries(again)
+
+
+def test_suggestions_are_computed_once_for_everyone_who_typed_the_same_letters(
+        client, product, django_capture_on_commit_callbacks):
+    _indexed(django_capture_on_commit_callbacks, product)
+    first = client.get("/search/suggest/?q=kop", HTTP_HX_REQUEST="true")
+    signed_in = client.__class__()
+    signed_in.force_login(owner_of(product.producer))
+    with CaptureQueriesContext(transaction.get_connection()) as queries:
+        second = signed_in.get("/search/suggest/?q=kop", HTTP_HX_REQUEST="true")
+
+    assert first.content == second.content and "Kopi Padomasan" in first.content.decode()
+    assert not [q for q in catalogue_queries(queries) if "search_" in q]

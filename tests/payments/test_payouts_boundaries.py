@@ -180,3 +180,70 @@ def test_a_bank_name_is_required(bank_name):
         )
 
     assert error.value.fields == {"bank_name": ["Enter the bank's name."]}
+
+
+# --- what the services showed once their transaction decorators no longer hid them from mutmut ----------
+
+
+def _paid_producers(items):
+    from tests.payments.test_payouts import _paid_and_completed
+
+    return _paid_and_completed(items)
+
+
+def test_a_batch_skips_producers_below_the_minimum_and_pays_everyone_from_exactly_the_minimum():
+    from payments.models import LedgerEntry, Payout
+    from payments.selectors import producer_balance
+
+    # given: four producers with 9.500, 19.000, 38.000 and 9.500 available, each with a bank account
+    producers = _paid_producers([(10000, 1), (10000, 2), (10000, 4), (10000, 1)])
+    for number, producer in enumerate(producers):
+        bank_account_set(producer, bank_name="BRI", account_number=f"55500011{number}", account_holder=f"UD {number}")
+
+    with CaptureQueriesContext(connection) as queries:
+        batch = payout_batch_create(officer=officer(), minimum=19_000)
+
+    # then: the two below the minimum wait, the one at exactly the minimum and the one above are paid
+    assert sorted(Payout.objects.filter(batch=batch).values_list("producer_id", "amount")) == sorted(
+        [(producers[1].pk, 19_000), (producers[2].pk, 38_000)])
+    assert batch.total == 57_000 and type(batch).objects.get(pk=batch.pk).total == 57_000
+    assert [producer_balance(producer_id=p.pk).available for p in producers] == [9_500, 0, 0, 9_500]
+    assert set(LedgerEntry.objects.filter(kind="payout").values_list("memo", flat=True)) == {f"batch {batch.pk}"}
+    # the bank accounts come with the locked ledger accounts, not one query per producer
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT")
+                and 'FROM "payments_producerbankaccount"' in q["sql"]]
+
+
+def test_marking_a_batch_paid_posts_its_transfer_under_the_batch():
+    from payments.models import LedgerEntry
+    from payments.services.payouts import payout_batch_mark_paid
+
+    (producer,) = _paid_producers([(10000, 4)])
+    bank_account_set(producer, bank_name="BRI", account_number="555000111", account_holder="Bu Sri")
+    finance = officer()
+    batch = payout_batch_create(officer=finance, minimum=1)
+
+    payout_batch_mark_paid(batch=batch, officer=finance)
+
+    assert LedgerEntry.objects.get(key=f"payout_batch:{batch.pk}").memo == f"batch {batch.pk}"
+
+
+def test_a_first_bank_account_records_that_there_was_none_before():
+    producer = verified_producer()
+
+    bank_account_set(producer, bank_name="Bank Jatim", account_number="0123456789", account_holder="UD Kopi")
+
+    change = BankAccountChange.objects.get(producer=producer)
+    assert (change.old_bank_name, change.old_account_number, change.old_account_holder) == ("", "", "")
+    assert (change.new_bank_name, change.new_account_holder) == ("Bank Jatim", "UD Kopi")
+
+
+def test_a_bank_account_is_never_set_inside_another_transaction():
+    from django.db import transaction
+
+    producer = verified_producer()
+
+    # durable: a caller that could still roll back (or fail after) the change is refused before anything is written
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bank_account_set(producer, bank_name="BRI", account_number="555000111", account_holder="Bu Sri")
+    assert not BankAccountChange.objects.filter(producer=producer).exists()
