@@ -352,3 +352,92 @@ def test_an_overdue_invoice_refuses_the_payment_method_field_with_its_message():
 
     assert error.value.fields == {"payment_method": [error.value.message]}
     assert str(error.value.message).startswith(f"Invoice {Checkout.objects.get().number} was due on ")
+
+
+# --- what the services showed once their transaction decorators no longer hid them from mutmut ----------
+
+
+def test_nobody_at_all_sets_terms():
+    organisation = organisation_without_terms()
+
+    with pytest.raises(TermsForbidden):
+        credit_terms_set(officer=None, organisation=organisation, net_days=14, credit_limit=1_000_000)
+    assert not CreditTerms.objects.filter(organisation=organisation).exists()
+
+
+def test_the_due_date_counts_from_the_day_the_checkout_was_placed_not_from_today():
+    organisation, member, outlet = buyer_organisation(credit_limit=1_000_000, net_days=14)
+    shopper = shopper_get(user=member, organisation=organisation)
+    product = on_sale(stock=50, retail_price=100_000)
+    cart_line_set(shopper=shopper, product_id=product.pk, quantity=1)
+    checkout = place(shopper, destination=outlet, method="invoice")
+    # given: a checkout placed three days ago whose invoice was not written then (the hook switched off)
+    TermsInvoice.objects.filter(checkout=checkout).delete()
+    Checkout.objects.filter(pk=checkout.pk).update(created_at=timezone.now() - timedelta(days=3))
+    checkout.refresh_from_db()
+
+    invoice = terms_invoice_open(checkout=checkout)
+
+    assert invoice.due_on == timezone.localdate() - timedelta(days=3) + timedelta(days=14)
+
+
+def test_a_checkout_of_one_rupiah_on_terms_gets_its_invoice():
+    organisation, member, outlet = buyer_organisation(credit_limit=1_000_000, net_days=30)
+    shopper = shopper_get(user=member, organisation=organisation)
+    product = on_sale(stock=50, retail_price=100_000)
+    cart_line_set(shopper=shopper, product_id=product.pk, quantity=1)
+    checkout = place(shopper, destination=outlet, method="invoice")
+    TermsInvoice.objects.filter(checkout=checkout).delete()
+    one_rupiah = Checkout(pk=checkout.pk, payment_method=PaymentMethod.INVOICE, organisation=organisation, total=1,
+                          created_at=checkout.created_at)
+
+    invoice = terms_invoice_open(checkout=one_rupiah)
+
+    assert invoice is not None and invoice.checkout == checkout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_approving_the_first_terms_at_once_make_one_set_of_terms():
+    import threading
+
+    from django.db import close_old_connections, transaction
+
+    organisation = organisation_without_terms()
+    first_officer, second_officer = officer(), officer()
+    first_locked, first_may_commit = threading.Event(), threading.Event()
+    results = {}
+
+    def first():
+        try:
+            with transaction.atomic():  # the first approval holds the organisation until it commits
+                results["first"] = credit_terms_set(officer=first_officer, organisation=organisation, net_days=14,
+                                                    credit_limit=1_000_000)
+                first_locked.set()
+                first_may_commit.wait(10)
+        finally:
+            close_old_connections()
+
+    def second():
+        try:
+            first_locked.wait(10)
+            results["second"] = credit_terms_set(officer=second_officer, organisation=organisation, net_days=30,
+                                                 credit_limit=2_000_000)
+        except Exception as error:  # noqa: BLE001 - the assertion below shows it
+            results["second"] = error
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_locked.wait(10)
+    threading.Event().wait(0.5)  # the second approval now waits for the organisation's row
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+
+    # then: the second approval changed the first's terms (it saw them once it had the lock), one row, two events
+    assert isinstance(results["second"], CreditTerms), results["second"]
+    terms = CreditTerms.objects.get(organisation=organisation)
+    assert (terms.net_days, terms.credit_limit) == (30, 2_000_000)
+    assert CreditTermsEvent.objects.filter(terms=terms).count() == 2
