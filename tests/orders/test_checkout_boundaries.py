@@ -470,3 +470,74 @@ def test_expiry_goes_through_the_due_checkouts_by_their_reservation_time(django_
     expected = [placed[1], placed[0], placed[2]]
     assert [m.subject for m in mail.outbox if "not paid in time" in m.subject] == [
         f"Order {checkout.number} cancelled: not paid in time" for checkout in expected]
+
+
+# --- what placing and closing showed once their transaction decorators no longer hid them from mutmut ------
+
+
+def member_with_limit(limit: int):
+    """A buyer organisation's member (limited by the approval limit) with one product of 100.000 in the cart."""
+    from buyers.services import buyer_approval_limit_set
+    from tests.orders.factories import buyer_organisation
+
+    organisation, member, outlet = buyer_organisation(role=Membership.Role.MEMBER)
+    owner = Membership.objects.get(organisation=organisation, role=Membership.Role.OWNER).user
+    buyer_approval_limit_set(organisation=organisation, actor=owner, limit=limit)
+    shopper = shopper_get(user=member, organisation=organisation)
+    cart_line_set(shopper=shopper, product_id=on_sale(stock=50, retail_price=100_000).pk, quantity=1)
+    return shopper, outlet
+
+
+def test_a_member_places_an_order_of_exactly_the_approval_limit_and_not_one_rupiah_more():
+    from orders.exceptions import ApprovalRequired
+
+    shopper, outlet = member_with_limit(100_000)
+    assert place(shopper, destination=outlet).total == 100_000
+
+    shopper, outlet = member_with_limit(99_999)
+    with pytest.raises(ApprovalRequired) as error:
+        place(shopper, destination=outlet)
+
+    assert str(error.value.message) == (
+        "Orders above Rp 99.999 need a manager's approval. Submit this order for approval instead.")
+    assert Checkout.objects.count() == 1
+
+
+def test_placing_on_terms_asks_the_payments_app_about_this_method_and_total():
+    from payments.exceptions import CreditLimitExceeded
+    from tests.orders.factories import buyer_organisation
+
+    organisation, member, outlet = buyer_organisation(credit_limit=50_000)
+    shopper = shopper_get(user=member, organisation=organisation)
+    cart_line_set(shopper=shopper, product_id=on_sale(stock=50, retail_price=60_000).pk, quantity=1)
+
+    with pytest.raises(CreditLimitExceeded):
+        place(shopper, destination=outlet, method="invoice")
+    assert place(shopper, destination=outlet, method="bank_transfer").total == 60_000  # no limit for transfers
+
+
+def test_cancelling_names_who_released_the_stock_and_keeps_no_reason_when_none_is_given():
+    from catalog.models import StockMovement
+
+    shopper, address, item = consumer_with_cart(quantity=3)
+    checkout = attempt(shopper, address)
+
+    checkout_cancel(checkout=checkout, actor=shopper.user)
+
+    assert list(StockMovement.objects.filter(product=item, reason="order_cancelled")
+                .values_list("delta_reserved", "reference", "actor")) == [(-3, checkout.number, shopper.user.pk)]
+    assert list(OrderEvent.objects.filter(to_status="cancelled").values_list("note", "data")) == [
+        ("", {"reason": "checkout_cancelled"})]
+
+
+def test_the_delivery_fee_placed_is_the_one_for_the_buyers_own_district():
+    from orders.services.delivery import AreaFee, DeliveryOptions, delivery_options_set
+    from tests.orders.factories import owner_of
+
+    shopper, address, item = consumer_with_cart(quantity=2)  # 2 x 10.000, the address in district 35.09.01
+    delivery_options_set(producer=item.producer, actor=owner_of(item.producer), options=DeliveryOptions(
+        offers_delivery=True, delivery_areas=(AreaFee(address.village.district_id, 7_000), AreaFee(None, 25_000))))
+
+    checkout = attempt(shopper, address, delivery={item.producer_id: "producer"}, expected_total=27_000)
+
+    assert (checkout.delivery_total, checkout.total) == (7_000, 27_000)
