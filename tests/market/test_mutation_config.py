@@ -132,3 +132,15 @@ def test_a_kept_run_lays_out_its_folder_again(tmp_path, monkeypatch):
 
     assert first == again and (again / "catalog" / "services" / "stock.py").is_file()
     assert not (again / "catalog" / "services" / "stock.py").is_symlink() and (again / "orders").is_symlink()
+
+
+def test_each_equivalent_mutant_is_listed_once_under_its_core_with_a_reason():
+    tool = _mutation_tool()
+    listed = tomllib.loads((ROOT / "tools" / "mutation-equivalent.toml").read_text())  # a name twice fails here
+    modules = {core.name: core.module.removesuffix(".py").replace("/", ".") for core in tool.cores()}
+
+    for core, mutants in listed.items():
+        assert core in modules, core
+        for name, reason in mutants.items():
+            assert name.startswith(modules[core] + ".x"), name
+            assert len(reason) > 30, name
