@@ -500,7 +500,14 @@ def page_weight(port: int, path: str) -> dict:
 
     html, _ = fetch(path)
     ttfbs = sorted(fetch(path)[1] for _ in range(20))
-    assets = set(re.findall(rb'(?:href|src)="(/(?:static|media)/[^"]+)"', html))
+    # What a browser fetches on its own: stylesheets, icons and the manifest (<link href>), scripts and images
+    # that are not lazy (<script src>, <img src>). Not links a visitor may follow (a photo's full size) nor the
+    # lazy images below the fold.
+    assets = set()
+    for tag in re.findall(rb"<(?:link|script|img)\b[^>]*>", html):
+        if b'loading="lazy"' in tag:
+            continue
+        assets.update(re.findall(rb'(?:href|src)="(/(?:static|media)/[^"]+)"', tag))
     total, zipped = len(html), len(gzip.compress(html))
     for asset in assets:
         body, _ = fetch(asset.decode())
