@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -150,6 +150,23 @@ def cart_quote(*, shopper: Shopper, delivery: dict[int, str] | None = None,
     lines = list(CartLine.objects.filter(**{f"cart__{k}": v for k, v in shopper.cart_lookup().items()})
                  .order_by("added_at", "pk"))
     return quote_lines(audience=shopper.audience, lines=lines, delivery=delivery, destination=destination)
+
+
+def cart_quote_chosen(*, shopper: Shopper, destination: pricing.Destination | None,
+                      choose: Callable[[pricing.Quote], dict[int, str]]) -> pricing.Quote:
+    """Return the shopper's cart priced with the delivery options ``choose`` picks from those the cart is
+    offered (the checkout page: the options depend on the cart and the destination). The cart and the
+    prices are read once and priced twice in memory, not read again for the second pricing."""
+    lines = list(CartLine.objects.filter(**{f"cart__{k}": v for k, v in shopper.cart_lookup().items()})
+                 .order_by("added_at", "pk"))
+    products, available, rules = pricing_inputs(product_ids=[line.product_id for line in lines])
+    items = [pricing.QuoteItem(line.product_id, line.quantity, line.unit_price_seen) for line in lines]
+
+    def priced(delivery: dict[int, str] | None) -> pricing.Quote:
+        return pricing.quote(audience=shopper.audience, products=products, available=available, rules=rules,
+                             delivery=delivery, destination=destination, items=items)
+
+    return priced(choose(priced(None)))
 
 
 def quote_lines(*, audience: str, lines: Sequence[CartLine | pricing.QuoteItem],

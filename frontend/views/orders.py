@@ -62,6 +62,7 @@ from orders.selectors import (
     access_order,
     anonymous_token_new,
     cart_quote,
+    cart_quote_chosen,
     checkout_payment_methods,
     order_actions,
     order_event_list,
@@ -266,9 +267,7 @@ def _checkout_form(shopper, data=None, *, key: str | None = None, destination_id
     else ``destination_id``) with the chosen (or default) delivery options."""
     places = _places(shopper)
     destination = _chosen_destination(data if data is not None else {"destination": destination_id}, places)
-    quote = cart_quote(shopper=shopper, destination=destination)
-    delivery = _delivery_from(data, quote)
-    quote = cart_quote(shopper=shopper, delivery=delivery, destination=destination)
+    quote = cart_quote_chosen(shopper=shopper, destination=destination, choose=lambda offered: _delivery_from(data, offered))
     initial = {"expected_total": quote.total, "idempotency_key": key or uuid.uuid4().hex}
     if destination_id and any(str(place.pk) == destination_id for place in places):
         initial["destination"] = int(destination_id)

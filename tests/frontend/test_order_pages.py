@@ -144,6 +144,21 @@ def test_checkout_page_offers_outlets_delivery_and_methods(client):
     assert re.search(r'name="idempotency_key" value="[0-9a-f]{32}"', page)
 
 
+def test_the_checkout_page_reads_the_cart_and_its_prices_once(client):
+    member, _organisation, _outlet, _product = org_cart(quantity=12)
+    client.force_login(member)
+    client.get(CHECKOUT)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHECKOUT)
+
+    assert response.status_code == 200 and 'name="expected_total" value="120000"' in response.content.decode()
+    # the delivery options offered depend on the priced cart: priced twice in memory, read once
+    assert len([q for q in queries.captured_queries if q["sql"].startswith('SELECT "orders_cartline"')]) == 1
+    assert len([q for q in queries.captured_queries
+                if q["sql"].startswith('SELECT "orders_producerdeliveryrule"')]) == 1
+
+
 def test_double_submitted_checkout_creates_one_checkout(client):
     member, organisation, outlet, product = org_cart(quantity=12)
     client.force_login(member)
