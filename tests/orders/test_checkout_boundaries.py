@@ -541,3 +541,65 @@ def test_the_delivery_fee_placed_is_the_one_for_the_buyers_own_district():
     checkout = attempt(shopper, address, delivery={item.producer_id: "producer"}, expected_total=27_000)
 
     assert (checkout.delivery_total, checkout.total) == (7_000, 27_000)
+
+
+def test_order_lines_follow_the_order_in_which_products_were_put_in_the_cart():
+    from orders.models import CartLine
+
+    shopper, address, first = consumer_with_cart(quantity=1)
+    second = on_sale(producer=first.producer, stock=50, retail_price=10000)
+    cart_line_set(shopper=shopper, product_id=second.pk, quantity=1)
+    # given: the line created second was put in the cart first (its time is earlier)
+    CartLine.objects.filter(product=second).update(added_at=timezone.now() - timedelta(hours=1))
+
+    checkout = attempt(shopper, address)
+
+    assert list(OrderLine.objects.filter(order__checkout=checkout).order_by("pk").values_list("product", flat=True)) \
+        == [second.pk, first.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_of_one_checkout_at_the_same_moment_place_it_once():
+    import threading
+
+    from django.db import close_old_connections, transaction
+
+    shopper, address, item = consumer_with_cart(quantity=2)
+    values = {"shopper": shopper, "idempotency_key": "key-race-0001", "payment_method": "bank_transfer",
+              "delivery": pickup_for(shopper), "expected_total": cart_quote(shopper=shopper).total,
+              "address_id": address.pk}
+    first_placed, first_may_commit = threading.Event(), threading.Event()
+    results = {}
+
+    def first():
+        try:
+            with transaction.atomic():  # the first submit holds its cart until it commits
+                results["first"] = order_place(**values)
+                first_placed.set()
+                first_may_commit.wait(10)
+        finally:
+            close_old_connections()
+
+    def second():
+        try:
+            first_placed.wait(10)
+            results["second"] = order_place(**values)
+        except Exception as error:  # noqa: BLE001 - the assertion below shows it
+            results["second"] = error
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_placed.wait(10)
+    threading.Event().wait(0.5)  # the second submit now waits for the cart the first one locked
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+
+    # then: the second found the first's checkout once it had the cart, and says it is a repeat
+    assert isinstance(results["second"], Checkout), results["second"]
+    assert (results["second"].pk, results["second"].replayed, results["first"].replayed) == (
+        results["first"].pk, True, False)
+    assert (Checkout.objects.count(), OrderLine.objects.count()) == (1, 1)
