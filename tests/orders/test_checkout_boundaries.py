@@ -603,3 +603,79 @@ def test_two_submits_of_one_checkout_at_the_same_moment_place_it_once():
     assert (results["second"].pk, results["second"].replayed, results["first"].replayed) == (
         results["first"].pk, True, False)
     assert (Checkout.objects.count(), OrderLine.objects.count()) == (1, 1)
+
+
+def test_placing_reserves_the_stock_in_the_buyers_name():
+    from catalog.models import StockMovement
+
+    shopper, address, item = consumer_with_cart(quantity=2)
+
+    checkout = attempt(shopper, address)
+
+    assert list(StockMovement.objects.filter(product=item, reason="order_reserved")
+                .values_list("delta_reserved", "reference", "actor")) == [(2, f"checkout {checkout.pk}", shopper.user.pk)]
+
+
+def test_given_items_are_placed_instead_of_the_cart_and_the_cart_stays():
+    from orders.models import CartLine
+    from orders.pricing import QuoteItem
+
+    shopper, address, in_cart = consumer_with_cart(quantity=1)
+    other = on_sale(producer=in_cart.producer, stock=50, retail_price=20000)
+
+    checkout = attempt(shopper, address, items=[QuoteItem(other.pk, 3, 20000)], expected_total=60_000)
+
+    assert list(OrderLine.objects.filter(order__checkout=checkout).values_list("product", "quantity")) == [(other.pk, 3)]
+    assert list(CartLine.objects.filter(cart__user=shopper.user).values_list("product", flat=True)) == [in_cart.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_taken_by_another_order_while_placing_is_refused_with_the_products_name():
+    import threading
+
+    from django.db import close_old_connections, transaction
+
+    from catalog.exceptions import InsufficientStock
+
+    first_shopper, first_address, item = consumer_with_cart(quantity=3)
+    item.stock.on_hand = 3
+    item.stock.save()
+    second_shopper, second_address = consumer_shopper()
+    cart_line_set(shopper=second_shopper, product_id=item.pk, quantity=2)
+    second_total = cart_quote(shopper=second_shopper).total
+    first_placed, first_may_commit = threading.Event(), threading.Event()
+    results = {}
+
+    def first():
+        try:
+            with transaction.atomic():  # holds the 3 units reserved, uncommitted: the second quote still sees them
+                results["first"] = attempt(first_shopper, first_address)
+                first_placed.set()
+                first_may_commit.wait(10)
+        finally:
+            close_old_connections()
+
+    def second():
+        try:
+            first_placed.wait(10)
+            results["second"] = attempt(second_shopper, second_address, idempotency_key="key-second-01",
+                                        expected_total=second_total)
+        except Exception as error:  # noqa: BLE001 - the assertion below shows it
+            results["second"] = error
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_placed.wait(10)
+    threading.Event().wait(0.5)  # the second placement now waits for the stock row the first one locked
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+
+    # then: the reservation found nothing left and said so with the name the buyer knows; nothing else was written
+    error = results["second"]
+    assert isinstance(error, InsufficientStock), error
+    assert (error.available, str(error.message)) == ({item.pk: 0}, f"{item.name} hanya tersisa 0.")  # the thread's language
+    assert Checkout.objects.filter(placed_by=second_shopper.user).count() == 0
