@@ -679,3 +679,65 @@ def test_stock_taken_by_another_order_while_placing_is_refused_with_the_products
     assert isinstance(error, InsufficientStock), error
     assert (error.available, str(error.message)) == ({item.pk: 0}, f"{item.name} hanya tersisa 0.")  # the thread's language
     assert Checkout.objects.filter(placed_by=second_shopper.user).count() == 0
+
+
+def test_each_placement_that_leaves_stock_low_warns_the_producer_once_under_its_own_number(
+        django_capture_on_commit_callbacks):
+    from catalog.services import stock_restock
+    from orders.models import Notification
+    from tests.orders.factories import owner_of
+
+    item = on_sale(stock=12, retail_price=10000, threshold=10)
+    numbers = []
+    for quantity in (3, 5):  # 12 → 9: below 10, warned; restocked to 14, then 14 → 9: warned again for this order
+        if numbers:
+            stock_restock(product=item, quantity=5, actor=owner_of(item.producer))
+        shopper, address = consumer_shopper()
+        cart_line_set(shopper=shopper, product_id=item.pk, quantity=quantity)
+        with django_capture_on_commit_callbacks(execute=True):
+            numbers.append(attempt(shopper, address).number)
+
+    keys = sorted(Notification.objects.filter(event="low_stock").values_list("key", flat=True).distinct())
+    assert keys == sorted(f"product:{item.pk}:{number}" for number in numbers)
+
+
+def test_an_order_line_keeps_the_products_sku_or_none():
+    shopper, address, plain = consumer_with_cart(quantity=1)
+    coded = on_sale(producer=plain.producer, stock=50, retail_price=10000)
+    coded.approved_snapshot = {**coded.approved_snapshot, "sku": "KOPI-ARG-250"}
+    coded.save(update_fields=["approved_snapshot"])
+    snapshot = dict(plain.approved_snapshot)
+    snapshot.pop("sku", None)
+    plain.approved_snapshot = snapshot
+    plain.save(update_fields=["approved_snapshot"])
+    cart_line_set(shopper=shopper, product_id=coded.pk, quantity=1)
+
+    checkout = attempt(shopper, address)
+
+    assert dict(OrderLine.objects.filter(order__checkout=checkout).values_list("product", "sku")) == {
+        plain.pk: "", coded.pk: "KOPI-ARG-250"}
+    assert checkout.note == ""  # none given: none kept
+
+
+def test_a_payment_method_not_offered_to_this_buyer_is_refused_on_its_field():
+    from orders.exceptions import PaymentMethodInvalid
+
+    shopper, address, _item = consumer_with_cart()
+
+    with pytest.raises(PaymentMethodInvalid) as error:
+        attempt(shopper, address, payment_method="invoice")  # terms are for retail buyers
+
+    assert error.value.fields == {"payment_method": [str(PaymentMethodInvalid.default_message)]}
+    assert nothing_placed() == (0, 0, 0)
+
+
+def test_a_key_used_again_for_other_items_is_refused():
+    from orders.exceptions import IdempotencyKeyReused
+    from orders.pricing import QuoteItem
+
+    shopper, address, item = consumer_with_cart(quantity=1)
+    attempt(shopper, address, items=[QuoteItem(item.pk, 2, 10000)], expected_total=20_000)
+
+    with pytest.raises(IdempotencyKeyReused):
+        attempt(shopper, address, items=[QuoteItem(item.pk, 3, 10000)], expected_total=30_000)
+    assert Checkout.objects.count() == 1
