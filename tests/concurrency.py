@@ -32,3 +32,45 @@ def race(workers: int, target, *, timeout: float = 120) -> list:
     for thread in threads:
         thread.join(timeout=timeout)
     return results
+
+
+def while_held(first, second, *, settle: float = 0.5, timeout: float = 20) -> tuple:
+    """Run ``first()`` in a transaction it keeps open, and ``second()`` in another thread meanwhile.
+
+    ``second`` starts once ``first`` has returned (its writes and locks uncommitted), is given ``settle``
+    seconds to reach the lock it must wait for, and then ``first``'s transaction commits. Return what
+    ``first`` returned and what ``second`` returned or raised. Each thread closes its own connection.
+    """
+    from django.db import close_old_connections, transaction
+
+    done, may_commit = threading.Event(), threading.Event()
+    results = {}
+
+    def hold():
+        try:
+            with transaction.atomic():
+                results["first"] = first()
+                done.set()
+                may_commit.wait(timeout)
+        finally:
+            done.set()
+            close_old_connections()
+
+    def wait_then_run():
+        try:
+            done.wait(timeout)
+            results["second"] = second()
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            results["second"] = error
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=wait_then_run)]
+    for thread in threads:
+        thread.start()
+    done.wait(timeout)
+    threading.Event().wait(settle)
+    may_commit.set()
+    for thread in threads:
+        thread.join(timeout)
+    return results.get("first"), results.get("second")

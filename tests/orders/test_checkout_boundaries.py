@@ -560,48 +560,19 @@ def test_order_lines_follow_the_order_in_which_products_were_put_in_the_cart():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_submits_of_one_checkout_at_the_same_moment_place_it_once():
-    import threading
-
-    from django.db import close_old_connections, transaction
+    from tests.concurrency import while_held
 
     shopper, address, item = consumer_with_cart(quantity=2)
     values = {"shopper": shopper, "idempotency_key": "key-race-0001", "payment_method": "bank_transfer",
               "delivery": pickup_for(shopper), "expected_total": cart_quote(shopper=shopper).total,
               "address_id": address.pk}
-    first_placed, first_may_commit = threading.Event(), threading.Event()
-    results = {}
 
-    def first():
-        try:
-            with transaction.atomic():  # the first submit holds its cart until it commits
-                results["first"] = order_place(**values)
-                first_placed.set()
-                first_may_commit.wait(10)
-        finally:
-            close_old_connections()
-
-    def second():
-        try:
-            first_placed.wait(10)
-            results["second"] = order_place(**values)
-        except Exception as error:  # noqa: BLE001 - the assertion below shows it
-            results["second"] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    first_placed.wait(10)
-    threading.Event().wait(0.5)  # the second submit now waits for the cart the first one locked
-    first_may_commit.set()
-    for thread in threads:
-        thread.join(20)
+    # the first submit holds its cart until it commits; the second waits for the cart meanwhile
+    first, second = while_held(lambda: order_place(**values), lambda: order_place(**values))
 
     # then: the second found the first's checkout once it had the cart, and says it is a repeat
-    assert isinstance(results["second"], Checkout), results["second"]
-    assert (results["second"].pk, results["second"].replayed, results["first"].replayed) == (
-        results["first"].pk, True, False)
+    assert isinstance(second, Checkout), second
+    assert (second.pk, second.replayed, first.replayed) == (first.pk, True, False)
     assert (Checkout.objects.count(), OrderLine.objects.count()) == (1, 1)
 
 
@@ -631,11 +602,8 @@ def test_given_items_are_placed_instead_of_the_cart_and_the_cart_stays():
 
 @pytest.mark.django_db(transaction=True)
 def test_stock_taken_by_another_order_while_placing_is_refused_with_the_products_name():
-    import threading
-
-    from django.db import close_old_connections, transaction
-
     from catalog.exceptions import InsufficientStock
+    from tests.concurrency import while_held
 
     first_shopper, first_address, item = consumer_with_cart(quantity=3)
     item.stock.on_hand = 3
@@ -643,39 +611,14 @@ def test_stock_taken_by_another_order_while_placing_is_refused_with_the_products
     second_shopper, second_address = consumer_shopper()
     cart_line_set(shopper=second_shopper, product_id=item.pk, quantity=2)
     second_total = cart_quote(shopper=second_shopper).total
-    first_placed, first_may_commit = threading.Event(), threading.Event()
-    results = {}
 
-    def first():
-        try:
-            with transaction.atomic():  # holds the 3 units reserved, uncommitted: the second quote still sees them
-                results["first"] = attempt(first_shopper, first_address)
-                first_placed.set()
-                first_may_commit.wait(10)
-        finally:
-            close_old_connections()
-
-    def second():
-        try:
-            first_placed.wait(10)
-            results["second"] = attempt(second_shopper, second_address, idempotency_key="key-second-01",
-                                        expected_total=second_total)
-        except Exception as error:  # noqa: BLE001 - the assertion below shows it
-            results["second"] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    first_placed.wait(10)
-    threading.Event().wait(0.5)  # the second placement now waits for the stock row the first one locked
-    first_may_commit.set()
-    for thread in threads:
-        thread.join(20)
+    # the first holds the 3 units reserved, uncommitted (the second quote still sees them), and the
+    # second placement waits for the stock row the first one locked
+    _first, error = while_held(
+        lambda: attempt(first_shopper, first_address),
+        lambda: attempt(second_shopper, second_address, idempotency_key="key-second-01", expected_total=second_total))
 
     # then: the reservation found nothing left and said so with the name the buyer knows; nothing else was written
-    error = results["second"]
     assert isinstance(error, InsufficientStock), error
     assert (error.available, str(error.message)) == ({item.pk: 0}, f"{item.name} hanya tersisa 0.")  # the thread's language
     assert Checkout.objects.filter(placed_by=second_shopper.user).count() == 0

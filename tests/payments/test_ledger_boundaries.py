@@ -131,44 +131,18 @@ def test_a_long_memo_is_kept_to_its_first_255_characters():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_posts_of_one_key_at_the_same_moment_give_one_entry():
-    import threading
-
-    from django.db import close_old_connections, transaction
-
     from payments.services.ledger import Line, ledger_entry_post
+    from tests.concurrency import while_held
 
     lines = [Line("cash:bank_transfer", debit=25_000), Line("deposits", credit=25_000)]
-    first_written, first_may_commit = threading.Event(), threading.Event()
-    results = {}
 
-    def first():
-        try:
-            with transaction.atomic():  # holds the new entry uncommitted while the second post looks for it
-                results["first"] = ledger_entry_post(key="receipt:race", kind=LedgerEntry.Kind.RECEIPT, lines=lines)
-                first_written.set()
-                first_may_commit.wait(10)
-        finally:
-            close_old_connections()
+    def post():
+        return ledger_entry_post(key="receipt:race", kind=LedgerEntry.Kind.RECEIPT, lines=lines)
 
-    def second():
-        try:
-            first_written.wait(10)
-            results["second"] = ledger_entry_post(key="receipt:race", kind=LedgerEntry.Kind.RECEIPT, lines=lines)
-        except Exception as error:  # noqa: BLE001 - the assertion below shows it
-            results["second"] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    first_written.wait(10)
-    threading.Event().wait(0.5)  # the second post now waits on the key's unique index
-    first_may_commit.set()
-    for thread in threads:
-        thread.join(20)
+    # the first post holds its new entry uncommitted; the second waits on the key's unique index meanwhile
+    first, second = while_held(post, post)
 
     # then: the second post found the first's entry after the unique key refused its own; one entry, two lines
-    assert results["second"] == results["first"]
+    assert second == first
     assert LedgerEntry.objects.filter(key="receipt:race").count() == 1
     assert LedgerLine.objects.filter(entry__key="receipt:race").count() == 2

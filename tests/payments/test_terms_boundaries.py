@@ -398,46 +398,18 @@ def test_a_checkout_of_one_rupiah_on_terms_gets_its_invoice():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_approving_the_first_terms_at_once_make_one_set_of_terms():
-    import threading
-
-    from django.db import close_old_connections, transaction
+    from tests.concurrency import while_held
 
     organisation = organisation_without_terms()
     first_officer, second_officer = officer(), officer()
-    first_locked, first_may_commit = threading.Event(), threading.Event()
-    results = {}
 
-    def first():
-        try:
-            with transaction.atomic():  # the first approval holds the organisation until it commits
-                results["first"] = credit_terms_set(officer=first_officer, organisation=organisation, net_days=14,
-                                                    credit_limit=1_000_000)
-                first_locked.set()
-                first_may_commit.wait(10)
-        finally:
-            close_old_connections()
-
-    def second():
-        try:
-            first_locked.wait(10)
-            results["second"] = credit_terms_set(officer=second_officer, organisation=organisation, net_days=30,
-                                                 credit_limit=2_000_000)
-        except Exception as error:  # noqa: BLE001 - the assertion below shows it
-            results["second"] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    first_locked.wait(10)
-    threading.Event().wait(0.5)  # the second approval now waits for the organisation's row
-    first_may_commit.set()
-    for thread in threads:
-        thread.join(20)
+    # the first approval holds the organisation's row; the second waits for it meanwhile
+    _first, second = while_held(
+        lambda: credit_terms_set(officer=first_officer, organisation=organisation, net_days=14, credit_limit=1_000_000),
+        lambda: credit_terms_set(officer=second_officer, organisation=organisation, net_days=30, credit_limit=2_000_000))
 
     # then: the second approval changed the first's terms (it saw them once it had the lock), one row, two events
-    assert isinstance(results["second"], CreditTerms), results["second"]
+    assert isinstance(second, CreditTerms), second
     terms = CreditTerms.objects.get(organisation=organisation)
     assert (terms.net_days, terms.credit_limit) == (30, 2_000_000)
     assert CreditTermsEvent.objects.filter(terms=terms).count() == 2

@@ -62,7 +62,7 @@ from tests.catalog.factories import (
     owner_of,
     village,
 )
-from tests.catalog.test_api import counted_queries, in_village, jpeg, listed
+from tests.catalog.test_api import client_fixture, counted_queries, in_village, jpeg, listed  # noqa: F401 - the client
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.investors.helpers import express, make_investor, make_opportunity, make_producer, make_village
 from tests.orders.factories import consumer_shopper, on_sale, place, verified_producer
@@ -76,12 +76,6 @@ from tests.reviews.helpers import jpeg as review_jpeg
 from tests.showcases.factories import jakarta, published_showcase
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(name="client")
-def client_fixture():
-    """An API client that asks for English messages."""
-    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def rows_of(body):
